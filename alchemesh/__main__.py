@@ -1,0 +1,3 @@
+from alchemesh.cli.main import main
+
+raise SystemExit(main())

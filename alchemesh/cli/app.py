@@ -1,0 +1,106 @@
+"""The Typer application, shared options and the one handler that maps failures to exit codes.
+
+Library modules are imported inside the commands, so that `alchemesh --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from alchemesh import __version__
+
+app = typer.Typer(
+    name="alchemesh",
+    help="Data mesh as code: validate specs, resolve the product graph, check contracts, build Terraform stacks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+new_app = typer.Typer(help="Scaffold a resource inside an existing mesh.", no_args_is_help=True)
+schema_app = typer.Typer(help="The JSON Schemas of the alchemesh kinds.", no_args_is_help=True)
+app.add_typer(new_app, name="new")
+app.add_typer(schema_app, name="schema")
+
+_state = {"debug": False}
+
+RepoPath = Annotated[
+    Optional[Path],
+    typer.Argument(help="The repo root (default: the nearest directory with alchemesh.yaml).", show_default=False),
+]
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"alchemesh {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks for unexpected failures.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def command(func: Callable[..., int]) -> Callable[..., None]:
+    """Run a command body that returns an exit code; map failures to one line on stderr and exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs) -> None:
+        from alchemesh.errors import AlchemeshError
+
+        try:
+            code = func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except AlchemeshError as error:
+            if _state["debug"]:
+                raise
+            typer.echo(f"alchemesh: error: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("alchemesh: interrupted", err=True)
+            raise typer.Exit(130) from None
+        except Exception as error:  # a bug: one line unless --debug
+            if _state["debug"]:
+                raise
+            typer.echo(f"alchemesh: internal error: {type(error).__name__}: {error} (rerun with --debug)", err=True)
+            raise typer.Exit(2) from None
+        raise typer.Exit(code or 0)
+
+    return wrapper
+
+
+def print_markup(markup: str) -> None:
+    """Rich markup to stdout: colours on a terminal, plain text when piped."""
+    from rich.console import Console
+
+    Console(highlight=False, soft_wrap=True).print(markup)
+
+
+def print_plain(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -1,0 +1,46 @@
+"""`alchemesh init` and `alchemesh new product`: scaffolds that validate clean on the first try."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from alchemesh.cli.app import app, command, new_app
+
+
+@app.command()
+@command
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to create the mesh repo.")] = Path("."),
+    name: Annotated[Optional[str], typer.Option(help="The mesh name (default: from the directory name).")] = None,
+) -> int:
+    """Scaffold a mesh repo: Mesh, a team, a domain, a product and its contract, CI and pre-commit."""
+    from alchemesh.errors import UsageError
+    from alchemesh.scaffold.create import init_repo, mesh_name_for
+
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory}: not a directory")
+    for path in init_repo(directory, name or mesh_name_for(directory)):
+        typer.echo(f"created {path}")
+    typer.echo(f"next: cd {directory} && alchemesh validate")
+    return 0
+
+
+@new_app.command("product")
+@command
+def new_product(
+    domain: Annotated[str, typer.Argument(help="An existing domain.")],
+    name: Annotated[str, typer.Argument(help="The new data product's name.")],
+    path: Annotated[Optional[Path], typer.Option("--path", help="The repo root (default: found from here).")] = None,
+) -> int:
+    """Scaffold a data product and its contract inside an existing domain."""
+    from alchemesh.discovery import find_root
+    from alchemesh.scaffold.create import new_product as scaffold
+    from alchemesh.validate import analyze
+
+    analysis = analyze(find_root(path))
+    for created in scaffold(analysis.index, domain, name):
+        typer.echo(f"created {created}")
+    return 0

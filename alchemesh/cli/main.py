@@ -1,0 +1,10 @@
+"""Entry point: `alchemesh` (console script) and `python -m alchemesh`."""
+
+from __future__ import annotations
+
+from alchemesh.cli import graph, init, rules, schema, validate  # noqa: F401  (registers the commands)
+from alchemesh.cli.app import app
+
+
+def main() -> None:
+    app()

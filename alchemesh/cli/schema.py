@@ -1,0 +1,26 @@
+"""`alchemesh schema export`: write the JSON Schemas of every kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from alchemesh.cli.app import command, schema_app
+
+
+@schema_app.command("export")
+@command
+def export(
+    directory: Annotated[Path, typer.Argument(help="Where to write the schemas.")] = Path("schemas"),
+) -> int:
+    """Write one JSON Schema per kind (for `# yaml-language-server: $schema=…`)."""
+    from alchemesh.errors import UsageError
+    from alchemesh.schema_export import export_schemas
+
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory}: not a directory")
+    for path in export_schemas(directory):
+        typer.echo(str(path))
+    return 0

@@ -1,0 +1,35 @@
+"""`alchemesh validate`: SPEC §2 over the whole repo; the pre-commit hook."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from alchemesh.cli.app import FailOn, ReportFormat, RepoPath, app, command, print_markup, print_plain
+
+
+@app.command()
+@command
+def validate(
+    path: RepoPath = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
+    changed_only: Annotated[
+        bool, typer.Option("--changed-only", help="Report findings only in files changed since HEAD (staged, unstaged, new).")
+    ] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not write .alchemesh/cache.")] = False,
+) -> int:
+    """Validate every resource and reference in the mesh repo."""
+    from alchemesh.discovery import find_root
+    from alchemesh.findings import Severity
+    from alchemesh.gitrepo import changed_files
+    from alchemesh.report import reporter
+    from alchemesh.validate import analyze
+
+    root = find_root(path)
+    only = changed_files(root) if changed_only else None
+    report = analyze(root, use_cache=not no_cache, only_files=only).report
+    output = reporter(format.value)(report, root)
+    (print_markup if format is ReportFormat.text else print_plain)(output)
+    return 1 if report.fails(Severity(fail_on.value)) else 0

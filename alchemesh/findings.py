@@ -1,0 +1,79 @@
+"""Findings: what validation reports about the user's specs, collected rather than raised."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
+
+JsonPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at one node. `line`/`column` are 1-based; 0 means the whole file."""
+
+    rule: str
+    severity: Severity
+    message: str
+    file: str
+    line: int = 0
+    column: int = 0
+    path: JsonPath = ()
+    hint: str | None = None
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.rule, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": "/".join(str(p) for p in self.path),
+            "hint": self.hint,
+        }
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of a validation run: sorted findings plus what was read."""
+
+    findings: tuple[Finding, ...]
+    files: int
+    waived: tuple[Finding, ...] = field(default=())
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARNING),
+            "infos": self.count(Severity.INFO),
+            "waived": len(self.waived),
+            "files": self.files,
+        }
+
+    def fails(self, fail_on: Severity) -> bool:
+        return any(f.severity.rank >= fail_on.rank for f in self.findings)

@@ -1,0 +1,257 @@
+"""Load a mesh repo: discover YAML files, parse them (through the cache), classify documents by
+`apiVersion`/`kind` and check each against its schema. One bad file never hides the others."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from alchemesh import discovery, yamlfile
+from alchemesh.cache import Cache, digest
+from alchemesh.findings import Finding, JsonPath, Severity
+from alchemesh.hints import did_you_mean
+from alchemesh.model.contract import Contract, is_contract, read_contract
+from alchemesh.model.resources import API_VERSION, KINDS, DataProduct, Domain, Mesh, Polyseme, Team
+from alchemesh.schema_check import contract_findings, model_findings, validate_resource
+
+T = TypeVar("T")
+
+_WAIVER = re.compile(r"#\s*alchemesh:\s*ignore\[([^\]]*)\][ \t]*(.*)$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    line: int
+    rules: frozenset[str]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """Everything one file yields on its own: documents, file-local findings, waivers."""
+
+    file: str
+    digest: str
+    documents: tuple[yamlfile.Document, ...]
+    findings: tuple[Finding, ...]
+    waivers: tuple[Waiver, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry(Generic[T]):
+    """A typed resource and the document it came from."""
+
+    resource: T
+    doc: yamlfile.Document
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+
+@dataclass(frozen=True)
+class MeshRepo:
+    root: Path
+    records: tuple[FileRecord, ...]
+    meshes: tuple[Entry[Mesh], ...]
+    teams: tuple[Entry[Team], ...]
+    domains: tuple[Entry[Domain], ...]
+    products: tuple[Entry[DataProduct], ...]
+    polysemes: tuple[Entry[Polyseme], ...]
+    contracts: tuple[Entry[Contract], ...]
+    resource_docs: tuple[tuple[str, yamlfile.Document], ...]  # (kind, document) of every resource
+
+    @property
+    def mesh(self) -> Entry[Mesh] | None:
+        """The Mesh in alchemesh.yaml, else the first one found."""
+        for entry in self.meshes:
+            if entry.file == discovery.MESH_FILE:
+                return entry
+        return self.meshes[0] if self.meshes else None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for record in self.records for f in record.findings]
+
+    def locate(self, doc: yamlfile.Document, path: JsonPath, key: bool = False) -> tuple[int, int]:
+        node = doc.node or self._reparse(doc.file)[doc.index]
+        return yamlfile.locate(node, path, key=key) if node is not None else (doc.line, 1)
+
+    def _reparse(self, file: str) -> dict[int, Any]:
+        cache = self.__dict__.setdefault("_nodes", {})
+        if file not in cache:
+            parsed = yamlfile.parse(file, (self.root / file).read_bytes())
+            cache[file] = {d.index: d.node for d in parsed.documents}
+        return cache[file]
+
+
+def load_repo(root: Path, *, use_cache: bool = True) -> MeshRepo:
+    cache = Cache(root, enabled=use_cache)
+    fresh: dict[str, Any] = {}
+    mesh_record = _record(root, discovery.MESH_FILE, cache, fresh) if (root / discovery.MESH_FILE).is_file() else None
+    files = discovery.list_yaml_files(root, _exclude(mesh_record))
+    records = [
+        mesh_record if mesh_record and f == discovery.MESH_FILE else _record(root, f, cache, fresh) for f in files
+    ]
+    cache.store(fresh)
+    return _classify(root, tuple(records))
+
+
+def _exclude(record: FileRecord | None) -> list[str]:
+    for doc in record.documents if record else ():
+        spec = doc.data.get("spec") if isinstance(doc.data, dict) and doc.data.get("kind") == "Mesh" else None
+        exclude = spec.get("exclude") if isinstance(spec, dict) else None
+        if isinstance(exclude, list):
+            return [p for p in exclude if isinstance(p, str)]
+    return []
+
+
+def _record(root: Path, file: str, cache: Cache, fresh: dict[str, Any]) -> FileRecord:
+    try:
+        raw = (root / file).read_bytes()
+    except OSError as error:
+        finding = Finding("yaml-syntax", Severity.ERROR, f"cannot read file: {error.strerror}", file)
+        return FileRecord(file, "", (), (finding,), ())
+    file_digest = digest(raw)
+    cached = cache.get(file, file_digest)
+    record = _from_cache(file, cached) if cached else _build_record(file, raw, file_digest)
+    fresh[file] = cached or _to_cache(record)
+    return record
+
+
+def _build_record(file: str, raw: bytes, file_digest: str) -> FileRecord:
+    parsed = yamlfile.parse(file, raw)
+    findings = list(parsed.findings)
+    for doc in parsed.documents:
+        findings.extend(_document_findings(doc))
+    waivers = _waivers(raw.decode("utf-8", "replace")) if b"alchemesh:" in raw else ()
+    return FileRecord(file, file_digest, parsed.documents, tuple(findings), waivers)
+
+
+def _document_findings(doc: yamlfile.Document) -> list[Finding]:
+    """unknown-kind and schema findings of one document (file-local, so cached with the file)."""
+    data = doc.data
+
+    def locate(path: JsonPath, key: bool) -> tuple[int, int]:
+        return yamlfile.locate(doc.node, path, key=key)
+
+    kind = _kind_of(data)
+    if kind is None:
+        return []
+    if kind == "DataContract":
+        return contract_findings(data, doc.file, locate)
+    if kind not in KINDS:
+        return [_unknown_kind(doc, locate)]
+    _, error = validate_resource(kind, data)
+    return model_findings(error, doc.file, locate) if error else []
+
+
+def _kind_of(data: Any) -> str | None:
+    """`DataContract`, an alchemesh kind (known or not), or None for YAML that is no resource."""
+    if not isinstance(data, dict) or "apiVersion" not in data:
+        return None
+    if is_contract(data):
+        return "DataContract"
+    api_version = data.get("apiVersion")
+    if isinstance(api_version, str) and api_version.startswith("alchemesh.io/"):
+        kind = data.get("kind")
+        return kind if isinstance(kind, str) and api_version == API_VERSION else "?"
+    return None
+
+
+def _unknown_kind(doc: yamlfile.Document, locate) -> Finding:
+    data = doc.data
+    if data.get("apiVersion") != API_VERSION:
+        line, column = locate(("apiVersion",), False)
+        return Finding("unknown-kind", Severity.ERROR, f"apiVersion `{data.get('apiVersion')}` is not supported",
+                       doc.file, line, column, ("apiVersion",), f"this version of alchemesh reads `{API_VERSION}`")
+    line, column = locate(("kind",), False)
+    kind = data.get("kind")
+    hint = did_you_mean(str(kind), list(KINDS) + ["DataContract"]) or f"known kinds: {', '.join(KINDS)}"
+    return Finding("unknown-kind", Severity.ERROR, f"unknown kind `{kind}`", doc.file, line, column, ("kind",), hint)
+
+
+def _waivers(text: str) -> tuple[Waiver, ...]:
+    out = []
+    for match in _WAIVER.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        rules = frozenset(r.strip() for r in match.group(1).split(",") if r.strip())
+        out.append(Waiver(line, rules, match.group(2).strip()))
+    return tuple(out)
+
+
+def _to_cache(record: FileRecord) -> dict[str, Any]:
+    return {
+        "digest": record.digest,
+        "docs": [[d.index, d.line, d.data] for d in record.documents],
+        "findings": [
+            [f.rule, f.severity.value, f.message, f.line, f.column, list(f.path), f.hint] for f in record.findings
+        ],
+        "waivers": [[w.line, sorted(w.rules), w.reason] for w in record.waivers],
+    }
+
+
+def _from_cache(file: str, entry: dict[str, Any]) -> FileRecord:
+    docs = tuple(yamlfile.Document(file, index, data, line) for index, line, data in entry["docs"])
+    findings = tuple(
+        Finding(rule, Severity(severity), message, file, line, column, tuple(path), hint)
+        for rule, severity, message, line, column, path, hint in entry["findings"]
+    )
+    waivers = tuple(Waiver(line, frozenset(rules), reason) for line, rules, reason in entry["waivers"])
+    return FileRecord(file, entry["digest"], docs, findings, waivers)
+
+
+def _salvage(kind: str, data: dict[str, Any]):
+    """The typed resource, or for a document with schema findings, the resource without the fields at
+    fault when those are optional: its references are still checked, its schema findings stand."""
+    resource, error = validate_resource(kind, data)
+    for _ in range(3):
+        if error is None:
+            return resource
+        data = copy.deepcopy(data)
+        for detail in error.errors(include_url=False):
+            _drop(data, [step for step in detail["loc"] if step != "[key]"])
+        resource, error = validate_resource(kind, data)
+    return resource
+
+
+def _drop(data: Any, loc: list) -> None:
+    parent = data
+    for step in loc[:-1]:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            return
+    if isinstance(parent, dict) and loc:
+        parent.pop(loc[-1], None)
+
+
+def _classify(root: Path, records: tuple[FileRecord, ...]) -> MeshRepo:
+    by_kind: dict[str, list[Entry]] = {kind: [] for kind in (*KINDS, "DataContract")}
+    resource_docs = []
+    for record in records:
+        for doc in record.documents:
+            kind = _kind_of(doc.data)
+            if kind is None or kind == "?":
+                continue
+            resource_docs.append((kind, doc))
+            if kind == "DataContract":
+                by_kind[kind].append(Entry(read_contract(doc.data), doc))
+            elif kind in KINDS:
+                resource = _salvage(kind, doc.data)
+                if resource is not None:
+                    by_kind[kind].append(Entry(resource, doc))
+    return MeshRepo(
+        root=root,
+        records=records,
+        meshes=tuple(by_kind["Mesh"]),
+        teams=tuple(by_kind["Team"]),
+        domains=tuple(by_kind["Domain"]),
+        products=tuple(by_kind["DataProduct"]),
+        polysemes=tuple(by_kind["Polyseme"]),
+        contracts=tuple(by_kind["DataContract"]),
+        resource_docs=tuple(resource_docs),
+    )

@@ -1,0 +1,1 @@
+"""Typed models of what the repo declares."""

@@ -1,0 +1,242 @@
+"""The alchemesh resource kinds (SPEC §1) as frozen pydantic models.
+
+These models are the source of truth for `schemas/*.schema.json` (`alchemesh schema export`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+API_VERSION = "alchemesh.io/v1alpha1"
+NAME_PATTERN = r"^[a-z][a-z0-9-]{0,62}$"
+_SEGMENT = r"[a-z][a-z0-9-]{0,62}"
+PORT_REF_PATTERN = rf"^(?:{_SEGMENT}/)?{_SEGMENT}/{_SEGMENT}$"
+SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"
+
+Name = Annotated[
+    str,
+    Field(
+        pattern=NAME_PATTERN,
+        description="Lowercase letters, digits and '-', starting with a letter, at most 63 characters.",
+    ),
+]
+Config = Annotated[
+    dict[str, Any],
+    Field(default_factory=dict, description="Passed to the component as module variables."),
+]
+ComponentType = Literal["infrastructure", "input-port", "output-port", "code"]
+Severity = Literal["error", "warning", "info"]
+CompatibilityMode = Literal["consumer", "producer", "full", "none"]
+LogicalType = Literal[
+    "string", "date", "timestamp", "time", "number", "integer", "object", "array", "boolean", "map", "vector"
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Metadata(Model):
+    name: Name
+    description: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+class ComponentEntry(Model):
+    """A platform component: a Terraform module of one type."""
+
+    name: Name
+    component: Name = Field(description="A component of the Mesh registry.")
+    config: Config
+
+
+# --- Mesh -----------------------------------------------------------------------------------------
+
+
+class Backend(Model):
+    type: str = Field(description="A Terraform backend type, e.g. local, gcs, s3.")
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="Backend settings; {root} {env} {domain} {product} are substituted."
+    )
+
+
+class TerraformSettings(Model):
+    requiredVersion: str = ">= 1.0"
+    backend: Backend | None = None
+    providers: dict[Name, dict[str, dict[str, Any]]] = Field(
+        default_factory=dict, description="Per environment: provider name → provider block."
+    )
+
+
+class Component(Model):
+    type: ComponentType
+    source: str = Field(min_length=1, description="Any Terraform module source.")
+    version: str | None = Field(default=None, description="Version constraint for registry sources.")
+    description: str | None = None
+
+
+class PolicyMatch(Model):
+    kind: Literal["Mesh", "Team", "Domain", "DataProduct", "Polyseme", "DataContract"] | None = None
+    name: str | None = Field(default=None, description="Glob on metadata.name (`id` for contracts).")
+    domain: Name | None = Field(default=None, description="Data products of this domain.")
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+class Policy(Model):
+    id: Name
+    severity: Severity = "error"
+    message: str
+    match: PolicyMatch = Field(default_factory=PolicyMatch)
+    schema_: dict[str, Any] = Field(
+        alias="schema", description="JSON Schema every matched resource must satisfy."
+    )
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+
+
+class MeshSpec(Model):
+    environments: list[Name] = Field(default_factory=lambda: ["dev"], min_length=1)
+    terraform: TerraformSettings = Field(default_factory=TerraformSettings)
+    components: dict[Name, Component] = Field(default_factory=dict)
+    infrastructure: list[ComponentEntry] = Field(default_factory=list)
+    compatibility: CompatibilityMode = "consumer"
+    rules: dict[str, Literal["error", "warning", "info", "off"]] = Field(default_factory=dict)
+    policies: list[Policy] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+
+# --- Team, Domain, Polyseme -----------------------------------------------------------------------
+
+
+class Contact(Model):
+    type: str = Field(description="email, slack, url, …")
+    value: str
+
+
+class Member(Model):
+    name: str
+    role: str | None = None
+
+
+class TeamSpec(Model):
+    displayName: str | None = None
+    contacts: list[Contact] = Field(default_factory=list)
+    members: list[Member] = Field(default_factory=list)
+
+
+class DomainSpec(Model):
+    owner: Name = Field(description="The owning Team.")
+    type: Literal["source-aligned", "aggregate", "consumer-aligned"]
+    parent: Name | None = Field(default=None, description="The parent Domain.")
+    infrastructure: list[ComponentEntry] = Field(default_factory=list)
+
+
+class Identifier(Model):
+    name: str
+    logicalType: LogicalType
+
+
+class PolysemeSpec(Model):
+    owner: Name = Field(description="The owning Team.")
+    identifier: Identifier
+
+
+# --- DataProduct ----------------------------------------------------------------------------------
+
+
+class PortSource(Model):
+    system: str | None = Field(default=None, description="An operational system outside the mesh.")
+    outputPort: str | None = Field(
+        default=None,
+        pattern=PORT_REF_PATTERN,
+        description="domain/product/port of another product; product/port inside one domain.",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> PortSource:
+        if (self.system is None) == (self.outputPort is None):
+            raise ValueError("set exactly one of `system` or `outputPort`")
+        return self
+
+
+class InputPort(Model):
+    name: Name
+    component: Name
+    source: PortSource
+    description: str | None = None
+    config: Config
+
+
+class OutputPort(Model):
+    name: Name
+    component: Name
+    contract: str | None = Field(default=None, description="The ODCS `id` of the port's data contract.")
+    version: int = Field(default=1, ge=0, description="The port's major version; equals the contract's major.")
+    visibility: Literal["public", "domain", "private"] = "public"
+    compatibility: CompatibilityMode | None = Field(
+        default=None, description="Contract check mode for this port; the Mesh default when unset."
+    )
+    description: str | None = None
+    config: Config
+
+
+class CodeEntry(ComponentEntry):
+    description: str | None = None
+
+
+class DataProductSpec(Model):
+    domain: Name
+    owner: Name
+    version: str = Field(pattern=SEMVER_PATTERN, description="Semantic version, e.g. 1.4.0.")
+    status: Literal["draft", "active", "deprecated", "retired"]
+    inputPorts: list[InputPort] = Field(default_factory=list)
+    outputPorts: list[OutputPort] = Field(default_factory=list)
+    code: list[CodeEntry] = Field(default_factory=list)
+
+
+# --- resources ------------------------------------------------------------------------------------
+
+
+class Resource(Model):
+    apiVersion: Literal["alchemesh.io/v1alpha1"]
+    metadata: Metadata
+
+    @property
+    def name(self) -> str:
+        return self.metadata.name
+
+
+class Mesh(Resource):
+    kind: Literal["Mesh"]
+    spec: MeshSpec = Field(default_factory=MeshSpec)
+
+
+class Team(Resource):
+    kind: Literal["Team"]
+    spec: TeamSpec = Field(default_factory=TeamSpec)
+
+
+class Domain(Resource):
+    kind: Literal["Domain"]
+    spec: DomainSpec
+
+
+class Polyseme(Resource):
+    kind: Literal["Polyseme"]
+    spec: PolysemeSpec
+
+
+class DataProduct(Resource):
+    kind: Literal["DataProduct"]
+    spec: DataProductSpec
+
+
+KINDS: dict[str, type[Resource]] = {
+    "Mesh": Mesh,
+    "Team": Team,
+    "Domain": Domain,
+    "DataProduct": DataProduct,
+    "Polyseme": Polyseme,
+}

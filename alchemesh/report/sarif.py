@@ -1,0 +1,52 @@
+"""`--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from alchemesh import __version__
+from alchemesh.findings import Report, Severity
+from alchemesh.rules import registry
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def render(report: Report, root: Path) -> str:
+    rules = list(registry().values())
+    position = {rule.name: i for i, rule in enumerate(rules)}
+    results = []
+    for f in report.findings:
+        region = {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)}
+        text = f.message + (f" ({f.hint})" if f.hint else "")
+        results.append(
+            {
+                "ruleId": f.rule,
+                "ruleIndex": position[f.rule],
+                "level": _LEVEL[f.severity],
+                "message": {"text": text},
+                "locations": [
+                    {"physicalLocation": {"artifactLocation": {"uri": f.file, "uriBaseId": "%SRCROOT%"}, "region": region}}
+                ],
+            }
+        )
+    driver = {
+        "name": "alchemesh",
+        "version": __version__,
+        "informationUri": "https://github.com/alchemesh/alchemesh",
+        "rules": [
+            {
+                "id": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.doc.strip()},
+                "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+            }
+            for rule in rules
+        ],
+    }
+    sarif = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "results": results}],
+    }
+    return json.dumps(sarif, indent=2, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Scaffolding: `alchemesh init` and `alchemesh new product` write files that validate clean."""

@@ -1,0 +1,122 @@
+"""The `schema` rule: alchemesh kinds through their pydantic models, contracts through the official ODCS
+JSON Schema. Errors become findings at the offending node."""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from alchemesh.findings import Finding, JsonPath, Severity
+from alchemesh.hints import did_you_mean
+from alchemesh.model.resources import KINDS, NAME_PATTERN, PORT_REF_PATTERN, SEMVER_PATTERN, Resource
+
+Locate = Callable[[JsonPath, bool], tuple[int, int]]
+
+_PATTERN_WORDS = {
+    NAME_PATTERN: "is not a valid name: use lowercase letters, digits and '-', starting with a letter, at most 63 characters",
+    SEMVER_PATTERN: "is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.4.0)",
+    PORT_REF_PATTERN: "is not an output port reference (domain/product/port, or product/port inside one domain)",
+}
+
+
+def validate_resource(kind: str, data: dict[str, Any]) -> tuple[Resource | None, ValidationError | None]:
+    try:
+        return KINDS[kind].model_validate(data), None
+    except ValidationError as error:
+        return None, error
+
+
+def model_findings(error: ValidationError, file: str, locate: Locate) -> list[Finding]:
+    out = []
+    for detail in error.errors(include_url=False):
+        path, on_key = _clean_loc(detail["loc"])
+        message, hint = _describe(detail, path)
+        if detail["type"] == "extra_forbidden":
+            on_key = True
+        elif detail["type"] == "missing":
+            path = path[:-1]
+        line, column = locate(path, on_key)
+        out.append(Finding("schema", Severity.ERROR, message, file, line, column, path, hint))
+    return out
+
+
+def _clean_loc(loc: tuple) -> tuple[JsonPath, bool]:
+    on_key = "[key]" in loc
+    return tuple(step for step in loc if step != "[key]" and not str(step).startswith("function-")), on_key
+
+
+def _describe(detail: dict[str, Any], path: JsonPath) -> tuple[str, str | None]:
+    where = ".".join(str(p) for p in path) or "document"
+    kind, value = detail["type"], detail.get("input")
+    if kind == "extra_forbidden":
+        return f"unknown field `{path[-1]}`", did_you_mean(str(path[-1]), _FIELD_NAMES)
+    if kind == "missing":
+        return f"`{where}` is required", None
+    if kind == "string_pattern_mismatch":
+        words = _PATTERN_WORDS.get(detail["ctx"]["pattern"], f"does not match {detail['ctx']['pattern']}")
+        return f"`{where}`: `{value}` {words}", None
+    if kind == "string_type" and isinstance(value, (int, float, bool)):
+        return f"`{where}` must be a string, got `{value}`", f"quote it: \"{value}\""
+    message = detail["msg"].removeprefix("Value error, ")
+    return f"`{where}`: {message[0].lower()}{message[1:]}", None
+
+
+def _collect_field_names() -> frozenset[str]:
+    names: set[str] = set()
+    seen: set[type] = set()
+
+    def visit(model: type) -> None:
+        if model in seen or not hasattr(model, "model_fields"):
+            return
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            names.add(field.alias or name)
+            for arg in _type_args(field.annotation):
+                visit(arg)
+
+    for model in KINDS.values():
+        visit(model)
+    return frozenset(names)
+
+
+def _type_args(annotation: Any) -> list[Any]:
+    out, stack = [], [annotation]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(getattr(current, "__args__", ()))
+    return out
+
+
+_FIELD_NAMES = _collect_field_names()
+
+
+# --- ODCS -----------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _odcs_validator():
+    import jsonschema
+
+    text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def contract_findings(data: dict[str, Any], file: str, locate: Locate) -> list[Finding]:
+    from jsonschema.exceptions import best_match
+
+    out = []
+    for error in _odcs_validator().iter_errors(data):
+        if error.context:
+            error = best_match(error.context)
+        path = tuple(error.absolute_path)
+        line, column = locate(path, False)
+        where = ".".join(str(p) for p in path) or "document"
+        message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
+        out.append(Finding("schema", Severity.ERROR, f"ODCS: `{where}`: {message}", file, line, column, path))
+    return out

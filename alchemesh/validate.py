@@ -1,0 +1,96 @@
+"""Validation (SPEC §2): load → index → graph → rules, then the Mesh's rule settings and waivers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alchemesh.findings import Finding, Report, Severity
+from alchemesh.graph import MeshGraph, build_graph
+from alchemesh.hints import did_you_mean
+from alchemesh.index import MeshIndex, build_index
+from alchemesh.load import MeshRepo, load_repo
+from alchemesh.rules import Context, registry
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A validated mesh: what every later stage starts from."""
+
+    repo: MeshRepo
+    index: MeshIndex
+    graph: MeshGraph
+    report: Report
+
+
+def analyze(root: Path, *, use_cache: bool = True, only_files: set[str] | None = None) -> Analysis:
+    repo = load_repo(root, use_cache=use_cache)
+    index = build_index(repo)
+    graph = build_graph(index)
+    ctx = Context(index, graph)
+    findings = list(repo.findings)
+    for rule in registry().values():
+        if rule.check is not None:
+            findings.extend(rule.check(ctx))
+    findings.extend(_unknown_rule_settings(ctx))
+    findings = _apply_settings(findings, index)
+    kept, waived = _apply_waivers(findings, repo)
+    if only_files is not None:
+        kept = [f for f in kept if f.file in only_files]
+    report = Report(tuple(sorted(kept, key=_sort_key)), len(repo.records), tuple(sorted(waived, key=_sort_key)))
+    return Analysis(repo, index, graph, report)
+
+
+def _sort_key(finding: Finding) -> tuple:
+    return finding.sort_key
+
+
+def _unknown_rule_settings(ctx: Context) -> list[Finding]:
+    mesh = ctx.index.mesh
+    if mesh is None:
+        return []
+    known = registry()
+    schema_rule = known["schema"]
+    return [
+        ctx.finding(schema_rule, mesh.doc, ("spec", "rules", name), f"unknown rule `{name}`", key=True,
+                    hint=did_you_mean(name, known) or "`alchemesh rules` lists them")
+        for name in mesh.resource.spec.rules
+        if name not in known
+    ]
+
+
+def _apply_settings(findings: list[Finding], index: MeshIndex) -> list[Finding]:
+    settings = index.mesh.resource.spec.rules if index.mesh else {}
+    if not settings:
+        return findings
+    out = []
+    for finding in findings:
+        setting = settings.get(finding.rule)
+        if setting == "off":
+            continue
+        if setting is not None and setting != finding.severity.value:
+            finding = _with_severity(finding, Severity(setting))
+        out.append(finding)
+    return out
+
+
+def _with_severity(finding: Finding, severity: Severity) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, severity=severity)
+
+
+def _apply_waivers(findings: list[Finding], repo: MeshRepo) -> tuple[list[Finding], list[Finding]]:
+    """`# alchemesh: ignore[rule] reason` on a finding's line or the line above waives it."""
+    waivers = {(r.file, w.line): w for r in repo.records for w in r.waivers}
+    if not waivers:
+        return findings, []
+    kept, waived = [], []
+    for finding in findings:
+        names = {finding.rule, dict(finding.extra).get("policy")}
+        hit = any(
+            (w := waivers.get((finding.file, line))) is not None and names & w.rules
+            for line in (finding.line, finding.line - 1)
+        )
+        (waived if hit else kept).append(finding)
+    return kept, waived

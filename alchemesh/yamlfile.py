@@ -1,0 +1,253 @@
+"""Read YAML fast, with positions.
+
+libyaml composes a node tree that keeps line and column; plain data is built from it here in one
+pass that also catches duplicate keys, alias bombs and recursive anchors. YAML 1.2 core scalars:
+`on`/`yes` stay strings and dates stay strings, as in JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from alchemesh.findings import Finding, JsonPath, Severity
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_VALUES = 1_000_000  # values built per file, aliases expanded: stops billion-laughs bombs
+MAX_DEPTH = 200  # libyaml's composer recurses in C and crashes on very deep nesting
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml's parser with the YAML 1.2 core schema resolver."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+for _tag, _pattern, _first in (
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        _FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_MERGE, r"^(?:<<)$", "<"),
+):
+    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+class YamlProblem(Exception):
+    """A file that cannot be turned into data; carries the rule and a 1-based position."""
+
+    def __init__(self, rule: str, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.rule, self.message, self.line, self.column = rule, message, line, column
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One YAML document of a file: its data and, when parsed in this run, its node tree."""
+
+    file: str
+    index: int
+    data: Any
+    line: int
+    node: Node | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    file: str
+    documents: tuple[Document, ...]
+    findings: tuple[Finding, ...]
+
+
+def parse(file: str, raw: bytes) -> ParsedFile:
+    """Parse every document of one file; problems come back as findings, never raised."""
+    try:
+        text = decode(raw)
+        _check_depth(text)
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except YamlProblem as problem:
+        return ParsedFile(file, (), (_finding(file, problem),))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        message = " ".join(part for part in (error.context, error.problem) if part)
+        problem = YamlProblem("yaml-syntax", f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
+        return ParsedFile(file, (), (_finding(file, problem),))
+    except yaml.YAMLError as error:
+        return ParsedFile(file, (), (_finding(file, YamlProblem("yaml-syntax", f"invalid YAML: {error}")),))
+
+    documents, findings = [], []
+    for index, node in enumerate(nodes):
+        builder = _Builder(file)
+        try:
+            data = builder.build(node)
+        except YamlProblem as problem:
+            findings.append(_finding(file, problem))
+            continue
+        findings.extend(builder.findings)
+        documents.append(Document(file, index, data, node.start_mark.line + 1, node))
+    return ParsedFile(file, tuple(documents), tuple(findings))
+
+
+def decode(raw: bytes) -> str:
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlProblem("yaml-syntax", f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise YamlProblem("yaml-syntax", f"file is not UTF-8 (byte 0x{raw[error.start]:02x})", line, column) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+_DEEP_INDENT = re.compile(r"^[ \t-]{%d,}" % MAX_DEPTH, re.MULTILINE)
+
+
+def _check_depth(text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before libyaml recurses into it."""
+    if text.count("[") + text.count("{") < MAX_DEPTH and not _DEEP_INDENT.search(text):
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise YamlProblem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+class _Builder:
+    """Turns a node tree into plain data; counts values so aliases cannot multiply without bound."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.budget = MAX_VALUES
+        self.active: set[int] = set()
+        self.findings: list[Finding] = []
+
+    def build(self, node: Node) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _problem(node, "yaml-syntax", f"document expands to more than {MAX_VALUES:,} values (alias bomb?)")
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        key = id(node)
+        if key in self.active:
+            raise _problem(node, "yaml-syntax", "recursive alias: a node contains itself")
+        self.active.add(key)
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(item) for item in node.value]
+            return self._mapping(node)
+        finally:
+            self.active.discard(key)
+
+    def _mapping(self, node: MappingNode) -> dict:
+        out: dict = {}
+        merged: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.update(self._merge_source(value_node))
+                continue
+            key = self.build(key_node)
+            if not isinstance(key, str):
+                if isinstance(key, (dict, list)):
+                    raise _problem(key_node, "yaml-syntax", "a mapping key must be a scalar")
+                key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+            if key in out:
+                mark = key_node.start_mark
+                self.findings.append(
+                    Finding("duplicate-key", Severity.ERROR, f"key `{key}` appears more than once in this mapping",
+                            self.file, mark.line + 1, mark.column + 1, hint="the later value silently wins; keep one")
+                )
+            out[key] = self.build(value_node)
+        if merged:
+            merged.update(out)
+            return merged
+        return out
+
+    def _merge_source(self, node: Node) -> dict:
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        merged: dict = {}
+        for source in reversed(sources):
+            value = self.build(source)
+            if not isinstance(value, dict):
+                raise _problem(source, "yaml-syntax", "`<<` merges mappings only")
+            merged.update(value)
+        return merged
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag == _STR:
+        return value
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return value in ("true", "True", "TRUE")
+    if tag == _INT:
+        if value.startswith("0o"):
+            return int(value[2:], 8)
+        return int(value, 16) if value.startswith("0x") else int(value)
+    if tag == _FLOAT:
+        lowered = value.lower()
+        if lowered.endswith("inf"):
+            return float("-inf") if lowered.startswith("-") else float("inf")
+        return float("nan") if lowered.endswith("nan") else float(value)
+    return value
+
+
+def _problem(node: Node, rule: str, message: str) -> YamlProblem:
+    return YamlProblem(rule, message, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _finding(file: str, problem: YamlProblem) -> Finding:
+    return Finding(problem.rule, Severity.ERROR, problem.message, file, problem.line, problem.column)
+
+
+def locate(node: Node, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+    """1-based line and column of the node at `path`, or of its deepest existing ancestor.
+
+    With `key`, a mapping entry is located at its key rather than its value.
+    """
+    current = node
+    last = len(path) - 1
+    for depth, step in enumerate(path):
+        found = _child(current, step, key=key and depth == last)
+        if found is None:
+            break
+        current = found
+    return current.start_mark.line + 1, current.start_mark.column + 1
+
+
+def _child(node: Node, step: str | int, *, key: bool) -> Node | None:
+    if isinstance(node, MappingNode):
+        for key_node, value_node in reversed(node.value):
+            if isinstance(key_node, ScalarNode) and key_node.value == str(step):
+                return key_node if key else value_node
+    elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+        return node.value[step]
+    return None
+
+
+def source_line(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
