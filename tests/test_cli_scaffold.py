@@ -1,0 +1,62 @@
+"""`alchemesh init` and `alchemesh new product`: what they write validates clean."""
+
+from __future__ import annotations
+
+import yaml
+
+from tests.conftest import assert_no_traceback, run_cli
+
+
+def test_init_scaffolds_a_repo_that_validates_clean(tmp_path):
+    target = tmp_path / "Acme Mesh"
+    result = run_cli("init", str(target))
+    assert result.code == 0, result.err
+    for rel in ("alchemesh.yaml", ".pre-commit-config.yaml", ".github/workflows/alchemesh.yml", ".gitignore"):
+        assert (target / rel).is_file(), rel
+    assert yaml.safe_load((target / "alchemesh.yaml").read_text())["metadata"]["name"] == "acme-mesh"
+    hooks = yaml.safe_load((target / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    assert hooks == [{"id": "alchemesh-validate"}]
+    workflow = yaml.safe_load((target / ".github/workflows/alchemesh.yml").read_text())
+    steps = [s.get("run", "") for s in workflow["jobs"]["validate"]["steps"]]
+    assert "alchemesh validate --format github" in steps
+    check = run_cli("validate", "--format", "json", "--fail-on", "info", str(target))
+    assert check.code == 0 and check.json()["findings"] == []
+
+
+def test_init_refuses_an_existing_mesh_and_overwrites_nothing(tmp_path):
+    run_cli("init", str(tmp_path))
+    before = (tmp_path / "alchemesh.yaml").read_bytes()
+    again = run_cli("init", str(tmp_path))
+    assert again.code == 2 and "already exists" in again.err
+    assert (tmp_path / "alchemesh.yaml").read_bytes() == before
+    assert_no_traceback(again)
+
+
+def test_init_rejects_an_invalid_mesh_name(tmp_path):
+    result = run_cli("init", str(tmp_path), "--name", "../Escape")
+    assert result.code == 2 and "not a valid mesh name" in result.err
+    assert not (tmp_path / "alchemesh.yaml").exists()
+
+
+def test_new_product_validates_clean_and_joins_the_graph(quickstart):
+    result = run_cli("new", "product", "sales", "returns", cwd=quickstart)
+    assert result.code == 0, result.err
+    assert (quickstart / "domains/sales/returns/product.yaml").is_file()
+    assert (quickstart / "domains/sales/returns/contract.odcs.yaml").is_file()
+    check = run_cli("validate", "--format", "json", "--fail-on", "info", str(quickstart))
+    assert check.code == 0, check.out
+    ids = [p["id"] for p in run_cli("graph", "--format", "json", str(quickstart)).json()["products"]]
+    assert "sales/returns" in ids
+
+
+def test_new_product_in_an_unknown_domain_is_a_usage_error(quickstart):
+    result = run_cli("new", "product", "sale", "returns", "--path", str(quickstart))
+    assert result.code == 2 and "did you mean `sales`?" in result.err
+    assert_no_traceback(result)
+
+
+def test_new_product_refuses_existing_and_escaping_names(quickstart):
+    assert run_cli("new", "product", "sales", "orders", "--path", str(quickstart)).code == 2
+    escape = run_cli("new", "product", "sales", "../../etc", "--path", str(quickstart))
+    assert escape.code == 2 and "not a valid data product name" in escape.err
+    assert not (quickstart.parent / "etc").exists()

@@ -1,0 +1,213 @@
+"""`alchemesh validate` through the real CLI: exit codes, formats, discovery, cache, --changed-only."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import EXAMPLES, assert_no_traceback, git, run_cli, write_files
+
+BROKEN_PRODUCT = """\
+apiVersion: alchemesh.io/v1alpha1
+kind: DataProduct
+metadata: {name: returns, description: Returned order lines.}
+spec:
+  domain: sale
+  owner: web-shop
+  version: 1.0.0
+  status: active
+"""
+
+
+@pytest.mark.parametrize("example", ["quickstart", "acme-retail"])
+def test_bundled_examples_validate_clean(example, tmp_path):
+    target = tmp_path / example
+    shutil.copytree(EXAMPLES / example, target)
+    result = run_cli("validate", "--format", "json", "--fail-on", "warning", str(target))
+    assert result.code == 0, result.out
+    assert result.json()["findings"] == []
+
+
+def test_clean_repo_exits_0_with_a_summary(quickstart):
+    result = run_cli("validate", str(quickstart))
+    assert result.code == 0
+    assert "no findings" in result.out
+
+
+def test_errors_exit_1_with_file_line_col_rule_and_source_line(quickstart):
+    write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT})
+    result = run_cli("validate", str(quickstart))
+    assert result.code == 1
+    assert "domains/sales/returns.yaml:5:11 unresolved-reference domain `sale` does not exist" in result.out
+    assert "  domain: sale" in result.out
+    assert "did you mean `sales`?" in result.out
+    assert "1 error" in result.out
+
+
+def test_json_format_shape(quickstart):
+    write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT})
+    result = run_cli("validate", "--format", "json", str(quickstart))
+    body = result.json()
+    (finding,) = body["findings"]
+    assert {k: finding[k] for k in ("rule", "severity", "file", "line", "column", "hint")} == {
+        "rule": "unresolved-reference",
+        "severity": "error",
+        "file": "domains/sales/returns.yaml",
+        "line": 5,
+        "column": 11,
+        "hint": "did you mean `sales`?",
+    }
+    assert body["summary"]["errors"] == 1 and body["summary"]["warnings"] == 0
+
+
+def test_sarif_format(quickstart):
+    write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT})
+    sarif = run_cli("validate", "--format", "sarif", str(quickstart)).json()
+    assert sarif["version"] == "2.1.0"
+    run = sarif["runs"][0]
+    assert run["tool"]["driver"]["name"] == "alchemesh"
+    (result,) = run["results"]
+    assert result["ruleId"] == "unresolved-reference" and result["level"] == "error"
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (5, 11)
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert rule_ids[result["ruleIndex"]] == "unresolved-reference"
+
+
+def test_github_format_writes_annotations(quickstart):
+    write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT})
+    result = run_cli("validate", "--format", "github", ".", cwd=quickstart)
+    assert result.code == 1
+    assert result.out.startswith(
+        "::error file=domains/sales/returns.yaml,line=5,col=11,title=unresolved-reference::domain `sale` does not exist"
+    )
+
+
+def test_fail_on_warning_turns_a_warning_into_exit_1(quickstart):
+    product = quickstart / "domains/sales/orders/product.yaml"
+    product.write_text(product.read_text().replace("      contract: urn:datacontract:sales:orders\n", ""))
+    assert run_cli("validate", str(quickstart)).code == 0
+    strict = run_cli("validate", "--fail-on", "warning", "--format", "json", str(quickstart))
+    assert strict.code == 1
+    assert [f["rule"] for f in strict.json()["findings"]] == ["port-without-contract"]
+
+
+def test_missing_directory_is_a_one_line_usage_error(tmp_path):
+    result = run_cli("validate", str(tmp_path / "nope"))
+    assert result.code == 2
+    assert_no_traceback(result)
+    assert result.err.strip().count("\n") == 0 and "no such directory" in result.err
+
+
+def test_unknown_format_is_a_usage_error(quickstart):
+    result = run_cli("validate", "--format", "xml", str(quickstart))
+    assert result.code == 2
+    assert_no_traceback(result)
+
+
+def test_root_is_found_by_walking_up_from_a_subdirectory(quickstart):
+    write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT})
+    result = run_cli("validate", "--format", "json", cwd=quickstart / "domains" / "sales")
+    assert result.code == 1
+    assert result.json()["findings"][0]["file"] == "domains/sales/returns.yaml"
+
+
+def test_one_broken_file_does_not_hide_the_others(quickstart):
+    write_files(quickstart, {"domains/sales/broken.yaml": "a: [1,\n", "domains/sales/returns.yaml": BROKEN_PRODUCT})
+    rules = {f["rule"] for f in run_cli("validate", "--format", "json", str(quickstart)).json()["findings"]}
+    assert rules == {"yaml-syntax", "unresolved-reference"}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"a: caf\xe9\n",
+        b"a: &a [x, x]\nb: &b [*a, *a]\n" + b"".join(
+            f"{chr(99 + i)}: &{chr(99 + i)} [{', '.join(['*' + chr(98 + i)] * 10)}]\n".encode() for i in range(7)
+        ),
+        b"[" * 50_000 + b"]" * 50_000,
+        b"\x00\x01\x02",
+        "\ufeff\u202e: \u0000".encode("utf-16"),
+    ],
+    ids=["latin1", "alias-bomb", "deep-nesting", "binary", "utf16"],
+)
+def test_hostile_files_become_findings_not_crashes(quickstart, content):
+    write_files(quickstart, {"hostile.yaml": content})
+    result = run_cli("validate", "--format", "json", str(quickstart))
+    assert_no_traceback(result)
+    assert result.code == 1
+    (finding,) = result.json()["findings"]
+    assert finding["rule"] == "yaml-syntax" and finding["file"] == "hostile.yaml"
+
+
+def test_yaml_without_api_version_is_skipped_and_foreign_kinds_are_ignored(quickstart):
+    write_files(quickstart, {
+        "config/settings.yaml": "just: config\n",
+        "k8s.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: X}\n",
+    })
+    assert run_cli("validate", "--format", "json", str(quickstart)).json()["findings"] == []
+
+
+def test_exclude_globs_and_gitignore_are_honoured(git_quickstart):
+    mesh = git_quickstart / "alchemesh.yaml"
+    mesh.write_text(mesh.read_text().replace('exclude: [".alchemesh/**"]', 'exclude: [".alchemesh/**", "drafts/**"]'))
+    write_files(git_quickstart, {
+        "drafts/returns.yaml": BROKEN_PRODUCT,
+        "scratch/returns.yaml": BROKEN_PRODUCT,
+        ".gitignore": "scratch/\n",
+    })
+    result = run_cli("validate", "--format", "json", str(git_quickstart))
+    assert result.json()["findings"] == [], result.out
+
+
+def test_cache_gives_the_same_answer_and_is_never_stale(quickstart):
+    write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT})
+    cold = run_cli("validate", "--format", "json", str(quickstart))
+    assert (quickstart / ".alchemesh" / "cache" / "files.json").is_file()
+    warm = run_cli("validate", "--format", "json", str(quickstart))
+    assert warm.out == cold.out
+    fixed = BROKEN_PRODUCT.replace("domain: sale\n", "domain: sales\n")
+    write_files(quickstart, {"domains/sales/returns.yaml": fixed})
+    assert run_cli("validate", "--format", "json", str(quickstart)).json()["findings"] == []
+
+
+def test_a_corrupt_cache_is_ignored(quickstart):
+    write_files(quickstart, {".alchemesh/cache/files.json": "{not json", "domains/sales/returns.yaml": BROKEN_PRODUCT})
+    result = run_cli("validate", "--format", "json", str(quickstart))
+    assert result.code == 1 and len(result.json()["findings"]) == 1
+
+
+def test_a_tampered_cache_entry_with_another_digest_is_not_used(quickstart):
+    run_cli("validate", str(quickstart))
+    cache_file = quickstart / ".alchemesh" / "cache" / "files.json"
+    cache = json.loads(cache_file.read_text())
+    write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT})
+    cache["files"]["domains/sales/returns.yaml"] = {"digest": "0" * 32, "docs": [], "findings": [], "waivers": []}
+    cache_file.write_text(json.dumps(cache))
+    assert run_cli("validate", "--format", "json", str(quickstart)).code == 1
+
+
+def test_changed_only_reports_findings_in_changed_files(git_quickstart):
+    segments = git_quickstart / "domains/marketing/segments/product.yaml"
+    segments.write_text(segments.read_text().replace("owner: growth-analytics", "owner: growth"))
+    git(git_quickstart, "commit", "-qam", "break segments")
+    write_files(git_quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT})
+    everything = run_cli("validate", "--format", "json", str(git_quickstart)).json()["findings"]
+    changed = run_cli("validate", "--changed-only", "--format", "json", str(git_quickstart))
+    assert {f["file"] for f in everything} == {"domains/sales/returns.yaml", "domains/marketing/segments/product.yaml"}
+    assert [f["file"] for f in changed.json()["findings"]] == ["domains/sales/returns.yaml"]
+    assert changed.code == 1
+
+
+def test_changed_only_outside_git_is_a_usage_error(quickstart):
+    result = run_cli("validate", "--changed-only", str(quickstart))
+    assert result.code == 2
+    assert_no_traceback(result)
+
+
+def test_output_is_deterministic(quickstart):
+    write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT, "bad.yaml": "a: [\n"})
+    first = run_cli("validate", "--format", "sarif", "--no-cache", str(quickstart)).out
+    assert run_cli("validate", "--format", "sarif", "--no-cache", str(quickstart)).out == first
