@@ -7,6 +7,7 @@ be trusted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -16,24 +17,29 @@ from pathlib import Path
 from typing import Any
 
 from alchemesh import __version__
+from alchemesh.findings import Finding, Report
 
 CACHE_DIR = ".alchemesh/cache"
-_SOURCES = ("yamlfile.py", "schema_check.py", "load.py", "model/resources.py", "model/contract.py")
+_DEPENDENCIES = ("open-data-contract-standard", "jsonschema-rs", "pydantic", "pyyaml")
 
 
 def digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def _fingerprint() -> str:
+@functools.cache
+def fingerprint() -> str:
+    """Changes whenever the code that produces cached results could: any source file, any dependency."""
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
     package = Path(__file__).parent
-    for name in _SOURCES:
-        h.update((package / name).read_bytes())
-    try:
-        h.update(metadata.version("open-data-contract-standard").encode())
-    except metadata.PackageNotFoundError:
-        pass
+    for source in sorted(package.rglob("*.py")):
+        h.update(source.relative_to(package).as_posix().encode())
+        h.update(source.read_bytes())
+    for name in _DEPENDENCIES:
+        try:
+            h.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
     return h.hexdigest()
 
 
@@ -43,7 +49,7 @@ class Cache:
     def __init__(self, root: Path, enabled: bool = True):
         self.path = root / CACHE_DIR / "files.json"
         self.enabled = enabled
-        self.fingerprint = _fingerprint() if enabled else ""
+        self.fingerprint = fingerprint() if enabled else ""
         self.entries: dict[str, Any] = self._read() if enabled else {}
 
     def _read(self) -> dict[str, Any]:
@@ -63,17 +69,58 @@ class Cache:
         return None
 
     def store(self, entries: dict[str, Any]) -> None:
-        if not self.enabled or entries == self.entries:
-            return
+        if self.enabled and entries != self.entries:
+            _store(self.path, {"fingerprint": self.fingerprint, "files": entries})
+
+
+class ReportCache:
+    """The last validation report, keyed by every YAML file's path and digest: an unchanged repo is
+    answered without parsing anything."""
+
+    def __init__(self, root: Path):
+        from alchemesh.discovery import list_yaml_files
+
+        self.path = root / CACHE_DIR / "report.json"
+        key = hashlib.blake2b(fingerprint().encode(), digest_size=16)
+        for file in list_yaml_files(root, []):
+            try:
+                raw = (root / file).read_bytes()
+            except OSError:
+                raw = b"\0unreadable"
+            key.update(f"{file}\0{digest(raw)}\0".encode("utf-8", "surrogateescape"))
+        self.key = key.hexdigest()
+
+    def get(self) -> Report | None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.path.parent.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# alchemesh build output and cache\n*\n", encoding="utf-8")
-            body = json.dumps({"fingerprint": self.fingerprint, "files": entries}, separators=(",", ":"))
-            write_atomic(self.path, body.encode())
-        except OSError:
-            pass  # a read-only checkout still validates, just without a cache
+            content = json.loads(self.path.read_bytes())
+            if content["key"] != self.key:
+                return None
+            return Report(
+                tuple(Finding.from_dict(f) for f in content["findings"]),
+                content["files"],
+                tuple(Finding.from_dict(f) for f in content["waived"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def store(self, report: Report) -> None:
+        _store(self.path, {
+            "key": self.key,
+            "files": report.files,
+            "findings": [f.to_dict() for f in report.findings],
+            "waived": [f.to_dict() for f in report.waived],
+        })
+
+
+def _store(path: Path, content: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# alchemesh build output and cache\n*\n", encoding="utf-8")
+        write_atomic(path, json.dumps(content, separators=(",", ":")).encode())
+    except OSError:
+        pass  # a read-only checkout still validates, just without a cache
 
 
 def write_atomic(path: Path, content: bytes) -> None:

@@ -40,6 +40,14 @@ class Finding:
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.rule, self.message)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        known = {"rule", "severity", "message", "file", "line", "column", "path", "hint"}
+        path = tuple(int(p) if p.isdigit() else p for p in data["path"].split("/")) if data["path"] else ()
+        extra = tuple((k, v) for k, v in data.items() if k not in known)
+        return cls(data["rule"], Severity(data["severity"]), data["message"], data["file"], data["line"],
+                   data["column"], path, data["hint"], extra)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "rule": self.rule,
@@ -74,6 +82,12 @@ class Report:
             "waived": len(self.waived),
             "files": self.files,
         }
+
+    def only(self, files: set[str]) -> Report:
+        """The findings in these files (for `--changed-only`)."""
+        return Report(
+            tuple(f for f in self.findings if f.file in files), self.files, tuple(f for f in self.waived if f.file in files)
+        )
 
     def fails(self, fail_on: Severity) -> bool:
         return any(f.severity.rank >= fail_on.rank for f in self.findings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from alchemesh.load import Entry, MeshRepo
@@ -31,6 +32,10 @@ class MeshIndex:
     products: dict[str, Entry[DataProduct]]  # "domain/product"
     contracts: dict[str, Entry[Contract]]  # ODCS id
     duplicates: list[Duplicate] = field(default_factory=list)
+
+    @cached_property
+    def component_uses(self) -> list[ComponentUse]:
+        return _component_uses(self)
 
 
 def product_id(entry: Entry[DataProduct]) -> str:
@@ -76,7 +81,7 @@ class ComponentUse:
     label: str
 
 
-def component_uses(index: MeshIndex) -> list[ComponentUse]:
+def _component_uses(index: MeshIndex) -> list[ComponentUse]:
     out = []
     infrastructure = [(index.mesh, "Mesh")] if index.mesh else []
     infrastructure += [(d, f"domain `{d.resource.name}`") for d in index.domains.values()]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,18 @@ class MeshRepo:
 
 
 def load_repo(root: Path, *, use_cache: bool = True) -> MeshRepo:
+    # Node trees are many small long-lived objects: the cyclic GC would rescan them again and again
+    # while nothing they hold can form a cycle. Pausing it halves the load time of a large repo.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root, use_cache)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load(root: Path, use_cache: bool) -> MeshRepo:
     cache = Cache(root, enabled=use_cache)
     fresh: dict[str, Any] = {}
     mesh_record = _record(root, discovery.MESH_FILE, cache, fresh) if (root / discovery.MESH_FILE).is_file() else None

@@ -4,6 +4,7 @@ JSON Schema. Errors become findings at the offending node."""
 from __future__ import annotations
 
 import functools
+import re
 import json
 from importlib import resources
 from typing import Any, Callable
@@ -97,26 +98,29 @@ _FIELD_NAMES = _collect_field_names()
 
 # --- ODCS -----------------------------------------------------------------------------------------
 
+_UNEXPECTED = re.compile(r"\('([^']+)' was unexpected\)")
+
 
 @functools.cache
 def _odcs_validator():
-    import jsonschema
+    import jsonschema_rs
 
     text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text(encoding="utf-8")
-    schema = json.loads(text)
-    return jsonschema.validators.validator_for(schema)(schema)
+    return jsonschema_rs.validator_for(json.loads(text))
 
 
 def contract_findings(data: dict[str, Any], file: str, locate: Locate) -> list[Finding]:
-    from jsonschema.exceptions import best_match
-
-    out = []
+    out, seen = [], set()
     for error in _odcs_validator().iter_errors(data):
-        if error.context:
-            error = best_match(error.context)
-        path = tuple(error.absolute_path)
-        line, column = locate(path, False)
-        where = ".".join(str(p) for p in path) or "document"
+        path = tuple(error.instance_path)
+        if (path, error.message) in seen:
+            continue
+        seen.add((path, error.message))
+        unexpected = _UNEXPECTED.search(error.message)
+        on_key = unexpected is not None
+        where_path = (*path, unexpected.group(1)) if unexpected else path
+        line, column = locate(where_path, on_key)
+        where = ".".join(str(p) for p in where_path) or "document"
         message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
         out.append(Finding("schema", Severity.ERROR, f"ODCS: `{where}`: {message}", file, line, column, path))
     return out

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alchemesh.findings import Finding, Report, Severity
-from alchemesh.graph import MeshGraph, build_graph
-from alchemesh.hints import did_you_mean
-from alchemesh.index import MeshIndex, build_index
-from alchemesh.load import MeshRepo, load_repo
-from alchemesh.rules import Context, registry
+
+if TYPE_CHECKING:
+    from alchemesh.graph import MeshGraph
+    from alchemesh.index import MeshIndex
+    from alchemesh.load import MeshRepo
+    from alchemesh.rules import Context
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,25 @@ class Analysis:
     report: Report
 
 
+def validate(root: Path, *, use_cache: bool = True, only_files: set[str] | None = None) -> Report:
+    """The validation report; on a repo whose YAML has not changed since the last run, from the cache."""
+    from alchemesh.cache import ReportCache
+
+    cache = ReportCache(root) if use_cache else None
+    report = cache.get() if cache else None
+    if report is None:
+        report = analyze(root, use_cache=use_cache).report
+        if cache:
+            cache.store(report)
+    return report.only(only_files) if only_files is not None else report
+
+
 def analyze(root: Path, *, use_cache: bool = True, only_files: set[str] | None = None) -> Analysis:
+    from alchemesh.graph import build_graph
+    from alchemesh.index import build_index
+    from alchemesh.load import load_repo
+    from alchemesh.rules import Context, registry
+
     repo = load_repo(root, use_cache=use_cache)
     index = build_index(repo)
     graph = build_graph(index)
@@ -35,10 +55,8 @@ def analyze(root: Path, *, use_cache: bool = True, only_files: set[str] | None =
     findings.extend(_unknown_rule_settings(ctx))
     findings = _apply_settings(findings, index)
     kept, waived = _apply_waivers(findings, repo)
-    if only_files is not None:
-        kept = [f for f in kept if f.file in only_files]
     report = Report(tuple(sorted(kept, key=_sort_key)), len(repo.records), tuple(sorted(waived, key=_sort_key)))
-    return Analysis(repo, index, graph, report)
+    return Analysis(repo, index, graph, report.only(only_files) if only_files is not None else report)
 
 
 def _sort_key(finding: Finding) -> tuple:
@@ -46,6 +64,9 @@ def _sort_key(finding: Finding) -> tuple:
 
 
 def _unknown_rule_settings(ctx: Context) -> list[Finding]:
+    from alchemesh.hints import did_you_mean
+    from alchemesh.rules import registry
+
     mesh = ctx.index.mesh
     if mesh is None:
         return []

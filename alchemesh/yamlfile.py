@@ -26,14 +26,11 @@ _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _MERGE = "tag:yaml.org,2002:merge"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 
 
-class _Loader(yaml.CSafeLoader):
-    """libyaml's parser with the YAML 1.2 core schema resolver."""
-
-    yaml_implicit_resolvers: dict = {}
-
-
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern]]] = {}
 for _tag, _pattern, _first in (
     (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
@@ -43,10 +40,33 @@ for _tag, _pattern, _first in (
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
         "-+0123456789.",
     ),
-    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_NULL, r"^(?:~|null|Null|NULL)$", "~nN"),
     (_MERGE, r"^(?:<<)$", "<"),
 ):
-    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+    for _char in _first:
+        _RESOLVERS.setdefault(_char, []).append((_tag, re.compile(_pattern)))
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml's parser with the YAML 1.2 core schema resolver (and no path resolvers to walk)."""
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+    def resolve(self, kind, value, implicit):
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR
+            if not value:
+                return _NULL
+            for tag, pattern in _RESOLVERS.get(value[0], ()):
+                if pattern.match(value):
+                    return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 
 class YamlProblem(Exception):
@@ -148,7 +168,10 @@ class _Builder:
         if self.budget < 0:
             raise _problem(node, "yaml-syntax", f"document expands to more than {MAX_VALUES:,} values (alias bomb?)")
         if isinstance(node, ScalarNode):
-            return _scalar(node)
+            try:
+                return _scalar(node)
+            except ValueError:
+                raise _problem(node, "yaml-syntax", f"`{node.value}` is not a valid {node.tag.rsplit(':', 1)[-1]}") from None
         key = id(node)
         if key in self.active:
             raise _problem(node, "yaml-syntax", "recursive alias: a node contains itself")

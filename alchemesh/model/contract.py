@@ -6,14 +6,12 @@ from it tolerantly, so a contract with schema findings still takes part in the o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from alchemesh.findings import JsonPath
 
 
-@dataclass(frozen=True, slots=True)
-class Property:
+class Property(NamedTuple):
     name: str
     path: JsonPath
     logical_type: str | None
@@ -24,16 +22,14 @@ class Property:
     properties: tuple[Property, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaObject:
+class SchemaObject(NamedTuple):
     name: str
     path: JsonPath
     raw: dict[str, Any]
     properties: tuple[Property, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Contract:
+class Contract(NamedTuple):
     id: str
     version: str
     status: str | None
@@ -75,20 +71,20 @@ def _properties(parent: dict[str, Any], path: JsonPath) -> tuple[Property, ...]:
     out = []
     for i, raw in _dicts(parent.get("properties")):
         here = (*path, "properties", i)
-        nested = _properties(raw, here)
+        nested = _properties(raw, here) if "properties" in raw else ()
         items = raw.get("items")
         if isinstance(items, dict):
             nested += _properties(items, (*here, "items"))
         out.append(
             Property(
-                name=str(raw.get("name", "")),
-                path=here,
-                logical_type=raw.get("logicalType"),
-                physical_type=raw.get("physicalType"),
-                required=raw.get("required") is True,
-                polyseme=_polyseme(raw),
-                raw=raw,
-                properties=nested,
+                str(raw.get("name", "")),
+                here,
+                raw.get("logicalType"),
+                raw.get("physicalType"),
+                raw.get("required") is True,
+                _polyseme(raw) if "customProperties" in raw else None,
+                raw,
+                nested,
             )
         )
     return tuple(out)

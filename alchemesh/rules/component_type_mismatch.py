@@ -16,13 +16,12 @@ Fix:
 from collections.abc import Iterator
 
 from alchemesh.findings import Finding, Severity
-from alchemesh.index import component_uses
 from alchemesh.rules.base import Context, Rule
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     registry = ctx.index.components
-    for use in component_uses(ctx.index):
+    for use in ctx.index.component_uses:
         component = registry.get(use.component)
         if component is not None and component.type != use.expected_type:
             same_type = sorted(name for name, c in registry.items() if c.type == use.expected_type)

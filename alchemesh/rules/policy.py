@@ -28,24 +28,22 @@ def check(ctx: Context) -> Iterator[Finding]:
     mesh = ctx.index.mesh
     if mesh is None or not mesh.resource.spec.policies:
         return
-    import jsonschema
-    from jsonschema.exceptions import SchemaError
+    import jsonschema_rs
 
     for i, policy in enumerate(mesh.resource.spec.policies):
-        validator_class = jsonschema.validators.validator_for(policy.schema_)
         try:
-            validator_class.check_schema(policy.schema_)
-        except SchemaError as error:
-            yield ctx.finding(RULE, mesh.doc, ("spec", "policies", i, "schema", *error.absolute_path),
-                              f"policy `{policy.id}` has an invalid JSON Schema: {error.message}",
+            validator = jsonschema_rs.validator_for(policy.schema_)
+        except (jsonschema_rs.ValidationError, ValueError) as error:
+            path = ("spec", "policies", i, "schema", *getattr(error, "instance_path", ()))
+            message = str(getattr(error, "message", error)).splitlines()[0]
+            yield ctx.finding(RULE, mesh.doc, path, f"policy `{policy.id}` has an invalid JSON Schema: {message}",
                               severity=Severity.ERROR, policy=policy.id)
             continue
-        validator = validator_class(policy.schema_)
         for kind, doc in ctx.index.repo.resource_docs:
             if not _matches(policy, kind, doc.data):
                 continue
             for error in validator.iter_errors(doc.data):
-                yield ctx.finding(RULE, doc, tuple(error.absolute_path), f"{policy.message} ({error.message})",
+                yield ctx.finding(RULE, doc, tuple(error.instance_path), f"{policy.message} ({error.message})",
                                   severity=Severity(policy.severity), hint=f"policy `{policy.id}`", policy=policy.id)
 
 

@@ -18,7 +18,6 @@ from collections.abc import Iterator
 
 from alchemesh.findings import Finding, Severity
 from alchemesh.hints import did_you_mean
-from alchemesh.index import component_uses
 from alchemesh.model.contract import polyseme_path
 from alchemesh.rules.base import Context, Rule
 
@@ -49,7 +48,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 yield missing(entry, ("spec", "outputPorts", i, "contract"), "contract", port.contract, index.contracts)
     yield from _port_references(ctx)
     if index.mesh is not None:
-        for use in component_uses(index):
+        for use in index.component_uses:
             if use.component not in index.components:
                 yield missing(use.entry, use.path, "component", use.component, index.components)
     for entry in index.contracts.values():
