@@ -123,12 +123,20 @@ def _store(path: Path, content: dict[str, Any]) -> None:
         pass  # a read-only checkout still validates, just without a cache
 
 
+@functools.cache
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, content: bytes) -> None:
     """Write to a temporary file beside `path`, then rename: readers see the old or the new bytes."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

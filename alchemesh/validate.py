@@ -39,6 +39,13 @@ def validate(root: Path, *, use_cache: bool = True, only_files: set[str] | None 
 
 
 def analyze(root: Path, *, use_cache: bool = True, only_files: set[str] | None = None) -> Analysis:
+    from alchemesh.load import paused_gc
+
+    with paused_gc():
+        return _analyze(root, use_cache, only_files)
+
+
+def _analyze(root: Path, use_cache: bool, only_files: set[str] | None) -> Analysis:
     from alchemesh.graph import build_graph
     from alchemesh.index import build_index
     from alchemesh.load import load_repo

@@ -22,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: importing rich would double the start-up time
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 new_app = typer.Typer(help="Scaffold a resource inside an existing mesh.", no_args_is_help=True)

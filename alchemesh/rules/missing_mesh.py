@@ -19,17 +19,22 @@ from alchemesh.rules.base import Context, Rule
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    meshes = ctx.index.repo.meshes
-    if not meshes:
-        yield Finding(RULE.name, RULE.severity, f"no Mesh resource: `{MESH_FILE}` at the repo root must declare one",
-                      MESH_FILE, 1, 1, hint="`alchemesh init` scaffolds one")
+    repo = ctx.index.repo
+    docs = [doc for kind, doc in repo.resource_docs if kind == "Mesh"]
+    if not docs:
+        if not any(r.file == MESH_FILE and r.findings for r in repo.records):  # unreadable: yaml-syntax says so
+            yield Finding(RULE.name, RULE.severity, f"no Mesh resource: `{MESH_FILE}` at the repo root must declare one",
+                          MESH_FILE, 1, 1, hint="`alchemesh init` scaffolds one")
         return
-    chosen = ctx.index.mesh
-    for entry in meshes:
-        if entry is chosen and entry.file == MESH_FILE:
+    first_at_root = next((doc for doc in docs if doc.file == MESH_FILE), None)
+    for doc in docs:
+        if doc is first_at_root:
             continue
-        where = "more than one Mesh resource" if entry is not chosen else f"the Mesh must live in `{MESH_FILE}` at the repo root"
-        yield ctx.finding(RULE, entry.doc, ("kind",), where, hint=f"keep the Mesh in `{MESH_FILE}`")
+        if doc.file != MESH_FILE:
+            message = f"a Mesh outside `{MESH_FILE}`: the Mesh must live in `{MESH_FILE}` at the repo root"
+        else:
+            message = "more than one Mesh resource"
+        yield ctx.finding(RULE, doc, ("kind",), message, hint=f"keep one Mesh, in `{MESH_FILE}`")
 
 
 RULE = Rule("missing-mesh", Severity.ERROR, __doc__, check)
