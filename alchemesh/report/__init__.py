@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,18 +10,16 @@ from alchemesh.findings import Report
 
 Render = Callable[[Report, Path], str]
 
+# Imported on use, so that one format never pays for another's imports.
+_REPORTERS = {
+    "text": "alchemesh.report.text",
+    "json": "alchemesh.report.json_report",
+    "sarif": "alchemesh.report.sarif",
+    "github": "alchemesh.report.github",
+}
+FORMATS = tuple(_REPORTERS)
+
 
 def reporter(name: str) -> Render:
-    """The renderer for a `--format` name; imported on use so that one format never pays for another."""
-    if name == "json":
-        from alchemesh.report.json_report import render
-    elif name == "sarif":
-        from alchemesh.report.sarif import render
-    elif name == "github":
-        from alchemesh.report.github import render
-    else:
-        from alchemesh.report.text import render
-    return render
-
-
-FORMATS = ("text", "json", "sarif", "github")
+    """The renderer for a `--format` name."""
+    return importlib.import_module(_REPORTERS[name]).render
