@@ -32,6 +32,15 @@ class MeshIndex:
     products: dict[str, Entry[DataProduct]]  # "domain/product"
     contracts: dict[str, Entry[Contract]]  # ODCS id
     duplicates: list[Duplicate] = field(default_factory=list)
+    declared: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+
+    def declares(self, kind: str, key: str) -> bool:
+        """Whether any document declares this resource, valid or not: a resource with schema findings
+        still exists, so references to it are not reported as unresolved too."""
+        return key in self.declared.get(kind, {})
+
+    def declared_ports(self, product: str) -> frozenset[str]:
+        return self.declared.get("DataProduct", {}).get(product, frozenset())
 
     @cached_property
     def component_uses(self) -> list[ComponentUse]:
@@ -66,8 +75,33 @@ def build_index(repo: MeshRepo) -> MeshIndex:
         products=by_key("DataProduct", repo.products, product_id),
         contracts=by_key("DataContract", [c for c in repo.contracts if c.resource.id], lambda e: e.resource.id),
         duplicates=duplicates,
+        declared=_declared(repo),
     )
     return index
+
+
+def _declared(repo: MeshRepo) -> dict[str, dict[str, frozenset[str]]]:
+    """Kind → key → output port names (for products), read from the raw documents."""
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    for kind, doc in repo.resource_docs:
+        data = doc.data
+        if kind == "DataContract":
+            key = data.get("id")
+        else:
+            metadata, spec = data.get("metadata"), data.get("spec")
+            key = metadata.get("name") if isinstance(metadata, dict) else None
+            if kind == "DataProduct" and isinstance(spec, dict):
+                key = f"{spec.get('domain')}/{key}"
+        if not isinstance(key, str):
+            continue
+        ports: frozenset[str] = frozenset()
+        if kind == "DataProduct" and isinstance(data.get("spec"), dict):
+            listed = data["spec"].get("outputPorts")
+            ports = frozenset(
+                p["name"] for p in listed if isinstance(p, dict) and isinstance(p.get("name"), str)
+            ) if isinstance(listed, list) else frozenset()
+        out.setdefault(kind, {})[key] = out.get(kind, {}).get(key, frozenset()) | ports
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from alchemesh.schema_check import contract_findings, model_findings, validate_r
 
 T = TypeVar("T")
 
-_WAIVER = re.compile(r"#\s*alchemesh:\s*ignore\[([^\]]*)\][ \t]*(.*)$", re.MULTILINE)
+_WAIVER = re.compile(r"(?:^|(?<=\s))#\s*alchemesh:\s*ignore\[([^\]]*)\][ \t]*(.*)$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +148,7 @@ def _build_record(file: str, raw: bytes, file_digest: str) -> FileRecord:
     findings = list(parsed.findings)
     for doc in parsed.documents:
         findings.extend(_document_findings(doc))
-    waivers = _waivers(raw.decode("utf-8", "replace")) if b"alchemesh:" in raw else ()
+    waivers = _waivers(raw.decode("utf-8", "replace"), parsed.documents) if b"alchemesh:" in raw else ()
     return FileRecord(file, file_digest, parsed.documents, tuple(findings), waivers)
 
 
@@ -191,16 +191,24 @@ def _unknown_kind(doc: yamlfile.Document, locate) -> Finding:
                        doc.file, line, column, ("apiVersion",), f"this version of alchemesh reads `{API_VERSION}`")
     line, column = locate(("kind",), False)
     kind = data.get("kind")
-    hint = did_you_mean(str(kind), list(KINDS) + ["DataContract"]) or f"known kinds: {', '.join(KINDS)}"
+    known = f"known kinds: {', '.join(KINDS)}"
+    if kind is None:
+        return Finding("unknown-kind", Severity.ERROR, "the document has no `kind`", doc.file, doc.line, 1, (), known)
+    hint = did_you_mean(str(kind), list(KINDS) + ["DataContract"]) or known
     return Finding("unknown-kind", Severity.ERROR, f"unknown kind `{kind}`", doc.file, line, column, ("kind",), hint)
 
 
-def _waivers(text: str) -> tuple[Waiver, ...]:
+def _waivers(text: str, documents: tuple[yamlfile.Document, ...]) -> tuple[Waiver, ...]:
+    """`# alchemesh: ignore[rule, …] reason` comments; the same text inside a string is no comment."""
+    strings = yamlfile.scalar_spans(d.node for d in documents if d.node is not None)
     out = []
     for match in _WAIVER.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
+        line = text.count("\n", 0, match.start())
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1)
+        if any(start <= (line, column) < end for start, end in strings):
+            continue
         rules = frozenset(r.strip() for r in match.group(1).split(",") if r.strip())
-        out.append(Waiver(line, rules, match.group(2).strip()))
+        out.append(Waiver(line + 1, rules, match.group(2).strip()))
     return tuple(out)
 
 

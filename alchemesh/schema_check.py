@@ -60,10 +60,20 @@ def _describe(detail: dict[str, Any], path: JsonPath) -> tuple[str, str | None]:
     if kind == "string_pattern_mismatch":
         words = _PATTERN_WORDS.get(detail["ctx"]["pattern"], f"does not match {detail['ctx']['pattern']}")
         return f"`{where}`: `{value}` {words}", None
-    if kind == "string_type" and isinstance(value, (int, float, bool)):
-        return f"`{where}` must be a string, got `{value}`", f"quote it: \"{value}\""
+    if kind == "string_type" and isinstance(value, (int, float, bool)) or value is None and kind == "string_type":
+        written = _as_yaml(value)
+        return f"`{where}` must be a string, got `{written}`", f"if you mean the text, quote it: \"{written}\""
     message = detail["msg"].removeprefix("Value error, ")
     return f"`{where}`: {message[0].lower()}{message[1:]}", None
+
+
+def _as_yaml(value: Any) -> str:
+    """A scalar as the user wrote it in YAML."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _collect_field_names() -> frozenset[str]:
@@ -106,7 +116,29 @@ def _odcs_validator():
     import jsonschema_rs
 
     text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text(encoding="utf-8")
-    return jsonschema_rs.validator_for(json.loads(text))
+    return jsonschema_rs.validator_for(_guard_logical_type_conditions(json.loads(text)))
+
+
+def _guard_logical_type_conditions(schema: Any) -> Any:
+    """ODCS ≤ 3.2.0 ships `if: {properties: {logicalType: {const: map}}}` without `required`, so the
+    condition holds when `logicalType` is absent and an untyped property must satisfy every type's
+    rules (bitol-io/open-data-contract-standard#322, fixed upstream). Add the missing `required`."""
+    if isinstance(schema, list):
+        return [_guard_logical_type_conditions(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: _guard_logical_type_conditions(value) for key, value in schema.items()}
+    if isinstance(out.get("if"), dict):
+        out["if"] = _require_logical_type(out["if"])
+    return out
+
+
+def _require_logical_type(condition: dict[str, Any]) -> dict[str, Any]:
+    if "anyOf" in condition:
+        return {**condition, "anyOf": [_require_logical_type(branch) for branch in condition["anyOf"]]}
+    if "logicalType" in condition.get("properties", {}) and "required" not in condition:
+        return {**condition, "required": ["logicalType"]}
+    return condition
 
 
 def contract_findings(data: dict[str, Any], file: str, locate: Locate) -> list[Finding]:

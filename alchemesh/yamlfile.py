@@ -131,7 +131,8 @@ def decode(raw: bytes) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
+        column = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
         raise YamlProblem("yaml-syntax", f"file is not UTF-8 (byte 0x{raw[error.start]:02x})", line, column) from None
     return text[1:] if text.startswith("\ufeff") else text
 
@@ -188,7 +189,7 @@ class _Builder:
         merged: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                merged.update(self._merge_source(value_node))
+                merged.update(self._merge_source(key_node, value_node))
                 continue
             key = self.build(key_node)
             if not isinstance(key, str):
@@ -207,13 +208,13 @@ class _Builder:
             return merged
         return out
 
-    def _merge_source(self, node: Node) -> dict:
+    def _merge_source(self, key_node: Node, node: Node) -> dict:
         sources = node.value if isinstance(node, SequenceNode) else [node]
         merged: dict = {}
         for source in reversed(sources):
             value = self.build(source)
             if not isinstance(value, dict):
-                raise _problem(source, "yaml-syntax", "`<<` merges mappings only")
+                raise _problem(key_node, "yaml-syntax", "`<<` merges mappings only")
             merged.update(value)
         return merged
 
@@ -271,6 +272,18 @@ def _child(node: Node, step: str | int, *, key: bool) -> Node | None:
     return None
 
 
-def source_line(text: str, line: int) -> str:
-    lines = text.splitlines()
-    return lines[line - 1] if 0 < line <= len(lines) else ""
+def scalar_spans(roots) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(start, end) 0-based (line, column) of every scalar under these nodes."""
+    spans, stack, seen = [], list(roots), set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            spans.append(((node.start_mark.line, node.start_mark.column), (node.end_mark.line, node.end_mark.column)))
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+    return spans

@@ -30,21 +30,21 @@ def check(ctx: Context) -> Iterator[Finding]:
 
     for entry in index.domains.values():
         spec = entry.resource.spec
-        if spec.owner not in index.teams:
+        if not index.declares("Team", spec.owner):
             yield missing(entry, ("spec", "owner"), "team", spec.owner, index.teams)
-        if spec.parent is not None and spec.parent not in index.domains:
+        if spec.parent is not None and not index.declares("Domain", spec.parent):
             yield missing(entry, ("spec", "parent"), "domain", spec.parent, index.domains)
     for entry in index.polysemes.values():
-        if entry.resource.spec.owner not in index.teams:
+        if not index.declares("Team", entry.resource.spec.owner):
             yield missing(entry, ("spec", "owner"), "team", entry.resource.spec.owner, index.teams)
     for entry in index.products.values():
         spec = entry.resource.spec
-        if spec.domain not in index.domains:
+        if not index.declares("Domain", spec.domain):
             yield missing(entry, ("spec", "domain"), "domain", spec.domain, index.domains)
-        if spec.owner not in index.teams:
+        if not index.declares("Team", spec.owner):
             yield missing(entry, ("spec", "owner"), "team", spec.owner, index.teams)
         for i, port in enumerate(spec.outputPorts):
-            if port.contract is not None and port.contract not in index.contracts:
+            if port.contract is not None and not index.declares("DataContract", port.contract):
                 yield missing(entry, ("spec", "outputPorts", i, "contract"), "contract", port.contract, index.contracts)
     yield from _port_references(ctx)
     if index.mesh is not None:
@@ -53,23 +53,22 @@ def check(ctx: Context) -> Iterator[Finding]:
                 yield missing(use.entry, use.path, "component", use.component, index.components)
     for entry in index.contracts.values():
         for prop in entry.resource.walk_properties():
-            if prop.polyseme is not None and prop.polyseme not in index.polysemes:
+            if prop.polyseme is not None and not index.declares("Polyseme", prop.polyseme):
                 yield missing(entry, polyseme_path(prop), "polyseme", prop.polyseme, index.polysemes)
 
 
 def _port_references(ctx: Context) -> Iterator[Finding]:
-    graph = ctx.graph
-    for edge in graph.edges:
+    index = ctx.index
+    for edge in ctx.graph.edges:
         ref = edge.ref
-        producer = graph.products.get(ref.product_id)
-        if ref.domain not in ctx.index.domains:
-            what, name, choices = "domain", ref.domain, ctx.index.domains
-        elif producer is None:
-            same_domain = [p.split("/", 1)[1] for p in graph.products if p.startswith(ref.domain + "/")]
-            what, name, choices = "data product", ref.product_id, [f"{ref.domain}/{p}" for p in same_domain]
-        elif graph.output_port(ref) is None:
+        if not index.declares("Domain", ref.domain):
+            what, name, choices = "domain", ref.domain, index.domains
+        elif not index.declares("DataProduct", ref.product_id):
+            same_domain = [p for p in index.declared.get("DataProduct", {}) if p.startswith(ref.domain + "/")]
+            what, name, choices = "data product", ref.product_id, same_domain
+        elif ref.port not in index.declared_ports(ref.product_id):
             what, name = "output port", str(ref)
-            choices = [f"{ref.product_id}/{p.name}" for p in producer.resource.spec.outputPorts]
+            choices = [f"{ref.product_id}/{p}" for p in index.declared_ports(ref.product_id)]
         else:
             continue
         message = f"{what} `{name}` does not exist"

@@ -24,7 +24,7 @@ Optional case keys:
     xfail    a reason: the case documents a known alchemesh bug and is expected to fail
 
 An expected finding matches on `file`, `line`, `column` exactly; `severity` (default: the rule's);
-`message` and `hint` as substrings (`hint: null` means no hint); any other key (`policy`, `path`, …)
+`message` and `hint` as substrings (or lists of them; `hint: null` means no hint); any other key (`policy`, `path`, …)
 must equal the finding's field.
 """
 
@@ -112,6 +112,8 @@ def case_files() -> list[Path]:
 
 
 ALL_CASES = [case for path in case_files() for case in load_case_file(path)]
+_DUPLICATE_IDS = sorted({c.id for c in ALL_CASES if [d.id for d in ALL_CASES].count(c.id) > 1})
+assert not _DUPLICATE_IDS, f"case names repeat: {_DUPLICATE_IDS}"
 
 
 # --- running the CLI --------------------------------------------------------------------------------
@@ -171,8 +173,9 @@ def mismatches(expected: dict[str, Any], actual: dict[str, Any], default_severit
             continue
         got = actual.get(key)
         if key in _SUBSTRING_KEYS and want is not None:
-            if got is None or want not in got:
-                out.append(f"{key} {got!r} does not contain {want!r}")
+            for part in [want] if isinstance(want, str) else want:
+                if got is None or part not in got:
+                    out.append(f"{key} {got!r} does not contain {part!r}")
         elif got != want:
             out.append(f"{key} {got!r} != {want!r}")
     return out
@@ -225,6 +228,13 @@ def test_rule_case(case: Case, outcomes: dict[str, Outcome]) -> None:
     assert not others, f"findings of rules the case does not expect:\n{_dump(others)}"
 
     compare("waived", case.waived, report["waived"], case.rule)
+    summary = report["summary"]
+    counted = {
+        "errors": sum(f["severity"] == "error" for f in findings),
+        "warnings": sum(f["severity"] == "warning" for f in findings),
+        "waived": len(report["waived"]),
+    }
+    assert {k: summary[k] for k in counted} == counted, f"summary {summary} does not count the findings"
     for key, value in case.summary.items():
         assert report["summary"][key] == value, f"summary.{key}: {report['summary'][key]} != {value}"
 
