@@ -11,8 +11,9 @@ import functools
 import hashlib
 import json
 import os
+import re
+import sys
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +36,23 @@ def fingerprint() -> str:
     for source in sorted(package.rglob("*.py")):
         h.update(source.relative_to(package).as_posix().encode())
         h.update(source.read_bytes())
-    for name in _DEPENDENCIES:
-        try:
-            h.update(f"{name}=={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            pass
+    for name in _installed(_DEPENDENCIES):
+        h.update(name.encode())
     return h.hexdigest()
+
+
+def _installed(names: tuple[str, ...]) -> list[str]:
+    """`name-version.dist-info` folders of these distributions: their versions, without paying for
+    importlib.metadata on every run."""
+    wanted = {re.sub(r"[-_.]+", "_", n).lower() for n in names}
+    found = []
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found += [d for d in listing if d.endswith(".dist-info") and d.split("-", 1)[0].lower() in wanted]
+    return sorted(found)
 
 
 class Cache:
