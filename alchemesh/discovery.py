@@ -32,6 +32,11 @@ def list_yaml_files(root: Path, exclude: list[str]) -> list[str]:
     files = _git_files(root)
     if files is None:
         files = _walk(root, _gitignore_patterns(root))
+    return select_yaml(files, exclude)
+
+
+def select_yaml(files, exclude: list[str]) -> list[str]:
+    """The YAML files among `files` that are neither excluded nor in a skipped directory, sorted."""
     excluded = compile_globs(exclude)
     return sorted(
         f

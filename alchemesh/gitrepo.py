@@ -1,30 +1,156 @@
-"""What git knows about the repo: changed files (for `validate --changed-only`)."""
+"""What git knows about the repo: changed files, the base revision, files and history at a revision.
+
+Old versions are read straight from git objects (`ls-tree` + one `cat-file --batch`): no checkout,
+so it works in a shallow CI clone that has fetched the base commit.
+"""
 
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from alchemesh.errors import GitError
 
 
-def _git(root: Path, *args: str) -> str:
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True)
+        result = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, check=True)
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     except subprocess.CalledProcessError as error:
-        raise GitError(f"git {' '.join(args)}: {error.stderr.strip() or 'failed'}") from None
+        message = error.stderr.decode(errors="replace").strip().splitlines()
+        raise GitError(f"git {args[0]}: {message[-1] if message else 'failed'}") from None
     return result.stdout
+
+
+def _text(root: Path, *args: str) -> str:
+    return _git(root, *args).decode("utf-8", "surrogateescape")
+
+
+def require_work_tree(root: Path) -> None:
+    try:
+        _git(root, "rev-parse", "--is-inside-work-tree")
+    except GitError:
+        raise GitError(f"{root} is not inside a git repository") from None
+
+
+def has_head(root: Path) -> bool:
+    return subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root, capture_output=True).returncode == 0
 
 
 def changed_files(root: Path) -> set[str]:
     """Files (relative to `root`) that differ from HEAD: staged, unstaged and untracked."""
-    _git(root, "rev-parse", "--is-inside-work-tree")
-    has_head = subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root, capture_output=True).returncode == 0
-    if has_head:
-        tracked = _git(root, "diff", "--name-only", "--relative", "-z", "HEAD", "--", ".")
+    require_work_tree(root)
+    if has_head(root):
+        tracked = _text(root, "diff", "--name-only", "--relative", "-z", "HEAD", "--", ".")
     else:
-        tracked = _git(root, "ls-files", "-z", "--cached", "--", ".")
-    untracked = _git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", ".")
+        tracked = _text(root, "ls-files", "-z", "--cached", "--", ".")
+    untracked = _text(root, "ls-files", "-z", "--others", "--exclude-standard", "--", ".")
     return {name for name in (tracked + untracked).split("\0") if name}
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The commit id of `rev`, or a clear error when this clone does not have it."""
+    try:
+        return _text(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}").strip()
+    except GitError:
+        raise GitError(
+            f"revision `{rev}` is not in this clone; fetch it (in CI: `fetch-depth: 0`, "
+            f"or `git fetch origin {rev}`)"
+        ) from None
+
+
+def default_base(root: Path) -> str:
+    """The merge-base of HEAD with the default branch (`origin/HEAD`, else `main`, else `master`)."""
+    require_work_tree(root)
+    if not has_head(root):
+        raise GitError("the repository has no commits yet: there is nothing to compare against")
+    for candidate in ("origin/HEAD", "main", "master", "origin/main", "origin/master"):
+        try:
+            branch = resolve(root, candidate)
+        except GitError:
+            continue
+        try:
+            return _text(root, "merge-base", "HEAD", branch).strip()
+        except GitError:
+            raise GitError(f"no merge-base of HEAD and `{candidate}`: is the clone shallow? "
+                           "fetch more history (`fetch-depth: 0`) or pass --against") from None
+    raise GitError("cannot find the default branch (origin/HEAD, main or master); pass --against REF")
+
+
+def prefix(root: Path) -> str:
+    """`root` relative to the top of its work tree, as a pathspec prefix ('' or 'dir/')."""
+    return _text(root, "rev-parse", "--show-prefix").strip()
+
+
+def files_at(root: Path, rev: str, suffixes: tuple[str, ...]) -> dict[str, bytes]:
+    """Contents of the files under `root` at `rev` whose names end with `suffixes`, keyed relative to root."""
+    base = prefix(root)
+    listing = _text(root, "ls-tree", "-r", "-z", "--full-name", rev, "--", ".")
+    blobs = {}
+    for entry in listing.split("\0"):
+        if not entry:
+            continue
+        meta, path = entry.split("\t", 1)
+        _, kind, sha = meta.split()
+        if kind == "blob" and path.endswith(suffixes) and path.startswith(base):
+            blobs[path[len(base):]] = sha
+    return dict(zip(blobs, read_blobs(root, list(blobs.values()))))
+
+
+def read_blobs(root: Path, names: list[str], *, allow_missing: bool = False) -> list[bytes | None]:
+    """Many objects (`sha` or `rev:path`) through one `git cat-file --batch`."""
+    if not names:
+        return []
+    out = _git(root, "cat-file", "--batch", stdin=("\n".join(names) + "\n").encode("utf-8", "surrogateescape"))
+    contents: list[bytes | None] = []
+    position = 0
+    for name in names:
+        header_end = out.index(b"\n", position)
+        header = out[position:header_end].split()
+        if header[-1] == b"missing" or len(header) < 3:
+            if not allow_missing:
+                raise GitError(f"object {name} is missing from this clone")
+            contents.append(None)
+            position = header_end + 1
+            continue
+        size = int(header[2])
+        contents.append(out[header_end + 1 : header_end + 1 + size])
+        position = header_end + 1 + size + 1
+    return contents
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    date: str  # ISO 8601, committer date
+    author: str
+    subject: str
+
+
+def commits_touching(root: Path, suffixes: tuple[str, ...]) -> list[tuple[Commit, list[str]]]:
+    """Commits (newest first) that changed files with these suffixes under root, with those files."""
+    if not has_head(root):
+        return []
+    raw = _text(root, "log", "--format=%x00%H%x1f%cI%x1f%an%x1f%s", "--name-only", "-z", "--relative", "--", ".")
+    out = []
+    for block in _log_blocks(raw):
+        head, *names = block
+        sha, date, author, subject = head.split("\x1f", 3)
+        files = [n for n in names if n.endswith(suffixes)]
+        if files:
+            out.append((Commit(sha, date, author, subject), files))
+    return out
+
+
+def _log_blocks(raw: str) -> list[list[str]]:
+    """Split `git log -z --name-only` output with a NUL-led format into [header, file, file, …] blocks."""
+    blocks: list[list[str]] = []
+    for token in raw.split("\0"):
+        token = token.strip("\n")
+        if "\x1f" in token:
+            blocks.append([token])
+        elif token and blocks:
+            blocks[-1].append(token)
+    return blocks

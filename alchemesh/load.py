@@ -121,6 +121,18 @@ def _load(root: Path, use_cache: bool) -> MeshRepo:
     return _classify(root, tuple(records))
 
 
+def load_snapshot(root: Path, files: dict[str, bytes]) -> MeshRepo:
+    """The repo as it was at some revision: these files, parsed in memory, without the cache."""
+    with paused_gc():
+        mesh_raw = files.get(discovery.MESH_FILE)
+        mesh_record = _build_record(discovery.MESH_FILE, mesh_raw, "") if mesh_raw is not None else None
+        selected = discovery.select_yaml(files, _exclude(mesh_record))
+        records = [
+            mesh_record if mesh_record and f == discovery.MESH_FILE else _build_record(f, files[f], "") for f in selected
+        ]
+        return _classify(root, tuple(records))
+
+
 def _exclude(record: FileRecord | None) -> list[str]:
     for doc in record.documents if record else ():
         spec = doc.data.get("spec") if isinstance(doc.data, dict) and doc.data.get("kind") == "Mesh" else None

@@ -7,7 +7,7 @@ import sys
 
 import yaml
 
-from alchemesh.rules import registry
+from alchemesh.rules import contract_rules, registry
 from tests.conftest import REPO, assert_no_traceback, run_cli
 
 HEAVY = ("jsonschema", "hcl2", "pydantic", "yaml", "git", "rich")
@@ -34,7 +34,7 @@ def test_version():
 
 def test_rules_lists_every_rule_with_its_default_severity():
     out = run_cli("rules").out
-    for rule in registry().values():
+    for rule in [*registry().values(), *contract_rules().values()]:
         assert f"{rule.name} ({rule.severity.value})" in out
 
 
@@ -45,7 +45,7 @@ def test_rules_explains_one_rule():
 
 def test_rules_json_and_unknown_rule():
     body = run_cli("rules", "--json").json()
-    assert [r["name"] for r in body] == list(registry())
+    assert [r["name"] for r in body] == [*registry(), *contract_rules()]
     unknown = run_cli("rules", "unresolved-refrence")
     assert unknown.code == 2 and "did you mean `unresolved-reference`?" in unknown.err
     assert_no_traceback(unknown)

@@ -96,12 +96,26 @@ class Policy(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
 
 
+class ContractWaiver(Model):
+    """A deliberate contract change, accepted with its reason."""
+
+    contract: str = Field(description="The ODCS `id`; glob patterns allowed.")
+    rule: str = Field(description="The change rule, e.g. field-removed; `*` for any.")
+    field: str | None = Field(default=None, description="`object.property`; glob patterns allowed; any when unset.")
+    reason: str = Field(min_length=1, description="Why the change is accepted; shown in every report.")
+
+
+class ContractSettings(Model):
+    ignore: list[ContractWaiver] = Field(default_factory=list)
+
+
 class MeshSpec(Model):
     environments: list[Name] = Field(default_factory=lambda: ["dev"], min_length=1)
     terraform: TerraformSettings = Field(default_factory=TerraformSettings)
     components: dict[Name, Component] = Field(default_factory=dict)
     infrastructure: list[ComponentEntry] = Field(default_factory=list)
     compatibility: CompatibilityMode = "consumer"
+    contracts: ContractSettings = Field(default_factory=ContractSettings)
     rules: dict[str, Literal["error", "warning", "info", "off"]] = Field(default_factory=dict)
     policies: list[Policy] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)

@@ -7,13 +7,15 @@ from pathlib import Path
 
 from alchemesh import __version__
 from alchemesh.findings import Report, Severity
-from alchemesh.rules import registry
+from alchemesh.rules import contract_rules, registry
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
 def render(report: Report, root: Path) -> str:
-    rules = list(registry().values())
+    known = {**registry(), **contract_rules()}
+    used = {f.rule for f in report.findings}
+    rules = [rule for name, rule in known.items() if name in used or name in registry()]
     position = {rule.name: i for i, rule in enumerate(rules)}
     results = []
     for f in report.findings:

@@ -30,6 +30,9 @@ def _block(f: Finding, line_text: str | None) -> str:
         out.append(f"  [dim]{' ' * gutter} |[/] {' ' * (f.column - 1)}[{style}]^[/]")
     if f.hint:
         out.append(f"  [dim]=[/] hint: {escape(f.hint)}")
+    consumers = dict(f.extra).get("consumers")
+    if consumers:
+        out.append(f"  [dim]=[/] consumers: {escape(', '.join(consumers))}")
     return "\n".join(out)
 
 

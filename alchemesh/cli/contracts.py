@@ -1,0 +1,97 @@
+"""`alchemesh contracts check|diff|changelog`: SPEC §3 across versions, through git."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from alchemesh.cli.app import FailOn, RepoPath, app, command, print_markup, print_plain
+
+contracts_app = typer.Typer(help="Check data contracts for compatibility across versions.", no_args_is_help=True)
+app.add_typer(contracts_app, name="contracts")
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    markdown = "markdown"
+
+
+class Mode(str, Enum):
+    consumer = "consumer"
+    producer = "producer"
+    full = "full"
+    none = "none"
+
+
+class LogFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+FormatOption = Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")]
+FailOnOption = Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this severity.")]
+
+
+@contracts_app.command("check")
+@command
+def check(
+    path: RepoPath = None,
+    against: Annotated[
+        Optional[str], typer.Option(help="Base revision (default: merge-base of HEAD with the default branch).")
+    ] = None,
+    format: FormatOption = CheckFormat.text,
+    fail_on: FailOnOption = FailOn.error,
+) -> int:
+    """Check every contract changed since a base revision, uncommitted work included."""
+    from alchemesh.contracts.check import check as run_check
+    from alchemesh.discovery import find_root
+
+    root = find_root(path)
+    return _emit(run_check(root, against), root, format, fail_on)
+
+
+@contracts_app.command("diff")
+@command
+def diff(
+    old: Annotated[Path, typer.Argument(help="The old version of the contract file.")],
+    new: Annotated[Path, typer.Argument(help="The new version of the contract file.")],
+    mode: Annotated[Mode, typer.Option(help="Compatibility mode.")] = Mode.consumer,
+    format: FormatOption = CheckFormat.text,
+    fail_on: FailOnOption = FailOn.error,
+) -> int:
+    """Compare two versions of a contract file."""
+    from alchemesh.contracts.check import diff_files
+
+    return _emit(diff_files(old, new, mode.value), Path.cwd(), format, fail_on)
+
+
+@contracts_app.command("changelog")
+@command
+def changelog(
+    contract: Annotated[str, typer.Argument(help="The ODCS `id` of the contract.")],
+    path: RepoPath = None,
+    format: Annotated[LogFormat, typer.Option("--format", "-f", help="Output format.")] = LogFormat.text,
+) -> int:
+    """The history of one contract through git, version by version, newest first."""
+    from alchemesh.contracts.history import changelog as history
+    from alchemesh.discovery import find_root
+    from alchemesh.report.contracts import render_changelog
+
+    print_plain(render_changelog(history(find_root(path), contract), format.value))
+    return 0
+
+
+def _emit(result, root: Path, format: CheckFormat, fail_on: FailOn) -> int:
+    from alchemesh.findings import Severity
+    from alchemesh.report.contracts import render_check
+
+    output = render_check(result, root, format.value)
+    (print_markup if format is CheckFormat.text else print_plain)(output)
+    return 1 if result.report.fails(Severity(fail_on.value)) else 0

@@ -1,0 +1,115 @@
+"""Turn the changes between two versions of a contract into findings: each change classified in the
+contract's mode, the version discipline checked, the consumers named, waivers applied."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
+from typing import Any
+
+from alchemesh.contracts.changes import VERSION_RULES, Mode, impact
+from alchemesh.contracts.diff import Change, diff_contracts
+from alchemesh.findings import Finding, JsonPath, Severity
+from alchemesh.model.resources import ContractWaiver
+
+Locate = Callable[[JsonPath], tuple[int, int]]
+
+_SEVERITY = {"breaking": Severity.ERROR, "compatible": Severity.INFO, "info": Severity.INFO}
+_SEMVER = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The contract being assessed: where its new version lives, who reads it, what is waived."""
+
+    contract: str
+    file: str
+    locate: Locate
+    mode: Mode
+    consumers: tuple[str, ...]
+    waivers: tuple[ContractWaiver, ...] = ()
+    inline: tuple[tuple[int, frozenset[str], str], ...] = ()  # (line, rules, reason) comments in the file
+
+
+def assess(old: dict[str, Any], new: dict[str, Any], subject: Subject) -> tuple[list[Finding], list[Finding]]:
+    """(findings, waived) for every change from `old` to `new`, plus the version rules.
+
+    A waived breaking change no longer demands a major bump: it was accepted deliberately.
+    """
+    if old == new:
+        return [], []
+    kept, waived = _split([_finding(change, subject) for change in diff_contracts(old, new)], subject)
+    more_kept, more_waived = _split(_version_findings(old, new, kept, subject), subject)
+    return kept + more_kept, waived + more_waived
+
+
+def _finding(change: Change, subject: Subject) -> Finding:
+    effect = impact(change.rule, subject.mode)
+    severity = Severity.INFO if subject.mode == "none" else _SEVERITY[effect]
+    line, column = subject.locate(change.path)
+    return Finding(change.rule, severity, change.message, subject.file, line, column, change.path,
+                   extra=_extra(subject, effect, change.field))
+
+
+def _extra(subject: Subject, effect: str, field: str) -> tuple:
+    return (("contract", subject.contract), ("change", effect), ("consumers", list(subject.consumers)),
+            ("field", field), ("mode", subject.mode))
+
+
+def _version_findings(old: dict, new: dict, findings: list[Finding], subject: Subject) -> list[Finding]:
+    before, after = _semver(old.get("version")), _semver(new.get("version"))
+    breaking = [f for f in findings if dict(f.extra)["change"] == "breaking"]
+    out = []
+    line, column = subject.locate(("version",))
+    if breaking and subject.mode != "none" and before and after and after[0] <= before[0]:
+        rules = ", ".join(sorted({f.rule for f in breaking}))
+        out.append(_version_finding("breaking-change-without-major-bump", subject, line, column,
+                                    f"{len(breaking)} breaking change(s) ({rules}) but the version goes from "
+                                    f"{old.get('version')} to {new.get('version')}",
+                                    f"raise the major version to {before[0] + 1}.0.0 (and the output port's `version`)"))
+    if old.get("version") == new.get("version"):
+        out.append(_version_finding("changed-without-version-bump", subject, line, column,
+                                    f"the contract changed but its version stays {new.get('version')}",
+                                    "raise the patch version for metadata, minor for compatible changes"))
+    return out
+
+
+def _version_finding(rule: str, subject: Subject, line: int, column: int, message: str, hint: str) -> Finding:
+    severity = Severity.INFO if subject.mode == "none" else Severity(VERSION_RULES[rule][0])
+    effect = "breaking" if rule == "breaking-change-without-major-bump" else "info"
+    return Finding(rule, severity, message, subject.file, line, column, ("version",), hint,
+                   _extra(subject, effect, ""))
+
+
+def _semver(value: Any) -> tuple[int, int, int] | None:
+    match = _SEMVER.match(str(value)) if value is not None else None
+    return tuple(int(g or 0) for g in match.groups()) if match else None
+
+
+def _split(findings: list[Finding], subject: Subject) -> tuple[list[Finding], list[Finding]]:
+    kept, waived = [], []
+    for finding in findings:
+        reason = _waiver_reason(finding, subject)
+        if reason is None:
+            kept.append(finding)
+        else:
+            waived.append(replace(finding, extra=(*finding.extra, ("reason", reason))))
+    return kept, waived
+
+
+def _waiver_reason(finding: Finding, subject: Subject) -> str | None:
+    """The reason of a Mesh `contracts.ignore` entry or an inline comment (with a reason) that matches."""
+    extra = dict(finding.extra)
+    for waiver in subject.waivers:
+        if (
+            fnmatchcase(subject.contract, waiver.contract)
+            and waiver.rule in ("*", finding.rule)
+            and (waiver.field is None or fnmatchcase(extra.get("field", ""), waiver.field))
+        ):
+            return waiver.reason
+    for line, rules, reason in subject.inline:
+        if reason and finding.rule in rules and finding.line in (line, line + 1):
+            return reason
+    return None

@@ -1,0 +1,87 @@
+"""The one table of contract-change classes: each change's name, how it lands in each mode, and why.
+
+`consumer` mode (the default) asks: can an existing consumer, written against the old contract, fail
+on data that satisfies the new one? `producer` mode asks the same of existing producers (pipelines
+writing data that satisfied the old contract). `full` is breaking when either is; `none` reports
+changes but never fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Impact = Literal["breaking", "compatible", "info"]
+Mode = Literal["consumer", "producer", "full", "none"]
+MODES: tuple[Mode, ...] = ("consumer", "producer", "full", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeClass:
+    name: str
+    consumer: Impact
+    producer: Impact
+    summary: str
+    why: str
+
+
+CHANGES: dict[str, ChangeClass] = {
+    c.name: c
+    for c in (
+        ChangeClass("contract-removed", "breaking", "breaking", "A contract was removed while its port still has consumers.",
+                    "Consumers lose the promise their pipelines were built on."),
+        ChangeClass("schema-removed", "breaking", "breaking", "A schema object (table, topic, file) was removed.",
+                    "Consumers reading it fail; producers still writing it break the new contract."),
+        ChangeClass("schema-added", "compatible", "compatible", "A schema object was added.",
+                    "Nobody depended on it yet."),
+        ChangeClass("field-removed", "breaking", "breaking", "A property was removed.",
+                    "Queries selecting the column fail."),
+        ChangeClass("field-renamed", "breaking", "breaking", "A property (matched by its stable `id`) was renamed.",
+                    "Queries use the old name."),
+        ChangeClass("field-type-changed", "breaking", "breaking", "A property's logicalType or physicalType changed.",
+                    "Code parsing the old type fails on the new one."),
+        ChangeClass("field-made-optional", "breaking", "compatible", "A required property may now be null.",
+                    "Consumers that relied on a value now meet nulls; producers may keep sending values."),
+        ChangeClass("field-made-required", "compatible", "breaking", "An optional property is now required.",
+                    "Consumers always get a value; producers that send nulls now break the contract."),
+        ChangeClass("enum-value-added", "breaking", "compatible", "An enumeration admits a new value.",
+                    "A consumer's exhaustive match meets a value it does not know."),
+        ChangeClass("enum-value-removed", "compatible", "breaking", "An enumeration no longer admits a value.",
+                    "Producers still emitting the value break the contract."),
+        ChangeClass("constraint-loosened", "breaking", "compatible",
+                    "A constraint admits more values (length, range, pattern, unique, primaryKey).",
+                    "Consumers that relied on the constraint meet values they did not expect."),
+        ChangeClass("constraint-tightened", "compatible", "breaking",
+                    "A constraint admits fewer values (length, range, pattern, unique, primaryKey).",
+                    "Producers' existing data may no longer satisfy it."),
+        ChangeClass("field-added", "compatible", "compatible", "A property was added.",
+                    "Existing readers ignore it; a new required property is reported as made-required too."),
+        ChangeClass("metadata-changed", "info", "info", "Descriptive metadata changed (description, tags, …).",
+                    "No data changes shape; worth a line in the changelog."),
+    )
+}
+
+VERSION_RULES = {
+    "breaking-change-without-major-bump": (
+        "error",
+        "A contract with breaking changes keeps its major version.",
+        "Consumers pin a major version; a break inside it reaches them without warning.",
+    ),
+    "changed-without-version-bump": (
+        "warning",
+        "A changed contract keeps its version.",
+        "Two different contracts would share one version: nobody can tell which one they read.",
+    ),
+}
+
+
+def impact(change: str, mode: Mode) -> Impact:
+    """How a change class lands in a mode."""
+    cls = CHANGES[change]
+    if mode == "producer":
+        return cls.producer
+    if mode == "full":
+        if "breaking" in (cls.consumer, cls.producer):
+            return "breaking"
+        return "compatible" if "compatible" in (cls.consumer, cls.producer) else "info"
+    return cls.consumer

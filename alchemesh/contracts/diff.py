@@ -1,0 +1,213 @@
+"""Compare two versions of one ODCS contract, object by object and property by property.
+
+Elements are matched by their stable `id` (ODCS 3.1) when both sides have one, else by name, so a
+rename is a rename. Each difference becomes a `Change` named after a class of `changes.CHANGES`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from alchemesh.findings import JsonPath
+
+_CONTRACT_STRUCTURE = {"schema", "version", "id", "kind"}
+_OBJECT_STRUCTURE = {"id", "name", "properties"}
+_PROPERTY_STRUCTURE = {
+    "id", "name", "logicalType", "physicalType", "required", "unique", "primaryKey",
+    "logicalTypeOptions", "enum", "properties", "items", "quality",
+}
+# logicalTypeOptions whose larger value admits more data, and those whose smaller value does.
+_UPPER_BOUNDS = {"maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties"}
+_LOWER_BOUNDS = {"minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties"}
+_FLAGS = {"unique", "primaryKey"}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    rule: str
+    field: str  # `object.property.nested`; "" for the contract itself
+    message: str
+    path: JsonPath  # the node in the new document; for a removal, where it stood
+
+
+def diff_contracts(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    out: list[Change] = []
+    _metadata(old, new, _CONTRACT_STRUCTURE, "", (), out)
+    _objects(_list(old.get("schema")), _list(new.get("schema")), out)
+    return out
+
+
+def _objects(old: list, new: list, out: list[Change]) -> None:
+    pairs, removed, added = _match(old, new)
+    for _, obj in removed:
+        out.append(Change("schema-removed", _name(obj), f"schema object `{_name(obj)}` was removed", ("schema",)))
+    for i, obj in added:
+        out.append(Change("schema-added", _name(obj), f"schema object `{_name(obj)}` was added", ("schema", i)))
+    for old_obj, i, new_obj in pairs:
+        path, label = ("schema", i), _name(new_obj)
+        if _name(old_obj) != label:
+            out.append(Change("schema-removed", _name(old_obj),
+                              f"schema object `{_name(old_obj)}` was renamed to `{label}`", (*path, "name")))
+        _metadata(old_obj, new_obj, _OBJECT_STRUCTURE, label, path, out)
+        _properties(_list(old_obj.get("properties")), _list(new_obj.get("properties")), label, path, out)
+
+
+def _properties(old: list, new: list, prefix: str, parent: JsonPath, out: list[Change]) -> None:
+    pairs, removed, added = _match(old, new)
+    for _, prop in removed:
+        field = f"{prefix}.{_name(prop)}"
+        out.append(Change("field-removed", field, f"`{field}` was removed", (*parent, "properties")))
+    for i, prop in added:
+        field, path = f"{prefix}.{_name(prop)}", (*parent, "properties", i)
+        out.append(Change("field-added", field, f"`{field}` was added", path))
+        if prop.get("required") is True:
+            out.append(Change("field-made-required", field, f"`{field}` was added as required", (*path, "required")))
+    for old_prop, i, new_prop in pairs:
+        _property(old_prop, new_prop, f"{prefix}.{_name(new_prop)}", (*parent, "properties", i), out)
+
+
+def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
+    if _name(old) != _name(new):
+        out.append(Change("field-renamed", field, f"`{field}` was renamed from `{_name(old)}`", (*path, "name")))
+    for key in ("logicalType", "physicalType"):
+        if old.get(key) != new.get(key):
+            out.append(Change("field-type-changed", field,
+                              f"`{field}` {key} changed from {_show(old.get(key))} to {_show(new.get(key))}", (*path, key)))
+    was, now = old.get("required") is True, new.get("required") is True
+    if was and not now:
+        out.append(Change("field-made-optional", field, f"`{field}` is no longer required", (*path, "required")))
+    elif now and not was:
+        out.append(Change("field-made-required", field, f"`{field}` is now required", (*path, "required")))
+    for key in sorted(_FLAGS):
+        if (old.get(key) is True) != (new.get(key) is True):
+            rule = "constraint-tightened" if new.get(key) is True else "constraint-loosened"
+            state = "set" if new.get(key) is True else "dropped"
+            out.append(Change(rule, field, f"`{field}` {key} {state}", (*path, key)))
+    _options(_dict(old.get("logicalTypeOptions")), _dict(new.get("logicalTypeOptions")), field, path, out)
+    _enums(old, new, field, path, out)
+    _metadata(old, new, _PROPERTY_STRUCTURE, field, path, out)
+    if _other_quality(old) != _other_quality(new):
+        out.append(Change("metadata-changed", field, f"`{field}` quality rules changed", (*path, "quality")))
+    _properties(_list(old.get("properties")), _list(new.get("properties")), field, path, out)
+    if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
+        _property(old["items"], new["items"], f"{field}[]", (*path, "items"), out)
+
+
+def _options(old: dict, new: dict, field: str, parent: JsonPath, out: list[Change]) -> None:
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        path = (*parent, "logicalTypeOptions", key) if key in new else parent
+        what = f"`{field}` {key} {_show(before)} → {_show(after)}"
+        for rule in _option_rules(key, before, after):
+            out.append(Change(rule, field, what, path))
+
+
+def _option_rules(key: str, before: Any, after: Any) -> list[str]:
+    if before is None:
+        return ["constraint-tightened"]
+    if after is None:
+        return ["constraint-loosened"]
+    if key == "uniqueItems":
+        return ["constraint-tightened" if after else "constraint-loosened"]
+    try:
+        if key in _UPPER_BOUNDS:
+            return ["constraint-loosened" if after > before else "constraint-tightened"]
+        if key in _LOWER_BOUNDS:
+            return ["constraint-loosened" if after < before else "constraint-tightened"]
+    except TypeError:
+        pass
+    return ["constraint-loosened", "constraint-tightened"]  # a new pattern admits some values and rejects others
+
+
+def _enums(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
+    before, after = _enum_values(old), _enum_values(new)
+    if before is None or after is None:
+        if before is not None:
+            out.append(Change("constraint-loosened", field, f"`{field}` is no longer an enumeration", path))
+        elif after is not None:
+            out.append(Change("constraint-tightened", field, f"`{field}` is now an enumeration", path))
+        return
+    where = _enum_path(new, path)
+    for value in sorted(after.keys() - before.keys()):
+        out.append(Change("enum-value-added", field, f"`{field}` admits {after[value]}", where))
+    for value in sorted(before.keys() - after.keys()):
+        out.append(Change("enum-value-removed", field, f"`{field}` no longer admits {before[value]}", where))
+
+
+def _enum_path(prop: dict, path: JsonPath) -> JsonPath:
+    if isinstance(prop.get("enum"), list):
+        return (*path, "enum")
+    for i, rule in enumerate(prop.get("quality") or []):
+        if isinstance(rule, dict) and rule.get("metric") == "invalidValues":
+            return (*path, "quality", i, "arguments", "validValues")
+    return path
+
+
+def _enum_values(prop: dict) -> dict[str, str] | None:
+    """The allowed values: ODCS 3.2 `enum`, or a quality rule `invalidValues` with `validValues`."""
+    values = None
+    if isinstance(prop.get("enum"), list):
+        values = [e.get("value") if isinstance(e, dict) else e for e in prop["enum"]]
+    for rule in _list(prop.get("quality")):
+        arguments = _dict(rule.get("arguments"))
+        if rule.get("metric") == "invalidValues" and isinstance(arguments.get("validValues"), list):
+            values = (values or []) + arguments["validValues"]
+    if values is None:
+        return None
+    return {json.dumps(v, sort_keys=True): _show(v) for v in values}
+
+
+def _other_quality(prop: dict) -> list:
+    return [q for q in _list(prop.get("quality")) if q.get("metric") != "invalidValues"]
+
+
+def _metadata(old: dict, new: dict, structure: set[str], field: str, parent: JsonPath, out: list[Change]) -> None:
+    changed = sorted(k for k in set(old) | set(new) if k not in structure and old.get(k) != new.get(k))
+    if changed:
+        where = f"`{field}` " if field else ""
+        path = (*parent, changed[0]) if changed[0] in new else parent
+        out.append(Change("metadata-changed", field, f"{where}{', '.join(changed)} changed", path))
+
+
+def _match(old: list[dict], new: list[dict]) -> tuple[list[tuple[dict, int, dict]], list, list]:
+    """Pair elements by stable id, then by name. Returns (pairs, removed, added), in document order."""
+    new_left = dict(enumerate(new))
+    pairs = []
+    removed = []
+    by_id = {e["id"]: i for i, e in new_left.items() if isinstance(e.get("id"), str)}
+    unmatched = []
+    for old_item in old:
+        i = by_id.pop(old_item["id"], None) if isinstance(old_item.get("id"), str) else None
+        if i is not None:
+            pairs.append((old_item, i, new_left.pop(i)))
+        else:
+            unmatched.append(old_item)
+    by_name = {_name(e): i for i, e in reversed(list(new_left.items()))}
+    for old_item in unmatched:
+        i = by_name.pop(_name(old_item), None)
+        if i is not None and i in new_left:
+            pairs.append((old_item, i, new_left.pop(i)))
+        else:
+            removed.append((None, old_item))
+    pairs.sort(key=lambda p: p[1])
+    return pairs, removed, sorted(new_left.items())
+
+
+def _name(element: dict) -> str:
+    return str(element.get("name", ""))
+
+
+def _show(value: Any) -> str:
+    return "none" if value is None else f"`{json.dumps(value) if not isinstance(value, str) else value}`"
+
+
+def _list(value: Any) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}

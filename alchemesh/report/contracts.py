@@ -1,0 +1,128 @@
+"""Reports of contract checks and changelogs: text, JSON and Markdown (for a PR comment).
+
+SARIF and GitHub annotations reuse the validation reporters: a contract finding is a finding.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.markup import escape
+
+from alchemesh.contracts.check import ContractReport
+from alchemesh.contracts.history import Changelog
+from alchemesh.report import reporter
+
+_ICON = {"breaking": "✗", "compatible": "✓", "info": "·"}
+
+
+def render_check(result: ContractReport, root: Path, fmt: str) -> str:
+    if fmt == "json":
+        return _json(result)
+    if fmt == "markdown":
+        return _markdown(result)
+    body = reporter(fmt)(result.report, root)
+    if fmt != "text":
+        return body
+    lines = [f"[bold]contracts[/] compared with {escape(_short(result.base))}"]
+    for c in result.contracts:
+        versions = f"{c.old_version or '—'} → {c.new_version or '—'}"
+        readers = f", {len(c.consumers)} consumer(s)" if c.consumers else ""
+        lines.append(f"  {c.status:8} {escape(c.id)}  {versions}  [dim]({c.mode} mode{readers})[/]")
+    if not result.contracts:
+        lines.append("  no contract changed")
+    for f in result.report.waived:
+        lines.append(f"  [dim]waived[/] {escape(f.rule)} {escape(f.message)} — {escape(dict(f.extra).get('reason', ''))}")
+    return "\n".join(lines) + "\n\n" + body
+
+
+def _short(base: str) -> str:
+    """A commit id shortened as git does; a file path as it is."""
+    return base[:12] if len(base) == 40 and all(c in "0123456789abcdef" for c in base) else base
+
+
+def _json(result: ContractReport) -> str:
+    body = {
+        "base": result.base,
+        "contracts": [
+            {
+                "id": c.id, "status": c.status, "oldVersion": c.old_version, "newVersion": c.new_version,
+                "file": c.file, "oldFile": c.old_file, "mode": c.mode, "consumers": list(c.consumers),
+            }
+            for c in result.contracts
+        ],
+        "findings": [f.to_dict() for f in result.report.findings],
+        "waived": [f.to_dict() for f in result.report.waived],
+        "summary": {**result.report.summary(), "breaking": _count(result, "breaking")},
+    }
+    return json.dumps(body, indent=2, ensure_ascii=False)
+
+
+def _count(result: ContractReport, change: str) -> int:
+    return sum(1 for f in result.report.findings if dict(f.extra).get("change") == change)
+
+
+def _markdown(result: ContractReport) -> str:
+    breaking = _count(result, "breaking")
+    head = "### ❌ Breaking contract changes" if breaking else "### ✅ Contract changes are compatible"
+    lines = [head, "", f"Compared with `{_short(result.base)}`.", ""]
+    if not result.contracts:
+        return "\n".join([*lines, "No contract changed."])
+    lines += ["| contract | status | version | mode | consumers |", "|---|---|---|---|---|"]
+    for c in result.contracts:
+        lines.append(f"| `{c.id}` | {c.status} | {c.old_version or '—'} → {c.new_version or '—'} | {c.mode} | "
+                     f"{', '.join(f'`{x}`' for x in c.consumers) or '—'} |")
+    findings = result.report.findings
+    if findings:
+        lines += ["", "| | rule | change | where |", "|---|---|---|---|"]
+        for f in findings:
+            change = dict(f.extra).get("change", "")
+            lines.append(f"| {_ICON.get(change, '')} {change} | `{f.rule}` | {_md(f.message)} | "
+                         f"`{f.file}:{f.line}` |")
+    if result.report.waived:
+        lines += ["", "**Accepted deliberately:**", ""]
+        for f in result.report.waived:
+            lines.append(f"- `{f.rule}` {_md(f.message)} — {_md(dict(f.extra).get('reason', ''))}")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_changelog(log: Changelog, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(
+            {
+                "contract": log.contract,
+                "mode": log.mode,
+                "versions": [
+                    {
+                        "version": v.version, "removed": v.version is None, "file": v.file,
+                        "commit": v.commit.sha if v.commit else None, "date": v.commit.date if v.commit else None,
+                        "author": v.commit.author if v.commit else None,
+                        "subject": v.commit.subject if v.commit else None,
+                        "breaking": v.breaking,
+                        "changes": [{"rule": c.rule, "change": c.impact, "field": c.field, "message": c.message}
+                                    for c in v.changes],
+                    }
+                    for v in log.versions
+                ],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    markdown = fmt == "markdown"
+    lines = [f"# Changelog of `{log.contract}`" if markdown else f"{log.contract} ({log.mode} mode)"]
+    for i, v in enumerate(log.versions):
+        when = f"{v.commit.date[:10]} {v.commit.sha[:7]} {v.commit.subject}" if v.commit else "uncommitted"
+        title = "removed" if v.version is None else v.version
+        flag = " — breaking" if v.breaking else ""
+        lines.append(f"\n## {title}{flag} ({when})" if markdown else f"\n{title}{flag}  ({when})")
+        first = i == len(log.versions) - 1
+        if not v.changes:
+            lines.append(("- " if markdown else "  ") + ("first version" if first else "no schema change"))
+        for c in v.changes:
+            lines.append(f"- **{c.impact}** `{c.rule}`: {c.message}" if markdown else f"  {_ICON[c.impact]} {c.rule}: {c.message}")
+    return "\n".join(lines)
