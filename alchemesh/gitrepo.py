@@ -6,6 +6,7 @@ so it works in a shallow CI clone that has fetched the base commit.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,6 +87,17 @@ def prefix(root: Path) -> str:
 
 def files_at(root: Path, rev: str, suffixes: tuple[str, ...]) -> dict[str, bytes]:
     """Contents of the files under `root` at `rev` whose names end with `suffixes`, keyed relative to root."""
+    blobs = tree_at(root, rev, suffixes)
+    return dict(zip(blobs, read_blobs(root, list(blobs.values()))))
+
+
+def blob_id(content: bytes) -> str:
+    """The id git gives these bytes as a blob: a file whose id matches is unchanged since that revision."""
+    return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+
+
+def tree_at(root: Path, rev: str, suffixes: tuple[str, ...]) -> dict[str, str]:
+    """Blob ids of the files under `root` at `rev` whose names end with `suffixes`, keyed relative to root."""
     base = prefix(root)
     listing = _text(root, "ls-tree", "-r", "-z", "--full-name", rev, "--", ".")
     blobs = {}
@@ -96,7 +108,7 @@ def files_at(root: Path, rev: str, suffixes: tuple[str, ...]) -> dict[str, bytes
         _, kind, sha = meta.split()
         if kind == "blob" and path.endswith(suffixes) and path.startswith(base):
             blobs[path[len(base):]] = sha
-    return dict(zip(blobs, read_blobs(root, list(blobs.values()))))
+    return blobs
 
 
 def read_blobs(root: Path, names: list[str], *, allow_missing: bool = False) -> list[bytes | None]:
@@ -130,10 +142,12 @@ class Commit:
 
 
 def commits_touching(root: Path, suffixes: tuple[str, ...]) -> list[tuple[Commit, list[str]]]:
-    """Commits (newest first) that changed files with these suffixes under root, with those files."""
+    """Commits of the current branch (newest first, merges as one change against their first parent)
+    that changed files with these suffixes under root, with those files."""
     if not has_head(root):
         return []
-    raw = _text(root, "log", "--format=%x00%H%x1f%cI%x1f%an%x1f%s", "--name-only", "-z", "--relative", "--", ".")
+    raw = _text(root, "log", "--first-parent", "--diff-merges=first-parent", "--format=%x00%H%x1f%cI%x1f%an%x1f%s",
+                "--name-only", "-z", "--relative", "--", ".")
     out = []
     for block in _log_blocks(raw):
         head, *names = block

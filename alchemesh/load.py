@@ -121,16 +121,18 @@ def _load(root: Path, use_cache: bool) -> MeshRepo:
     return _classify(root, tuple(records))
 
 
-def load_snapshot(root: Path, files: dict[str, bytes]) -> MeshRepo:
-    """The repo as it was at some revision: these files, parsed in memory, without the cache."""
+def load_snapshot(root: Path, files: dict[str, bytes], same: dict[str, FileRecord] | None = None) -> MeshRepo:
+    """The repo as it was at some revision: these files parsed in memory, without the cache, plus the
+    records of files known to be identical then and now (`same`), reused as they are."""
+    same = same or {}
+
+    def record(file: str) -> FileRecord:
+        return same[file] if file in same else _build_record(file, files[file], "", checked=False)
+
     with paused_gc():
-        mesh_raw = files.get(discovery.MESH_FILE)
-        mesh_record = _build_record(discovery.MESH_FILE, mesh_raw, "") if mesh_raw is not None else None
-        selected = discovery.select_yaml(files, _exclude(mesh_record))
-        records = [
-            mesh_record if mesh_record and f == discovery.MESH_FILE else _build_record(f, files[f], "") for f in selected
-        ]
-        return _classify(root, tuple(records))
+        mesh_record = record(discovery.MESH_FILE) if discovery.MESH_FILE in files.keys() | same.keys() else None
+        selected = discovery.select_yaml(files.keys() | same.keys(), _exclude(mesh_record))
+        return _classify(root, tuple(record(f) for f in selected))
 
 
 def _exclude(record: FileRecord | None) -> list[str]:
@@ -155,10 +157,11 @@ def _record(root: Path, file: str, cache: Cache, fresh: dict[str, Any]) -> FileR
     return record
 
 
-def _build_record(file: str, raw: bytes, file_digest: str) -> FileRecord:
+def _build_record(file: str, raw: bytes, file_digest: str, *, checked: bool = True) -> FileRecord:
+    """Parse a file; `checked` adds its schema findings (a past revision needs only its data)."""
     parsed = yamlfile.parse(file, raw)
     findings = list(parsed.findings)
-    for doc in parsed.documents:
+    for doc in parsed.documents if checked else ():
         findings.extend(_document_findings(doc))
     waivers = _waivers(raw.decode("utf-8", "replace"), parsed.documents) if b"alchemesh:" in raw else ()
     return FileRecord(file, file_digest, parsed.documents, tuple(findings), waivers)

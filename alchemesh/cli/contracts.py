@@ -67,7 +67,7 @@ def diff(
     fail_on: FailOnOption = FailOn.error,
 ) -> int:
     """Compare two versions of a contract file."""
-    from alchemesh.contracts.check import diff_files
+    from alchemesh.contracts.files import diff_files
 
     return _emit(diff_files(old, new, mode.value), Path.cwd(), format, fail_on)
 

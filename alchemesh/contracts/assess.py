@@ -7,12 +7,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alchemesh.contracts.changes import VERSION_RULES, Mode, impact
 from alchemesh.contracts.diff import Change, diff_contracts
 from alchemesh.findings import Finding, JsonPath, Severity
-from alchemesh.model.resources import ContractWaiver
+
+if TYPE_CHECKING:
+    from alchemesh.model.resources import ContractWaiver
 
 Locate = Callable[[JsonPath], tuple[int, int]]
 

@@ -1,83 +1,47 @@
-"""`contracts check` and `contracts diff`: every contract added, changed, removed or moved between a
+"""`contracts check`: every contract added, changed, removed or moved between a
 base revision (read from git objects) and the working tree, assessed against its consumers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from alchemesh import gitrepo
 from alchemesh.contracts.assess import Subject, assess
 from alchemesh.contracts.changes import Mode
+from alchemesh.contracts.result import ContractReport, ContractStatus, report_of
 from alchemesh.discovery import YAML_SUFFIXES
-from alchemesh.errors import UsageError
-from alchemesh.findings import Finding, Report, Severity
+from alchemesh.findings import Finding, Severity
 from alchemesh.graph import MeshGraph, PortRef
 from alchemesh.index import MeshIndex, build_index
-from alchemesh.load import Entry, load_snapshot
+from alchemesh.load import Entry, MeshRepo, load_snapshot, paused_gc
 from alchemesh.model.contract import Contract
 from alchemesh.validate import Analysis, analyze
-from alchemesh.yamlfile import locate, parse
-
-Status = Literal["added", "removed", "changed", "moved"]
-
-
-@dataclass(frozen=True, slots=True)
-class ContractStatus:
-    id: str
-    status: Status
-    old_version: str | None
-    new_version: str | None
-    file: str
-    old_file: str | None
-    mode: str
-    consumers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ContractReport:
-    report: Report
-    contracts: tuple[ContractStatus, ...]
-    base: str
-
 
 def check(root: Path, against: str | None) -> ContractReport:
     """Compare every contract at `against` (default: merge-base with the default branch) with the work tree."""
     gitrepo.require_work_tree(root)
     base = gitrepo.resolve(root, against) if against else gitrepo.default_base(root)
-    old_repo = load_snapshot(root, gitrepo.files_at(root, base, YAML_SUFFIXES))
-    new = analyze(root)
-    return _compare_repos(build_index(old_repo), new, base)
+    with paused_gc():
+        new = analyze(root)
+        old_repo = _load_base(root, base, new)
+        return _compare_repos(build_index(old_repo), new, base)
 
 
-def diff_files(old_path: Path, new_path: Path, mode: Mode) -> ContractReport:
-    """Compare two contract files, for scripts and CI steps that have both at hand."""
-    old = _single_contract(old_path)
-    new = _single_contract(new_path)
-    node = new.doc.node
-    subject = Subject(new.resource.id, str(new_path), lambda path: locate(node, path), mode, ())
-    findings, waived = assess(old.resource.raw, new.resource.raw, subject)
-    status = ContractStatus(new.resource.id, "changed", old.resource.version, new.resource.version,
-                            str(new_path), str(old_path), mode, ())
-    return ContractReport(_report(findings, waived, 2), (status,) if findings or waived else (), str(old_path))
-
-
-def _single_contract(path: Path) -> Entry[Contract]:
-    from alchemesh.model.contract import is_contract, read_contract
-
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UsageError(f"{path}: {error.strerror}") from None
-    parsed = parse(str(path), raw)
-    if parsed.findings:
-        first = parsed.findings[0]
-        raise UsageError(f"{path}:{first.line}:{first.column}: {first.message}")
-    contracts = [d for d in parsed.documents if is_contract(d.data)]
-    if len(contracts) != 1:
-        raise UsageError(f"{path}: expected one ODCS data contract, found {len(contracts)}")
-    return Entry(read_contract(contracts[0].data), contracts[0])
+def _load_base(root: Path, base: str, new: Analysis) -> MeshRepo:
+    """The repo at `base`: files unchanged since then are taken from the work tree's load, the others
+    read from git objects and parsed."""
+    tree = gitrepo.tree_at(root, base, YAML_SUFFIXES)
+    current = {record.file: record for record in new.repo.records}
+    same, changed = {}, {}
+    for file, blob in tree.items():
+        record = current.get(file)
+        if record is not None and gitrepo.blob_id((root / file).read_bytes()) == blob:
+            same[file] = record
+        else:
+            changed[file] = blob
+    contents = dict(zip(changed, gitrepo.read_blobs(root, list(changed.values()))))
+    return load_snapshot(root, contents, same)
 
 
 def _compare_repos(old: MeshIndex, new: Analysis, base: str) -> ContractReport:
@@ -89,24 +53,39 @@ def _compare_repos(old: MeshIndex, new: Analysis, base: str) -> ContractReport:
     mesh_waivers = tuple(settings.contracts.ignore) if settings else ()
     inline = {r.file: tuple((w.line, w.rules, w.reason) for w in r.waivers) for r in new.repo.records}
     changed_ids = set()
+    bindings = _bindings(new.index)
+    unreadable = _unreadable(new)
     for contract_id in sorted(old.contracts.keys() | new.index.contracts.keys()):
         before, after = old.contracts.get(contract_id), new.index.contracts.get(contract_id)
+        if after is None and before.file in unreadable:
+            findings.extend(unreadable[before.file])  # not removed: its file cannot be read now
+            continue
         if after is None:
-            status, found = _removed(contract_id, before, old, new, default_mode)
+            status, found = _removed(contract_id, before, _bindings(old).get(contract_id, []), new, default_mode)
             findings.extend(found)
         else:
-            mode, consumers = _binding(new.graph, contract_id, default_mode)
+            mode, consumers = _binding(new.graph, bindings.get(contract_id, []), default_mode)
             subject = Subject(contract_id, after.file, lambda path, doc=after.doc: new.repo.locate(doc, path),
                               mode, consumers, mesh_waivers, inline.get(after.file, ()))
             kept, dropped = assess(before.resource.raw, after.resource.raw, subject) if before else ([], [])
             findings.extend(kept)
             waived.extend(dropped)
-            status = _status(contract_id, before, after, mode, consumers, bool(kept or dropped))
+            changed = before is not None and before.resource.raw != after.resource.raw
+            status = _status(contract_id, before, after, mode, consumers, changed)
         if status is not None:
             statuses.append(status)
             changed_ids.add(contract_id)
     findings.extend(_port_version_findings(new, changed_ids))
-    return ContractReport(_report(findings, waived, len(new.repo.records)), tuple(statuses), base)
+    return ContractReport(report_of(findings, waived, len(new.repo.records)), tuple(statuses), base)
+
+
+def _unreadable(new: Analysis) -> dict[str, list[Finding]]:
+    """Files of the work tree that could not be parsed, with the findings that say why."""
+    return {
+        record.file: [f for f in record.findings if f.rule == "yaml-syntax"]
+        for record in new.repo.records
+        if not record.documents and any(f.rule == "yaml-syntax" for f in record.findings)
+    }
 
 
 def _status(contract_id: str, before, after, mode: str, consumers, changed: bool) -> ContractStatus | None:
@@ -122,9 +101,9 @@ def _status(contract_id: str, before, after, mode: str, consumers, changed: bool
     return None
 
 
-def _removed(contract_id: str, before: Entry[Contract], old: MeshIndex, new: Analysis, mode: Mode):
+def _removed(contract_id: str, before: Entry[Contract], old_bound: list, new: Analysis, mode: Mode):
     """A removed contract is breaking while input ports still read a port that was bound to it."""
-    old_refs = {ref for ref, _ in _bound_ports(old, contract_id)}
+    old_refs = {ref for ref, _ in old_bound}
     edges = [e for e in new.graph.edges if e.ref in old_refs]
     consumers = tuple(sorted(f"{e.consumer_id}/{e.input_port}" for e in edges))
     status = ContractStatus(contract_id, "removed", before.resource.version, None, before.file, before.file, mode,
@@ -143,19 +122,19 @@ def _removed(contract_id: str, before: Entry[Contract], old: MeshIndex, new: Ana
     return status, [finding]
 
 
-def _bound_ports(index: MeshIndex, contract_id: str) -> list[tuple[PortRef, Any]]:
-    out = []
+def _bindings(index: MeshIndex) -> dict[str, list[tuple[PortRef, Any]]]:
+    """Contract id → the output ports bound to it."""
+    out: dict[str, list[tuple[PortRef, Any]]] = {}
     for pid, entry in index.products.items():
+        domain, name = pid.split("/", 1)
         for port in entry.resource.spec.outputPorts:
-            if port.contract == contract_id:
-                domain, name = pid.split("/", 1)
-                out.append((PortRef(domain, name, port.name), port))
+            if port.contract:
+                out.setdefault(port.contract, []).append((PortRef(domain, name, port.name), port))
     return out
 
 
-def _binding(graph: MeshGraph, contract_id: str, default_mode: Mode) -> tuple[Mode, tuple[str, ...]]:
+def _binding(graph: MeshGraph, bound: list, default_mode: Mode) -> tuple[Mode, tuple[str, ...]]:
     """The compatibility mode of the port bound to the contract, and the input ports that read it."""
-    bound = _bound_ports(graph.index, contract_id)
     mode = next((port.compatibility for _, port in bound if port.compatibility), default_mode)
     consumers = sorted(f"{e.consumer_id}/{e.input_port}" for ref, _ in bound for e in graph.consumers(ref))
     return mode, tuple(consumers)
@@ -169,8 +148,3 @@ def _port_version_findings(new: Analysis, changed_ids: set[str]) -> list[Finding
         if any(port.contract in changed_ids for port in entry.resource.spec.outputPorts)
     }
     return [f for f in new.report.findings if f.rule == "contract-version-mismatch" and f.file in files]
-
-
-def _report(findings: list[Finding], waived: list[Finding], files: int) -> Report:
-    return Report(tuple(sorted(findings, key=lambda f: f.sort_key)), files,
-                  tuple(sorted(waived, key=lambda f: f.sort_key)))

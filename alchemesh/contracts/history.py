@@ -9,7 +9,7 @@ from typing import Any
 from alchemesh import gitrepo
 from alchemesh.contracts.changes import Mode, impact
 from alchemesh.contracts.diff import diff_contracts
-from alchemesh.discovery import YAML_SUFFIXES
+from alchemesh.discovery import YAML_SUFFIXES, select_yaml
 from alchemesh.errors import UsageError
 from alchemesh.hints import did_you_mean
 from alchemesh.model.contract import is_contract
@@ -58,7 +58,8 @@ def changelog(root: Path, contract_id: str) -> Changelog:
                 mode = port.compatibility
     versions: list[Version] = []
     state: tuple[str, dict[str, Any]] | None = None  # (file, data) of the latest version seen
-    for commit, snapshot in _snapshots(root, contract_id):
+    exclude = list(mesh.resource.spec.exclude) if mesh else []
+    for commit, snapshot in _snapshots(root, contract_id, exclude):
         state = _advance(versions, state, snapshot, commit, mode)
     work_tree = current.index.contracts.get(contract_id)
     now = (work_tree.file, work_tree.resource.raw) if work_tree else None
@@ -89,12 +90,17 @@ def _advance(versions: list[Version], state, snapshot: dict[str, dict | None], c
     return found
 
 
-def _snapshots(root: Path, contract_id: str):
+def _snapshots(root: Path, contract_id: str, exclude: list[str]):
     """(commit, {file: contract data or None}) for every commit touching a YAML file, oldest first.
 
     A file maps to None when the commit changed it and the contract is not (or no longer) in it.
+    Files the Mesh excludes today are no part of the history.
     """
-    commits = list(reversed(gitrepo.commits_touching(root, YAML_SUFFIXES)))
+    commits = [
+        (commit, kept)
+        for commit, files in reversed(gitrepo.commits_touching(root, YAML_SUFFIXES))
+        if (kept := select_yaml(files, exclude))
+    ]
     base = gitrepo.prefix(root)
     names = [f"{commit.sha}:{base}{file}" for commit, files in commits for file in files]
     blobs = iter(gitrepo.read_blobs(root, names, allow_missing=True))

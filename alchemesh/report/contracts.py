@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from alchemesh.contracts.check import ContractReport
+from alchemesh.contracts.result import ContractReport
 from alchemesh.contracts.history import Changelog
 from alchemesh.report import reporter
 
