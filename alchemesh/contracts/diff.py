@@ -13,10 +13,10 @@ from typing import Any
 from alchemesh.findings import JsonPath
 
 _CONTRACT_STRUCTURE = {"schema", "version", "id", "kind"}
-_OBJECT_STRUCTURE = {"id", "name", "properties"}
+_OBJECT_STRUCTURE = {"id", "name", "properties", "physicalName"}
 _PROPERTY_STRUCTURE = {
     "id", "name", "logicalType", "physicalType", "required", "unique", "primaryKey",
-    "logicalTypeOptions", "enum", "properties", "items", "quality",
+    "logicalTypeOptions", "enum", "properties", "items", "quality", "physicalName",
 }
 # logicalTypeOptions whose larger value admits more data, and those whose smaller value does.
 _UPPER_BOUNDS = {"maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties"}
@@ -50,6 +50,10 @@ def _objects(old: list, new: list, out: list[Change]) -> None:
         if _name(old_obj) != label:
             out.append(Change("schema-removed", _name(old_obj),
                               f"schema object `{_name(old_obj)}` was renamed to `{label}`", (*path, "name")))
+        if old_obj.get("physicalName") != new_obj.get("physicalName"):
+            out.append(Change("schema-removed", label, f"schema object `{label}` physicalName changed from "
+                              f"{_show(old_obj.get('physicalName'))} to {_show(new_obj.get('physicalName'))}",
+                              (*path, "physicalName")))
         _metadata(old_obj, new_obj, _OBJECT_STRUCTURE, label, path, out)
         _properties(_list(old_obj.get("properties")), _list(new_obj.get("properties")), label, path, out)
 
@@ -71,6 +75,9 @@ def _properties(old: list, new: list, prefix: str, parent: JsonPath, out: list[C
 def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
     if _name(old) != _name(new):
         out.append(Change("field-renamed", field, f"`{field}` was renamed from `{_name(old)}`", (*path, "name")))
+    if old.get("physicalName") != new.get("physicalName"):
+        out.append(Change("field-renamed", field, f"`{field}` physicalName changed from {_show(old.get('physicalName'))} "
+                          f"to {_show(new.get('physicalName'))}", (*path, "physicalName")))
     for key in ("logicalType", "physicalType"):
         if old.get(key) != new.get(key):
             out.append(Change("field-type-changed", field,
@@ -87,12 +94,18 @@ def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change
             out.append(Change(rule, field, f"`{field}` {key} {state}", (*path, key)))
     _options(_dict(old.get("logicalTypeOptions")), _dict(new.get("logicalTypeOptions")), field, path, out)
     _enums(old, new, field, path, out)
+    _thresholds(old, new, field, path, out)
     _metadata(old, new, _PROPERTY_STRUCTURE, field, path, out)
     if _other_quality(old) != _other_quality(new):
         out.append(Change("metadata-changed", field, f"`{field}` quality rules changed", (*path, "quality")))
     _properties(_list(old.get("properties")), _list(new.get("properties")), field, path, out)
-    if isinstance(old.get("items"), dict) and isinstance(new.get("items"), dict):
-        _property(old["items"], new["items"], f"{field}[]", (*path, "items"), out)
+    old_items, new_items = old.get("items"), new.get("items")
+    if isinstance(old_items, dict) and isinstance(new_items, dict):
+        _property(old_items, new_items, f"{field}[]", (*path, "items"), out)
+    elif isinstance(old_items, dict):
+        out.append(Change("field-removed", f"{field}[]", f"`{field}` no longer describes its items", path))
+    elif isinstance(new_items, dict):
+        out.append(Change("field-added", f"{field}[]", f"`{field}` now describes its items", (*path, "items")))
 
 
 def _options(old: dict, new: dict, field: str, parent: JsonPath, out: list[Change]) -> None:
@@ -114,6 +127,11 @@ def _option_rules(key: str, before: Any, after: Any) -> list[str]:
     if key == "uniqueItems":
         return ["constraint-tightened" if after else "constraint-loosened"]
     try:
+        if key == "multipleOf" and before and after:
+            if after % before == 0:
+                return ["constraint-tightened"]
+            if before % after == 0:
+                return ["constraint-loosened"]
         if key in _UPPER_BOUNDS:
             return ["constraint-loosened" if after > before else "constraint-tightened"]
         if key in _LOWER_BOUNDS:
@@ -131,34 +149,85 @@ def _enums(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) 
         elif after is not None:
             out.append(Change("constraint-tightened", field, f"`{field}` is now an enumeration", path))
         return
-    where = _enum_path(new, path)
+    where = _enum_path(old, new, path)
     for value in sorted(after.keys() - before.keys()):
         out.append(Change("enum-value-added", field, f"`{field}` admits {after[value]}", where))
     for value in sorted(before.keys() - after.keys()):
         out.append(Change("enum-value-removed", field, f"`{field}` no longer admits {before[value]}", where))
 
 
-def _enum_path(prop: dict, path: JsonPath) -> JsonPath:
-    if isinstance(prop.get("enum"), list):
+def _enum_path(old: dict, new: dict, path: JsonPath) -> JsonPath:
+    """The enumeration that changed: `enum`, else the `validValues` of an `invalidValues` rule."""
+    if isinstance(new.get("enum"), list) and old.get("enum") != new.get("enum"):
         return (*path, "enum")
+    rule = _invalid_rule_index(new)
+    if rule is not None:
+        return (*path, "quality", rule, "arguments", "validValues")
+    return (*path, "enum") if isinstance(new.get("enum"), list) else path
+
+
+def _invalid_rule_index(prop: dict) -> int | None:
     for i, rule in enumerate(prop.get("quality") or []):
         if isinstance(rule, dict) and rule.get("metric") == "invalidValues":
-            return (*path, "quality", i, "arguments", "validValues")
-    return path
+            return i
+    return None
 
 
 def _enum_values(prop: dict) -> dict[str, str] | None:
     """The allowed values: ODCS 3.2 `enum`, or a quality rule `invalidValues` with `validValues`."""
-    values = None
+    sources = []
     if isinstance(prop.get("enum"), list):
-        values = [e.get("value") if isinstance(e, dict) else e for e in prop["enum"]]
+        sources.append([e.get("value") if isinstance(e, dict) else e for e in prop["enum"]])
     for rule in _list(prop.get("quality")):
         arguments = _dict(rule.get("arguments"))
         if rule.get("metric") == "invalidValues" and isinstance(arguments.get("validValues"), list):
-            values = (values or []) + arguments["validValues"]
-    if values is None:
+            sources.append(arguments["validValues"])
+    if not sources:
         return None
-    return {json.dumps(v, sort_keys=True): _show(v) for v in values}
+    allowed = [{json.dumps(v, sort_keys=True): _show(v) for v in values} for values in sources]
+    keys = set.intersection(*(set(a) for a in allowed))  # a value must pass every enumeration
+    return {k: allowed[0][k] for k in keys}
+
+
+def _thresholds(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
+    """How many invalid values an `invalidValues` rule tolerates: more is looser."""
+    before, after = _invalid_rules(old), _invalid_rules(new)
+    if before == after or not before or not after:  # a rule that comes or goes is an enumeration change
+        return
+    loose_before, loose_after = _tolerance(before), _tolerance(after)
+    if loose_before is not None and loose_after is not None and loose_before != loose_after:
+        rules = ["constraint-loosened" if loose_after > loose_before else "constraint-tightened"]
+    else:
+        rules = ["constraint-loosened", "constraint-tightened"]
+    where = (*path, "quality", _invalid_rule_index(new))
+    for rule in rules:
+        out.append(Change(rule, field, f"`{field}` invalidValues threshold changed", where))
+
+
+_THRESHOLDS = ("mustBe", "mustBeLessThan", "mustBeLessOrEqualTo", "mustBeBetween")
+
+
+def _invalid_rules(prop: dict) -> list[dict]:
+    """The `invalidValues` rules without their values (compared on their own)."""
+    return [
+        {k: v for k, v in q.items() if k != "arguments"} | {"unit": q.get("unit")}
+        for q in _list(prop.get("quality"))
+        if q.get("metric") == "invalidValues"
+    ]
+
+
+def _tolerance(rules: list[dict]) -> float | None:
+    """The number (or share) of invalid values one rule tolerates, when it says so plainly."""
+    if len(rules) != 1:
+        return None
+    rule = rules[0]
+    for key in _THRESHOLDS:
+        value = rule.get(key)
+        if key == "mustBeBetween" and isinstance(value, list) and len(value) == 2:
+            value = value[1]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value - 0.5 if key == "mustBeLessThan" else float(value)
+    return None
 
 
 def _other_quality(prop: dict) -> list:

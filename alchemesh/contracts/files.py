@@ -16,6 +16,9 @@ def diff_files(old_path: Path, new_path: Path, mode: Mode) -> ContractReport:
     """Compare two contract files, for scripts and CI steps that have both at hand."""
     old, _ = _single_contract(old_path)
     new, doc = _single_contract(new_path)
+    if old.id != new.id:
+        raise UsageError(f"{old_path} is contract `{old.id}` and {new_path} is `{new.id}`: "
+                         "a diff compares two versions of one contract")
     subject = Subject(new.id, str(new_path), lambda path: locate(doc.node, path), mode, ())
     findings, waived = assess(old.raw, new.raw, subject)
     status = ContractStatus(new.id, "changed", old.version, new.version, str(new_path), str(old_path), mode, ())
