@@ -79,3 +79,29 @@ def git_quickstart(quickstart: Path) -> Path:
     git(quickstart, "add", "-A")
     git(quickstart, "commit", "-q", "-m", "initial mesh")
     return quickstart
+
+
+def edit(root: Path, rel: str, *replacements: tuple[str, str]) -> None:
+    """Replace text in a file; each old text must occur exactly once."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert text.count(old) == 1, f"{old!r} not found once in {rel}"
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
+def commit(root: Path, message: str) -> str:
+    """Commit everything; returns the new commit id."""
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def selected_params(request, name: str, kind: type) -> list:
+    """The values of parameter `name` of every test item selected in this session (to run them in parallel)."""
+    return [
+        item.callspec.params[name]
+        for item in request.session.items
+        if hasattr(item, "callspec") and isinstance(item.callspec.params.get(name), kind)
+    ]

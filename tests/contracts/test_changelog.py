@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import QUICKSTART, Result, assert_no_traceback, git, run_cli, write_files
+from tests.conftest import QUICKSTART, Result, assert_no_traceback, commit, edit, git, run_cli, write_files
 
 ORDERS_ID = "urn:datacontract:sales:orders"
 ORDERS = "domains/sales/orders/contract.odcs.yaml"
@@ -34,21 +34,6 @@ CUSTOMER_OPTIONAL = (
 
 def version(old: str, new: str) -> tuple[str, str]:
     return f"version: {old}\nstatus: active", f"version: {new}\nstatus: active"
-
-
-def edit(root: Path, rel: str, *replacements: tuple[str, str]) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert text.count(old) == 1, f"{old!r} not found once in {rel}"
-        text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-
-
-def commit(root: Path, message: str) -> str:
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
-    return git(root, "rev-parse", "HEAD").strip()
 
 
 def changelog(root: Path, *args: str, contract: str = ORDERS_ID) -> Result:

@@ -61,6 +61,7 @@ import yaml
 from ruamel.yaml import YAML
 
 from alchemesh.contracts.changes import CHANGES, MODES, VERSION_RULES
+from tests.conftest import selected_params
 
 HERE = Path(__file__).parent
 BASE = HERE / "base_contract.yaml"
@@ -249,11 +250,7 @@ def run_diff(folder: Path, mode: str, fmt: str = "json", *extra: str) -> Outcome
 @pytest.fixture(scope="session")
 def outcomes(request, tmp_path_factory) -> dict[str, Outcome]:
     """Every selected run, once, in parallel: one subprocess per case and mode."""
-    selected = [
-        item.callspec.params["run"]
-        for item in request.session.items
-        if hasattr(item, "callspec") and isinstance(item.callspec.params.get("run"), Run)
-    ]
+    selected = selected_params(request, "run", Run)
     folders = {}
     for run in selected:
         if run.case.id not in folders:

@@ -44,6 +44,7 @@ import pytest
 import yaml
 
 from alchemesh.rules import registry
+from tests.conftest import selected_params
 
 HERE = Path(__file__).parent
 BASE_MESH = HERE / "base_mesh"
@@ -145,11 +146,7 @@ def run_validate(root: Path) -> Outcome:
 @pytest.fixture(scope="session")
 def outcomes(request, tmp_path_factory) -> dict[str, Outcome]:
     """Every selected case, run once, in parallel: a subprocess per case keeps the suite fast only so."""
-    selected = [
-        item.callspec.params["case"]
-        for item in request.session.items
-        if hasattr(item, "callspec") and isinstance(item.callspec.params.get("case"), Case)
-    ]
+    selected = selected_params(request, "case", Case)
     roots = {}
     for case in selected:
         root = tmp_path_factory.mktemp("mesh") / "repo"
