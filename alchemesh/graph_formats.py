@@ -53,16 +53,20 @@ def _resolve_focus(graph: MeshGraph, focus: str) -> str:
     raise UsageError(f"no data product `{focus}`" + (f"; {hint}" if hint else ""))
 
 
+def _by_domain(view: View) -> list[tuple[str, list[str]]]:
+    groups: dict[str, list[str]] = {}
+    for pid in view.products:
+        groups.setdefault(pid.split("/", 1)[0], []).append(pid)
+    return sorted(groups.items())
+
+
 def render(graph: MeshGraph, view: View, fmt: str) -> str:
     return {"text": _text, "mermaid": _mermaid, "dot": _dot, "json": _json}[fmt](graph, view)
 
 
 def _text(graph: MeshGraph, view: View) -> str:
     lines = []
-    by_domain: dict[str, list[str]] = {}
-    for pid in view.products:
-        by_domain.setdefault(pid.split("/", 1)[0], []).append(pid)
-    for domain, pids in sorted(by_domain.items()):
+    for domain, pids in _by_domain(view):
         lines.append(domain)
         for pid in pids:
             spec = graph.products[pid].resource.spec
@@ -81,10 +85,7 @@ def _text(graph: MeshGraph, view: View) -> str:
 def _mermaid(graph: MeshGraph, view: View) -> str:
     ids = {pid: f"p{i}" for i, pid in enumerate(view.products)}
     lines = ["flowchart LR"]
-    by_domain: dict[str, list[str]] = {}
-    for pid in view.products:
-        by_domain.setdefault(pid.split("/", 1)[0], []).append(pid)
-    for d, (domain, pids) in enumerate(sorted(by_domain.items())):
+    for d, (domain, pids) in enumerate(_by_domain(view)):
         lines.append(f'  subgraph d{d}["{_mermaid_text(domain)}"]')
         for pid in pids:
             name = pid.split("/", 1)[1]
@@ -103,10 +104,7 @@ def _mermaid_text(text: str) -> str:
 
 def _dot(graph: MeshGraph, view: View) -> str:
     lines = ["digraph mesh {", "  rankdir=LR;", "  node [shape=box];"]
-    by_domain: dict[str, list[str]] = {}
-    for pid in view.products:
-        by_domain.setdefault(pid.split("/", 1)[0], []).append(pid)
-    for domain, pids in sorted(by_domain.items()):
+    for domain, pids in _by_domain(view):
         lines.append(f"  subgraph {_dot_id('cluster_' + domain)} {{")
         lines.append(f"    label={_dot_id(domain)};")
         for pid in pids:

@@ -80,14 +80,13 @@ class MeshRepo:
         return [f for record in self.records for f in record.findings]
 
     def locate(self, doc: yamlfile.Document, path: JsonPath, key: bool = False) -> tuple[int, int]:
-        node = doc.node or self._reparse(doc.file)[doc.index]
+        node = doc.node or self._reparse(doc.file).get(doc.index)
         return yamlfile.locate(node, path, key=key) if node is not None else (doc.line, 1)
 
     def _reparse(self, file: str) -> dict[int, Any]:
         cache = self.__dict__.setdefault("_nodes", {})
         if file not in cache:
-            parsed = yamlfile.parse(file, (self.root / file).read_bytes())
-            cache[file] = {d.index: d.node for d in parsed.documents}
+            cache[file] = dict(enumerate(yamlfile.compose(file, (self.root / file).read_bytes())))
         return cache[file]
 
 
@@ -101,6 +100,7 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            gc.freeze()  # what was built stays out of later collections; refcounting still frees it
             gc.enable()
 
 

@@ -124,6 +124,16 @@ def parse(file: str, raw: bytes) -> ParsedFile:
     return ParsedFile(file, tuple(documents), tuple(findings))
 
 
+def compose(file: str, raw: bytes) -> list[Node]:
+    """The node trees of a file that parsed before (for positions only); [] if it no longer parses."""
+    try:
+        text = decode(raw)
+        _check_depth(text)
+        return list(yaml.compose_all(text, Loader=_Loader))
+    except (YamlProblem, yaml.YAMLError):
+        return []
+
+
 def decode(raw: bytes) -> str:
     if len(raw) > MAX_FILE_BYTES:
         raise YamlProblem("yaml-syntax", f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
