@@ -1,0 +1,17 @@
+"""Spec values never become Terraform expressions: in JSON syntax every string is a template, so
+`${` and `%{` in a value are escaped to `$${` and `%%{`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def literal(value: Any) -> Any:
+    """`value` with every string (keys included) made a literal for Terraform's JSON syntax."""
+    if isinstance(value, str):
+        return value.replace("${", "$${").replace("%{", "%%{")
+    if isinstance(value, dict):
+        return {literal(k): literal(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [literal(v) for v in value]
+    return value

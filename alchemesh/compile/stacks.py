@@ -1,0 +1,305 @@
+"""Build the stacks of one environment as Terraform JSON: one per data product, one per domain with
+infrastructure, one for the mesh's infrastructure. Pure: it reads the analysed mesh, writes nothing."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from alchemesh.compile.escape import literal
+from alchemesh.compile.interface import VARIABLES
+from alchemesh.errors import AlchemeshError
+from alchemesh.graph import MeshGraph, PortRef, parse_port_ref
+from alchemesh.index import product_id
+from alchemesh.load import Entry
+from alchemesh.model.contract import Contract, Property
+from alchemesh.model.resources import Component, ComponentEntry, DataProduct, MeshSpec
+
+MESH_STACK = "_mesh"
+DOMAIN_STACK = "_domain"
+_SECRET = re.compile(r"(credential|secret|password|token|private_key|access_key)", re.IGNORECASE)
+_LOCAL_SOURCE = ("./", "../")
+
+
+class CompileError(AlchemeshError):
+    """The mesh is valid but cannot become Terraform (a secret in a provider block, a clashing name)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stack:
+    key: str  # "sales/orders", "sales/_domain" or "_mesh"
+    kind: str  # product | domain | mesh
+    content: dict[str, Any]
+    depends_on: tuple[str, ...]
+
+    @property
+    def path(self) -> PurePosixPath:
+        return PurePosixPath(self.key) / "main.tf.json"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where and for what the stacks are built."""
+
+    root: Path  # the mesh repo root
+    out: Path  # the environment's build directory
+    environment: str
+
+
+def build_stacks(graph: MeshGraph, target: Target) -> list[Stack]:
+    index = graph.index
+    if index.mesh is None:
+        raise CompileError("no Mesh: run `alchemesh validate`")
+    spec = index.mesh.resource.spec
+    if target.environment not in spec.environments:
+        raise CompileError(f"no environment `{target.environment}` in the Mesh (it has {', '.join(spec.environments)})")
+    builder = _Builder(graph, target, spec, index.mesh.resource.name)
+    stacks = []
+    if spec.infrastructure:
+        stacks.append(builder.infrastructure_stack(MESH_STACK, "", spec.infrastructure, (), index.mesh.file))
+    for name, entry in sorted(index.domains.items()):
+        if entry.resource.spec.infrastructure:
+            depends = (MESH_STACK,) if spec.infrastructure else ()
+            stacks.append(builder.infrastructure_stack(f"{name}/{DOMAIN_STACK}", name,
+                                                       entry.resource.spec.infrastructure, depends, entry.file))
+    for pid in sorted(index.products):
+        stacks.append(builder.product_stack(index.products[pid]))
+    return stacks
+
+
+class _Builder:
+    def __init__(self, graph: MeshGraph, target: Target, spec: MeshSpec, mesh_name: str):
+        self.graph, self.target, self.spec, self.mesh = graph, target, spec, mesh_name
+        self.infrastructure_stacks = {"": bool(spec.infrastructure)} | {
+            name: bool(e.resource.spec.infrastructure) for name, e in graph.index.domains.items()
+        }
+
+    # --- stacks -----------------------------------------------------------------------------------
+
+    def infrastructure_stack(self, key: str, domain: str, entries: list[ComponentEntry], depends: tuple,
+                             spec_file: str) -> Stack:
+        content = self._skeleton(key, domain or MESH_STACK, DOMAIN_STACK if domain else MESH_STACK)
+        if depends:
+            self._remote_state(content, "mesh", MESH_STACK, MESH_STACK, {"infrastructure": {}})
+        modules = {}
+        for entry in entries:
+            labels = {"mesh": self.mesh, "environment": self.target.environment, "domain": domain or "mesh"}
+            args = {"domain": domain, "name": entry.name}
+            infrastructure = "${data.terraform_remote_state.mesh.outputs.infrastructure}" if depends else {}
+            modules[f"infrastructure_{entry.name}"] = self._module(key, entry.component, "infrastructure", labels,
+                                                                  args, entry.config, infrastructure, spec_file)
+        content["module"] = modules
+        content["output"] = {"infrastructure": {"value": {
+            e.name: f"${{module.infrastructure_{e.name}}}" for e in entries
+        }}}
+        return Stack(key, "domain" if domain else "mesh", content, depends)
+
+    def product_stack(self, entry: Entry[DataProduct]) -> Stack:
+        product = entry.resource
+        spec, domain, pid = product.spec, product.spec.domain, product_id(entry)
+        content = self._skeleton(pid, domain, product.name)
+        depends = self._infrastructure_reads(content, domain)
+        labels = {**product.metadata.labels, "mesh": self.mesh, "environment": self.target.environment,
+                  "domain": domain, "product": product.name}
+        infrastructure = self._infrastructure_expression(domain)
+        modules: dict[str, Any] = {}
+        producers = set()
+        for port in spec.inputPorts:
+            args = {"domain": domain, "product": product.name, "port": port.name,
+                    "source_system": port.source.system, "upstream_port": None, "upstream_location": None}
+            if port.source.outputPort:
+                ref = parse_port_ref(port.source.outputPort, domain)
+                producers.add(ref.product_id)
+                state = _state_name(ref.product_id)
+                args["upstream_port"] = str(ref)
+                expression = f'${{try(data.terraform_remote_state.{state}.outputs.output_ports["{ref.port}"].location, "")}}'
+                args["upstream_location"] = expression
+            modules[f"input_{port.name}"] = self._module(pid, port.component, "input-port", {**labels, "port": port.name},
+                                                        args, port.config, infrastructure, entry.file)
+        for port in spec.outputPorts:
+            args = {"domain": domain, "product": product.name, "port": port.name, "visibility": port.visibility,
+                    "contract": self._contract(port.contract),
+                    "consumers": sorted({e.consumer_id for e in self.graph.consumers(PortRef(domain, product.name, port.name))})}
+            modules[f"output_{port.name}"] = self._module(pid, port.component, "output-port",
+                                                         {**labels, "port": port.name}, args, port.config, infrastructure,
+                                                         entry.file)
+        for code in spec.code:
+            args = {"domain": domain, "product": product.name, "name": code.name,
+                    "inputs": {p.name: f"${{module.input_{p.name}.location}}" for p in spec.inputPorts},
+                    "outputs": {p.name: f"${{module.output_{p.name}.location}}" for p in spec.outputPorts}}
+            modules[f"code_{code.name}"] = self._module(pid, code.component, "code", labels, args, code.config,
+                                                       infrastructure, entry.file)
+        for producer in sorted(producers):
+            pdomain, pname = producer.split("/", 1)
+            self._remote_state(content, _state_name(producer), pdomain, pname, {"output_ports": {}})
+        if modules:
+            content["module"] = modules
+        content["output"] = {"output_ports": {"value": {
+            p.name: {"location": f"${{module.output_{p.name}.location}}"} for p in spec.outputPorts
+        }}}
+        return Stack(pid, "product", content, tuple(sorted({*depends, *producers})))
+
+    # --- pieces -----------------------------------------------------------------------------------
+
+    def _skeleton(self, key: str, domain: str, product: str) -> dict[str, Any]:
+        terraform: dict[str, Any] = {"required_version": literal(self.spec.terraform.requiredVersion)}
+        backend = self._backend_config(domain, product)
+        if backend is not None:
+            terraform["backend"] = {backend[0]: backend[1]}
+        content: dict[str, Any] = {"terraform": terraform}
+        providers = self._providers()
+        if providers:
+            content["provider"] = providers
+        return content
+
+    def _backend_config(self, domain: str, product: str) -> tuple[str, dict] | None:
+        backend = self.spec.terraform.backend
+        if backend is None:
+            return None
+        values = {"{root}": self.target.root.as_posix(), "{env}": self.target.environment,
+                  "{domain}": domain, "{product}": product}
+
+        def substitute(value: Any) -> Any:
+            if isinstance(value, str):
+                for placeholder, replacement in values.items():
+                    value = value.replace(placeholder, replacement)
+                return value
+            if isinstance(value, dict):
+                return {k: substitute(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [substitute(v) for v in value]
+            return value
+
+        return backend.type, literal(substitute(backend.config))
+
+    def _providers(self) -> dict[str, Any]:
+        blocks = self.spec.terraform.providers.get(self.target.environment, {})
+        for provider, block in blocks.items():
+            for key in _keys(block):
+                if _SECRET.search(key):
+                    raise CompileError(
+                        f"provider `{provider}` for environment `{self.target.environment}` sets `{key}`: "
+                        "credentials belong in the environment of the Terraform run, never in the specs or the build"
+                    )
+        return literal({name: blocks[name] for name in sorted(blocks)})
+
+    def _remote_state(self, content: dict, name: str, domain: str, product: str, defaults: dict) -> None:
+        backend = self._backend_config(domain, product)
+        if backend is None:
+            backend_type = "local"
+            config = {"path": (self.target.out / PurePosixPath(_stack_key(domain, product)) / "terraform.tfstate").as_posix()}
+        else:
+            backend_type, config = backend
+        states = content.setdefault("data", {}).setdefault("terraform_remote_state", {})
+        states[name] = {"backend": backend_type, "config": config, "defaults": defaults}
+
+    def _infrastructure_reads(self, content: dict, domain: str) -> tuple[str, ...]:
+        depends = []
+        if self.infrastructure_stacks.get(""):
+            self._remote_state(content, "mesh", MESH_STACK, MESH_STACK, {"infrastructure": {}})
+            depends.append(MESH_STACK)
+        if self.infrastructure_stacks.get(domain):
+            self._remote_state(content, "domain", domain, DOMAIN_STACK, {"infrastructure": {}})
+            depends.append(f"{domain}/{DOMAIN_STACK}")
+        return tuple(depends)
+
+    def _infrastructure_expression(self, domain: str) -> Any:
+        parts = []
+        if self.infrastructure_stacks.get(""):
+            parts.append("data.terraform_remote_state.mesh.outputs.infrastructure")
+        if self.infrastructure_stacks.get(domain):
+            parts.append("data.terraform_remote_state.domain.outputs.infrastructure")
+        if not parts:
+            return {}
+        return f"${{{parts[0]}}}" if len(parts) == 1 else f"${{merge({', '.join(parts)})}}"
+
+    def _module(self, stack_key: str, component_name: str, kind: str, labels: dict, args: dict, config: dict,
+                infrastructure: Any, spec_file: str) -> dict[str, Any]:
+        component = self.spec.components.get(component_name)
+        if component is None:
+            raise CompileError(f"component `{component_name}` is not in the Mesh registry: run `alchemesh validate`")
+        clash = sorted(set(config) & (set(VARIABLES[kind]) | {"source", "version", "providers", "count",
+                                                              "for_each", "depends_on"}))
+        if clash:
+            raise CompileError(f"{stack_key}: `config` sets {', '.join(clash)}, which alchemesh passes itself")
+        block: dict[str, Any] = {"source": self._source(component, stack_key)}
+        if component.version:
+            block["version"] = literal(component.version)
+        block["mesh"] = literal(self.mesh)
+        block["environment"] = self.target.environment
+        block["labels"] = literal(labels)
+        block["infrastructure"] = infrastructure
+        block["spec_dir"] = literal((self.target.root / spec_file).parent.as_posix())
+        for name, value in args.items():
+            block[name] = value if _is_expression(name, value) else literal(value)
+        block.update(literal(config))
+        return block
+
+    def _source(self, component: Component, stack_key: str) -> str:
+        if not component.source.startswith(_LOCAL_SOURCE):
+            return literal(component.source)
+        module_dir = os.path.abspath(self.target.root / component.source)  # links stay as the user made them
+        stack_dir = self.target.out / stack_key
+        relative = os.path.relpath(module_dir, stack_dir).replace(os.sep, "/")
+        return literal(relative if relative.startswith("../") else f"./{relative}")
+
+    def _contract(self, contract_id: str | None) -> Any:
+        entry = self.graph.index.contracts.get(contract_id) if contract_id else None
+        if entry is None:
+            return None
+        contract: Contract = entry.resource
+        return {
+            "id": contract.id,
+            "version": contract.version,
+            "objects": [
+                {
+                    "name": obj.name,
+                    "physical_name": obj.raw.get("physicalName") or obj.name,
+                    "description": _text(obj.raw.get("description")),
+                    "properties": [_property(p) for p in obj.properties],
+                }
+                for obj in contract.objects
+            ],
+        }
+
+
+def _property(prop: Property) -> dict[str, Any]:
+    raw = prop.raw
+    return {
+        "name": prop.name,
+        "logical_type": prop.logical_type,
+        "physical_type": prop.physical_type,
+        "required": prop.required,
+        "unique": raw.get("unique") is True,
+        "primary_key": raw.get("primaryKey") is True,
+        "description": _text(raw.get("description")),
+        "classification": _text(raw.get("classification")),
+    }
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _is_expression(name: str, value: Any) -> bool:
+    """Arguments alchemesh itself writes as expressions (never a spec value)."""
+    return name in {"upstream_location", "inputs", "outputs"} and value is not None
+
+
+def _keys(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [*value.keys(), *(k for v in value.values() for k in _keys(v))]
+    if isinstance(value, list):
+        return [k for v in value for k in _keys(v)]
+    return []
+
+
+def _state_name(product: str) -> str:
+    return "producer_" + product.replace("/", "__")
+
+
+def _stack_key(domain: str, product: str) -> str:
+    return MESH_STACK if domain == MESH_STACK else f"{domain}/{product}"

@@ -1,0 +1,140 @@
+"""`alchemesh compile` through the real CLI: stacks, manifest, determinism, safety, --check."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, REPO, assert_no_traceback, edit, run_cli
+
+GOLDEN = Path(__file__).parent / "golden"
+REGENERATE = os.environ.get("ALCHEMESH_REGENERATE") == "1"
+
+
+def build_of(root: Path, env: str = "dev") -> Path:
+    return root / ".alchemesh" / "build" / env
+
+
+def normalized(root: Path, path: Path) -> str:
+    """A build file with the machine's paths replaced, so golden files hold on any checkout."""
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(root.as_posix(), "{root}")
+    return re.sub(r'"hash": "[0-9a-f]{64}"', '"hash": "{sha256 of the stack, which holds the paths above}"', text)
+
+
+@pytest.fixture
+def example(tmp_path: Path, request) -> Path:
+    """A copy of an example mesh placed like the original, so module sources resolve the same way."""
+    name = request.param
+    target = tmp_path / "mesh-examples" / name
+    shutil.copytree(EXAMPLES / name, target, ignore=shutil.ignore_patterns(".alchemesh"))
+    (tmp_path / "components").symlink_to(REPO / "components")
+    return target
+
+
+@pytest.mark.parametrize("example", ["quickstart", "acme-retail"], indirect=True)
+def test_examples_match_their_golden_build(example: Path):
+    """Regenerate with ALCHEMESH_REGENERATE=1 python -m pytest tests/compile."""
+    result = run_cli("compile", "--env", "dev", str(example))
+    assert result.code == 0, result.err + result.out
+    build = build_of(example)
+    files = {p.relative_to(build).as_posix(): normalized(example, p) for p in sorted(build.rglob("*.json"))}
+    golden = GOLDEN / example.name
+    if REGENERATE:
+        shutil.rmtree(golden, ignore_errors=True)
+        for rel, text in files.items():
+            (golden / rel).parent.mkdir(parents=True, exist_ok=True)
+            (golden / rel).write_text(text, encoding="utf-8")
+    expected = {p.relative_to(golden).as_posix(): p.read_text(encoding="utf-8") for p in sorted(golden.rglob("*.json"))}
+    assert files == expected
+
+
+@pytest.mark.parametrize("example", ["quickstart"], indirect=True)
+def test_stacks_wire_consumers_to_producers(example: Path):
+    run_cli("compile", str(example))
+    stack = json.loads((build_of(example) / "marketing/customer-value/main.tf.json").read_text())
+    states = stack["data"]["terraform_remote_state"]
+    assert set(states) == {"producer_sales__orders", "producer_sales__customers"}
+    assert states["producer_sales__orders"]["defaults"] == {"output_ports": {}}
+    assert states["producer_sales__orders"]["config"]["path"].endswith(".alchemesh/state/dev/sales/orders.tfstate")
+    orders_input = stack["module"]["input_orders"]
+    assert orders_input["upstream_location"].startswith("${try(data.terraform_remote_state.producer_sales__orders")
+    assert stack["module"]["code_score-customers"]["inputs"]["orders"] == "${module.input_orders.location}"
+    assert stack["terraform"]["backend"]["local"]["path"].endswith(".alchemesh/state/dev/marketing/customer-value.tfstate")
+    producer = json.loads((build_of(example) / "sales/orders/main.tf.json").read_text())
+    assert producer["module"]["output_orders"]["consumers"] == ["marketing/customer-value"]
+    assert producer["output"]["output_ports"]["value"]["orders"] == {"location": "${module.output_orders.location}"}
+    manifest = json.loads((build_of(example) / "manifest.json").read_text())
+    assert manifest["levels"] == [["sales/customers", "sales/orders"], ["marketing/customer-value"], ["marketing/segments"]]
+    deps = {s["key"]: s["dependsOn"] for s in manifest["stacks"]}
+    assert deps["marketing/customer-value"] == ["sales/customers", "sales/orders"]
+
+
+@pytest.mark.parametrize("example", ["quickstart"], indirect=True)
+def test_output_is_byte_deterministic_and_check_detects_staleness(example: Path):
+    assert run_cli("compile", str(example)).code == 0
+    first = {p: p.read_bytes() for p in build_of(example).rglob("*.json")}
+    assert run_cli("compile", str(example)).code == 0
+    assert {p: p.read_bytes() for p in build_of(example).rglob("*.json")} == first
+    assert run_cli("compile", "--check", str(example)).code == 0
+    edit(example, "domains/sales/orders/product.yaml", ("version: 1.1.0", "version: 1.2.0"))
+    edit(example, "domains/sales/orders/product.yaml", ("tier: gold", "tier: platinum"))
+    stale = run_cli("compile", "--check", str(example))
+    assert stale.code == 1 and "sales/orders/main.tf.json: stale" in stale.out
+    assert {p: p.read_bytes() for p in build_of(example).rglob("*.json")} == first, "--check wrote nothing"
+
+
+@pytest.mark.parametrize("example", ["quickstart"], indirect=True)
+def test_stacks_of_deleted_products_are_removed(example: Path):
+    run_cli("compile", str(example))
+    shutil.rmtree(example / "domains/marketing/segments")
+    assert run_cli("compile", str(example)).code == 0
+    assert not (build_of(example) / "marketing/segments").exists()
+    assert (build_of(example) / "marketing/customer-value/main.tf.json").is_file()
+
+
+@pytest.mark.parametrize("example", ["quickstart"], indirect=True)
+def test_a_failed_compile_leaves_the_previous_build_intact(example: Path):
+    run_cli("compile", str(example))
+    before = {p: p.read_bytes() for p in build_of(example).rglob("*.json")}
+    edit(example, "domains/sales/orders/product.yaml", ("owner: web-shop", "owner: nobody"))
+    result = run_cli("compile", str(example))
+    assert result.code == 1 and "unresolved-reference" in result.out
+    assert {p: p.read_bytes() for p in build_of(example).rglob("*.json")} == before
+
+
+@pytest.mark.parametrize("example", ["quickstart"], indirect=True)
+def test_spec_values_never_become_terraform_expressions(example: Path):
+    hostile = '${file(\\"/etc/passwd\\")} %{ for x in [1] }boom%{ endfor }'
+    edit(example, "domains/sales/orders/product.yaml",
+         ("config: {sql_file: transform/orders.sql}", f'config: {{sql_file: "{hostile}"}}'))
+    edit(example, "domains/sales/orders/product.yaml", ("tier: gold", 'tier: "${path.root}"'))
+    assert run_cli("compile", str(example)).code == 0
+    stack = json.loads((build_of(example) / "sales/orders/main.tf.json").read_text())
+    code = stack["module"]["code_build-orders"]
+    assert code["sql_file"] == '$${file("/etc/passwd")} %%{ for x in [1] }boom%%{ endfor }'
+    assert code["labels"]["tier"] == "$${path.root}"
+    assert "${file" not in (build_of(example) / "sales/orders/main.tf.json").read_text().replace("$${", "")
+
+
+@pytest.mark.parametrize("example", ["quickstart"], indirect=True)
+def test_provider_credentials_are_refused(example: Path):
+    edit(example, "alchemesh.yaml",
+         ("  terraform:\n", "  terraform:\n    providers:\n      dev: {google: {credentials: secret.json}}\n"))
+    result = run_cli("compile", str(example))
+    assert result.code == 2, result.out + result.err
+    assert "credentials" in result.err
+    assert_no_traceback(result)
+    assert not build_of(example).exists()
+
+
+@pytest.mark.parametrize("example", ["quickstart"], indirect=True)
+def test_unknown_environment_is_a_usage_error(example: Path):
+    result = run_cli("compile", "--env", "staging", str(example))
+    assert result.code == 2 and "staging" in result.err
+    assert_no_traceback(result)
