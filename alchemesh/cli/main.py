@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alchemesh.cli import compile, contracts, graph, init, rules, schema, validate  # noqa: F401  (registers the commands)
+from alchemesh.cli import compile, components, contracts, graph, init, rules, schema, validate  # noqa: F401
 from alchemesh.cli.app import app
 
 

@@ -7,15 +7,17 @@ from pathlib import Path
 
 from alchemesh import __version__
 from alchemesh.findings import Report, Severity
-from alchemesh.rules import contract_rules, registry
+from alchemesh.rules import Rule, contract_rules, registry
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
 def render(report: Report, root: Path) -> str:
     known = {**registry(), **contract_rules()}
-    used = {f.rule for f in report.findings}
+    used = {f.rule: f for f in report.findings}
     rules = [rule for name, rule in known.items() if name in used or name in registry()]
+    rules += [Rule(name, f.severity, f"{name}: see `alchemesh components check`.") for name, f in sorted(used.items())
+              if name not in known]
     position = {rule.name: i for i, rule in enumerate(rules)}
     results = []
     for f in report.findings:

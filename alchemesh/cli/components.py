@@ -1,0 +1,45 @@
+"""`alchemesh components check [DIR]`: Terraform modules against the interface of their component type."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from alchemesh.cli.app import FailOn, ReportFormat, app, command, print_markup, print_plain
+
+components_app = typer.Typer(help="Check platform components (Terraform modules).", no_args_is_help=True)
+app.add_typer(components_app, name="components")
+
+
+class ComponentType(str, Enum):
+    infrastructure = "infrastructure"
+    input_port = "input-port"
+    output_port = "output-port"
+    code = "code"
+
+
+@components_app.command("check")
+@command
+def check(
+    directory: Annotated[Path, typer.Argument(help="A module, or a folder of modules (e.g. components/).")] = Path("."),
+    type: Annotated[
+        Optional[ComponentType], typer.Option("--type", help="The component type (default: told by its variables).")
+    ] = None,
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
+) -> int:
+    """Check that each module declares its type's interface variables and outputs, typed and described."""
+    from alchemesh.components_check import check_tree
+    from alchemesh.errors import UsageError
+    from alchemesh.findings import Severity
+    from alchemesh.report import reporter
+
+    if not directory.is_dir():
+        raise UsageError(f"{directory}: no such directory")
+    report = check_tree(directory, type.value if type else None)
+    output = reporter(format.value)(report, Path.cwd())
+    (print_markup if format is ReportFormat.text else print_plain)(output)
+    return 1 if report.fails(Severity(fail_on.value)) else 0
