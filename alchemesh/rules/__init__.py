@@ -25,6 +25,7 @@ _MODULES = (
     "contract_version_mismatch",
     "polyseme_mismatch",
     "port_without_contract",
+    "component_config",
     "policy",
 )
 

@@ -1,0 +1,58 @@
+"""A port, code or infrastructure entry's `config` does not fit its component's Terraform module.
+
+Why:
+    `config` becomes module variables: a key the module does not declare fails `terraform plan`,
+    and a variable the module requires without a default fails it too — far from the spec that
+    caused it. Checked for components with a local `source`, read with python-hcl2 (cached).
+
+Example:
+    outputPorts:
+      - name: orders
+        component: local-duckdb
+        config: {retention: 30}      # the module declares `retention_days`
+
+Fix:
+    Use the variable names of the module (its README lists them), and set every variable it requires.
+"""
+
+from collections.abc import Iterator
+
+from alchemesh.findings import Finding, Severity
+from alchemesh.hints import did_you_mean
+from alchemesh.modules import config_problems, read_module
+from alchemesh.rules.base import Context, Rule
+
+_LOCAL = ("./", "../")
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    index = ctx.index
+    root = index.repo.root
+    cache = root / ".alchemesh" / "cache" / "modules"
+    modules = {}
+    for use in index.component_uses:
+        component = index.components.get(use.component)
+        if component is None or component.type != use.expected_type or not component.source.startswith(_LOCAL):
+            continue
+        directory = (root / component.source).resolve()
+        if not directory.is_dir():
+            continue
+        if directory not in modules:
+            modules[directory] = read_module(directory, cache)
+        config = _config(use.entry.resource, use.path)
+        entry_path = use.path[:-1]
+        for key, message in config_problems(modules[directory], use.expected_type, config):
+            if key is None:
+                yield ctx.finding(RULE, use.entry.doc, use.path, message)
+            else:
+                hint = did_you_mean(key, modules[directory].variables)
+                yield ctx.finding(RULE, use.entry.doc, (*entry_path, "config", key), message, key=True, hint=hint)
+
+
+def _config(resource, path: tuple) -> dict:
+    """The `config` of the entry at `path` (…, list, index, "component") in the resource's spec."""
+    _, field, i, _ = path
+    return getattr(resource.spec, field)[i].config
+
+
+RULE = Rule("component-config", Severity.ERROR, __doc__, check)
