@@ -9,7 +9,7 @@ from typing import Any
 def literal(value: Any) -> Any:
     """`value` with every string (keys included) made a literal for Terraform's JSON syntax."""
     if isinstance(value, str):
-        return value.replace("${", "$${").replace("%{", "%%{")
+        return value.replace("${", "$${").replace("%{", "%%{") if "{" in value else value
     if isinstance(value, dict):
         return {literal(k): literal(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

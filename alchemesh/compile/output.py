@@ -4,10 +4,11 @@ removed; or compare what is on disk with what would be written (`--check`)."""
 from __future__ import annotations
 
 import hashlib
-import json
+
+import orjson
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from alchemesh.cache import write_atomic
@@ -17,7 +18,8 @@ MANIFEST = "manifest.json"
 
 
 def render(content: Any) -> bytes:
-    return (json.dumps(content, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    """Stable bytes: sorted keys, two-space indent, a final newline."""
+    return orjson.dumps(content, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def write(build: Build, out: Path) -> list[str]:
     changed = []
     for rel, content in sorted(build.files.items()):
         path = out / rel
-        if not path.resolve().is_relative_to(out.resolve()):
+        if PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:
             raise ValueError(f"{rel} would leave the build directory")
         if path.is_file() and path.read_bytes() == content:
             continue

@@ -3,6 +3,7 @@ infrastructure, one for the mesh's infrastructure. Pure: it reads the analysed m
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -241,8 +242,13 @@ class _Builder:
     def _source(self, component: Component, stack_key: str) -> str:
         if not component.source.startswith(_LOCAL_SOURCE):
             return literal(component.source)
-        module_dir = os.path.abspath(self.target.root / component.source)  # links stay as the user made them
-        stack_dir = self.target.out / stack_key
+        return self._local_source(component.source, stack_key.count("/"))
+
+    @functools.lru_cache(maxsize=None)
+    def _local_source(self, source: str, depth: int) -> str:
+        """A local module's path from a stack `depth` + 1 folders below the build directory."""
+        module_dir = os.path.abspath(self.target.root / source)  # links stay as the user made them
+        stack_dir = os.path.join(self.target.out, *(["x"] * (depth + 1)))
         relative = os.path.relpath(module_dir, stack_dir).replace(os.sep, "/")
         return literal(relative if relative.startswith("../") else f"./{relative}")
 

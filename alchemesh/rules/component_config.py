@@ -29,23 +29,25 @@ def check(ctx: Context) -> Iterator[Finding]:
     index = ctx.index
     root = index.repo.root
     cache = root / ".alchemesh" / "cache" / "modules"
-    modules = {}
+    modules = {}  # component name → its module, or None when its source is not a local folder
     for use in index.component_uses:
         component = index.components.get(use.component)
-        if component is None or component.type != use.expected_type or not component.source.startswith(_LOCAL):
+        if component is None or component.type != use.expected_type:
             continue
-        directory = (root / component.source).resolve()
-        if not directory.is_dir():
+        if use.component not in modules:
+            directory = root / component.source
+            local = component.source.startswith(_LOCAL) and directory.is_dir()
+            modules[use.component] = read_module(directory, cache) if local else None
+        module = modules[use.component]
+        if module is None:
             continue
-        if directory not in modules:
-            modules[directory] = read_module(directory, cache)
         config = _config(use.entry.resource, use.path)
         entry_path = use.path[:-1]
-        for key, message in config_problems(modules[directory], use.expected_type, config):
+        for key, message in config_problems(module, use.expected_type, config):
             if key is None:
                 yield ctx.finding(RULE, use.entry.doc, use.path, message)
             else:
-                hint = did_you_mean(key, modules[directory].variables)
+                hint = did_you_mean(key, module.variables)
                 yield ctx.finding(RULE, use.entry.doc, (*entry_path, "config", key), message, key=True, hint=hint)
 
 
