@@ -10,10 +10,10 @@ from alchemesh.modules import check_interface, guess_kind, read_module
 _SKIPPED = {"examples", ".terraform", "tests"}
 
 
-def check_tree(directory: Path, kind: str | None) -> Report:
+def check_tree(directories: list[Path], kind: str | None) -> Report:
     base = Path.cwd()
     findings: list[Finding] = []
-    modules = module_dirs(directory)
+    modules = sorted({m for directory in directories for m in module_dirs(directory)})
     for module_dir in modules:
         module = read_module(module_dir)
         module_kind = kind or guess_kind(module)

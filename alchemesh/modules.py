@@ -124,6 +124,9 @@ def config_problems(module: Module, kind: str, config: dict[str, Any]) -> list[t
 
 def guess_kind(module: Module) -> str | None:
     """The component type whose distinctive variables the module declares."""
+    complete = [kind for kind, v in VARIABLES.items() if set(v) <= set(module.variables)]
+    if complete:  # the richest interface the module declares in full
+        return max(complete, key=lambda kind: len(VARIABLES[kind]))
     shared = set.intersection(*(set(v) for v in VARIABLES.values()))
     scores = {kind: len((set(v) - shared) & set(module.variables)) for kind, v in VARIABLES.items()}
     best = max(scores.values())

@@ -24,7 +24,9 @@ class ComponentType(str, Enum):
 @components_app.command("check")
 @command
 def check(
-    directory: Annotated[Path, typer.Argument(help="A module, or a folder of modules (e.g. components/).")] = Path("."),
+    directories: Annotated[
+        Optional[list[Path]], typer.Argument(help="Modules, or folders of modules (default: the current folder).")
+    ] = None,
     type: Annotated[
         Optional[ComponentType], typer.Option("--type", help="The component type (default: told by its variables).")
     ] = None,
@@ -37,9 +39,11 @@ def check(
     from alchemesh.findings import Severity
     from alchemesh.report import reporter
 
-    if not directory.is_dir():
-        raise UsageError(f"{directory}: no such directory")
-    report = check_tree(directory, type.value if type else None)
+    directories = directories or [Path(".")]
+    for directory in directories:
+        if not directory.is_dir():
+            raise UsageError(f"{directory}: no such directory")
+    report = check_tree(directories, type.value if type else None)
     output = reporter(format.value)(report, Path.cwd())
     (print_markup if format is ReportFormat.text else print_plain)(output)
     return 1 if report.fails(Severity(fail_on.value)) else 0
