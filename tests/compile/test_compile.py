@@ -138,3 +138,15 @@ def test_unknown_environment_is_a_usage_error(example: Path):
     result = run_cli("compile", "--env", "staging", str(example))
     assert result.code == 2 and "staging" in result.err
     assert_no_traceback(result)
+
+
+@pytest.mark.parametrize("example", ["quickstart"], indirect=True)
+def test_every_quickstart_stack_initialises_and_validates_with_terraform(example: Path, terraform):
+    """Real Terraform 1.0.3 from PyPI, providers from the local mirror: the build is valid Terraform."""
+    assert run_cli("compile", str(example)).code == 0
+    stacks = sorted(p.parent for p in build_of(example).rglob("main.tf.json"))
+    assert len(stacks) == 4
+    for stack in stacks:
+        terraform.run(["init", "-input=false", "-backend=false"], cwd=stack)
+        result = terraform.run(["validate", "-json"], cwd=stack)
+        assert json.loads(result.stdout)["valid"] is True, result.stdout

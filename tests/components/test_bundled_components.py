@@ -1,0 +1,20 @@
+"""Every platform component shipped in components/ meets the interface of its type."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+FAMILIES = sorted(p.name for p in (REPO / "components").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_family_passes_components_check(family: str):
+    result = run_cli("components", "check", f"components/{family}", "--fail-on", "warning", "--format", "json", cwd=REPO)
+    assert result.code == 0, result.out
+    assert result.json()["summary"]["files"] >= 3  # modules checked
+
+
+def test_the_cloud_families_are_there():
+    assert {"gcp", "aws"} <= set(FAMILIES)
