@@ -7,7 +7,7 @@ import contextlib
 import copy
 import gc
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Iterator
 from typing import Any, Generic, TypeVar
@@ -66,6 +66,7 @@ class MeshRepo:
     polysemes: tuple[Entry[Polyseme], ...]
     contracts: tuple[Entry[Contract], ...]
     resource_docs: tuple[tuple[str, yamlfile.Document], ...]  # (kind, document) of every resource
+    _nodes: dict[str, dict[int, Any]] = field(default_factory=dict, compare=False, repr=False)  # reparsed for positions
 
     @property
     def mesh(self) -> Entry[Mesh] | None:
@@ -84,10 +85,9 @@ class MeshRepo:
         return yamlfile.locate(node, path, key=key) if node is not None else (doc.line, 1)
 
     def _reparse(self, file: str) -> dict[int, Any]:
-        cache = self.__dict__.setdefault("_nodes", {})
-        if file not in cache:
-            cache[file] = dict(enumerate(yamlfile.compose(file, (self.root / file).read_bytes())))
-        return cache[file]
+        if file not in self._nodes:
+            self._nodes[file] = dict(enumerate(yamlfile.compose(file, (self.root / file).read_bytes())))
+        return self._nodes[file]
 
 
 @contextlib.contextmanager

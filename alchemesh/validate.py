@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,15 +97,10 @@ def _apply_settings(findings: list[Finding], index: MeshIndex) -> list[Finding]:
         if setting == "off":
             continue
         if setting is not None and setting != finding.severity.value:
-            finding = _with_severity(finding, Severity(setting))
+            finding = replace(finding, severity=Severity(setting))
         out.append(finding)
     return out
 
-
-def _with_severity(finding: Finding, severity: Severity) -> Finding:
-    from dataclasses import replace
-
-    return replace(finding, severity=severity)
 
 
 def _apply_waivers(findings: list[Finding], repo: MeshRepo) -> tuple[list[Finding], list[Finding]]:

@@ -6,8 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 
+class Expression(str):
+    """A Terraform expression alchemesh itself writes (never a spec value): `literal` leaves it as it is."""
+
+
 def literal(value: Any) -> Any:
     """`value` with every string (keys included) made a literal for Terraform's JSON syntax."""
+    if isinstance(value, Expression):
+        return value
     if isinstance(value, str):
         return value.replace("${", "$${").replace("%{", "%%{") if "{" in value else value
     if isinstance(value, dict):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from alchemesh.compile.escape import literal
+from alchemesh.compile.escape import Expression, literal
 from alchemesh.compile.interface import VARIABLES
 from alchemesh.errors import AlchemeshError
 from alchemesh.graph import MeshGraph, PortRef, parse_port_ref
@@ -89,7 +89,7 @@ class _Builder:
         for entry in entries:
             labels = {"mesh": self.mesh, "environment": self.target.environment, "domain": domain or "mesh"}
             args = {"domain": domain, "name": entry.name}
-            infrastructure = "${data.terraform_remote_state.mesh.outputs.infrastructure}" if depends else {}
+            infrastructure = Expression("${data.terraform_remote_state.mesh.outputs.infrastructure}") if depends else {}
             modules[f"infrastructure_{entry.name}"] = self._module(key, entry.component, "infrastructure", labels,
                                                                   args, entry.config, infrastructure, spec_file)
         content["module"] = modules
@@ -116,8 +116,8 @@ class _Builder:
                 producers.add(ref.product_id)
                 state = _state_name(ref.product_id)
                 args["upstream_port"] = str(ref)
-                expression = f'${{try(data.terraform_remote_state.{state}.outputs.output_ports["{ref.port}"].location, "")}}'
-                args["upstream_location"] = expression
+                args["upstream_location"] = Expression(
+                    f'${{try(data.terraform_remote_state.{state}.outputs.output_ports["{ref.port}"].location, "")}}')
             modules[f"input_{port.name}"] = self._module(pid, port.component, "input-port", {**labels, "port": port.name},
                                                         args, port.config, infrastructure, entry.file)
         for port in spec.outputPorts:
@@ -129,8 +129,8 @@ class _Builder:
                                                          entry.file)
         for code in spec.code:
             args = {"domain": domain, "product": product.name, "name": code.name,
-                    "inputs": {p.name: f"${{module.input_{p.name}.location}}" for p in spec.inputPorts},
-                    "outputs": {p.name: f"${{module.output_{p.name}.location}}" for p in spec.outputPorts}}
+                    "inputs": {p.name: Expression(f"${{module.input_{p.name}.location}}") for p in spec.inputPorts},
+                    "outputs": {p.name: Expression(f"${{module.output_{p.name}.location}}") for p in spec.outputPorts}}
             modules[f"code_{code.name}"] = self._module(pid, code.component, "code", labels, args, code.config,
                                                        infrastructure, entry.file)
         for producer in sorted(producers):
@@ -215,7 +215,7 @@ class _Builder:
             parts.append("data.terraform_remote_state.domain.outputs.infrastructure")
         if not parts:
             return {}
-        return f"${{{parts[0]}}}" if len(parts) == 1 else f"${{merge({', '.join(parts)})}}"
+        return Expression(f"${{{parts[0]}}}" if len(parts) == 1 else f"${{merge({', '.join(parts)})}}")
 
     def _module(self, stack_key: str, component_name: str, kind: str, labels: dict, args: dict, config: dict,
                 infrastructure: Any, spec_file: str) -> dict[str, Any]:
@@ -232,10 +232,10 @@ class _Builder:
         block["mesh"] = literal(self.mesh)
         block["environment"] = self.target.environment
         block["labels"] = literal(labels)
-        block["infrastructure"] = infrastructure
+        block["infrastructure"] = literal(infrastructure)
         block["spec_dir"] = literal((self.target.root / spec_file).parent.as_posix())
         for name, value in args.items():
-            block[name] = value if _is_expression(name, value) else literal(value)
+            block[name] = literal(value)
         block.update(literal(config))
         return block
 
@@ -289,10 +289,6 @@ def _property(prop: Property) -> dict[str, Any]:
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
-
-def _is_expression(name: str, value: Any) -> bool:
-    """Arguments alchemesh itself writes as expressions (never a spec value)."""
-    return name in {"upstream_location", "inputs", "outputs"} and value is not None
 
 
 def _keys(value: Any) -> list[str]:
