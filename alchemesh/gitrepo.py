@@ -168,3 +168,12 @@ def _log_blocks(raw: str) -> list[list[str]]:
         elif token and blocks:
             blocks[-1].append(token)
     return blocks
+
+
+def changed_since(root: Path, rev: str) -> set[Path]:
+    """Absolute paths of every file of the work tree (not only under `root`) that differs from `rev`:
+    committed since, staged, unstaged or untracked."""
+    top = Path(_text(root, "rev-parse", "--show-toplevel").strip())
+    tracked = _text(top, "diff", "--name-only", "-z", "--no-renames", rev, "--")
+    untracked = _text(top, "ls-files", "-z", "--others", "--exclude-standard")
+    return {top / name for name in (tracked + untracked).split("\0") if name}

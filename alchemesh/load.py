@@ -135,6 +135,24 @@ def load_snapshot(root: Path, files: dict[str, bytes], same: dict[str, FileRecor
         return _classify(root, tuple(record(f) for f in selected))
 
 
+def load_revision(root: Path, rev: str, current: MeshRepo) -> MeshRepo:
+    """The repo at `rev`: files unchanged since then are taken from the work tree's load (`current`),
+    the others read from git objects and parsed."""
+    from alchemesh import gitrepo
+
+    tree = gitrepo.tree_at(root, rev, discovery.YAML_SUFFIXES)
+    records = {record.file: record for record in current.records}
+    same, changed = {}, {}
+    for file, blob in tree.items():
+        record = records.get(file)
+        if record is not None and gitrepo.blob_id((root / file).read_bytes()) == blob:
+            same[file] = record
+        else:
+            changed[file] = blob
+    contents = dict(zip(changed, gitrepo.read_blobs(root, list(changed.values()))))
+    return load_snapshot(root, contents, same)
+
+
 def _exclude(record: FileRecord | None) -> list[str]:
     for doc in record.documents if record else ():
         spec = doc.data.get("spec") if isinstance(doc.data, dict) and doc.data.get("kind") == "Mesh" else None

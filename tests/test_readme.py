@@ -17,8 +17,10 @@ def _setup_commands() -> list[str]:
 
 def test_setup_is_two_commands_and_ci_runs_the_test_command_verbatim():
     install_and_run, install_and_test = _setup_commands()
-    assert "alchemesh" in install_and_run and "mesh-examples/quickstart" in install_and_run
-    assert install_and_test in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "alchemesh apply" in install_and_run and "mesh-examples/quickstart" in install_and_run
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert install_and_test in ci
+    assert install_and_run in ci
 
 
 def test_every_rule_is_in_the_readme_table():

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alchemesh.compile.output import Build
-from alchemesh.compile.stacks import Target, build_stacks
+from alchemesh.compile.output import MANIFEST, Build
 from alchemesh.findings import Report, Severity
-from alchemesh.validate import analyze
+
+if TYPE_CHECKING:  # the models are imported only when something is compiled
+    from alchemesh.validate import Analysis
 
 BUILD_DIR = ".alchemesh/build"
 
@@ -18,16 +22,92 @@ BUILD_DIR = ".alchemesh/build"
 class Compiled:
     report: Report  # the validation that came first
     builds: tuple[tuple[Path, Build], ...]  # (environment directory, files), empty when validation failed
+    analysis: Analysis | None = None
 
 
 def compile_mesh(root: Path, environments: list[str] | None, out: Path | None) -> Compiled:
+    from alchemesh.compile.stacks import Target, build_stacks
+    from alchemesh.validate import analyze
+
     analysis = analyze(root)
     if analysis.report.fails(Severity.ERROR) or analysis.index.mesh is None:
         return Compiled(analysis.report, ())
     spec = analysis.index.mesh.resource.spec
-    base = Path(os.path.abspath(out if out is not None else root / BUILD_DIR))
+    base = _build_base(root, out)
     builds = []
     for environment in environments or [spec.environments[0]]:
         target = Target(root, base / environment, environment)
         builds.append((target.out, Build.of(environment, build_stacks(analysis.graph, target))))
-    return Compiled(analysis.report, tuple(builds))
+    return Compiled(analysis.report, tuple(builds), analysis)
+
+
+def compile_revision(root: Path, rev: str, current: Analysis, environment: str, directory: Path) -> Build | None:
+    """What `rev` compiles to for `environment`, as if it were checked out at `root` (so paths match);
+    None when it does not compile."""
+    from alchemesh.compile.stacks import Target, build_stacks
+    from alchemesh.graph import build_graph
+    from alchemesh.index import build_index
+    from alchemesh.load import load_revision, paused_gc
+
+    with paused_gc():
+        graph = build_graph(build_index(load_revision(root, rev, current.repo)))
+        try:
+            return Build.of(environment, build_stacks(graph, Target(root, directory, environment)))
+        except Exception:  # an old revision may not compile at all: then every stack counts as changed
+            return None
+
+
+def compile_cached(root: Path, environment: str | None, out: Path | None) -> Compiled | None:
+    """The build on disk, when it was compiled from exactly these specs by this code and is intact:
+    a plan on an unchanged repo then neither parses nor imports the models. None otherwise."""
+    from alchemesh.cache import ReportCache
+
+    cache = ReportCache(root)
+    report = cache.get()
+    stamp = _stamp_path(root, environment)
+    try:
+        recorded = json.loads(stamp.read_bytes())
+    except (OSError, ValueError):
+        return None
+    directory = _build_base(root, out) / str(recorded.get("environment"))
+    if report is None or report.fails(Severity.ERROR) or recorded.get("key") != _build_key(cache, directory):
+        return None
+    try:
+        files = {MANIFEST: (directory / MANIFEST).read_bytes()}
+        for stack in json.loads(files[MANIFEST])["stacks"]:
+            files[stack["path"]] = (directory / stack["path"]).read_bytes()
+            if hashlib.sha256(files[stack["path"]]).hexdigest() != stack["hash"]:
+                return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Compiled(report, ((directory, Build(recorded["environment"], files)),))
+
+
+def remember_build(root: Path, environment: str | None, compiled: Compiled) -> None:
+    """Record that the build on disk is what the current specs compile to (see compile_cached)."""
+    from alchemesh.cache import ReportCache, write_atomic
+
+    directory, build = compiled.builds[0]
+    stamp = _stamp_path(root, environment)
+    cache = ReportCache(root)
+    cache.store(compiled.report)
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        content = {"key": _build_key(cache, directory), "environment": build.environment}
+        write_atomic(stamp, json.dumps(content).encode())
+    except OSError:
+        pass  # a read-only checkout compiles every time
+
+
+def _build_key(cache, directory: Path) -> str:
+    return hashlib.sha256(f"{cache.key}\0{directory}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _build_base(root: Path, out: Path | None) -> Path:
+    return Path(os.path.abspath(out if out is not None else root / BUILD_DIR))
+
+
+def _stamp_path(root: Path, environment: str | None) -> Path:
+    from alchemesh.cache import CACHE_DIR
+
+    return root / CACHE_DIR / f"build-{environment or 'default'}.json"

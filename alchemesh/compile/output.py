@@ -9,10 +9,12 @@ import orjson
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alchemesh.cache import write_atomic
-from alchemesh.compile.stacks import Stack
+
+if TYPE_CHECKING:
+    from alchemesh.compile.stacks import Stack
 
 MANIFEST = "manifest.json"
 

@@ -10,11 +10,10 @@ from alchemesh import gitrepo
 from alchemesh.contracts.assess import Subject, assess
 from alchemesh.contracts.changes import Mode
 from alchemesh.contracts.result import ContractReport, ContractStatus, report_of
-from alchemesh.discovery import YAML_SUFFIXES
 from alchemesh.findings import Finding, Severity
 from alchemesh.graph import MeshGraph, PortRef
 from alchemesh.index import MeshIndex, build_index
-from alchemesh.load import Entry, MeshRepo, load_snapshot, paused_gc
+from alchemesh.load import Entry, load_revision, paused_gc
 from alchemesh.model.contract import Contract
 from alchemesh.validate import Analysis, analyze
 
@@ -24,24 +23,8 @@ def check(root: Path, against: str | None) -> ContractReport:
     base = gitrepo.resolve(root, against) if against else gitrepo.default_base(root)
     with paused_gc():
         new = analyze(root)
-        old_repo = _load_base(root, base, new)
+        old_repo = load_revision(root, base, new.repo)
         return _compare_repos(build_index(old_repo), new, base)
-
-
-def _load_base(root: Path, base: str, new: Analysis) -> MeshRepo:
-    """The repo at `base`: files unchanged since then are taken from the work tree's load, the others
-    read from git objects and parsed."""
-    tree = gitrepo.tree_at(root, base, YAML_SUFFIXES)
-    current = {record.file: record for record in new.repo.records}
-    same, changed = {}, {}
-    for file, blob in tree.items():
-        record = current.get(file)
-        if record is not None and gitrepo.blob_id((root / file).read_bytes()) == blob:
-            same[file] = record
-        else:
-            changed[file] = blob
-    contents = dict(zip(changed, gitrepo.read_blobs(root, list(changed.values()))))
-    return load_snapshot(root, contents, same)
 
 
 def _compare_repos(old: MeshIndex, new: Analysis, base: str) -> ContractReport:

@@ -1,0 +1,146 @@
+"""`alchemesh plan|apply|destroy|drift`: compile, then run Terraform over the stacks in DAG order."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from alchemesh.cli.app import RepoPath, app, command, print_markup, print_plain
+
+
+class RunFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+Env = Annotated[Optional[str], typer.Option("--env", help="Environment (default: the Mesh's first).")]
+Products = Annotated[Optional[list[str]], typer.Option("--product", help="Only this product, DOMAIN/NAME or NAME (repeatable).")]
+Domains = Annotated[Optional[list[str]], typer.Option("--domain", help="Only this domain's stacks (repeatable).")]
+ChangedSince = Annotated[Optional[str], typer.Option(
+    "--changed-since", metavar="REF", help="Only stacks whose compiled content or read files changed since REF.")]
+Dependents = Annotated[bool, typer.Option("--include-dependents", help="Add every stack downstream of the selected ones.")]
+Parallelism = Annotated[Optional[int], typer.Option("--parallelism", min=1, help="Stacks run at once (default: CPU count).")]
+Summary = Annotated[Optional[Path], typer.Option(
+    "--summary", metavar="FILE", help="Also write the summary: Markdown for a PR comment, or JSON for FILE.json.")]
+Format = Annotated[RunFormat, typer.Option("--format", help="Summary on stdout: text or json.")]
+Binary = Annotated[Optional[str], typer.Option(
+    "--terraform", metavar="BIN", help="terraform or tofu executable (default: $ALCHEMESH_TERRAFORM, then PATH).")]
+Mirror = Annotated[Optional[Path], typer.Option(
+    "--provider-mirror", metavar="DIR", help="Install providers from this filesystem mirror ($ALCHEMESH_PROVIDER_MIRROR).")]
+PluginCache = Annotated[Optional[Path], typer.Option("--plugin-cache", metavar="DIR", help="Terraform's plugin cache folder.")]
+Out = Annotated[Optional[Path], typer.Option(help="Build directory (default: .alchemesh/build).")]
+Matrix = Annotated[bool, typer.Option("--matrix", help="Print the selected stacks by DAG level as JSON for a CI matrix; run nothing.")]
+AutoApprove = Annotated[bool, typer.Option("--auto-approve", help="Do not ask for confirmation.")]
+
+
+@app.command("plan")
+@command
+def plan_command(path: RepoPath = None, env: Env = None, product: Products = None, domain: Domains = None,
+                 changed_since: ChangedSince = None, include_dependents: Dependents = False,
+                 parallelism: Parallelism = None, summary: Summary = None, format: Format = RunFormat.text,
+                 terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
+                 out: Out = None, matrix: Matrix = False) -> int:
+    """Compile, then `terraform init` + `plan` the selected stacks in dependency order."""
+    return _run("plan", locals())
+
+
+@app.command("apply")
+@command
+def apply_command(path: RepoPath = None, env: Env = None, product: Products = None, domain: Domains = None,
+                  changed_since: ChangedSince = None, include_dependents: Dependents = False,
+                  parallelism: Parallelism = None, summary: Summary = None, format: Format = RunFormat.text,
+                  terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
+                  out: Out = None, matrix: Matrix = False, auto_approve: AutoApprove = False) -> int:
+    """Compile, then plan and apply the selected stacks, producers before their consumers."""
+    return _run("apply", locals())
+
+
+@app.command("destroy")
+@command
+def destroy_command(path: RepoPath = None, env: Env = None, product: Products = None, domain: Domains = None,
+                    changed_since: ChangedSince = None, include_dependents: Dependents = False,
+                    parallelism: Parallelism = None, summary: Summary = None, format: Format = RunFormat.text,
+                    terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
+                    out: Out = None, matrix: Matrix = False, auto_approve: AutoApprove = False) -> int:
+    """Destroy the selected stacks' resources, consumers before their producers."""
+    return _run("destroy", locals())
+
+
+@app.command("drift")
+@command
+def drift_command(path: RepoPath = None, env: Env = None, product: Products = None, domain: Domains = None,
+                  changed_since: ChangedSince = None, include_dependents: Dependents = False,
+                  parallelism: Parallelism = None, summary: Summary = None, format: Format = RunFormat.text,
+                  terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
+                  out: Out = None, matrix: Matrix = False) -> int:
+    """Plan every selected stack with -detailed-exitcode; exit 1 when any has drifted from its specs."""
+    return _run("drift", locals())
+
+
+def _run(action_name: str, options: dict) -> int:
+    from alchemesh.cache import write_atomic
+    from alchemesh.cli.progress import Progress
+    from alchemesh.discovery import find_root
+    from alchemesh.errors import UsageError
+    from alchemesh.report import reporter
+    from alchemesh.report import runs
+    from alchemesh.terraform.binary import find_binary
+    from alchemesh.terraform.environment import prepare as prepare_terraform
+    from alchemesh.terraform.orchestrate import Request, execute, prepare
+    from alchemesh.terraform.outcome import Action
+
+    action = Action(action_name)
+    root = find_root(options["path"])
+    request = Request(root, options["env"], options["out"], tuple(options["product"] or ()),
+                      tuple(options["domain"] or ()), options["changed_since"], options["include_dependents"])
+    prepared = prepare(request)
+    if prepared.selection is None:
+        print_markup(reporter("text")(prepared.report, root))
+        typer.echo(f"alchemesh: nothing to {action_name}: the mesh has validation errors", err=True)
+        return 1
+    selection = prepared.selection
+    if options["matrix"]:
+        print_plain(_matrix(prepared).decode())
+        return 0
+    keys = [s.key for s in selection.stacks]
+    if action in (Action.apply, Action.destroy) and keys and not options["auto_approve"]:
+        if not sys.stdin.isatty():
+            raise UsageError(f"{action_name} changes infrastructure: pass --auto-approve (no terminal to confirm on)")
+        shown = keys[::-1] if action is Action.destroy else keys
+        typer.echo(f"{action_name} {len(keys)} stack(s) in `{prepared.environment}`, in this order:\n  "
+                   + "\n  ".join(shown), err=True)
+        if not typer.confirm("Go on?", err=True):
+            typer.echo("alchemesh: cancelled", err=True)
+            return 1
+    terraform = prepare_terraform(find_binary(options["terraform"]), root, mirror=options["provider_mirror"],
+                                  plugin_cache=options["plugin_cache"])
+    with Progress(keys) as progress:
+        result = execute(prepared, root, action, terraform, parallelism=options["parallelism"], listener=progress)
+    summary: Path | None = options["summary"]
+    if summary is not None:
+        content = (runs.to_json(result, root, prepared.base) if summary.suffix == ".json"
+                   else runs.to_markdown(result, root).encode())
+        summary.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(summary, content)
+    if options["format"] is RunFormat.json:
+        sys.stdout.write(runs.to_json(result, root, prepared.base).decode())
+    else:
+        sys.stdout.write(runs.to_text(result, root))
+    if result.interrupted:
+        return 130
+    if result.failed or (action is Action.drift and result.drifted):
+        return 1
+    return 0
+
+
+def _matrix(prepared) -> bytes:
+    from alchemesh.compile.output import render
+
+    selection = prepared.selection
+    levels = [list(level) for level in selection.levels]
+    include = [{"stack": key, "level": i} for i, level in enumerate(levels) for key in level]
+    return render({"environment": prepared.environment, "levels": levels, "include": include})

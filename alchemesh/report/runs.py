@@ -1,0 +1,157 @@
+"""A Terraform run summarised: a terminal table, JSON, and Markdown sized for a sticky PR comment."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from alchemesh.compile.output import render
+from alchemesh.terraform.outcome import Outcome, Run, Status
+
+COMMENT_LIMIT = 65_536  # GitHub's largest comment, in characters
+_BUDGET = COMMENT_LIMIT - 2_000  # room for the truncation note and what a workflow wraps around it
+_VERB = {"plan": "plan", "apply": "apply", "destroy": "destroy", "drift": "drift check"}
+
+
+def marker(run: Run) -> str:
+    """The first line of the Markdown summary: how a workflow finds its own comment to update."""
+    return f"<!-- alchemesh:{run.action.value}:{run.environment} -->"
+
+
+def ordered(run: Run) -> list[Outcome]:
+    """Destructive changes first, then failures, then other changes, then the rest."""
+    rank = {Status.failed: 1, Status.changes: 2, Status.drifted: 2, Status.applied: 2, Status.destroyed: 2,
+            Status.skipped: 3, Status.cancelled: 3, Status.no_changes: 4}
+    return sorted(run.outcomes, key=lambda o: (-o.changes.destructive, rank[o.status], o.key))
+
+
+def totals(run: Run) -> dict[str, int]:
+    outcomes = run.outcomes
+    return {
+        "stacks": len(outcomes),
+        "changed": sum(o.status in (Status.changes, Status.drifted, Status.applied, Status.destroyed)
+                       for o in outcomes),
+        "failed": sum(o.status is Status.failed for o in outcomes),
+        "skipped": sum(o.status in (Status.skipped, Status.cancelled) for o in outcomes),
+        "add": sum(o.changes.add for o in outcomes),
+        "change": sum(o.changes.change for o in outcomes),
+        "destroy": sum(o.changes.destroy for o in outcomes),
+        "replace": sum(o.changes.replace for o in outcomes),
+    }
+
+
+def to_json(run: Run, root: Path, base: str | None = None) -> bytes:
+    stacks = [{
+        "stack": o.key, "status": o.status.value, "add": o.changes.add, "change": o.changes.change,
+        "destroy": o.changes.destroy, "replace": o.changes.replace, "reason": o.reason or None,
+        "error": o.error, "log": _relative(o.log, root),
+    } for o in run.outcomes]
+    return render({"command": run.action.value, "environment": run.environment, "base": base,
+                   "interrupted": run.interrupted, "stacks": stacks, "removed": list(run.removed),
+                   "summary": totals(run)})
+
+
+def headline(run: Run) -> str:
+    t = totals(run)
+    if not t["stacks"]:
+        return f"{_VERB[run.action.value]}: no stacks selected"
+    parts = [f"{t['changed']} of {t['stacks']} stack(s) "
+             + {"plan": "would change", "drift": "drifted", "apply": "changed", "destroy": "destroyed"}[run.action.value],
+             f"+{t['add']} to add, ~{t['change']} to change, -{t['destroy']} to destroy, ±{t['replace']} to replace"]
+    if t["failed"]:
+        parts.append(f"{t['failed']} failed")
+    if t["skipped"]:
+        parts.append(f"{t['skipped']} skipped")
+    if run.interrupted:
+        parts.append("interrupted")
+    return "; ".join(parts)
+
+
+def to_text(run: Run, root: Path) -> str:
+    """A table for the terminal (rich renders it; piped, it stays plain)."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for name, justify in (("stack", "left"), ("status", "left"), ("add", "right"), ("change", "right"),
+                          ("destroy", "right"), ("replace", "right"), ("note", "left")):
+        table.add_column(name, justify=justify)
+    for o in ordered(run):
+        note = o.error or o.reason or ""
+        if o.status is Status.failed and o.log:
+            note = f"{note} (log: {_relative(o.log, root)})"
+        style = {Status.failed: "red", Status.skipped: "yellow", Status.cancelled: "yellow"}.get(o.status)
+        if o.changes.destructive:
+            style = "bold red"
+        table.add_row(o.key, o.status.value, str(o.changes.add), str(o.changes.change), str(o.changes.destroy),
+                      str(o.changes.replace), note, style=style)
+    buffer = StringIO()
+    console = Console(file=buffer, highlight=False, soft_wrap=True, width=200, markup=False)
+    if run.outcomes:
+        console.print(table)
+    for key in run.removed:
+        console.print(f"note: {key} is no longer compiled; its resources stay until destroyed from the base revision")
+    console.print(headline(run))
+    return buffer.getvalue()
+
+
+def to_markdown(run: Run, root: Path) -> str:
+    """Markdown for a PR comment: a table, then each stack's plan folded; cut to fit GitHub's limit."""
+    lines = [marker(run), f"### alchemesh {_VERB[run.action.value]} — `{run.environment}`", "", headline(run), ""]
+    if run.outcomes:
+        lines += ["| stack | status | add | change | destroy | replace | note |",
+                  "|---|---|---:|---:|---:|---:|---|"]
+        for o in ordered(run):
+            flag = "⚠️ " if o.changes.destructive or o.status is Status.failed else ""
+            lines.append(f"| {flag}`{o.key}` | {o.status.value} | {o.changes.add} | {o.changes.change} | "
+                         f"{o.changes.destroy} | {o.changes.replace} | {_cell(o.error or o.reason or '')} |")
+        lines.append("")
+    for key in run.removed:
+        lines.append(f"> `{key}` is no longer compiled: its resources stay until it is destroyed.")
+    head = "\n".join(lines) + "\n"
+    sections, left_out = [], 0
+    used = len(head)
+    for o in ordered(run):
+        if not o.plan_text:
+            continue
+        section = _details(o, o.plan_text)
+        if used + len(section) > _BUDGET:
+            room = _BUDGET - used - len(_details(o, ""))
+            if room > 2_000:  # worth showing a cut plan
+                section = _details(o, o.plan_text[:room] + "\n… (cut: see the job log)")
+            else:
+                left_out += 1
+                continue
+        sections.append(section)
+        used += len(section)
+    text = head + "".join(sections)
+    if left_out:
+        text += f"\n_{left_out} more stack plan(s) left out to fit in a comment: see the job log._\n"
+    return text
+
+
+def _details(outcome: Outcome, plan: str) -> str:
+    fence = "```"
+    while fence in plan:
+        fence += "`"
+    c = outcome.changes
+    return (f"<details><summary><code>{outcome.key}</code>: +{c.add} ~{c.change} -{c.destroy} ±{c.replace}"
+            f"</summary>\n\n{fence}text\n{plan}\n{fence}\n</details>\n\n")
+
+
+def _cell(text: str) -> str:
+    """Text safe in a Markdown table cell: no HTML, no column breaks, one line."""
+    text = html.escape(" ".join(text.split()), quote=False).replace("|", "\\|").replace("`", "\\`")
+    return re.sub(r"([*_\[\]])", r"\\\1", text)[:500]
+
+
+def _relative(path: Path | None, root: Path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

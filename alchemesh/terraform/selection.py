@@ -1,0 +1,131 @@
+"""Which stacks a run covers: all of them, those of some products or domains, or those that changed
+since a git revision (plus, on demand, everything downstream of them).
+
+A stack has changed when its compiled bytes differ from what the base revision compiles to, or when
+a file it reads without its bytes showing it has: anything under its product's folder (SQL, scripts)
+or under a local module it calls.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from alchemesh.compile.output import MANIFEST, Build
+from alchemesh.errors import UsageError
+
+
+@dataclass(frozen=True)
+class StackRef:
+    """A compiled stack, as the runner needs it."""
+
+    key: str  # sales/orders
+    directory: Path
+    depends_on: tuple[str, ...]
+    reason: str = ""  # why it is selected, when not simply asked for
+
+
+@dataclass(frozen=True)
+class Selection:
+    stacks: tuple[StackRef, ...]  # in manifest order
+    levels: tuple[tuple[str, ...], ...]  # the selected keys by DAG level
+    removed: tuple[str, ...] = ()  # stacks the base revision had and the work tree no longer compiles
+
+
+def all_stacks(build: Build, directory: Path) -> list[StackRef]:
+    manifest = json.loads(build.files[MANIFEST])
+    return [StackRef(s["key"], directory / s["key"], tuple(s["dependsOn"])) for s in manifest["stacks"]]
+
+
+def select(build: Build, directory: Path, *, products: list[str] = (), domains: list[str] = (),
+           changed: dict[str, str] | None = None, include_dependents: bool = False) -> Selection:
+    """`changed`: stack key → reason, from `changed_stacks`; None when not selecting by change."""
+    stacks = all_stacks(build, directory)
+    by_key = {s.key: s for s in stacks}
+    chosen: dict[str, str] = {s.key: "" for s in stacks}
+    if products or domains:
+        chosen = {key: "" for key in _filtered(stacks, products, domains)}
+    if changed is not None:
+        chosen = {key: reason for key, reason in changed.items() if key in chosen}
+    if include_dependents:
+        for key in list(chosen):
+            for dependent in downstream(stacks, key):
+                chosen.setdefault(dependent, f"downstream of {key}")
+    manifest = json.loads(build.files[MANIFEST])
+    selected = tuple(StackRef(s.key, s.directory, s.depends_on, chosen[s.key]) for s in stacks if s.key in chosen)
+    levels = tuple(tuple(k for k in level if k in chosen) for level in manifest["levels"])
+    return Selection(selected, tuple(level for level in levels if level),
+                     tuple(sorted(k for k in (changed or {}) if k not in by_key)))
+
+
+def downstream(stacks: list[StackRef], key: str) -> list[str]:
+    dependents: dict[str, list[str]] = {}
+    for stack in stacks:
+        for dependency in stack.depends_on:
+            dependents.setdefault(dependency, []).append(stack.key)
+    found, todo = [], [key]
+    while todo:
+        for dependent in dependents.get(todo.pop(), ()):
+            if dependent not in found:
+                found.append(dependent)
+                todo.append(dependent)
+    return sorted(found)
+
+
+def changed_stacks(now: Build, base: Build | None, directory: Path, changed_files: set[Path]) -> dict[str, str]:
+    """Stack key → why it changed. `base` None: the base revision does not compile, so every stack."""
+    current = {s["key"]: s["hash"] for s in json.loads(now.files[MANIFEST])["stacks"]}
+    before = {s["key"]: s["hash"] for s in json.loads(base.files[MANIFEST])["stacks"]} if base else {}
+    reasons: dict[str, str] = {}
+    for key, digest in current.items():
+        if base is None:
+            reasons[key] = "the base revision does not compile"
+        elif key not in before:
+            reasons[key] = "new"
+        elif before[key] != digest:
+            reasons[key] = "compiled stack changed"
+        else:
+            touched = _touched(now.files[f"{key}/main.tf.json"], directory / key, changed_files)
+            if touched:
+                reasons[key] = f"{touched} changed"
+    for key in before:
+        if key not in current:
+            reasons[key] = "no longer compiled"
+    return reasons
+
+
+def _touched(content: bytes, stack_dir: Path, changed_files: set[Path]) -> str | None:
+    """The first folder this stack reads files from (product folder, local module) with a changed file."""
+    folders = set()
+    for module in json.loads(content).get("module", {}).values():
+        source = module.get("source", "")
+        if isinstance(source, str) and source.startswith(("./", "../")):
+            folders.add(Path(os.path.normpath(stack_dir / source)))
+        spec_dir = module.get("spec_dir")
+        if isinstance(spec_dir, str):
+            folders.add(Path(os.path.normpath(spec_dir.replace("$${", "${").replace("%%{", "%{"))))
+    for folder in sorted(folders):
+        for path in changed_files:
+            if path == folder or folder in path.parents:
+                return f"{folder.name}/{path.relative_to(folder).as_posix()}"
+    return None
+
+
+def _filtered(stacks: list[StackRef], products: list[str], domains: list[str]) -> list[str]:
+    keys = [s.key for s in stacks]
+    chosen = []
+    for name in products:
+        matches = [k for k in keys if k == name or ("/" not in name and k.split("/", 1)[-1] == name)]
+        if not matches:
+            raise UsageError(f"--product {name}: no such data product (products are DOMAIN/NAME or NAME)")
+        if len(matches) > 1:
+            raise UsageError(f"--product {name} is ambiguous: {', '.join(matches)}")
+        chosen += matches
+    for domain in domains:
+        matches = [k for k in keys if k.split("/", 1)[0] == domain and "/" in k]
+        if not matches:
+            raise UsageError(f"--domain {domain}: no stacks in such a domain")
+        chosen += matches
+    return chosen

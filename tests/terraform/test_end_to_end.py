@@ -1,0 +1,111 @@
+"""`alchemesh apply` on the quickstart for real: Terraform 1.0.3, the null provider and DuckDB, then a
+contract change planned for the changed product and its consumers only, then `destroy`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import commit, edit, run_cli
+
+STACKS = ["marketing/customer-value", "marketing/segments", "sales/customers", "sales/orders"]
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def database(mesh: Path, stack: str) -> Path:
+    return mesh / ".alchemesh" / "data" / "dev" / stack / f"{stack.split('/')[1]}.duckdb"
+
+
+def statuses(result) -> dict[str, str]:
+    return {s["stack"]: s["status"] for s in result.json()["stacks"]}
+
+
+def test_apply_plan_change_destroy(checkout: Path, terraform_env: dict):
+    mesh = checkout
+    applied = run_cli("apply", "--auto-approve", "--format", "json", cwd=mesh, env=terraform_env)
+    assert applied.code == 0, applied.out + applied.err
+    assert statuses(applied) == dict.fromkeys(STACKS, "applied")
+    assert applied.json()["summary"]["add"] > 0
+
+    # Output ports are DuckDB tables typed by their contracts, filled by the products' SQL.
+    orders = database(mesh, "sales/orders")
+    assert query(orders, "SELECT column_name, data_type, is_nullable FROM duckdb_columns() "
+                         "WHERE table_name = 'orders' ORDER BY column_index")[:2] == [
+        ("order_id", "VARCHAR", False), ("customer_id", "VARCHAR", False)]
+    assert query(orders, "SELECT count(*) FROM orders")[0][0] > 0
+    # The consumers read their producers' ports: customer value per customer, then segments.
+    customers = query(database(mesh, "sales/customers"), "SELECT count(*) FROM customers")[0][0]
+    assert query(database(mesh, "marketing/customer-value"), "SELECT count(*) FROM customer_value") == [(customers,)]
+    assert query(database(mesh, "marketing/segments"), "SELECT count(DISTINCT customer_id) FROM segments") == [
+        (customers,)]
+    assert (mesh / ".alchemesh" / "logs" / "dev" / "sales" / "orders.log").read_text().count("$ terraform apply") == 1
+
+    again = run_cli("plan", "--format", "json", cwd=mesh, env=terraform_env)
+    assert again.code == 0, again.err
+    assert statuses(again) == dict.fromkeys(STACKS, "no-changes")
+
+    # One contract changes: the plan covers that product and whoever reads it, nothing else.
+    edit(mesh, "domains/sales/customers/contract.odcs.yaml",
+         ("      - name: email\n", "      - name: loyalty_tier\n        logicalType: string\n"
+                                   "        physicalType: VARCHAR\n        description: Loyalty programme tier.\n"
+                                   "        classification: internal\n      - name: email\n"))
+    changed = run_cli("plan", "--changed-since", "HEAD", "--include-dependents", "--format", "json",
+                      "--summary", "plan.md", cwd=mesh, env=terraform_env)
+    assert changed.code == 0, changed.out + changed.err
+    report = changed.json()
+    assert sorted(statuses(changed)) == ["marketing/customer-value", "marketing/segments", "sales/customers"]
+    assert statuses(changed)["sales/customers"] == "changes"
+    reasons = {s["stack"]: s["reason"] for s in report["stacks"]}
+    assert reasons["sales/customers"] == "compiled stack changed"
+    assert reasons["marketing/customer-value"] == "downstream of sales/customers"
+    assert report["base"] == commit_id(mesh, "HEAD")
+    markdown = (mesh / "plan.md").read_text()
+    assert markdown.startswith("<!-- alchemesh:plan:dev -->\n")
+    assert "<details><summary><code>sales/customers</code>" in markdown
+    assert "sales/orders" not in markdown
+
+    # Without dependents, only the product itself; a SQL change alone selects its product too.
+    only = run_cli("plan", "--changed-since", "HEAD", "--format", "json", cwd=mesh, env=terraform_env)
+    assert sorted(statuses(only)) == ["sales/customers"]
+    commit(mesh, "loyalty tier")
+    (mesh / "domains/sales/orders/transform/orders.sql").write_text(
+        (mesh / "domains/sales/orders/transform/orders.sql").read_text() + "\n-- reviewed\n")
+    sql = run_cli("plan", "--changed-since", "HEAD", "--format", "json", cwd=mesh, env=terraform_env)
+    assert {s["stack"]: s["reason"] for s in sql.json()["stacks"]} == {
+        "sales/orders": "orders/transform/orders.sql changed"}
+
+    # Drift: the pending contract change is a difference between specs and what exists.
+    drift = run_cli("drift", "--product", "sales/customers", "--format", "json", cwd=mesh, env=terraform_env)
+    assert drift.code == 1, drift.err
+    assert statuses(drift) == {"sales/customers": "drifted"}
+
+    destroyed = run_cli("destroy", "--auto-approve", "--parallelism", "1", cwd=mesh, env=terraform_env)
+    assert destroyed.code == 0, destroyed.out + destroyed.err
+    finished = [line.split(":")[0] for line in destroyed.err.splitlines() if ": destroyed" in line]
+    assert finished.index("marketing/segments") < finished.index("marketing/customer-value") < min(
+        finished.index("sales/customers"), finished.index("sales/orders"))
+    assert not any(database(mesh, stack).exists() for stack in STACKS)
+    assert (mesh / "data" / "shop" / "orders.csv").is_file()  # the landed data is not the product's to delete
+
+
+def commit_id(root: Path, rev: str) -> str:
+    from tests.conftest import git
+
+    return git(root, "rev-parse", rev).strip()
+
+
+def test_json_report_is_deterministic(checkout: Path, terraform_env: dict):
+    first = run_cli("plan", "--format", "json", "--domain", "sales", cwd=checkout, env=terraform_env)
+    second = run_cli("plan", "--format", "json", "--domain", "sales", cwd=checkout, env=terraform_env)
+    assert first.code == 0, first.err
+    assert first.out == second.out
+    assert json.loads(first.out)["summary"]["stacks"] == 2

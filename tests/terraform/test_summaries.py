@@ -1,0 +1,61 @@
+"""Run summaries: destructive changes first, Markdown that fits a GitHub comment and cannot be
+broken out of by what Terraform or the specs print."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from alchemesh.report import runs
+from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
+
+ROOT = Path("/mesh")
+
+
+def sample(plan: str = "  + resource", count: int = 3) -> Run:
+    outcomes = [Outcome(f"d/p{i}", Status.changes, Changes(add=1), ROOT / f".alchemesh/logs/dev/d/p{i}.log",
+                        plan_text=plan) for i in range(count)]
+    outcomes.append(Outcome("d/risky", Status.changes, Changes(destroy=2, replace=1), plan_text="  - gone"))
+    outcomes.append(Outcome("d/broken", Status.failed, error="Error: <script>alert(1)</script> | `x` **y**"))
+    outcomes.append(Outcome("d/after", Status.skipped, reason="d/broken failed"))
+    return Run(Action.plan, "dev", tuple(outcomes))
+
+
+def test_destructive_changes_come_first_then_failures():
+    keys = [o.key for o in runs.ordered(sample())]
+    assert keys[:2] == ["d/risky", "d/broken"]
+    assert keys[-1] == "d/after"
+    text = runs.to_text(sample(), ROOT)
+    assert text.index("d/risky") < text.index("d/p0")
+    assert "3 of 6 stack(s) would change" not in text  # risky changes too
+    assert "4 of 6 stack(s) would change; +3 to add, ~0 to change, -2 to destroy, ±1 to replace; 1 failed; " \
+           "1 skipped" in text
+
+
+def test_markdown_escapes_what_it_did_not_write():
+    markdown = runs.to_markdown(sample(plan="```\n</details><img src=x onerror=alert(1)>\n```"), ROOT)
+    assert markdown.splitlines()[0] == "<!-- alchemesh:plan:dev -->"
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    assert "\\| \\`x\\` \\*\\*y\\*\\*" in markdown  # the table cell stays one cell, no formatting
+    # A plan holding a fence gets a longer fence: the <details> it sits in stays closed by us alone.
+    assert "````text\n```\n</details><img" in markdown
+    assert markdown.count("<details>") == markdown.count("</details>") - 3  # 3 plans quote "</details>"
+
+
+def test_markdown_fits_a_github_comment_and_says_what_it_left_out():
+    huge = "\n".join(f"  + module.m.null_resource.r[{i}]" for i in range(3_000))  # ~100 kB each
+    markdown = runs.to_markdown(sample(plan=huge, count=20), ROOT)
+    assert len(markdown) <= runs.COMMENT_LIMIT
+    assert "… (cut: see the job log)" in markdown
+    assert "more stack plan(s) left out to fit in a comment" in markdown
+    assert "| `d/p19` |" in markdown  # the table always lists every stack
+
+
+def test_json_summary():
+    data = json.loads(runs.to_json(sample(), ROOT, base="abc"))
+    assert data["command"] == "plan" and data["base"] == "abc"
+    assert data["summary"] == {"stacks": 6, "changed": 4, "failed": 1, "skipped": 1, "add": 3, "change": 0,
+                               "destroy": 2, "replace": 1}
+    first = data["stacks"][0]
+    assert first == {"stack": "d/p0", "status": "changes", "add": 1, "change": 0, "destroy": 0, "replace": 0,
+                     "reason": None, "error": None, "log": ".alchemesh/logs/dev/d/p0.log"}
