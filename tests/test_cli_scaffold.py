@@ -11,13 +11,14 @@ def test_init_scaffolds_a_repo_that_validates_clean(tmp_path):
     target = tmp_path / "Acme Mesh"
     result = run_cli("init", str(target))
     assert result.code == 0, result.err
-    for rel in ("alchemesh.yaml", ".pre-commit-config.yaml", ".github/workflows/alchemesh.yml", ".gitignore"):
+    for rel in ("alchemesh.yaml", ".pre-commit-config.yaml", ".github/workflows/alchemesh-pr.yml",
+                ".github/workflows/alchemesh-apply.yml", ".github/workflows/alchemesh-drift.yml", ".gitignore"):
         assert (target / rel).is_file(), rel
     assert yaml.safe_load((target / "alchemesh.yaml").read_text())["metadata"]["name"] == "acme-mesh"
     hooks = yaml.safe_load((target / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
     assert hooks == [{"id": "alchemesh-validate"}]
-    workflow = yaml.safe_load((target / ".github/workflows/alchemesh.yml").read_text())
-    steps = [s.get("run", "") for s in workflow["jobs"]["validate"]["steps"]]
+    workflow = yaml.safe_load((target / ".github/workflows/alchemesh-pr.yml").read_text())
+    steps = [s.get("run", "") for s in workflow["jobs"]["plan"]["steps"]]
     assert "alchemesh validate --format github" in steps
     check = run_cli("validate", "--format", "json", "--fail-on", "info", str(target))
     assert check.code == 0 and check.json()["findings"] == []

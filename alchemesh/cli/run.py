@@ -17,8 +17,9 @@ class RunFormat(str, Enum):
     json = "json"
 
 
-Env = Annotated[Optional[str], typer.Option("--env", help="Environment (default: the Mesh's first).")]
-Products = Annotated[Optional[list[str]], typer.Option("--product", help="Only this product, DOMAIN/NAME or NAME (repeatable).")]
+Env = Annotated[Optional[str], typer.Option("--env", envvar="ALCHEMESH_ENV", help="Environment (default: the Mesh's first).")]
+Products = Annotated[Optional[list[str]], typer.Option(
+    "--product", help="Only this stack: a product DOMAIN/NAME or NAME, or DOMAIN/_domain, _mesh (repeatable).")]
 Domains = Annotated[Optional[list[str]], typer.Option("--domain", help="Only this domain's stacks (repeatable).")]
 ChangedSince = Annotated[Optional[str], typer.Option(
     "--changed-since", metavar="REF", help="Only stacks whose compiled content or read files changed since REF.")]
@@ -82,7 +83,6 @@ def drift_command(path: RepoPath = None, env: Env = None, product: Products = No
 
 
 def _run(action_name: str, options: dict) -> int:
-    from alchemesh.cache import write_atomic
     from alchemesh.cli.progress import Progress
     from alchemesh.discovery import find_root
     from alchemesh.errors import UsageError
@@ -99,7 +99,14 @@ def _run(action_name: str, options: dict) -> int:
                       tuple(options["domain"] or ()), options["changed_since"], options["include_dependents"])
     prepared = prepare(request)
     if prepared.selection is None:
-        print_markup(reporter("text")(prepared.report, root))
+        findings = reporter("json" if options["format"] is RunFormat.json else "text")(prepared.report, root)
+        if options["summary"] is not None:
+            _write(options["summary"], runs.validation_failed(action, prepared.environment, reporter("text")(prepared.report, root),
+                                                             json_file=options["summary"].suffix == ".json"))
+        if options["format"] is RunFormat.json:
+            print_plain(findings)
+        else:
+            print_markup(findings)
         typer.echo(f"alchemesh: nothing to {action_name}: the mesh has validation errors", err=True)
         return 1
     selection = prepared.selection
@@ -110,7 +117,8 @@ def _run(action_name: str, options: dict) -> int:
     if action in (Action.apply, Action.destroy) and keys and not options["auto_approve"]:
         if not sys.stdin.isatty():
             raise UsageError(f"{action_name} changes infrastructure: pass --auto-approve (no terminal to confirm on)")
-        shown = keys[::-1] if action is Action.destroy else keys
+        in_order = [key for level in selection.levels for key in level]
+        shown = in_order[::-1] if action is Action.destroy else in_order
         typer.echo(f"{action_name} {len(keys)} stack(s) in `{prepared.environment}`, in this order:\n  "
                    + "\n  ".join(shown), err=True)
         if not typer.confirm("Go on?", err=True):
@@ -122,10 +130,8 @@ def _run(action_name: str, options: dict) -> int:
         result = execute(prepared, root, action, terraform, parallelism=options["parallelism"], listener=progress)
     summary: Path | None = options["summary"]
     if summary is not None:
-        content = (runs.to_json(result, root, prepared.base) if summary.suffix == ".json"
-                   else runs.to_markdown(result, root).encode())
-        summary.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(summary, content)
+        _write(summary, runs.to_json(result, root, prepared.base) if summary.suffix == ".json"
+               else runs.to_markdown(result, root).encode())
     if options["format"] is RunFormat.json:
         sys.stdout.write(runs.to_json(result, root, prepared.base).decode())
     else:
@@ -138,9 +144,17 @@ def _run(action_name: str, options: dict) -> int:
 
 
 def _matrix(prepared) -> bytes:
-    from alchemesh.compile.output import render
+    """One line, so that it can go to $GITHUB_OUTPUT as it is."""
+    import orjson
 
-    selection = prepared.selection
-    levels = [list(level) for level in selection.levels]
+    levels = [list(level) for level in prepared.selection.levels]
     include = [{"stack": key, "level": i} for i, level in enumerate(levels) for key in level]
-    return render({"environment": prepared.environment, "levels": levels, "include": include})
+    return orjson.dumps({"environment": prepared.environment, "levels": levels, "include": include},
+                        option=orjson.OPT_SORT_KEYS)
+
+
+def _write(path: Path, content: bytes) -> None:
+    from alchemesh.cache import write_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, content)

@@ -31,7 +31,7 @@ def compile_mesh(root: Path, environments: list[str] | None, out: Path | None) -
 
     analysis = analyze(root)
     if analysis.report.fails(Severity.ERROR) or analysis.index.mesh is None:
-        return Compiled(analysis.report, ())
+        return Compiled(analysis.report, (), analysis)
     spec = analysis.index.mesh.resource.spec
     base = _build_base(root, out)
     builds = []

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from alchemesh.compile.output import render
-from alchemesh.terraform.outcome import Outcome, Run, Status
+from alchemesh.terraform.outcome import Action, Outcome, Run, Status
 
 COMMENT_LIMIT = 65_536  # GitHub's largest comment, in characters
 _BUDGET = COMMENT_LIMIT - 2_000  # room for the truncation note and what a workflow wraps around it
@@ -131,6 +131,19 @@ def to_markdown(run: Run, root: Path) -> str:
     if left_out:
         text += f"\n_{left_out} more stack plan(s) left out to fit in a comment: see the job log._\n"
     return text
+
+
+def validation_failed(action: Action, environment: str, findings: str, *, json_file: bool) -> bytes:
+    """The summary of a run that stopped at validation: the findings, so a PR comment shows why."""
+    if json_file:
+        return render({"command": action.value, "environment": environment, "validation": "failed",
+                       "stacks": [], "summary": {"stacks": 0, "failed": 0}})
+    fence = "```"
+    while fence in findings:
+        fence += "`"
+    head = f"<!-- alchemesh:{action.value}:{environment} -->\n### alchemesh {_VERB[action.value]}"
+    return (f"{head} — not run: the mesh has validation errors\n\n{fence}text\n{findings.strip()}\n{fence}\n"
+            )[:_BUDGET].encode()
 
 
 def _details(outcome: Outcome, plan: str) -> str:

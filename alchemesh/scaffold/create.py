@@ -44,7 +44,8 @@ def init_repo(directory: Path, mesh: str) -> list[Path]:
         **_product_files(f"domains/{domain}/{product}", domain, product, team, contract,
                          {"input-port": "local-landing", "output-port": "local-duckdb", "code": "local-sql"}),
         ".pre-commit-config.yaml": t.PRE_COMMIT.format(version=__version__),
-        ".github/workflows/alchemesh.yml": t.WORKFLOW.format(version=__version__),
+        **{f".github/workflows/{name}": text.replace("{version}", __version__)
+           for name, text in t.WORKFLOWS.items()},
         ".gitignore": t.GITIGNORE,
     }
     return _write_new(directory, files)

@@ -143,25 +143,162 @@ repos:
       - id: alchemesh-validate
 """
 
-WORKFLOW = """\
-name: alchemesh
+# GitHub Actions workflows. They are full of `${{ }}` and JavaScript braces, so they are not
+# str.format templates: create.py replaces the one placeholder, {version}, and nothing else.
+
+_SETUP = """\
+      - uses: alchemesh/alchemesh/.github/actions/alchemesh@v{version}
+        with:
+          extras: local  # duckdb for the scaffolded local components; drop it with them
+      # After alchemesh: the `local` extra ships a Terraform 1.0 of its own, this one comes first on PATH.
+      - uses: hashicorp/setup-terraform@v3
+        with:
+          terraform_wrapper: false  # alchemesh reads terraform's own output and exit codes
+      # Cloud credentials: mocked out, the local components need none. For cloud components replace
+      # this step with your login, e.g. google-github-actions/auth@v2 (workload_identity_provider,
+      # service_account) or aws-actions/configure-aws-credentials@v4, and add `id-token: write`.
+      - name: Cloud credentials (placeholder, to fill in)
+        run: echo "no cloud credentials configured"
+"""
+
+WORKFLOW_PR = """\
+# Pull requests: validate the specs, check contract compatibility against the base branch, plan
+# the stacks the change affects, and keep one plan comment per environment up to date on the PR.
+name: alchemesh-pr
 on:
   pull_request:
-  push:
-    branches: [main]
+permissions:
+  contents: read
+  pull-requests: write  # the plan comment (a pull request from a fork gets a read-only token)
+env:
+  MESH_ENV: prod  # the environment to plan: one of spec.environments in alchemesh.yaml
 jobs:
-  validate:
+  plan:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
         with:
-          fetch-depth: 0
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.12"
-      - run: pip install alchemesh=={version}
+          fetch-depth: 0  # contracts check and --changed-since read the base branch
+""" + _SETUP + """\
       - run: alchemesh validate --format github
+      - run: alchemesh contracts check --against origin/${{ github.base_ref }} --format github
+      - run: >-
+          alchemesh plan --env "$MESH_ENV" --changed-since origin/${{ github.base_ref }}
+          --include-dependents --summary plan.md
+      # Also when plan failed (exit 1): the comment says which stacks failed and why.
+      - name: Comment the plan
+        if: always() && hashFiles('plan.md') != ''
+        uses: actions/github-script@v7
+        with:
+          script: |
+            const body = require('fs').readFileSync('plan.md', 'utf8');
+            // The first line, e.g. <!-- alchemesh:plan:prod -->, finds this job's earlier comment.
+            const marker = body.split('\\n', 1)[0];
+            if (!marker.startsWith('<!-- alchemesh:')) throw new Error(`plan.md has no alchemesh marker: ${marker}`);
+            const pr = { ...context.repo, issue_number: context.issue.number };
+            const comments = await github.paginate(github.rest.issues.listComments, pr);
+            const previous = comments.find((c) => (c.body || '').startsWith(marker));
+            if (previous) {
+              await github.rest.issues.updateComment({ ...context.repo, comment_id: previous.id, body });
+            } else {
+              await github.rest.issues.createComment({ ...pr, body });
+            }
 """
+
+_KEEP_LOGS = """\
+      - name: Keep the Terraform logs
+        if: failure()
+        uses: actions/upload-artifact@v4
+        with:
+          name: alchemesh-logs
+          path: .alchemesh/logs
+          include-hidden-files: true  # .alchemesh is a dot folder, skipped by default
+"""
+
+WORKFLOW_APPLY = """\
+# Merges to main: apply every stack, producers before consumers. Terraform state must outlive the
+# runner: set spec.terraform.backend in alchemesh.yaml to a remote backend (gcs, s3) first.
+name: alchemesh-apply
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+# One apply at a time, and never killed halfway. A newer queued run replaces an older queued one:
+# each run applies all of main, so the newest covers both.
+concurrency:
+  group: alchemesh-apply
+  cancel-in-progress: false
+permissions:
+  contents: read
+env:
+  MESH_ENV: prod  # the environment to apply: one of spec.environments in alchemesh.yaml
+jobs:
+  apply:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+""" + _SETUP + """\
+      - run: alchemesh apply --env "$MESH_ENV" --auto-approve
+""" + _KEEP_LOGS
+
+WORKFLOW_DRIFT = """\
+# Nightly: plan every stack against the real infrastructure. One issue per drifted stack is
+# opened or updated, and closed again once a check finds the stack clean.
+name: alchemesh-drift
+on:
+  schedule:
+    - cron: "23 4 * * *"  # off the hour: GitHub delays runs scheduled at :00
+  workflow_dispatch:
+permissions:
+  contents: read
+  issues: write  # the drift issues
+env:
+  MESH_ENV: prod  # the environment to check: one of spec.environments in alchemesh.yaml
+jobs:
+  drift:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+""" + _SETUP + """\
+      # A mesh with errors reports findings, not drift: stop here with annotations.
+      - run: alchemesh validate --format github
+      # Exit 1 means drifted or failed stacks: the next steps report them. Anything else stops here.
+      - run: alchemesh drift --env "$MESH_ENV" --format json > drift.json || [ $? -eq 1 ]
+      - name: Open, update or close drift issues
+        uses: actions/github-script@v7
+        with:
+          script: |
+            const report = JSON.parse(require('fs').readFileSync('drift.json', 'utf8'));
+            const label = 'alchemesh-drift';  // created on first use
+            const open = await github.paginate(github.rest.issues.listForRepo,
+              { ...context.repo, state: 'open', labels: label });
+            const issues = new Map(open.filter((i) => !i.pull_request).map((i) => [i.title, i]));
+            const run = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
+            for (const s of report.stacks) {
+              const title = `alchemesh drift: ${report.environment} ${s.stack}`;
+              const issue = issues.get(title);
+              if (s.status === 'drifted') {
+                const body = `\\`${s.stack}\\` in \\`${report.environment}\\` no longer matches its specs: `
+                  + `+${s.add} to add, ~${s.change} to change, -${s.destroy} to destroy, ±${s.replace} to replace.\\n\\n`
+                  + `Last seen by ${run}. Apply the specs, or change them to match, and the next check closes this issue.`;
+                if (issue) await github.rest.issues.update({ ...context.repo, issue_number: issue.number, body });
+                else await github.rest.issues.create({ ...context.repo, title, body, labels: [label] });
+              } else if (issue && s.status === 'no-changes') {
+                // Only a clean check closes: a failed stack keeps its issue.
+                await github.rest.issues.createComment({ ...context.repo, issue_number: issue.number,
+                  body: `No drift any more (${run}).` });
+                await github.rest.issues.update({ ...context.repo, issue_number: issue.number, state: 'closed' });
+              }
+            }
+      - name: Fail on stacks that could not be checked
+        run: jq -e '.summary.failed == 0' drift.json || { echo "::error::failed stacks, see the drift step"; exit 1; }
+""" + _KEEP_LOGS
+
+WORKFLOWS = {
+    "alchemesh-pr.yml": WORKFLOW_PR,
+    "alchemesh-apply.yml": WORKFLOW_APPLY,
+    "alchemesh-drift.yml": WORKFLOW_DRIFT,
+}
 
 GITIGNORE = """\
 # alchemesh build output, state and cache

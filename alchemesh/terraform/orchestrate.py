@@ -43,7 +43,9 @@ def prepare(request: Request) -> Prepared:
     if compiled is None:
         compiled = compile_mesh(request.root, [request.environment] if request.environment else None, request.out)
         if not compiled.builds:
-            return Prepared(compiled.report)
+            mesh = compiled.analysis.index.mesh if compiled.analysis else None
+            default = mesh.resource.spec.environments[0] if mesh and mesh.resource.spec.environments else "default"
+            return Prepared(compiled.report, request.environment or default)
         write(compiled.builds[0][1], compiled.builds[0][0])
         remember_build(request.root, request.environment, compiled)
     directory, build = compiled.builds[0]

@@ -119,7 +119,8 @@ def _filtered(stacks: list[StackRef], products: list[str], domains: list[str]) -
     for name in products:
         matches = [k for k in keys if k == name or ("/" not in name and k.split("/", 1)[-1] == name)]
         if not matches:
-            raise UsageError(f"--product {name}: no such data product (products are DOMAIN/NAME or NAME)")
+            raise UsageError(f"--product {name}: no such stack (a product is DOMAIN/NAME or NAME; "
+                             "infrastructure is DOMAIN/_domain or _mesh)")
         if len(matches) > 1:
             raise UsageError(f"--product {name} is ambiguous: {', '.join(matches)}")
         chosen += matches

@@ -82,7 +82,7 @@ def test_apply_and_destroy_refuse_without_a_terminal_or_auto_approve(checkout: P
 
 def test_selection_errors(checkout: Path, terraform_env: dict):
     unknown = run_cli("plan", "--product", "nope", cwd=checkout, env=terraform_env)
-    assert unknown.code == 2 and "--product nope: no such data product" in unknown.err
+    assert unknown.code == 2 and "--product nope: no such stack" in unknown.err
     domain = run_cli("plan", "--domain", "finance", cwd=checkout, env=terraform_env)
     assert domain.code == 2 and "--domain finance" in domain.err
     ref = run_cli("plan", "--changed-since", "no-such-ref", cwd=checkout, env=terraform_env)
@@ -95,9 +95,18 @@ def test_validation_errors_stop_before_terraform(checkout: Path, terraform_env: 
     edit(checkout, "domains/marketing/segments/product.yaml", ("customer-value/customer-value", "customer-value/nope"))
     result = run_cli("plan", cwd=checkout, env=terraform_env)
     assert result.code == 1
-    assert "unresolved-port-ref" in result.out or "unresolved" in result.out
+    assert "unresolved-reference" in result.out
     assert "nothing to plan: the mesh has validation errors" in result.err
     assert not (checkout / ".alchemesh/logs").exists()
+    # As JSON: the findings report, and a PR-comment summary that says why nothing was planned.
+    as_json = run_cli("plan", "--format", "json", "--summary", "plan.md", cwd=checkout, env=terraform_env)
+    assert as_json.code == 1
+    assert as_json.json()["summary"]["errors"] >= 1
+    assert {f["rule"] for f in as_json.json()["findings"]} == {"unresolved-reference"}
+    summary = (checkout / "plan.md").read_text()
+    assert summary.startswith("<!-- alchemesh:plan:dev -->\n### alchemesh plan — not run: the mesh has "
+                              "validation errors")
+    assert "customer-value/nope" in summary
 
 
 def test_matrix_lists_the_selection_by_level_and_runs_nothing(checkout: Path):
@@ -107,5 +116,6 @@ def test_matrix_lists_the_selection_by_level_and_runs_nothing(checkout: Path):
     assert matrix["levels"] == [["sales/customers", "sales/orders"], ["marketing/customer-value"],
                                 ["marketing/segments"]]
     assert {"stack": "marketing/segments", "level": 2} in matrix["include"]
+    assert len(result.out.strip().splitlines()) == 1  # fit for $GITHUB_OUTPUT
     one = run_cli("drift", "--matrix", "--product", "segments", cwd=checkout).json()
     assert one["levels"] == [["marketing/segments"]]

@@ -1,0 +1,62 @@
+"""Where providers come from, and the confirmation `apply` asks for on a terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from alchemesh.terraform.environment import cli_config, mirror_providers
+from tests.conftest import run_cli
+
+
+def test_cli_config_installs_each_mirrors_providers_from_it_and_the_rest_directly(tmp_path: Path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    (first / "registry.terraform.io/hashicorp/null/2.1.2/linux_amd64").mkdir(parents=True)
+    (second / "registry.terraform.io/hashicorp/null").mkdir(parents=True)
+    (second / "example.com/acme/thing").mkdir(parents=True)
+    assert mirror_providers(second) == ["example.com/acme/thing", "registry.terraform.io/hashicorp/null"]
+    config = cli_config([first, second])
+    assert config.count("filesystem_mirror") == 2
+    assert f'path    = "{first.as_posix()}"\n    include = ["registry.terraform.io/hashicorp/null"]' in config
+    assert 'include = ["example.com/acme/thing"]' in config  # null is taken by the first mirror
+    assert 'exclude = ["registry.terraform.io/hashicorp/null", "example.com/acme/thing"]' in config
+
+
+def test_plugin_cache_and_mirror_options(checkout: Path, terraform_env: dict, tmp_path: Path):
+    cache = tmp_path / "plugins"
+    result = run_cli("plan", "--domain", "sales", "--plugin-cache", str(cache), "--format", "json", cwd=checkout,
+                     env=terraform_env)
+    assert result.code == 0, result.out + result.err
+    # Terraform links unpacked mirror providers rather than caching them: the folder is only made.
+    assert cache.is_dir()
+    assert {s["status"] for s in result.json()["stacks"]} == {"changes"}
+    config = (checkout / ".alchemesh/terraform/terraformrc").read_text()
+    assert "registry.terraform.io/hashicorp/null" in config
+    missing = run_cli("plan", "--provider-mirror", str(tmp_path / "nope"), cwd=checkout, env=terraform_env)
+    assert missing.code == 2 and "provider mirror" in missing.err and "no such directory" in missing.err
+
+
+def test_apply_asks_on_a_terminal_and_a_no_stops_it(checkout: Path, terraform_env: dict):
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "alchemesh", "apply"], cwd=checkout, stdin=terminal,
+                               stdout=terminal, stderr=terminal, env={**os.environ, **terraform_env, "NO_COLOR": "1"})
+    os.close(terminal)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"Go on?" not in seen:
+        assert time.monotonic() < deadline, seen.decode(errors="replace")
+        ready, _, _ = select.select([controller], [], [], 1)
+        if ready:
+            seen += os.read(controller, 4096)
+    os.write(controller, b"n\n")
+    assert process.wait(timeout=60) == 1
+    os.close(controller)
+    text = seen.decode()
+    assert "apply 4 stack(s) in `dev`, in this order:" in text
+    assert text.index("sales/customers") < text.index("marketing/segments")
+    assert not (checkout / ".alchemesh/logs").exists()
