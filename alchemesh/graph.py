@@ -83,10 +83,18 @@ class MeshGraph:
         return self._by_ref.get(ref, [])
 
     def upstream(self, product: str) -> set[str]:
-        return _reach(product, self._producers)
+        return reach(product, self._producers)
+
+    def producers_of(self, product: str) -> set[str]:
+        """The products this one reads directly."""
+        return self._producers.get(product, set())
+
+    def consumers_of(self, product: str) -> set[str]:
+        """The products reading this one directly."""
+        return self._consumers.get(product, set())
 
     def downstream(self, product: str) -> set[str]:
-        return _reach(product, self._consumers)
+        return reach(product, self._consumers)
 
     @cached_property
     def _producers(self) -> dict[str, set[str]]:
@@ -116,7 +124,8 @@ def build_graph(index: MeshIndex) -> MeshGraph:
     return MeshGraph(index, tuple(edges))
 
 
-def _reach(start: str, neighbours: dict[str, set[str]]) -> set[str]:
+def reach(start: str, neighbours: dict[str, set[str]]) -> set[str]:
+    """Every node reachable from `start` (itself excluded)."""
     seen: set[str] = set()
     stack = [start]
     while stack:

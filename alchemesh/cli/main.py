@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alchemesh.cli import compile, components, contracts, graph, init, rules, run, schema, validate  # noqa: F401
+from alchemesh.cli import compile, components, contracts, docs, graph, init, rules, run, schema, validate  # noqa: F401
 from alchemesh.cli.app import app
 
 

@@ -118,3 +118,58 @@ def _find(file: str, raw: bytes, contract_id: str) -> dict | None:
         if is_contract(doc.data) and doc.data.get("id") == contract_id:
             return doc.data
     return None
+
+
+def changelogs(root: Path, current) -> dict[str, Changelog]:
+    """Every contract's changelog in one walk of the history (for the catalog): each changed file of
+    each commit is read and parsed once, whatever the number of contracts."""
+    mesh = current.index.mesh
+    default: Mode = mesh.resource.spec.compatibility if mesh else "consumer"
+    modes = {port.contract: port.compatibility for entry in current.index.products.values()
+             for port in entry.resource.spec.outputPorts if port.contract and port.compatibility}
+    exclude = list(mesh.resource.spec.exclude) if mesh else []
+    commits = [(commit, kept) for commit, files in reversed(gitrepo.commits_touching(root, YAML_SUFFIXES))
+               if (kept := select_yaml(files, exclude))]
+    base = gitrepo.prefix(root)
+    blobs = iter(gitrepo.read_blobs(root, [f"{c.sha}:{base}{f}" for c, files in commits for f in files],
+                                    allow_missing=True))
+    parsed = {r.file: r.documents for r in current.repo.records}
+    versions: dict[str, list[Version]] = {}
+    states: dict[str, tuple[str, dict[str, Any]] | None] = {}
+    held: dict[str, set[str]] = {}  # file → ids whose latest version is in it
+    for commit, files in commits:
+        found: dict[str, dict[str, dict]] = {}  # id → {file: data}
+        for file in files:
+            raw = next(blobs)
+            if raw is not None and b"DataContract" in raw:
+                for doc in _documents(root, file, raw, parsed):
+                    if is_contract(doc.data) and isinstance(doc.data.get("id"), str):
+                        found.setdefault(doc.data["id"], {})[file] = doc.data
+        touched = set(files)
+        for cid in sorted(found.keys() | {i for f in touched for i in held.get(f, ())}):
+            snapshot: dict[str, dict | None] = dict(found.get(cid, {}))
+            state = states.get(cid)
+            if state is not None and state[0] in touched:
+                snapshot.setdefault(state[0], None)
+            new = _advance(versions.setdefault(cid, []), state, snapshot, commit, modes.get(cid, default))
+            if state is not None:
+                held.get(state[0], set()).discard(cid)
+            if new is not None:
+                held.setdefault(new[0], set()).add(cid)
+            states[cid] = new
+    for cid, entry in current.index.contracts.items():
+        now, state = (entry.file, entry.resource.raw), states.get(cid)
+        if now != state:
+            _advance(versions.setdefault(cid, []), state, {now[0]: now[1]}, None, modes.get(cid, default))
+    return {cid: Changelog(cid, modes.get(cid, default), tuple(reversed(v))) for cid, v in sorted(versions.items())}
+
+
+def _documents(root: Path, file: str, raw: bytes, parsed: dict):
+    """A file's documents at some commit: those of the work tree's load when the bytes are the same."""
+    if file in parsed:
+        try:
+            if (root / file).read_bytes() == raw:
+                return parsed[file]
+        except OSError:
+            pass
+    return parse(file, raw).documents

@@ -1,0 +1,1 @@
+"""The static catalog site."""

@@ -1,0 +1,122 @@
+"""`docs build`: validate, read the contracts' history from git, render the site, and swap it into
+place atomically — a failed build leaves the previous site as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from alchemesh.errors import UsageError
+from alchemesh.findings import Report, Severity
+
+SITE_DIR = ".alchemesh/site"
+MARKER = ".alchemesh-site"  # in every site we write: only such a folder is ever replaced
+RECENT = 10
+
+
+@dataclass(frozen=True)
+class Built:
+    report: Report
+    files: dict[str, str | bytes] | None  # None: validation failed
+
+
+def build(root: Path) -> Built:
+    from alchemesh import gitrepo
+    from alchemesh.docs.catalog import build_catalog
+    from alchemesh.docs.pages import render_site
+    from alchemesh.errors import GitError
+    from alchemesh.validate import analyze
+
+    analysis = analyze(root)
+    if analysis.report.fails(Severity.ERROR):
+        return Built(analysis.report, None)
+    try:
+        gitrepo.require_work_tree(root)
+        in_git = True
+    except GitError:
+        in_git = False
+    history = _history(root, analysis) if in_git else {}
+    recent = _recent(root, analysis) if in_git else ()
+    catalog = build_catalog(analysis, history, recent)
+    return Built(analysis.report, render_site(catalog, _rules()))
+
+
+def write(files: dict[str, str | bytes], out: Path, root: Path) -> None:
+    """Write the whole site beside `out`, then swap it in; refuses to replace a folder it did not build."""
+    out = Path(os.path.abspath(out))
+    _check_target(out, Path(os.path.abspath(root)))
+    staging = out.with_name(f".{out.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for rel, content in sorted(files.items()):
+            path = staging / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content.encode() if isinstance(content, str) else content)
+        (staging / MARKER).write_text("built by alchemesh docs build; this folder is replaced on every build\n")
+        previous = out.with_name(f".{out.name}.previous-{os.getpid()}")
+        if out.exists():
+            os.replace(out, previous)
+        try:
+            os.replace(staging, out)
+        except OSError:
+            if previous.exists():
+                os.replace(previous, out)  # the old site back, as it was
+            raise
+        shutil.rmtree(previous, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check_target(out: Path, root: Path) -> None:
+    if out == root or out in root.parents:
+        raise UsageError(f"--out {out} holds the repo itself: choose a folder of its own")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
+        raise UsageError(f"--out {out} exists and is not a site alchemesh built: refusing to replace it")
+
+
+def _history(root: Path, analysis):
+    from alchemesh.contracts.history import changelogs
+    from alchemesh.docs.catalog import Change, VersionView
+
+    return {
+        cid: tuple(VersionView(v.version, v.commit.sha[:10] if v.commit else None, v.commit.date if v.commit else None,
+                               v.commit.author if v.commit else None, v.commit.subject if v.commit else None,
+                               v.breaking, tuple(Change(c.rule, c.impact, c.field, c.message) for c in v.changes))
+                   for v in log.versions)
+        for cid, log in changelogs(root, analysis).items()
+    }
+
+
+def _recent(root: Path, analysis):
+    """The products whose spec or contract files changed last, newest first."""
+    from alchemesh import gitrepo
+    from alchemesh.discovery import YAML_SUFFIXES
+    from alchemesh.docs.catalog import Recent, product_link
+    from alchemesh.index import product_id
+
+    owner: dict[str, str] = {}
+    contract_files = {c.resource.id: c.file for c in analysis.index.contracts.values()}
+    for entry in analysis.index.products.values():
+        pid = product_id(entry)
+        owner.setdefault(entry.file, pid)
+        for port in entry.resource.spec.outputPorts:
+            if port.contract in contract_files:
+                owner.setdefault(contract_files[port.contract], pid)
+    recent, seen = [], set()
+    for commit, files in gitrepo.commits_touching(root, YAML_SUFFIXES):
+        for pid in sorted({owner[f] for f in files if f in owner} - seen):
+            seen.add(pid)
+            recent.append(Recent(product_link(pid), commit.date, commit.subject))
+        if len(recent) >= RECENT:
+            break
+    return tuple(recent[:RECENT])
+
+
+def _rules() -> list[dict[str, str]]:
+    from alchemesh.rules import contract_rules, registry
+
+    rules = {**registry(), **contract_rules()}
+    return [{"name": r.name, "severity": r.severity.value, "summary": r.summary, "doc": r.doc.strip()}
+            for r in sorted(rules.values(), key=lambda r: r.name)]

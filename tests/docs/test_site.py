@@ -1,0 +1,223 @@
+"""`alchemesh docs build` through the CLI: every page, links that resolve, the JSON API, history,
+determinism, hostile spec values, and writes that never lose the previous site or someone's folder."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from tests.conftest import EXAMPLES, QUICKSTART, assert_no_traceback, edit, run_cli
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name):
+                self.refs.append(attrs[name])
+
+
+def parse(page: Path) -> _Links:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_page_kind_is_there(site: Path):
+    for rel in ("index.html", "rules.html", "domains/sales.html", "teams/web-shop.html",
+                "products/sales/orders.html", "ports/sales/orders/orders.html", "polysemes/customer.html"):
+        assert (site / rel).is_file(), rel
+    contracts = sorted(p.name for p in (site / "contracts").glob("*.html"))
+    assert len(contracts) == 4 and all(re.fullmatch(r"[a-z0-9-]+\.html", n) for n in contracts)
+    assert (site / ".alchemesh-site").is_file()
+
+
+def test_every_link_resolves_and_none_leaves_the_site(site: Path):
+    pages = list(site.rglob("*.html"))
+    anchors = {page: parse(page).ids for page in pages}
+    checked = 0
+    for page in pages:
+        for ref in parse(page).refs:
+            if ref == "data:,":  # the empty favicon: no request at all
+                continue
+            parts = urlsplit(ref)
+            assert not parts.scheme and not parts.netloc, f"{page.name} links outside: {ref}"
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            assert target.is_file(), f"{page.relative_to(site)} → {ref}"
+            assert site.resolve() in target.parents
+            if parts.fragment and target.suffix == ".html":
+                assert parts.fragment in anchors[target], f"{page.relative_to(site)} → {ref}"
+            checked += 1
+    assert checked > 200
+
+
+def test_pages_link_their_neighbours(site: Path):
+    product = (site / "products/marketing/customer-value.html").read_text()
+    for neighbour in ("../../domains/marketing.html", "../../teams/growth-analytics.html",
+                      "../../products/sales/orders.html", "../../products/marketing/segments.html",
+                      "../../ports/marketing/customer-value/customer-value.html"):
+        assert f'href="{neighbour}"' in product
+    port = (site / "ports/sales/orders/orders.html").read_text()
+    assert "../../../products/marketing/customer-value.html" in port  # its consumer
+    assert "order_id" in port  # the contract's schema
+    polyseme = (site / "polysemes/customer.html").read_text()
+    assert polyseme.count("#field-") == 4  # customer_id joins it in every contract
+
+
+def test_contract_page_schema_quality_sla_and_history(site: Path):
+    page = next(p for p in (site / "contracts").glob("*sales-orders*.html")).read_text()
+    assert "<th>Classification</th>" in page and "customer_id" in page
+    assert "orders 1.2.0" in page and "initial mesh" in page  # both versions, newest first
+    assert page.index("orders 1.2.0") < page.index("initial mesh")
+
+
+def test_lineage_svg_on_home_and_product_pages(site: Path):
+    home = (site / "index.html").read_text()
+    assert 'class="lineage"' in home and 'data-nodes="4"' in home and 'data-edges="3"' in home
+    product = (site / "products/marketing/customer-value.html").read_text()
+    assert 'class="node focus"' in product or "focus" in product
+
+
+def test_json_api(site: Path):
+    index = json.loads((site / "api/v1/index.json").read_text())
+    assert [p["id"] for p in index["products"]] == ["marketing/customer-value", "marketing/segments",
+                                                     "sales/customers", "sales/orders"]
+    product = json.loads((site / index["products"][0]["api"]).read_text())
+    assert product["link"]["id"] == "marketing/customer-value"
+    assert {u["id"] for u in product["upstream"]} == {"sales/customers", "sales/orders"}
+    graph = json.loads((site / "api/v1/graph.json").read_text())
+    assert {"producer": "marketing/customer-value", "consumer": "marketing/segments"} in graph["edges"]
+    contract = json.loads(next((site / "api/v1/contracts").glob("*sales-orders*.json")).read_text())
+    assert [v["version"] for v in contract["history"]] == ["1.2.0", "1.1.0"]
+
+
+def test_no_network_reference(site: Path):
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".css", ".js"):
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"(src|href)=\"(https?:)?//", text), path
+            assert "@import" not in text and "url(http" not in text, path
+
+
+def test_same_specs_same_bytes(site: Path, tmp_path: Path):
+    mesh = site.parent.parent
+    again = tmp_path / "again"
+    result = run_cli("docs", "build", "--out", str(again), cwd=mesh)
+    assert result.code == 0, result.err
+    first = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first == second
+
+
+def test_both_examples_build(tmp_path: Path):
+    for name in ("quickstart", "acme-retail"):
+        out = tmp_path / name
+        result = run_cli("docs", "build", str(EXAMPLES / name), "--out", str(out))
+        assert result.code == 0, result.out + result.err
+        assert (out / "index.html").is_file()
+
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> ${oops} {{ 7*7 }} &amp;'
+
+
+def test_hostile_spec_values_are_escaped(tmp_path: Path):
+    mesh = tmp_path / "quickstart"
+    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    yaml_text = json.dumps(HOSTILE)  # a JSON string is a YAML string
+    edit(mesh, "domains/sales/orders/product.yaml", ("  description: ", f"  description: {yaml_text}\n  x-was: "))
+    edit(mesh, "domains/sales/domain.yaml", ("  description: ", f"  description: {yaml_text}\n  x-was: "))
+    text = (mesh / "domains/sales/orders/product.yaml").read_text()
+    if "x-was" in text:  # keep the spec valid: drop the old description line renamed above
+        (mesh / "domains/sales/orders/product.yaml").write_text(re.sub(r"\n  x-was: .*", "", text))
+    text = (mesh / "domains/sales/domain.yaml").read_text()
+    (mesh / "domains/sales/domain.yaml").write_text(re.sub(r"\n  x-was: .*", "", text))
+    result = run_cli("docs", "build", cwd=mesh)
+    assert result.code == 0, result.out + result.err
+    site = mesh / ".alchemesh" / "site"
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".js"):  # JSON holds the value as data, below
+            text = path.read_text(encoding="utf-8")
+            assert "<script>alert" not in text, path
+            assert "<img src=x" not in text, path
+    assert json.loads((site / "api/v1/products/sales/orders.json").read_text())["description"] == HOSTILE
+    product = (site / "products/sales/orders.html").read_text()
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in product
+    assert "{{ 7*7 }}" in product and "49" not in product.split("{{ 7*7 }}")[0][-5:]
+
+
+def test_a_failed_build_leaves_the_previous_site(tmp_path: Path):
+    mesh = tmp_path / "quickstart"
+    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    assert run_cli("docs", "build", cwd=mesh).code == 0
+    site = mesh / ".alchemesh" / "site"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    edit(mesh, "domains/sales/orders/product.yaml", ("domain: sales", "domain: nowhere"))
+    broken = run_cli("docs", "build", cwd=mesh)
+    assert broken.code == 1
+    assert "site not built" in broken.err
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("target", ["repo", "foreign"])
+def test_never_replaces_a_folder_it_did_not_build(tmp_path: Path, target: str):
+    mesh = tmp_path / "quickstart"
+    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    out = mesh if target == "repo" else tmp_path / "precious"
+    if target == "foreign":
+        out.mkdir()
+        (out / "thesis.tex").write_text("years of work")
+    result = run_cli("docs", "build", "--out", str(out), cwd=mesh)
+    assert result.code == 2
+    assert_no_traceback(result)
+    assert "--out" in result.err
+    assert (mesh / "alchemesh.yaml").is_file()
+    if target == "foreign":
+        assert (out / "thesis.tex").read_text() == "years of work"
+
+
+def test_serve_rebuilds_on_change(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    mesh = tmp_path / "quickstart"
+    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    process = subprocess.Popen([sys.executable, "-m", "alchemesh", "docs", "serve", "--port", "0"], cwd=mesh,
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                               env={**os.environ, "NO_COLOR": "1"})
+    try:
+        url = None
+        for line in process.stderr:
+            if "serving the catalog on " in line:
+                url = line.split("serving the catalog on ", 1)[1].split()[0]
+                break
+        assert url and url.startswith("http://127.0.0.1:")
+
+        def domain_page() -> str:
+            with urllib.request.urlopen(url + "domains/sales.html", timeout=5) as response:
+                return response.read().decode()
+
+        assert "Rebuilt while serving" not in domain_page()
+        edit(mesh, "domains/sales/domain.yaml", ("  description: ", "  description: Rebuilt while serving. "))
+        deadline = time.monotonic() + 30
+        while "Rebuilt while serving" not in domain_page():
+            assert time.monotonic() < deadline, "the site was not rebuilt"
+            time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
