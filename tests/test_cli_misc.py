@@ -10,7 +10,7 @@ import yaml
 from alchemesh.rules import contract_rules, registry
 from tests.conftest import REPO, assert_no_traceback, run_cli
 
-HEAVY = ("jsonschema", "hcl2", "pydantic", "yaml", "git", "rich")
+HEAVY = ("jsonschema", "hcl2", "pydantic", "yaml", "git", "rich", "jinja2", "playwright", "duckdb")
 
 
 def test_help_and_version_do_not_import_heavy_modules():

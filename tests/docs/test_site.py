@@ -221,3 +221,13 @@ def test_serve_rebuilds_on_change(tmp_path: Path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "urn:x:y", "a/b", "..", "", "ÉTÉ", "C:\\x", "orders"])
+def test_path_segments_never_leave_their_folder(name: str):
+    from alchemesh.docs.catalog import segment
+
+    part = segment(name)
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", part), part
+    assert (part == name) == bool(re.fullmatch(r"[a-z][a-z0-9-]{0,62}", name))
+    assert segment(name) == part and (name == "orders" or segment(name + "x") != part)
