@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -46,7 +47,7 @@ def plan_command(path: RepoPath = None, env: Env = None, product: Products = Non
                  terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
                  out: Out = None, matrix: Matrix = False) -> int:
     """Compile, then `terraform init` + `plan` the selected stacks in dependency order."""
-    return _run("plan", locals())
+    return _run("plan", _Options(**locals()))
 
 
 @app.command("apply")
@@ -57,7 +58,7 @@ def apply_command(path: RepoPath = None, env: Env = None, product: Products = No
                   terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
                   out: Out = None, matrix: Matrix = False, auto_approve: AutoApprove = False) -> int:
     """Compile, then plan and apply the selected stacks, producers before their consumers."""
-    return _run("apply", locals())
+    return _run("apply", _Options(**locals()))
 
 
 @app.command("destroy")
@@ -68,7 +69,7 @@ def destroy_command(path: RepoPath = None, env: Env = None, product: Products = 
                     terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
                     out: Out = None, matrix: Matrix = False, auto_approve: AutoApprove = False) -> int:
     """Destroy the selected stacks' resources, consumers before their producers."""
-    return _run("destroy", locals())
+    return _run("destroy", _Options(**locals()))
 
 
 @app.command("drift")
@@ -79,68 +80,100 @@ def drift_command(path: RepoPath = None, env: Env = None, product: Products = No
                   terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
                   out: Out = None, matrix: Matrix = False) -> int:
     """Plan every selected stack with -detailed-exitcode; exit 1 when any has drifted from its specs."""
-    return _run("drift", locals())
+    return _run("drift", _Options(**locals()))
 
 
-def _run(action_name: str, options: dict) -> int:
+@dataclass(frozen=True)
+class _Options:
+    """The options every run command shares, as the command received them."""
+
+    path: Optional[Path]
+    env: Optional[str]
+    product: Optional[list[str]]
+    domain: Optional[list[str]]
+    changed_since: Optional[str]
+    include_dependents: bool
+    parallelism: Optional[int]
+    summary: Optional[Path]
+    format: RunFormat
+    terraform: Optional[str]
+    provider_mirror: Optional[Path]
+    plugin_cache: Optional[Path]
+    out: Optional[Path]
+    matrix: bool
+    auto_approve: bool = False
+
+
+def _run(action_name: str, options: _Options) -> int:
     from alchemesh.cli.progress import Progress
     from alchemesh.discovery import find_root
-    from alchemesh.errors import UsageError
-    from alchemesh.report import reporter
-    from alchemesh.report import runs
     from alchemesh.terraform.binary import find_binary
     from alchemesh.terraform.environment import prepare as prepare_terraform
     from alchemesh.terraform.orchestrate import Request, execute, prepare
     from alchemesh.terraform.outcome import Action
 
     action = Action(action_name)
-    root = find_root(options["path"])
-    request = Request(root, options["env"], options["out"], tuple(options["product"] or ()),
-                      tuple(options["domain"] or ()), options["changed_since"], options["include_dependents"])
-    prepared = prepare(request)
+    root = find_root(options.path)
+    prepared = prepare(Request(root, options.env, options.out, tuple(options.product or ()),
+                               tuple(options.domain or ()), options.changed_since, options.include_dependents))
     if prepared.selection is None:
-        findings = reporter("json" if options["format"] is RunFormat.json else "text")(prepared.report, root)
-        if options["summary"] is not None:
-            _write(options["summary"], runs.validation_failed(action, prepared.environment, reporter("text")(prepared.report, root),
-                                                             json_file=options["summary"].suffix == ".json"))
-        if options["format"] is RunFormat.json:
-            print_plain(findings)
-        else:
-            print_markup(findings)
-        typer.echo(f"alchemesh: nothing to {action_name}: the mesh has validation errors", err=True)
-        return 1
-    selection = prepared.selection
-    if options["matrix"]:
+        return _invalid(action, prepared, root, options)
+    if options.matrix:
         print_plain(_matrix(prepared).decode())
         return 0
-    keys = [s.key for s in selection.stacks]
-    if action in (Action.apply, Action.destroy) and keys and not options["auto_approve"]:
-        if not sys.stdin.isatty():
-            raise UsageError(f"{action_name} changes infrastructure: pass --auto-approve (no terminal to confirm on)")
-        in_order = [key for level in selection.levels for key in level]
-        shown = in_order[::-1] if action is Action.destroy else in_order
-        typer.echo(f"{action_name} {len(keys)} stack(s) in `{prepared.environment}`, in this order:\n  "
-                   + "\n  ".join(shown), err=True)
-        if not typer.confirm("Go on?", err=True):
-            typer.echo("alchemesh: cancelled", err=True)
-            return 1
-    terraform = prepare_terraform(find_binary(options["terraform"]), root, mirror=options["provider_mirror"],
-                                  plugin_cache=options["plugin_cache"])
+    keys = [s.key for s in prepared.selection.stacks]
+    if action in (Action.apply, Action.destroy) and keys and not options.auto_approve and not _confirm(action, prepared):
+        typer.echo("alchemesh: cancelled", err=True)
+        return 1
+    terraform = prepare_terraform(find_binary(options.terraform), root, mirror=options.provider_mirror,
+                                  plugin_cache=options.plugin_cache)
     with Progress(keys) as progress:
-        result = execute(prepared, root, action, terraform, parallelism=options["parallelism"], listener=progress)
-    summary: Path | None = options["summary"]
-    if summary is not None:
-        _write(summary, runs.to_json(result, root, prepared.base) if summary.suffix == ".json"
+        result = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress)
+    _summarise(result, prepared, root, options)
+    if result.interrupted:
+        return 130
+    return 1 if result.failed or (action is Action.drift and result.drifted) else 0
+
+
+def _invalid(action, prepared, root: Path, options: _Options) -> int:
+    """Validation failed: the findings instead of a run, and a summary saying why nothing ran."""
+    from alchemesh.report import reporter, runs
+
+    text = reporter("text")(prepared.report, root)
+    if options.summary is not None:
+        _write(options.summary, runs.validation_failed(action, prepared.environment, text,
+                                                       json_file=options.summary.suffix == ".json"))
+    if options.format is RunFormat.json:
+        print_plain(reporter("json")(prepared.report, root))
+    else:
+        print_markup(text)
+    typer.echo(f"alchemesh: nothing to {action.value}: the mesh has validation errors", err=True)
+    return 1
+
+
+def _confirm(action, prepared) -> bool:
+    from alchemesh.errors import UsageError
+    from alchemesh.terraform.outcome import Action
+
+    if not sys.stdin.isatty():
+        raise UsageError(f"{action.value} changes infrastructure: pass --auto-approve (no terminal to confirm on)")
+    in_order = [key for level in prepared.selection.levels for key in level]
+    shown = in_order[::-1] if action is Action.destroy else in_order
+    typer.echo(f"{action.value} {len(shown)} stack(s) in `{prepared.environment}`, in this order:\n  "
+               + "\n  ".join(shown), err=True)
+    return typer.confirm("Go on?", err=True)
+
+
+def _summarise(result, prepared, root: Path, options: _Options) -> None:
+    from alchemesh.report import runs
+
+    if options.summary is not None:
+        _write(options.summary, runs.to_json(result, root, prepared.base) if options.summary.suffix == ".json"
                else runs.to_markdown(result, root).encode())
-    if options["format"] is RunFormat.json:
+    if options.format is RunFormat.json:
         sys.stdout.write(runs.to_json(result, root, prepared.base).decode())
     else:
         sys.stdout.write(runs.to_text(result, root))
-    if result.interrupted:
-        return 130
-    if result.failed or (action is Action.drift and result.drifted):
-        return 1
-    return 0
 
 
 def _matrix(prepared) -> bytes:
