@@ -48,8 +48,11 @@ def serve_command(path: RepoPath = None, out: Out = None,
         except AlchemeshError as error:  # the server keeps the last good site
             typer.echo(f"alchemesh: error: {error}", err=True)
 
-    serve(root, target, rebuild, port, ready=lambda url: typer.echo(f"serving the catalog on {url} (Ctrl-C stops)",
-                                                                   err=True))
+    try:
+        serve(root, target, rebuild, port, ready=lambda url: typer.echo(f"serving the catalog on {url} (Ctrl-C stops)",
+                                                                       err=True))
+    except KeyboardInterrupt:  # how a preview ends: not an error
+        typer.echo("stopped", err=True)
     return 0
 
 

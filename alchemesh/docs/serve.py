@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from alchemesh.errors import UsageError
+
 
 def snapshot(root: Path, out: Path) -> tuple:
     """What a rebuild depends on: every file under the root but the build outputs and .git."""
@@ -32,7 +34,10 @@ def serve(root: Path, out: Path, rebuild: Callable[[], None], port: int, *, inte
           ready: Callable[[str], None] | None = None, stop: threading.Event | None = None) -> None:
     seen = snapshot(root, out)  # before announcing the URL: a change made right after it is seen
     handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        raise UsageError(f"cannot serve on 127.0.0.1:{port} ({error.strerror}): choose another --port") from None
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     if ready:

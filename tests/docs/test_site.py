@@ -190,6 +190,7 @@ def test_never_replaces_a_folder_it_did_not_build(tmp_path: Path, target: str):
 
 def test_serve_rebuilds_on_change(tmp_path: Path):
     import os
+    import signal
     import subprocess
     import sys
     import time
@@ -218,9 +219,11 @@ def test_serve_rebuilds_on_change(tmp_path: Path):
         while "Rebuilt while serving" not in domain_page():
             assert time.monotonic() < deadline, "the site was not rebuilt"
             time.sleep(0.2)
+        process.send_signal(signal.SIGINT)  # Ctrl-C ends a preview cleanly
+        assert process.wait(timeout=10) == 0
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        if process.poll() is None:
+            process.kill()
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "urn:x:y", "a/b", "..", "", "ÉTÉ", "C:\\x", "orders"])
@@ -231,3 +234,17 @@ def test_path_segments_never_leave_their_folder(name: str):
     assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", part), part
     assert (part == name) == bool(re.fullmatch(r"[a-z][a-z0-9-]{0,62}", name))
     assert segment(name) == part and (name == "orders" or segment(name + "x") != part)
+
+
+def test_serve_on_a_port_in_use_is_a_one_line_error(tmp_path: Path):
+    import socket
+
+    mesh = tmp_path / "quickstart"
+    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run_cli("docs", "serve", "--port", str(taken.getsockname()[1]), cwd=mesh)
+    assert result.code == 2
+    assert_no_traceback(result)
+    assert "choose another --port" in result.err
