@@ -21,3 +21,8 @@ def literal(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [literal(v) for v in value]
     return value
+
+
+def unliteral(text: str) -> str:
+    """The string a literal stands for: what Terraform reads `literal(text)` as."""
+    return text.replace("$${", "${").replace("%%{", "%{")

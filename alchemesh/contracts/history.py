@@ -50,26 +50,11 @@ def changelog(root: Path, contract_id: str) -> Changelog:
 
     gitrepo.require_work_tree(root)
     current = analyze(root)
-    mesh = current.index.mesh
-    mode: Mode = mesh.resource.spec.compatibility if mesh else "consumer"
-    for entry in current.index.products.values():
-        for port in entry.resource.spec.outputPorts:
-            if port.contract == contract_id and port.compatibility:
-                mode = port.compatibility
-    versions: list[Version] = []
-    state: tuple[str, dict[str, Any]] | None = None  # (file, data) of the latest version seen
-    exclude = list(mesh.resource.spec.exclude) if mesh else []
-    for commit, snapshot in _snapshots(root, contract_id, exclude):
-        state = _advance(versions, state, snapshot, commit, mode)
-    work_tree = current.index.contracts.get(contract_id)
-    now = (work_tree.file, work_tree.resource.raw) if work_tree else None
-    if now != state and (now is not None or state is not None):
-        _advance(versions, state, {now[0]: now[1]} if now else {state[0]: None}, None, mode)
-    if not versions:
-        known = list(current.index.contracts)
-        hint = did_you_mean(contract_id, known)
+    log = changelogs(root, current, only=contract_id).get(contract_id)
+    if log is None or not log.versions:
+        hint = did_you_mean(contract_id, list(current.index.contracts))
         raise UsageError(f"no contract `{contract_id}` in this repo's history" + (f"; {hint}" if hint else ""))
-    return Changelog(contract_id, mode, tuple(reversed(versions)))
+    return log
 
 
 def _advance(versions: list[Version], state, snapshot: dict[str, dict | None], commit, mode: Mode):
@@ -90,39 +75,10 @@ def _advance(versions: list[Version], state, snapshot: dict[str, dict | None], c
     return found
 
 
-def _snapshots(root: Path, contract_id: str, exclude: list[str]):
-    """(commit, {file: contract data or None}) for every commit touching a YAML file, oldest first.
-
-    A file maps to None when the commit changed it and the contract is not (or no longer) in it.
-    Files the Mesh excludes today are no part of the history.
-    """
-    commits = [
-        (commit, kept)
-        for commit, files in reversed(gitrepo.commits_touching(root, YAML_SUFFIXES))
-        if (kept := select_yaml(files, exclude))
-    ]
-    base = gitrepo.prefix(root)
-    names = [f"{commit.sha}:{base}{file}" for commit, files in commits for file in files]
-    blobs = iter(gitrepo.read_blobs(root, names, allow_missing=True))
-    needle = contract_id.encode()
-    for commit, files in commits:
-        snapshot: dict[str, dict | None] = {}
-        for file in files:
-            raw = next(blobs)
-            snapshot[file] = _find(file, raw, contract_id) if raw is not None and needle in raw else None
-        yield commit, snapshot
-
-
-def _find(file: str, raw: bytes, contract_id: str) -> dict | None:
-    for doc in parse(file, raw).documents:
-        if is_contract(doc.data) and doc.data.get("id") == contract_id:
-            return doc.data
-    return None
-
-
-def changelogs(root: Path, current) -> dict[str, Changelog]:
-    """Every contract's changelog in one walk of the history (for the catalog): each changed file of
-    each commit is read and parsed once, whatever the number of contracts."""
+def changelogs(root: Path, current, only: str | None = None) -> dict[str, Changelog]:
+    """Every contract's changelog (or `only` this one's) in one walk of the history: each changed file
+    of each commit is read and parsed once, whatever the number of contracts, and not at all when its
+    bytes are those of the work tree. Files the Mesh excludes today are no part of the history."""
     mesh = current.index.mesh
     default: Mode = mesh.resource.spec.compatibility if mesh else "consumer"
     modes = {port.contract: port.compatibility for entry in current.index.products.values()
@@ -137,13 +93,14 @@ def changelogs(root: Path, current) -> dict[str, Changelog]:
     versions: dict[str, list[Version]] = {}
     states: dict[str, tuple[str, dict[str, Any]] | None] = {}
     held: dict[str, set[str]] = {}  # file → ids whose latest version is in it
+    needle = only.encode() if only else b"DataContract"
     for commit, files in commits:
         found: dict[str, dict[str, dict]] = {}  # id → {file: data}
         for file in files:
             raw = next(blobs)
-            if raw is not None and b"DataContract" in raw:
+            if raw is not None and needle in raw:
                 for doc in _documents(root, file, raw, parsed):
-                    if is_contract(doc.data) and isinstance(doc.data.get("id"), str):
+                    if is_contract(doc.data) and isinstance(doc.data.get("id"), str) and only in (None, doc.data["id"]):
                         found.setdefault(doc.data["id"], {})[file] = doc.data
         touched = set(files)
         for cid in sorted(found.keys() | {i for f in touched for i in held.get(f, ())}):
@@ -157,10 +114,12 @@ def changelogs(root: Path, current) -> dict[str, Changelog]:
             if new is not None:
                 held.setdefault(new[0], set()).add(cid)
             states[cid] = new
-    for cid, entry in current.index.contracts.items():
-        now, state = (entry.file, entry.resource.raw), states.get(cid)
-        if now != state:
-            _advance(versions.setdefault(cid, []), state, {now[0]: now[1]}, None, modes.get(cid, default))
+    work_tree = {cid: (e.file, e.resource.raw) for cid, e in current.index.contracts.items() if only in (None, cid)}
+    for cid in sorted(work_tree.keys() | {cid for cid, state in states.items() if state is not None}):
+        now, state = work_tree.get(cid), states.get(cid)
+        if now != state:  # changed, added or removed since the last commit
+            snapshot = {now[0]: now[1]} if now else {state[0]: None}
+            _advance(versions.setdefault(cid, []), state, snapshot, None, modes.get(cid, default))
     return {cid: Changelog(cid, modes.get(cid, default), tuple(reversed(v))) for cid, v in sorted(versions.items())}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from alchemesh.graph import MeshGraph, PortRef, parse_port_ref
@@ -213,7 +213,6 @@ class Catalog:
     polysemes: tuple[PolysemeView, ...]
     edges: tuple[tuple[str, str], ...]  # (producer, consumer) product ids
     recent: tuple[Recent, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ports(self) -> list[PortView]:
@@ -345,10 +344,8 @@ def _polyseme(index, name: str, contracts: tuple[ContractView, ...], ports_of_co
         for obj in contract.objects:
             for f in obj.fields:
                 if f.polyseme is not None and f.polyseme.id == name:
-                    products = tuple(sorted({Link(p.id.rsplit("/", 1)[0], p.id.rsplit("/", 1)[0],
-                                                  product_link(p.id.rsplit("/", 1)[0]).url)
-                                             for p in ports_of_contract.get(contract.link.id, ())},
-                                            key=lambda link: link.id))
+                    producers = {port.id.rsplit("/", 1)[0] for port in ports_of_contract.get(contract.link.id, ())}
+                    products = tuple(product_link(pid) for pid in sorted(producers))
                     usages.append(Usage(contract.link, Link(f"{obj.name}.{f.name}", f"{obj.name}.{f.name}",
                                                             f"{contract.link.url}#{f.anchor}"), products))
     return PolysemeView(polyseme_link(name), polyseme.metadata.description, team_link(polyseme.spec.owner),

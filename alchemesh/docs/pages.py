@@ -14,13 +14,14 @@ from alchemesh.docs.catalog import Catalog, ContractView, Link, ProductView, pro
 from alchemesh.docs.lineage import Node, lineage_svg
 from alchemesh.docs.search import Entry, build_index
 from alchemesh.graph import reach
+from alchemesh.rules.base import Rule
 
 HERE = Path(__file__).parent
 FULL_GRAPH_LIMIT = 300  # beyond it the home page draws domains, not products
 FOCUS_LIMIT = 60  # beyond it a product page draws its direct neighbours only
 
 
-def render_site(catalog: Catalog, rules: list[dict[str, str]]) -> dict[str, str | bytes]:
+def render_site(catalog: Catalog, rules: list[Rule]) -> dict[str, str | bytes]:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     files: dict[str, str | bytes] = {}

@@ -1,6 +1,6 @@
 """`docs serve`: the site on http://127.0.0.1:PORT, rebuilt when a file of the mesh changes.
 
-Changes are found by polling file sizes and modification times once a second: no watcher
+Changes are found by polling the YAML files' sizes and modification times once a second: no watcher
 dependency, and a mesh of thousands of files costs one `stat` each per second.
 """
 
@@ -15,24 +15,23 @@ from pathlib import Path
 from alchemesh.errors import UsageError
 
 
-def snapshot(root: Path, out: Path) -> tuple:
-    """What a rebuild depends on: every file under the root but the build outputs and .git."""
+def snapshot(root: Path) -> tuple:
+    """What a rebuild depends on: the mesh's YAML files (found as `validate` finds them) and their stats."""
+    from alchemesh.discovery import list_yaml_files
+
     state = []
-    for path in sorted(root.rglob("*")):
-        if ".git" in path.parts or ".alchemesh" in path.relative_to(root).parts or out in path.parents:
-            continue
+    for file in list_yaml_files(root, []):
         try:
-            stat = path.stat()
+            stat = (root / file).stat()
         except OSError:
             continue
-        if path.is_file():
-            state.append((str(path), stat.st_size, stat.st_mtime_ns))
+        state.append((file, stat.st_size, stat.st_mtime_ns))
     return tuple(state)
 
 
 def serve(root: Path, out: Path, rebuild: Callable[[], None], port: int, *, interval: float = 1.0,
           ready: Callable[[str], None] | None = None, stop: threading.Event | None = None) -> None:
-    seen = snapshot(root, out)  # before announcing the URL: a change made right after it is seen
+    seen = snapshot(root)  # before announcing the URL: a change made right after it is seen
     handler = functools.partial(_QuietHandler, directory=str(out))
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -45,7 +44,7 @@ def serve(root: Path, out: Path, rebuild: Callable[[], None], port: int, *, inte
     stop = stop or threading.Event()
     try:
         while not stop.wait(interval):
-            now = snapshot(root, out)
+            now = snapshot(root)
             if now != seen:
                 seen = now
                 rebuild()

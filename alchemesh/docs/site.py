@@ -114,9 +114,7 @@ def _recent(root: Path, analysis):
     return tuple(recent[:RECENT])
 
 
-def _rules() -> list[dict[str, str]]:
+def _rules():
     from alchemesh.rules import contract_rules, registry
 
-    rules = {**registry(), **contract_rules()}
-    return [{"name": r.name, "severity": r.severity.value, "summary": r.summary, "doc": r.doc.strip()}
-            for r in sorted(rules.values(), key=lambda r: r.name)]
+    return sorted({**registry(), **contract_rules()}.values(), key=lambda rule: rule.name)

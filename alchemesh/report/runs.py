@@ -14,9 +14,9 @@ _BUDGET = COMMENT_LIMIT - 2_000  # room for the truncation note and what a workf
 _VERB = {"plan": "plan", "apply": "apply", "destroy": "destroy", "drift": "drift check"}
 
 
-def marker(run: Run) -> str:
+def marker(action: Action, environment: str) -> str:
     """The first line of the Markdown summary: how a workflow finds its own comment to update."""
-    return f"<!-- alchemesh:{run.action.value}:{run.environment} -->"
+    return f"<!-- alchemesh:{action.value}:{environment} -->"
 
 
 def ordered(run: Run) -> list[Outcome]:
@@ -100,7 +100,7 @@ def to_text(run: Run, root: Path) -> str:
 
 def to_markdown(run: Run, root: Path) -> str:
     """Markdown for a PR comment: a table, then each stack's plan folded; cut to fit GitHub's limit."""
-    lines = [marker(run), f"### alchemesh {_VERB[run.action.value]} — `{run.environment}`", "", headline(run), ""]
+    lines = [marker(run.action, run.environment), f"### alchemesh {_VERB[run.action.value]} — `{run.environment}`", "", headline(run), ""]
     if run.outcomes:
         lines += ["| stack | status | add | change | destroy | replace | note |",
                   "|---|---|---:|---:|---:|---:|---|"]
@@ -138,21 +138,22 @@ def validation_failed(action: Action, environment: str, findings: str, *, json_f
     if json_file:
         return render({"command": action.value, "environment": environment, "validation": "failed",
                        "stacks": [], "summary": {"stacks": 0, "failed": 0}})
-    fence = "```"
-    while fence in findings:
-        fence += "`"
-    head = f"<!-- alchemesh:{action.value}:{environment} -->\n### alchemesh {_VERB[action.value]}"
-    return (f"{head} — not run: the mesh has validation errors\n\n{fence}text\n{findings.strip()}\n{fence}\n"
-            )[:_BUDGET].encode()
+    head = f"{marker(action, environment)}\n### alchemesh {_VERB[action.value]}"
+    return f"{head} — not run: the mesh has validation errors\n\n{_code_block(findings.strip()[:_BUDGET])}".encode()
 
 
 def _details(outcome: Outcome, plan: str) -> str:
-    fence = "```"
-    while fence in plan:
-        fence += "`"
     c = outcome.changes
     return (f"<details><summary><code>{outcome.key}</code>: +{c.add} ~{c.change} -{c.destroy} ±{c.replace}"
-            f"</summary>\n\n{fence}text\n{plan}\n{fence}\n</details>\n\n")
+            f"</summary>\n\n{_code_block(plan)}</details>\n\n")
+
+
+def _code_block(text: str) -> str:
+    """A fenced block no line of `text` can close: the fence is longer than any backtick run in it."""
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}text\n{text}\n{fence}\n"
 
 
 def _cell(text: str) -> str:

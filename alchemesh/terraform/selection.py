@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from alchemesh.compile.escape import unliteral
 from alchemesh.compile.output import MANIFEST, Build
 from alchemesh.errors import UsageError
 
@@ -34,15 +35,11 @@ class Selection:
     removed: tuple[str, ...] = ()  # stacks the base revision had and the work tree no longer compiles
 
 
-def all_stacks(build: Build, directory: Path) -> list[StackRef]:
-    manifest = json.loads(build.files[MANIFEST])
-    return [StackRef(s["key"], directory / s["key"], tuple(s["dependsOn"])) for s in manifest["stacks"]]
-
-
 def select(build: Build, directory: Path, *, products: list[str] = (), domains: list[str] = (),
            changed: dict[str, str] | None = None, include_dependents: bool = False) -> Selection:
     """`changed`: stack key → reason, from `changed_stacks`; None when not selecting by change."""
-    stacks = all_stacks(build, directory)
+    manifest = json.loads(build.files[MANIFEST])
+    stacks = [StackRef(s["key"], directory / s["key"], tuple(s["dependsOn"])) for s in manifest["stacks"]]
     by_key = {s.key: s for s in stacks}
     chosen: dict[str, str] = {s.key: "" for s in stacks}
     if products or domains:
@@ -50,26 +47,25 @@ def select(build: Build, directory: Path, *, products: list[str] = (), domains: 
     if changed is not None:
         chosen = {key: reason for key, reason in changed.items() if key in chosen}
     if include_dependents:
+        dependents: dict[str, list[str]] = {}
+        for stack in stacks:
+            for dependency in stack.depends_on:
+                dependents.setdefault(dependency, []).append(stack.key)
         for key in list(chosen):
-            for dependent in downstream(stacks, key):
+            for dependent in _downstream(dependents, key):
                 chosen.setdefault(dependent, f"downstream of {key}")
-    manifest = json.loads(build.files[MANIFEST])
     selected = tuple(StackRef(s.key, s.directory, s.depends_on, chosen[s.key]) for s in stacks if s.key in chosen)
     levels = tuple(tuple(k for k in level if k in chosen) for level in manifest["levels"])
     return Selection(selected, tuple(level for level in levels if level),
                      tuple(sorted(k for k in (changed or {}) if k not in by_key)))
 
 
-def downstream(stacks: list[StackRef], key: str) -> list[str]:
-    dependents: dict[str, list[str]] = {}
-    for stack in stacks:
-        for dependency in stack.depends_on:
-            dependents.setdefault(dependency, []).append(stack.key)
-    found, todo = [], [key]
+def _downstream(dependents: dict[str, list[str]], key: str) -> list[str]:
+    found, todo = set(), [key]
     while todo:
         for dependent in dependents.get(todo.pop(), ()):
             if dependent not in found:
-                found.append(dependent)
+                found.add(dependent)
                 todo.append(dependent)
     return sorted(found)
 
@@ -105,7 +101,7 @@ def _touched(content: bytes, stack_dir: Path, changed_files: set[Path]) -> str |
             folders.add(Path(os.path.normpath(stack_dir / source)))
         spec_dir = module.get("spec_dir")
         if isinstance(spec_dir, str):
-            folders.add(Path(os.path.normpath(spec_dir.replace("$${", "${").replace("%%{", "%{"))))
+            folders.add(Path(os.path.normpath(unliteral(spec_dir))))
     for folder in sorted(folders):
         for path in changed_files:
             if path == folder or folder in path.parents:

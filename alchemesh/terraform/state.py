@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from alchemesh.cache import write_atomic
+from alchemesh.compile.escape import unliteral
 from alchemesh.errors import AlchemeshError
 
 
@@ -29,13 +30,13 @@ def own_state(content: dict[str, Any], stack_dir: Path) -> Path | None:
     config = backend.get("local")
     if config is None:
         return None  # a remote backend: Terraform checks it
-    return Path(_unescape(config.get("path", str(stack_dir / "terraform.tfstate"))))
+    return Path(unliteral(config.get("path", str(stack_dir / "terraform.tfstate"))))
 
 
 def producer_states(content: dict[str, Any]) -> list[Path]:
     """The local state files the stack reads through `terraform_remote_state`."""
     sources = content.get("data", {}).get("terraform_remote_state", {})
-    return sorted(Path(_unescape(s["config"]["path"])) for s in sources.values()
+    return sorted(Path(unliteral(s["config"]["path"])) for s in sources.values()
                   if s.get("backend") == "local" and isinstance(s.get("config", {}).get("path"), str))
 
 
@@ -67,6 +68,3 @@ def start_empty(path: Path) -> bool:
     write_atomic(path, json.dumps(state, indent=2).encode() + b"\n")
     return True
 
-
-def _unescape(value: str) -> str:
-    return value.replace("$${", "${").replace("%%{", "%{")

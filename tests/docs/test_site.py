@@ -88,7 +88,8 @@ def test_lineage_svg_on_home_and_product_pages(site: Path):
     home = (site / "index.html").read_text()
     assert 'class="lineage"' in home and 'data-nodes="4"' in home and 'data-edges="3"' in home
     product = (site / "products/marketing/customer-value.html").read_text()
-    assert 'class="node focus"' in product or "focus" in product
+    assert product.count('<g class="node focus"') == 1
+    assert '<g class="node focus" data-id="marketing/customer-value">' in product
 
 
 def test_json_api(site: Path):

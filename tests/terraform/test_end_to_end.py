@@ -6,19 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
-
-from tests.conftest import commit, edit, run_cli
+from tests.components_local.test_local_components import query
+from tests.conftest import commit, edit, git, run_cli
 
 STACKS = ["marketing/customer-value", "marketing/segments", "sales/customers", "sales/orders"]
-
-
-def query(database: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def database(mesh: Path, stack: str) -> Path:
@@ -98,14 +89,14 @@ def test_apply_plan_change_destroy(checkout: Path, terraform_env: dict):
 
 
 def commit_id(root: Path, rev: str) -> str:
-    from tests.conftest import git
-
     return git(root, "rev-parse", rev).strip()
 
 
 def test_json_report_is_deterministic(checkout: Path, terraform_env: dict):
     first = run_cli("plan", "--format", "json", "--domain", "sales", cwd=checkout, env=terraform_env)
-    second = run_cli("plan", "--format", "json", "--domain", "sales", cwd=checkout, env=terraform_env)
+    second = run_cli("plan", "--format", "json", "--domain", "sales", "--summary", "out/plan.json", cwd=checkout,
+                     env=terraform_env)
     assert first.code == 0, first.err
     assert first.out == second.out
+    assert (checkout / "out/plan.json").read_text() == second.out  # a .json summary is the JSON report
     assert json.loads(first.out)["summary"]["stacks"] == 2

@@ -89,6 +89,8 @@ def test_selection_errors(checkout: Path, terraform_env: dict):
     assert ref.code == 2 and "no-such-ref" in ref.err
     environment = run_cli("plan", "--env", "prod", cwd=checkout, env=terraform_env)
     assert environment.code == 2 and "no environment `prod`" in environment.err
+    from_env = run_cli("plan", cwd=checkout, env={**terraform_env, "ALCHEMESH_ENV": "staging"})
+    assert from_env.code == 2 and "no environment `staging`" in from_env.err
 
 
 def test_validation_errors_stop_before_terraform(checkout: Path, terraform_env: dict):
