@@ -18,6 +18,7 @@ from typing import Any
 
 from alchemesh import __version__
 from alchemesh.findings import Finding, Report
+from alchemesh.repofiles import read_repo_file
 
 CACHE_DIR = ".alchemesh/cache"
 _DEPENDENCIES = ("open-data-contract-standard", "jsonschema-rs", "pydantic", "pyyaml")
@@ -95,7 +96,7 @@ class ReportCache:
         key = hashlib.blake2b(fingerprint().encode(), digest_size=16)
         for file in list_yaml_files(root, []):
             try:
-                raw = (root / file).read_bytes()
+                raw = read_repo_file(root, file)
             except OSError:
                 raw = b"\0unreadable"
             key.update(f"{file}\0{digest(raw)}\0".encode("utf-8", "surrogateescape"))
@@ -104,7 +105,7 @@ class ReportCache:
     def get(self) -> Report | None:
         try:
             content = json.loads(self.path.read_bytes())
-            if content["key"] != self.key:
+            if content["key"] != self.key or not isinstance(content["files"], int):
                 return None
             return Report(
                 tuple(Finding.from_dict(f) for f in content["findings"]),

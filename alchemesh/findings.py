@@ -43,6 +43,10 @@ class Finding:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
         known = {"rule", "severity", "message", "file", "line", "column", "path", "hint"}
+        shapes = (("rule", str), ("message", str), ("file", str), ("line", int), ("column", int),
+                  ("path", str), ("hint", (str, type(None))))
+        if not all(isinstance(data[key], kind) for key, kind in shapes):
+            raise TypeError("not a finding")
         path = tuple(int(p) if p.isdigit() else p for p in data["path"].split("/")) if data["path"] else ()
         extra = tuple((k, v) for k, v in data.items() if k not in known)
         return cls(data["rule"], Severity(data["severity"]), data["message"], data["file"], data["line"],

@@ -7,6 +7,7 @@ so it works in a shallow CI clone that has fetched the base commit.
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,14 @@ def default_base(root: Path) -> str:
     raise GitError("cannot find the default branch (origin/HEAD, main or master); pass --against REF")
 
 
+def is_shallow(root: Path) -> bool:
+    """A shallow clone: history stops at a commit whose parents were not fetched."""
+    try:
+        return _text(root, "rev-parse", "--is-shallow-repository").strip() == "true"
+    except GitError:
+        return False
+
+
 def prefix(root: Path) -> str:
     """`root` relative to the top of its work tree, as a pathspec prefix ('' or 'dir/')."""
     return _text(root, "rev-parse", "--show-prefix").strip()
@@ -105,8 +114,8 @@ def tree_at(root: Path, rev: str, suffixes: tuple[str, ...]) -> dict[str, str]:
         if not entry:
             continue
         meta, path = entry.split("\t", 1)
-        _, kind, sha = meta.split()
-        if kind == "blob" and path.endswith(suffixes) and path.startswith(base):
+        mode, kind, sha = meta.split()
+        if kind == "blob" and mode != "120000" and path.endswith(suffixes) and path.startswith(base):
             blobs[path[len(base):]] = sha
     return blobs
 
@@ -146,28 +155,37 @@ def commits_touching(root: Path, suffixes: tuple[str, ...]) -> list[tuple[Commit
     that changed files with these suffixes under root, with those files."""
     if not has_head(root):
         return []
-    raw = _text(root, "log", "--first-parent", "--diff-merges=first-parent", "--format=%x00%H%x1f%cI%x1f%an%x1f%s",
+    raw = _text(root, "log", "--first-parent", "--diff-merges=first-parent", "--format=%x00%H%x00%cI%x00%an%x00%s",
                 "--name-only", "-z", "--relative", "--", ".")
     out = []
-    for block in _log_blocks(raw):
-        head, *names = block
-        sha, date, author, subject = head.split("\x1f", 3)
+    for (sha, date, author, subject), names in _log_entries(raw):
         files = [n for n in names if n.endswith(suffixes)]
         if files:
             out.append((Commit(sha, date, author, subject), files))
     return out
 
 
-def _log_blocks(raw: str) -> list[list[str]]:
-    """Split `git log -z --name-only` output with a NUL-led format into [header, file, file, …] blocks."""
-    blocks: list[list[str]] = []
-    for token in raw.split("\0"):
-        token = token.strip("\n")
-        if "\x1f" in token:
-            blocks.append([token])
-        elif token and blocks:
-            blocks[-1].append(token)
-    return blocks
+_SHA = re.compile("[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _log_entries(raw: str) -> list[tuple[list[str], list[str]]]:
+    """Parse `git log -z --name-only --format=%x00F1%x00F2%x00F3%x00F4`: NUL alone separates every field
+    and name (names hold any other byte, a \x1f or a newline included). A commit starts with an empty token
+    (no file name is empty), then its four fields, then its files; the first name follows a newline."""
+    tokens = raw.split("\0")
+    entries: list[tuple[list[str], list[str]]] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] != "" or i + 4 >= len(tokens) or not _SHA.fullmatch(tokens[i + 1]):
+            i += 1
+            continue
+        fields, names = tokens[i + 1 : i + 5], []
+        i += 5
+        while i < len(tokens) and tokens[i] != "":
+            names.append(tokens[i][1:] if not names and tokens[i].startswith("\n") else tokens[i])
+            i += 1
+        entries.append((fields, names))
+    return entries
 
 
 def changed_since(root: Path, rev: str) -> set[Path]:

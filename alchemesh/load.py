@@ -18,6 +18,7 @@ from alchemesh.findings import Finding, JsonPath, Severity
 from alchemesh.hints import did_you_mean
 from alchemesh.model.contract import Contract, is_contract, read_contract
 from alchemesh.model.resources import API_VERSION, KINDS, DataProduct, Domain, Mesh, Polyseme, Team
+from alchemesh.repofiles import describe, read_repo_file
 from alchemesh.schema_check import contract_findings, model_findings, validate_resource
 
 T = TypeVar("T")
@@ -86,7 +87,7 @@ class MeshRepo:
 
     def _reparse(self, file: str) -> dict[int, Any]:
         if file not in self._nodes:
-            self._nodes[file] = dict(enumerate(yamlfile.compose(file, (self.root / file).read_bytes())))
+            self._nodes[file] = dict(enumerate(yamlfile.compose(file, _read_or_empty(self.root, file))))
         return self._nodes[file]
 
 
@@ -145,12 +146,19 @@ def load_revision(root: Path, rev: str, current: MeshRepo) -> MeshRepo:
     same, changed = {}, {}
     for file, blob in tree.items():
         record = records.get(file)
-        if record is not None and gitrepo.blob_id((root / file).read_bytes()) == blob:
+        if record is not None and gitrepo.blob_id(_read_or_empty(root, file)) == blob:
             same[file] = record
         else:
             changed[file] = blob
     contents = dict(zip(changed, gitrepo.read_blobs(root, list(changed.values()))))
     return load_snapshot(root, contents, same)
+
+
+def _read_or_empty(root: Path, file: str) -> bytes:
+    try:
+        return read_repo_file(root, file)
+    except OSError:
+        return b""
 
 
 def _exclude(record: FileRecord | None) -> list[str]:
@@ -164,13 +172,16 @@ def _exclude(record: FileRecord | None) -> list[str]:
 
 def _record(root: Path, file: str, cache: Cache, fresh: dict[str, Any]) -> FileRecord:
     try:
-        raw = (root / file).read_bytes()
+        raw = read_repo_file(root, file)
     except OSError as error:
-        finding = Finding("yaml-syntax", Severity.ERROR, f"cannot read file: {error.strerror}", file)
+        finding = Finding("yaml-syntax", Severity.ERROR, f"cannot read file: {describe(error)}", file)
         return FileRecord(file, "", (), (finding,), ())
     file_digest = digest(raw)
     cached = cache.get(file, file_digest)
-    record = _from_cache(file, cached) if cached else _build_record(file, raw, file_digest)
+    record = _from_cache(file, cached) if cached else None
+    if record is None:
+        record = _build_record(file, raw, file_digest)
+        cached = None
     fresh[file] = cached or _to_cache(record)
     return record
 
@@ -256,13 +267,27 @@ def _to_cache(record: FileRecord) -> dict[str, Any]:
     }
 
 
-def _from_cache(file: str, entry: dict[str, Any]) -> FileRecord:
+def _from_cache(file: str, entry: dict[str, Any]) -> FileRecord | None:
+    """The record a cache entry holds; None for an entry of the wrong shape (edited, truncated): a miss."""
+    try:
+        return _record_of(file, entry)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _record_of(file: str, entry: dict[str, Any]) -> FileRecord:
     docs = tuple(yamlfile.Document(file, index, data, line) for index, line, data in entry["docs"])
     findings = tuple(
         Finding(rule, Severity(severity), message, file, line, column, tuple(path), hint)
         for rule, severity, message, line, column, path, hint in entry["findings"]
     )
     waivers = tuple(Waiver(line, frozenset(rules), reason) for line, rules, reason in entry["waivers"])
+    shapes = [(d.index, int) for d in docs] + [(d.line, int) for d in docs] + [
+        (value, kind) for f in findings for value, kind in ((f.rule, str), (f.message, str), (f.line, int),
+                                                           (f.column, int), (f.hint, (str, type(None))))]
+    shapes += [(w.line, int) for w in waivers] + [(w.reason, str) for w in waivers]
+    if not all(isinstance(value, kind) for value, kind in shapes) or entry["digest"] is None:
+        raise TypeError("a cache entry of the wrong shape")
     return FileRecord(file, entry["digest"], docs, findings, waivers)
 
 

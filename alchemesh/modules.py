@@ -39,7 +39,7 @@ class Module:
 
 
 def read_module(directory: Path, cache_dir: Path | None = None) -> Module:
-    files = sorted(directory.glob("*.tf"))
+    files = sorted(f for f in directory.glob("*.tf") if f.is_file())
     raw = {f.name: f.read_bytes() for f in files}
     key = digest(b"".join(name.encode() + b"\0" + content for name, content in raw.items()))
     cached = _cached(cache_dir, key)

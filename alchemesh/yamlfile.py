@@ -15,8 +15,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from alchemesh.findings import Finding, JsonPath, Severity
+from alchemesh.repofiles import MAX_FILE_BYTES
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_VALUES = 1_000_000  # values built per file, aliases expanded: stops billion-laughs bombs
 MAX_DEPTH = 200  # libyaml's composer recurses in C and crashes on very deep nesting
 
@@ -108,8 +108,11 @@ def parse(file: str, raw: bytes) -> ParsedFile:
         message = " ".join(part for part in (error.context, error.problem) if part)
         problem = YamlProblem("yaml-syntax", f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
         return ParsedFile(file, (), (_finding(file, problem),))
+    except yaml.reader.ReaderError as error:
+        return ParsedFile(file, (), (_finding(file, _reader_problem(text, error)),))
     except yaml.YAMLError as error:
-        return ParsedFile(file, (), (_finding(file, YamlProblem("yaml-syntax", f"invalid YAML: {error}")),))
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return ParsedFile(file, (), (_finding(file, YamlProblem("yaml-syntax", f"invalid YAML: {first}")),))
 
     documents, findings = [], []
     for index, node in enumerate(nodes):
@@ -119,9 +122,23 @@ def parse(file: str, raw: bytes) -> ParsedFile:
         except YamlProblem as problem:
             findings.append(_finding(file, problem))
             continue
+        except RecursionError:  # a nesting the pre-check could not see: refuse it, never crash
+            findings.append(_finding(file, YamlProblem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels",
+                                                       node.start_mark.line + 1, node.start_mark.column + 1)))
+            continue
         findings.extend(builder.findings)
         documents.append(Document(file, index, data, node.start_mark.line + 1, node))
     return ParsedFile(file, tuple(documents), tuple(findings))
+
+
+def _reader_problem(text: str, error: yaml.reader.ReaderError) -> YamlProblem:
+    """A character libyaml refuses, at its own line and column, in one line."""
+    position = error.position
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = error.character
+    code = f"U+{ord(character) if isinstance(character, str) else character:04X}"
+    return YamlProblem("yaml-syntax", f"invalid YAML: character {code} is not allowed ({error.reason})", line, column)
 
 
 def compose(file: str, raw: bytes) -> list[Node]:
@@ -130,7 +147,7 @@ def compose(file: str, raw: bytes) -> list[Node]:
         text = decode(raw)
         _check_depth(text)
         return list(yaml.compose_all(text, Loader=_Loader))
-    except (YamlProblem, yaml.YAMLError):
+    except (YamlProblem, yaml.YAMLError, RecursionError):
         return []
 
 
@@ -147,12 +164,15 @@ def decode(raw: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-_DEEP_INDENT = re.compile(r"^[ \t-]{%d,}" % MAX_DEPTH, re.MULTILINE)
+_DEEP_INDENT = re.compile(r"^[ \t?:-]{%d,}" % MAX_DEPTH, re.MULTILINE)
+# Block collections opened on one line (`- ? - ? …`, anchors and tags between them): each indicator is a level.
+_INDICATOR_RUN = re.compile(r"(?:[-?:][ \t]+(?:[&!][^\s]*[ \t]+)?){%d}" % (MAX_DEPTH // 2))
 
 
 def _check_depth(text: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH before libyaml recurses into it."""
-    if text.count("[") + text.count("{") < MAX_DEPTH and not _DEEP_INDENT.search(text):
+    if (text.count("[") + text.count("{") < MAX_DEPTH and not _DEEP_INDENT.search(text)
+            and not ((text.count("? ") + text.count("- ") >= MAX_DEPTH // 2) and _INDICATOR_RUN.search(text))):
         return
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
@@ -182,7 +202,8 @@ class _Builder:
             try:
                 return _scalar(node)
             except ValueError:
-                raise _problem(node, "yaml-syntax", f"`{node.value}` is not a valid {node.tag.rsplit(':', 1)[-1]}") from None
+                shown = node.value if len(node.value) <= 40 else f"{node.value[:20]}…({len(node.value):,} characters)"
+                raise _problem(node, "yaml-syntax", f"`{shown}` is not a valid {node.tag.rsplit(':', 1)[-1]}") from None
         key = id(node)
         if key in self.active:
             raise _problem(node, "yaml-syntax", "recursive alias: a node contains itself")
@@ -239,14 +260,21 @@ def _scalar(node: ScalarNode) -> Any:
         return value in ("true", "True", "TRUE")
     if tag == _INT:
         if value.startswith("0o"):
-            return int(value[2:], 8)
-        return int(value, 16) if value.startswith("0x") else int(value)
+            number = int(value[2:], 8)
+        else:
+            number = int(value, 16) if value.startswith("0x") else int(value)
+        if number.bit_length() > _MAX_INT_BITS:
+            raise ValueError("too many digits")
+        return number
     if tag == _FLOAT:
         lowered = value.lower()
         if lowered.endswith("inf"):
             return float("-inf") if lowered.startswith("-") else float("inf")
         return float("nan") if lowered.endswith("nan") else float(value)
     return value
+
+
+_MAX_INT_BITS = 13_000  # about 3,900 decimal digits: below Python's int-to-str limit, far past any real value
 
 
 def _problem(node: Node, rule: str, message: str) -> YamlProblem:

@@ -86,6 +86,12 @@ def command(func: Callable[..., int]) -> Callable[..., None]:
         except KeyboardInterrupt:
             typer.echo("alchemesh: interrupted", err=True)
             raise typer.Exit(130) from None
+        except OSError as error:  # a read-only checkout, a full disk, a folder where a file should be
+            if _state["debug"]:
+                raise
+            where = f" {error.filename}" if error.filename else ""
+            typer.echo(f"alchemesh: error: cannot use{where}: {error.strerror or error}", err=True)
+            raise typer.Exit(2) from None
         except Exception as error:  # a bug: one line unless --debug
             if _state["debug"]:
                 raise

@@ -37,6 +37,8 @@ PluginCache = Annotated[Optional[Path], typer.Option("--plugin-cache", metavar="
 Out = Annotated[Optional[Path], typer.Option(help="Build directory (default: .alchemesh/build).")]
 Matrix = Annotated[bool, typer.Option("--matrix", help="Print the selected stacks by DAG level as JSON for a CI matrix; run nothing.")]
 AutoApprove = Annotated[bool, typer.Option("--auto-approve", help="Do not ask for confirmation.")]
+Removed = Annotated[bool, typer.Option(
+    "--removed", help="Only the stacks of products removed from the specs whose state still holds resources.")]
 
 
 @app.command("plan")
@@ -67,7 +69,8 @@ def destroy_command(path: RepoPath = None, env: Env = None, product: Products = 
                     changed_since: ChangedSince = None, include_dependents: Dependents = False,
                     parallelism: Parallelism = None, summary: Summary = None, format: Format = RunFormat.text,
                     terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
-                    out: Out = None, matrix: Matrix = False, auto_approve: AutoApprove = False) -> int:
+                    out: Out = None, matrix: Matrix = False, auto_approve: AutoApprove = False,
+                    removed: Removed = False) -> int:
     """Destroy the selected stacks' resources, consumers before their producers."""
     return _run("destroy", _Options(**locals()))
 
@@ -102,6 +105,7 @@ class _Options:
     out: Optional[Path]
     matrix: bool
     auto_approve: bool = False
+    removed: bool = False
 
 
 def _run(action_name: str, options: _Options) -> int:
@@ -114,8 +118,10 @@ def _run(action_name: str, options: _Options) -> int:
 
     action = Action(action_name)
     root = find_root(options.path)
+    removed = "only" if options.removed else "without" if action is Action.drift else "with"
     prepared = prepare(Request(root, options.env, options.out, tuple(options.product or ()),
-                               tuple(options.domain or ()), options.changed_since, options.include_dependents))
+                               tuple(options.domain or ()), options.changed_since, options.include_dependents,
+                               removed))
     if prepared.selection is None:
         return _invalid(action, prepared, root, options)
     if options.matrix:
@@ -159,8 +165,10 @@ def _confirm(action, prepared) -> bool:
         raise UsageError(f"{action.value} changes infrastructure: pass --auto-approve (no terminal to confirm on)")
     in_order = [key for level in prepared.selection.levels for key in level]
     shown = in_order[::-1] if action is Action.destroy else in_order
+    removed = {s.key for s in prepared.selection.stacks if s.removed}
     typer.echo(f"{action.value} {len(shown)} stack(s) in `{prepared.environment}`, in this order:\n  "
-               + "\n  ".join(shown), err=True)
+               + "\n  ".join(f"{key}  (removed from the specs: destroy)" if key in removed else key
+                              for key in shown), err=True)
     return typer.confirm("Go on?", err=True)
 
 

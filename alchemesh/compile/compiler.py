@@ -69,12 +69,17 @@ def compile_cached(root: Path, environment: str | None, out: Path | None) -> Com
         recorded = json.loads(stamp.read_bytes())
     except (OSError, ValueError):
         return None
+    if not isinstance(recorded, dict):
+        return None
     directory = _build_base(root, out) / str(recorded.get("environment"))
     if report is None or report.fails(Severity.ERROR) or recorded.get("key") != _build_key(cache, directory):
         return None
     try:
         files = {MANIFEST: (directory / MANIFEST).read_bytes()}
-        for stack in json.loads(files[MANIFEST])["stacks"]:
+        if hashlib.sha256(files[MANIFEST]).hexdigest() != recorded.get("manifest"):
+            return None  # compiled since from other specs (another branch, an edit since reverted)
+        manifest = json.loads(files[MANIFEST])
+        for stack in manifest["stacks"] + manifest.get("removed", []):
             files[stack["path"]] = (directory / stack["path"]).read_bytes()
             if hashlib.sha256(files[stack["path"]]).hexdigest() != stack["hash"]:
                 return None
@@ -84,7 +89,8 @@ def compile_cached(root: Path, environment: str | None, out: Path | None) -> Com
 
 
 def remember_build(root: Path, environment: str | None, compiled: Compiled) -> None:
-    """Record that the build on disk is what the current specs compile to (see compile_cached)."""
+    """Record that the build on disk, to the bytes of its manifest, is what the current specs compile to
+    (see compile_cached)."""
     from alchemesh.cache import ReportCache, write_atomic
 
     directory, build = compiled.builds[0]
@@ -93,7 +99,8 @@ def remember_build(root: Path, environment: str | None, compiled: Compiled) -> N
     cache.store(compiled.report)
     try:
         stamp.parent.mkdir(parents=True, exist_ok=True)
-        content = {"key": _build_key(cache, directory), "environment": build.environment}
+        manifest = hashlib.sha256((directory / MANIFEST).read_bytes()).hexdigest()
+        content = {"key": _build_key(cache, directory), "environment": build.environment, "manifest": manifest}
         write_atomic(stamp, json.dumps(content).encode())
     except OSError:
         pass  # a read-only checkout compiles every time

@@ -6,6 +6,8 @@ modules to it.
 
 from __future__ import annotations
 
+import re
+
 COMMON = {
     "mesh": "string",
     "environment": "string",
@@ -47,3 +49,20 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "output-port": ("location",),
     "code": (),
 }
+
+
+# Meta-arguments of a module block, and names Terraform reserves there: a `config` key never becomes one.
+RESERVED = frozenset({"source", "version", "providers", "provider", "count", "for_each", "depends_on", "lifecycle",
+                      "locals"})
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def config_key_problem(kind: str, key: str) -> str | None:
+    """Why `key` cannot be a `config` key of a component of this type, or None when it can."""
+    if not _IDENTIFIER.fullmatch(key):
+        return f"`{key}` is not a Terraform variable name (letters, digits, `_` and `-`, not first a digit)"
+    if key in RESERVED:
+        return f"`{key}` is a Terraform meta-argument of module blocks, not a variable"
+    if key in VARIABLES[kind]:
+        return f"`{key}` is passed by alchemesh itself to every {kind} component"
+    return None

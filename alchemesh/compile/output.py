@@ -1,22 +1,45 @@
-"""Write the stacks and the manifest of one environment: byte-deterministic, atomic, and stale stacks
-removed; or compare what is on disk with what would be written (`--check`)."""
+"""Write the stacks and the manifest of one environment, or compare them with what is on disk (`--check`).
+
+Safe by construction:
+- The build folder carries a marker; a folder with other content is refused, and only the stacks the previous
+  manifest lists are ever removed, file by file (never a folder with anything else in it).
+- A stack removed from the specs whose state still holds resources is kept, listed under `removed` in the
+  manifest, until `apply` or `destroy` has destroyed it: its state is never orphaned.
+- The whole build swaps in at once: new files are staged beside the old ones under dot-names (which Terraform
+  ignores), a journal lists the renames, then they happen. A run killed before the journal leaves the old build;
+  one killed after it is completed by the next reader (`recover`). A full disk leaves the previous build intact.
+"""
 
 from __future__ import annotations
 
 import hashlib
-
-import orjson
+import json
+import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from alchemesh.cache import write_atomic
+from alchemesh.compile.escape import unliteral
+from alchemesh.errors import AlchemeshError, UsageError
 
 if TYPE_CHECKING:
     from alchemesh.compile.stacks import Stack
 
 MANIFEST = "manifest.json"
+STACK_FILE = "main.tf.json"
+MARKER = ".alchemesh-build"  # in every build folder alchemesh writes: only such a folder is written to
+JOURNAL = ".alchemesh-journal.json"
+PLAN_FILE = "alchemesh.tfplan"
+# What alchemesh and `terraform init` leave in a stack folder, removed with a stack that holds no resources.
+_RUN_FILES = (PLAN_FILE, ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup")
+
+
+class BuildWriteError(AlchemeshError):
+    """The build could not be written; the previous one is intact."""
 
 
 def render(content: Any) -> bytes:
@@ -50,6 +73,10 @@ class Build:
         }
         return cls(environment, {**files, MANIFEST: render(manifest)})
 
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return json.loads(self.files[MANIFEST])
+
 
 def levels(stacks: list[Stack]) -> list[list[str]]:
     """Stack keys grouped by DAG level: a stack's dependencies are all in earlier levels."""
@@ -68,39 +95,234 @@ def levels(stacks: list[Stack]) -> list[list[str]]:
     return [sorted(k for k, d in depth.items() if d == i) for i in range(level)]
 
 
-def write(build: Build, out: Path) -> list[str]:
-    """Write every file that changed and remove the stacks that no longer exist; returns what changed."""
-    out.mkdir(parents=True, exist_ok=True)
-    changed = []
-    for rel, content in sorted(build.files.items()):
-        path = out / rel
-        if PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:
-            raise ValueError(f"{rel} would leave the build directory")
-        if path.is_file() and path.read_bytes() == content:
+def state_file(content: dict[str, Any], stack_dir: Path) -> Path | None:
+    """The local state file of a stack: its `local` backend path, or terraform.tfstate beside it; None for
+    a remote backend."""
+    backend = content.get("terraform", {}).get("backend")
+    if not backend:
+        return stack_dir / "terraform.tfstate"
+    config = backend.get("local")
+    if config is None:
+        return None
+    path = Path(unliteral(config.get("path", "terraform.tfstate")))
+    return path if path.is_absolute() else stack_dir / path
+
+
+# --- what a write does ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    files: dict[str, bytes]  # every file of the resulting build, the manifest with its `removed` list
+    retained: list[dict] = field(default_factory=list)  # manifest entries of stacks kept for their state
+    removed: list[str] = field(default_factory=list)  # stack keys whose folders are cleared
+
+
+def _plan(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None) -> _Plan:
+    """The build as it will be on disk: `build` plus the stacks it no longer has that still hold resources.
+    `extra_removed`: stack key → the stack file of a removed product from another revision's build."""
+    previous = read_manifest(out)
+    current = {s["key"] for s in build.manifest["stacks"]}
+    files = dict(build.files)
+    plan = _Plan(files)
+    candidates = {s["key"]: s for s in previous.get("stacks", []) + previous.get("removed", [])
+                  if isinstance(s, dict) and isinstance(s.get("key"), str)}
+    for key, content in sorted((extra_removed or {}).items()):
+        if key not in current and key not in candidates:
+            files[f"{key}/{STACK_FILE}"] = content
+            plan.retained.append(_entry(key, content, []))
+    for key, entry in sorted(candidates.items()):
+        if key in current or not _safe_key(key):
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, content)
-        changed.append(rel)
-    for stale in sorted(_stack_files(out) - set(build.files)):
-        shutil.rmtree((out / stale).parent)
-        changed.append(f"{stale} (removed)")
-    return changed
+        stack_dir = out / key
+        content = _read(stack_dir / STACK_FILE)
+        if content is not None and holds_resources(json.loads(content), stack_dir):
+            files[f"{key}/{STACK_FILE}"] = content
+            plan.retained.append(_entry(key, content, entry.get("dependsOn", [])))
+        else:
+            plan.removed.append(key)
+    if plan.retained:
+        manifest = build.manifest
+        manifest["removed"] = plan.retained
+        files[MANIFEST] = render(manifest)
+    return plan
+
+
+def _entry(key: str, content: bytes, depends_on: list) -> dict:
+    return {"key": key, "kind": "product", "path": f"{key}/{STACK_FILE}",
+            "dependsOn": [d for d in depends_on if isinstance(d, str)], "hash": hashlib.sha256(content).hexdigest()}
+
+
+def holds_resources(content: dict[str, Any], stack_dir: Path) -> bool:
+    """Whether a stack may still have resources: its local state lists some, or it has a remote backend and
+    was initialised (Terraform alone can tell; `destroy` asks it)."""
+    try:
+        state = state_file(content, stack_dir)
+    except (AttributeError, TypeError):
+        return False
+    if state is None:
+        return (stack_dir / ".terraform").is_dir()
+    raw = _read(state)
+    if not raw or not raw.strip():
+        return False
+    try:
+        resources = json.loads(raw).get("resources")
+    except (ValueError, AttributeError):
+        return True  # not a state we can read: keep it, never guess it empty
+    return bool(resources)
+
+
+def write(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None) -> list[str]:
+    """Write every file that changed, swapped in at once; clear the stacks that no longer exist and hold
+    nothing. Returns what changed."""
+    prepare_folder(out)
+    recover(out)
+    plan = _plan(build, out, extra_removed)
+    changed = [rel for rel, content in sorted(plan.files.items()) if _read(out / rel) != content]
+    for rel in changed:
+        if PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:
+            raise UsageError(f"{rel} would leave the build directory")
+    removals = [key for key in plan.removed if (out / key).exists()]
+    if not changed and not removals:
+        return []
+    staged: list[tuple[str, str]] = []
+    try:
+        for rel in changed:
+            path = out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = path.with_name(f".{path.name}.next-{os.getpid()}")
+            write_atomic(temp, plan.files[rel])
+            staged.append((temp.relative_to(out).as_posix(), rel))
+        staged.sort(key=lambda pair: pair[1] == MANIFEST)  # the manifest last
+        write_atomic(out / JOURNAL, json.dumps({"renames": staged, "clear": removals}).encode())
+    except OSError as error:
+        for temp, _ in staged:
+            (out / temp).unlink(missing_ok=True)
+        raise BuildWriteError(f"cannot write the build in {out}: {error.strerror or error}; "
+                              "the previous build is intact") from None
+    recover(out)
+    return changed + [f"{key}/{STACK_FILE} (removed)" for key in removals]
+
+
+def recover(out: Path) -> None:
+    """Finish a write whose journal was written: every staged file renamed, the cleared stacks removed."""
+    journal = out / JOURNAL
+    raw = _read(journal)
+    if raw is None:
+        return
+    try:
+        steps = json.loads(raw)
+        renames = [(str(a), str(b)) for a, b in steps.get("renames", [])]
+        clear = [str(key) for key in steps.get("clear", [])]
+    except (ValueError, TypeError, AttributeError):
+        renames, clear = [], []
+    for temp, final in renames:
+        if _safe_rel(temp) and _safe_rel(final) and (out / temp).is_file():
+            os.replace(out / temp, out / final)
+    for key in clear:
+        if _safe_key(key):
+            clear_stack(out, key)
+    journal.unlink(missing_ok=True)
+
+
+def clear_stack(out: Path, key: str) -> None:
+    """Remove what alchemesh and `terraform init` put in a stack folder, then the folder if nothing else is
+    in it: a file of anyone else's stays, and so does its folder."""
+    stack_dir = out / key
+    for name in (STACK_FILE, *_RUN_FILES):
+        (stack_dir / name).unlink(missing_ok=True)
+    shutil.rmtree(stack_dir / ".terraform", ignore_errors=True)
+    for folder in (stack_dir, stack_dir.parent):
+        if folder != out:
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty: someone else's content, or another stack
+
+
+def forget_removed(out: Path, keys: set[str]) -> None:
+    """Stacks removed from the specs that are now destroyed: out of the manifest and off the disk."""
+    recover(out)
+    manifest = read_manifest(out)
+    kept = [s for s in manifest.get("removed", []) if s.get("key") not in keys]
+    if not manifest or len(kept) == len(manifest.get("removed", [])):
+        return
+    if kept:
+        manifest["removed"] = kept
+    else:
+        manifest.pop("removed", None)
+    write_atomic(out / MANIFEST, render(manifest))
+    for key in sorted(keys):
+        if _safe_key(key):
+            clear_stack(out, key)
 
 
 def differences(build: Build, out: Path) -> list[str]:
     """What `write` would change: files missing, different or stale on disk."""
-    out_of_date = []
-    for rel, content in sorted(build.files.items()):
-        path = out / rel
-        if not path.is_file():
+    plan = _plan(build, out)
+    out_of_date = [f"{JOURNAL}: a write was interrupted (the next compile completes it)"] \
+        if (out / JOURNAL).is_file() else []
+    for rel, content in sorted(plan.files.items()):
+        on_disk = _read(out / rel)
+        if on_disk is None:
             out_of_date.append(f"{rel}: missing")
-        elif path.read_bytes() != content:
+        elif on_disk != content:
             out_of_date.append(f"{rel}: stale")
-    out_of_date += [f"{rel}: no longer compiled" for rel in sorted(_stack_files(out) - set(build.files))]
+    out_of_date += [f"{key}/{STACK_FILE}: no longer compiled" for key in plan.removed if (out / key).exists()]
     return out_of_date
 
 
-def _stack_files(out: Path) -> set[str]:
-    if not out.is_dir():
-        return set()
-    return {p.relative_to(out).as_posix() for p in out.rglob("main.tf.json") if ".terraform" not in p.parts}
+def read_manifest(out: Path) -> dict[str, Any]:
+    raw = _read(out / MANIFEST)
+    try:
+        manifest = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def prepare_folder(out: Path) -> None:
+    """Make sure `out` (an environment folder) is in a build folder alchemesh owns, marking a new one."""
+    base = out.parent
+    if base.exists() and not base.is_dir():
+        raise UsageError(f"--out {base} is a file, not a folder")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} is a file, not a build folder")
+    if not _marked(out):
+        foreign = [p.name for p in base.iterdir() if not _legacy_build(p)] if base.is_dir() else []
+        if foreign:
+            raise UsageError(f"--out {base} holds files alchemesh did not build ({', '.join(sorted(foreign)[:3])}"
+                             f"{', …' if len(foreign) > 3 else ''}): choose an empty folder or one it built")
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if not (base / MARKER).is_file():
+            write_atomic(base / MARKER, b"built by alchemesh compile; stacks are replaced and removed here\n")
+        out.mkdir(exist_ok=True)
+    except OSError as error:
+        raise BuildWriteError(f"cannot write the build in {base}: {error.strerror or error}") from None
+
+
+def _marked(out: Path) -> bool:
+    return (out.parent / MARKER).is_file()
+
+
+def _legacy_build(path: Path) -> bool:
+    """An environment folder of a build written before builds were marked: a manifest of ours in it."""
+    manifest = read_manifest(path) if path.is_dir() else {}
+    return isinstance(manifest.get("stacks"), list) and "levels" in manifest
+
+
+def _safe_key(key: str) -> bool:
+    parts = PurePosixPath(key).parts
+    return bool(parts) and len(parts) <= 2 and not PurePosixPath(key).is_absolute() and ".." not in parts
+
+
+def _safe_rel(rel: str) -> bool:
+    return not PurePosixPath(rel).is_absolute() and ".." not in PurePosixPath(rel).parts
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from alchemesh.compile.escape import Expression, literal
-from alchemesh.compile.interface import VARIABLES
+from alchemesh.compile.interface import config_key_problem
 from alchemesh.errors import AlchemeshError
 from alchemesh.graph import MeshGraph, PortRef, parse_port_ref
 from alchemesh.index import product_id
@@ -191,7 +191,8 @@ class _Builder:
         backend = self._backend_config(domain, product)
         if backend is None:
             backend_type = "local"
-            config = {"path": (self.target.out / PurePosixPath(_stack_key(domain, product)) / "terraform.tfstate").as_posix()}
+            state = self.target.out / PurePosixPath(_stack_key(domain, product)) / "terraform.tfstate"
+            config = {"path": literal(state.as_posix())}
         else:
             backend_type, config = backend
         states = content.setdefault("data", {}).setdefault("terraform_remote_state", {})
@@ -222,10 +223,9 @@ class _Builder:
         component = self.spec.components.get(component_name)
         if component is None:
             raise CompileError(f"component `{component_name}` is not in the Mesh registry: run `alchemesh validate`")
-        clash = sorted(set(config) & (set(VARIABLES[kind]) | {"source", "version", "providers", "count",
-                                                              "for_each", "depends_on"}))
-        if clash:
-            raise CompileError(f"{stack_key}: `config` sets {', '.join(clash)}, which alchemesh passes itself")
+        problems = [problem for key in sorted(config) if (problem := config_key_problem(kind, key))]
+        if problems:
+            raise CompileError(f"{stack_key}: {problems[0]}: run `alchemesh validate`")
         block: dict[str, Any] = {"source": self._source(component, stack_key)}
         if component.version:
             block["version"] = literal(component.version)

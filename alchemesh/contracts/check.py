@@ -38,28 +38,56 @@ def _compare_repos(old: MeshIndex, new: Analysis, base: str) -> ContractReport:
     changed_ids = set()
     bindings = _bindings(new.index)
     unreadable = _unreadable(new)
+    copies, old_copies = _copies(new.index), _copies(old)
     for contract_id in sorted(old.contracts.keys() | new.index.contracts.keys()):
-        before, after = old.contracts.get(contract_id), new.index.contracts.get(contract_id)
-        if after is None and before.file in unreadable:
-            findings.extend(unreadable[before.file])  # not removed: its file cannot be read now
-            continue
-        if after is None:
-            status, found = _removed(contract_id, before, _bindings(old).get(contract_id, []), new, default_mode)
-            findings.extend(found)
-        else:
-            mode, consumers = _binding(new.graph, bindings.get(contract_id, []), default_mode)
-            subject = Subject(contract_id, after.file, lambda path, doc=after.doc: new.repo.locate(doc, path),
-                              mode, consumers, mesh_waivers, inline.get(after.file, ()))
-            kept, dropped = assess(before.resource.raw, after.resource.raw, subject) if before else ([], [])
-            findings.extend(kept)
-            waived.extend(dropped)
-            changed = before is not None and before.resource.raw != after.resource.raw
-            status = _status(contract_id, before, after, mode, consumers, changed)
-        if status is not None:
-            statuses.append(status)
-            changed_ids.add(contract_id)
+        if len(copies.get(contract_id, ())) > 1:  # which one is the contract is the user's to say
+            findings.extend(f for f in new.report.findings if f.rule == "duplicate-name"
+                            and f.file in {c.file for c in copies[contract_id]} and f"`{contract_id}`" in f.message)
+        for before, after in _pairs(contract_id, old_copies.get(contract_id, []), copies.get(contract_id, [])):
+            status = _compare(contract_id, before, after, old, new, bindings, default_mode, mesh_waivers, inline,
+                              unreadable, findings, waived)
+            if status is not None:
+                statuses.append(status)
+                changed_ids.add(contract_id)
     findings.extend(_port_version_findings(new, changed_ids))
     return ContractReport(report_of(findings, waived, len(new.repo.records)), tuple(statuses), base)
+
+
+def _copies(index: MeshIndex) -> dict[str, list[Entry[Contract]]]:
+    """Contract id → every entry that declares it: one, unless two files claim the same id."""
+    out = {cid: [entry] for cid, entry in index.contracts.items()}
+    for duplicate in index.duplicates:
+        if duplicate.kind == "DataContract":
+            out[duplicate.key].append(duplicate.again)
+    return out
+
+
+def _pairs(contract_id: str, befores: list, afters: list) -> list[tuple]:
+    """(old, new) entries to compare: each new copy against the old one in the same file, else the first."""
+    if not afters:
+        return [(befores[0], None)] if befores else []
+    by_file = {b.file: b for b in befores}
+    return [(by_file.get(a.file, befores[0] if befores else None), a) for a in afters]
+
+
+def _compare(contract_id, before, after, old, new, bindings, default_mode, mesh_waivers, inline, unreadable,
+         findings, waived) -> ContractStatus | None:
+    if after is None and before.file in unreadable:
+        findings.extend(unreadable[before.file])  # not removed: its file cannot be read now
+        return None
+    if after is None:
+        status, found = _removed(contract_id, before, _bindings(old).get(contract_id, []), new, default_mode)
+        findings.extend(found)
+    else:
+        mode, consumers = _binding(new.graph, bindings.get(contract_id, []), default_mode)
+        subject = Subject(contract_id, after.file, lambda path, doc=after.doc: new.repo.locate(doc, path),
+                          mode, consumers, mesh_waivers, inline.get(after.file, ()))
+        kept, dropped = assess(before.resource.raw, after.resource.raw, subject) if before else ([], [])
+        findings.extend(kept)
+        waived.extend(dropped)
+        changed = before is not None and before.resource.raw != after.resource.raw
+        status = _status(contract_id, before, after, mode, consumers, changed)
+    return status
 
 
 def _unreadable(new: Analysis) -> dict[str, list[Finding]]:

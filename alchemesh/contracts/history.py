@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from alchemesh.repofiles import read_repo_file
 from alchemesh import gitrepo
 from alchemesh.contracts.changes import Mode, impact
 from alchemesh.contracts.diff import diff_contracts
@@ -43,6 +44,7 @@ class Changelog:
     contract: str
     mode: Mode
     versions: tuple[Version, ...]  # newest first
+    shallow: bool = False  # a shallow clone: the oldest version known may not be the first
 
 
 def changelog(root: Path, contract_id: str) -> Changelog:
@@ -120,14 +122,16 @@ def changelogs(root: Path, current, only: str | None = None) -> dict[str, Change
         if now != state:  # changed, added or removed since the last commit
             snapshot = {now[0]: now[1]} if now else {state[0]: None}
             _advance(versions.setdefault(cid, []), state, snapshot, None, modes.get(cid, default))
-    return {cid: Changelog(cid, modes.get(cid, default), tuple(reversed(v))) for cid, v in sorted(versions.items())}
+    shallow = gitrepo.is_shallow(root)
+    return {cid: Changelog(cid, modes.get(cid, default), tuple(reversed(v)), shallow)
+            for cid, v in sorted(versions.items())}
 
 
 def _documents(root: Path, file: str, raw: bytes, parsed: dict):
     """A file's documents at some commit: those of the work tree's load when the bytes are the same."""
     if file in parsed:
         try:
-            if (root / file).read_bytes() == raw:
+            if read_repo_file(root, file) == raw:
                 return parsed[file]
         except OSError:
             pass

@@ -17,7 +17,8 @@ from alchemesh.index import product_id
 from alchemesh.model.contract import Contract, Property
 from alchemesh.validate import Analysis
 
-_SAFE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
+_SAFE = re.compile(r"[a-z][a-z0-9-]{0,62}")
+_DIGESTED = re.compile(r"-[0-9a-f]{10}$")
 _ODCS_TEXT = ("purpose", "usage", "limitations")
 
 
@@ -213,6 +214,7 @@ class Catalog:
     polysemes: tuple[PolysemeView, ...]
     edges: tuple[tuple[str, str], ...]  # (producer, consumer) product ids
     recent: tuple[Recent, ...] = ()
+    shallow: bool = False  # built from a shallow clone: each history starts at the oldest commit fetched
 
     @property
     def ports(self) -> list[PortView]:
@@ -220,8 +222,9 @@ class Catalog:
 
 
 def segment(name: str) -> str:
-    """A path segment: the name itself when it is a valid alchemesh name, else a slug and a digest."""
-    if _SAFE.match(name):
+    """A path segment: the name itself when it is a valid alchemesh name, else a slug and a digest. A name
+    that looks like a slug and a digest is digested too, so no two names ever share a segment."""
+    if _SAFE.fullmatch(name) and not _DIGESTED.search(name):
         return name
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "x"
     return f"{slug}-{hashlib.sha256(name.encode('utf-8', 'surrogateescape')).hexdigest()[:10]}"
@@ -253,7 +256,7 @@ def polyseme_link(name: str) -> Link:
 
 
 def build_catalog(analysis: Analysis, history: dict[str, tuple[VersionView, ...]] | None = None,
-                  recent: tuple[Recent, ...] = ()) -> Catalog:
+                  recent: tuple[Recent, ...] = (), shallow: bool = False) -> Catalog:
     index, graph = analysis.index, analysis.graph
     mesh = index.mesh.resource if index.mesh else None
     ports_of_contract: dict[str, list[Link]] = {}
@@ -282,6 +285,7 @@ def build_catalog(analysis: Analysis, history: dict[str, tuple[VersionView, ...]
         polysemes=tuple(_polyseme(index, name, contracts, ports_of_contract) for name in sorted(index.polysemes)),
         edges=edges,
         recent=recent,
+        shallow=shallow,
     )
 
 

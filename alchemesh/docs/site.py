@@ -4,6 +4,7 @@ place atomically — a failed build leaves the previous site as it was."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ def build(root: Path) -> Built:
         in_git = False
     history = _history(root, analysis) if in_git else {}
     recent = _recent(root, analysis) if in_git else ()
-    catalog = build_catalog(analysis, history, recent)
+    catalog = build_catalog(analysis, history, recent, shallow=in_git and gitrepo.is_shallow(root))
     return Built(analysis.report, render_site(catalog, _rules()))
 
 
@@ -47,6 +48,7 @@ def write(files: dict[str, str | bytes], out: Path, root: Path) -> None:
     """Write the whole site beside `out`, then swap it in; refuses to replace a folder it did not build."""
     out = Path(os.path.abspath(out))
     _check_target(out, Path(os.path.abspath(root)))
+    _remove_abandoned(out)
     staging = out.with_name(f".{out.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -67,6 +69,34 @@ def write(files: dict[str, str | bytes], out: Path, root: Path) -> None:
         shutil.rmtree(previous, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_abandoned(out: Path) -> None:
+    """Staging and previous folders of builds that were killed (their process is gone). A previous site
+    whose replacement never arrived is put back."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(building|previous)-(\d+)")
+    try:
+        siblings = list(out.parent.iterdir())
+    except OSError:
+        return
+    for folder in siblings:
+        match = pattern.fullmatch(folder.name)
+        if not match or int(match.group(2)) == os.getpid() or _alive(int(match.group(2))) or not folder.is_dir():
+            continue
+        if match.group(1) == "previous" and not out.exists():
+            os.replace(folder, out)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _check_target(out: Path, root: Path) -> None:

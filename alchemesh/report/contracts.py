@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from alchemesh.contracts.result import ContractReport
 from alchemesh.contracts.history import Changelog
+from alchemesh.report import markdown as md
 from alchemesh.report import reporter
 
 _ICON = {"breaking": "✗", "compatible": "✓", "info": "·"}
@@ -27,14 +28,19 @@ def render_check(result: ContractReport, root: Path, fmt: str) -> str:
         return body
     lines = [f"[bold]contracts[/] compared with {escape(_short(result.base))}"]
     for c in result.contracts:
-        versions = f"{c.old_version or '—'} → {c.new_version or '—'}"
+        versions = escape(f"{_one_line(c.old_version or '—')} → {_one_line(c.new_version or '—')}")
         readers = f", {len(c.consumers)} consumer(s)" if c.consumers else ""
-        lines.append(f"  {c.status:8} {escape(c.id)}  {versions}  [dim]({c.mode} mode{readers})[/]")
+        lines.append(f"  {c.status:8} {escape(_one_line(c.id))}  {versions}  [dim]({escape(c.mode)} mode{readers})[/]")
     if not result.contracts:
         lines.append("  no contract changed")
     for f in result.report.waived:
-        lines.append(f"  [dim]waived[/] {escape(f.rule)} {escape(f.message)} — {escape(dict(f.extra).get('reason', ''))}")
+        lines.append(f"  [dim]waived[/] {escape(f.rule)} {escape(_one_line(f.message))} — "
+                     f"{escape(_one_line(dict(f.extra).get('reason', '')))}")
     return "\n".join(lines) + "\n\n" + body
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())
 
 
 def _short(base: str) -> str:
@@ -66,29 +72,26 @@ def _count(result: ContractReport, change: str) -> int:
 def _markdown(result: ContractReport) -> str:
     breaking = _count(result, "breaking")
     head = "### ❌ Breaking contract changes" if breaking else "### ✅ Contract changes are compatible"
-    lines = [head, "", f"Compared with `{_short(result.base)}`.", ""]
+    lines = [head, "", f"Compared with {md.code(_short(result.base))}.", ""]
     if not result.contracts:
         return "\n".join([*lines, "No contract changed."])
     lines += ["| contract | status | version | mode | consumers |", "|---|---|---|---|---|"]
     for c in result.contracts:
-        lines.append(f"| `{c.id}` | {c.status} | {c.old_version or '—'} → {c.new_version or '—'} | {c.mode} | "
-                     f"{', '.join(f'`{x}`' for x in c.consumers) or '—'} |")
+        lines.append(f"| {md.code(c.id)} | {md.text(c.status)} | {md.text(c.old_version or '—')} → "
+                     f"{md.text(c.new_version or '—')} | {md.text(c.mode)} | "
+                     f"{', '.join(md.code(x) for x in c.consumers) or '—'} |")
     findings = result.report.findings
     if findings:
         lines += ["", "| | rule | change | where |", "|---|---|---|---|"]
         for f in findings:
             change = dict(f.extra).get("change", "")
-            lines.append(f"| {_ICON.get(change, '')} {change} | `{f.rule}` | {_md(f.message)} | "
-                         f"`{f.file}:{f.line}` |")
+            lines.append(f"| {_ICON.get(change, '')} {md.text(change)} | {md.code(f.rule)} | {md.text(f.message)} | "
+                         f"{md.code(f'{f.file}:{f.line}')} |")
     if result.report.waived:
         lines += ["", "**Accepted deliberately:**", ""]
         for f in result.report.waived:
-            lines.append(f"- `{f.rule}` {_md(f.message)} — {_md(dict(f.extra).get('reason', ''))}")
+            lines.append(f"- {md.code(f.rule)} {md.text(f.message)} — {md.text(dict(f.extra).get('reason', ''))}")
     return "\n".join(lines)
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_changelog(log: Changelog, fmt: str) -> str:
@@ -114,15 +117,22 @@ def render_changelog(log: Changelog, fmt: str) -> str:
             ensure_ascii=False,
         )
     markdown = fmt == "markdown"
-    lines = [f"# Changelog of `{log.contract}`" if markdown else f"{log.contract} ({log.mode} mode)"]
+    show = md.text if markdown else _one_line
+    lines = [f"# Changelog of {md.code(log.contract)}" if markdown else f"{_one_line(log.contract)} ({log.mode} mode)"]
     for i, v in enumerate(log.versions):
         when = f"{v.commit.date[:10]} {v.commit.sha[:7]} {v.commit.subject}" if v.commit else "uncommitted"
         title = "removed" if v.version is None else v.version
         flag = " — breaking" if v.breaking else ""
-        lines.append(f"\n## {title}{flag} ({when})" if markdown else f"\n{title}{flag}  ({when})")
+        lines.append(f"\n## {show(title)}{flag} ({show(when)})" if markdown else f"\n{show(title)}{flag}  ({show(when)})")
         first = i == len(log.versions) - 1
         if not v.changes:
-            lines.append(("- " if markdown else "  ") + ("first version" if first else "no schema change"))
+            lines.append(("- " if markdown else "  ") + (_first_version(log) if first else "no schema change"))
         for c in v.changes:
-            lines.append(f"- **{c.impact}** `{c.rule}`: {c.message}" if markdown else f"  {_ICON[c.impact]} {c.rule}: {c.message}")
+            lines.append(f"- **{c.impact}** {md.code(c.rule)}: {md.text(c.message)}" if markdown
+                         else f"  {_ICON[c.impact]} {c.rule}: {_one_line(c.message)}")
     return "\n".join(lines)
+
+
+def _first_version(log: Changelog) -> str:
+    return ("oldest version in this shallow clone (fetch more history to see earlier ones)" if log.shallow
+            else "first version")

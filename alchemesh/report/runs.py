@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 from alchemesh.compile.output import render
+from alchemesh.report import markdown as md
 from alchemesh.terraform.outcome import Action, Outcome, Run, Status
 
 COMMENT_LIMIT = 65_536  # GitHub's largest comment, in characters
@@ -107,7 +106,7 @@ def to_markdown(run: Run, root: Path) -> str:
         for o in ordered(run):
             flag = "⚠️ " if o.changes.destructive or o.status is Status.failed else ""
             lines.append(f"| {flag}`{o.key}` | {o.status.value} | {o.changes.add} | {o.changes.change} | "
-                         f"{o.changes.destroy} | {o.changes.replace} | {_cell(o.error or o.reason or '')} |")
+                         f"{o.changes.destroy} | {o.changes.replace} | {md.text(o.error or o.reason or '')} |")
         lines.append("")
     for key in run.removed:
         lines.append(f"> `{key}` is no longer compiled: its resources stay until it is destroyed.")
@@ -139,27 +138,13 @@ def validation_failed(action: Action, environment: str, findings: str, *, json_f
         return render({"command": action.value, "environment": environment, "validation": "failed",
                        "stacks": [], "summary": {"stacks": 0, "failed": 0}})
     head = f"{marker(action, environment)}\n### alchemesh {_VERB[action.value]}"
-    return f"{head} — not run: the mesh has validation errors\n\n{_code_block(findings.strip()[:_BUDGET])}".encode()
+    return f"{head} — not run: the mesh has validation errors\n\n{md.block(findings.strip()[:_BUDGET])}".encode()
 
 
 def _details(outcome: Outcome, plan: str) -> str:
     c = outcome.changes
     return (f"<details><summary><code>{outcome.key}</code>: +{c.add} ~{c.change} -{c.destroy} ±{c.replace}"
-            f"</summary>\n\n{_code_block(plan)}</details>\n\n")
-
-
-def _code_block(text: str) -> str:
-    """A fenced block no line of `text` can close: the fence is longer than any backtick run in it."""
-    fence = "```"
-    while fence in text:
-        fence += "`"
-    return f"{fence}text\n{text}\n{fence}\n"
-
-
-def _cell(text: str) -> str:
-    """Text safe in a Markdown table cell: no HTML, no column breaks, one line."""
-    text = html.escape(" ".join(text.split()), quote=False).replace("|", "\\|").replace("`", "\\`")
-    return re.sub(r"([*_\[\]])", r"\\\1", text)[:500]
+            f"</summary>\n\n{md.block(plan)}</details>\n\n")
 
 
 def _relative(path: Path | None, root: Path) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 from alchemesh import __version__
 from alchemesh.findings import Report, Severity
@@ -30,7 +31,7 @@ def render(report: Report, root: Path) -> str:
                 "level": _LEVEL[f.severity],
                 "message": {"text": text},
                 "locations": [
-                    {"physicalLocation": {"artifactLocation": {"uri": f.file, "uriBaseId": "%SRCROOT%"}, "region": region}}
+                    {"physicalLocation": {"artifactLocation": {"uri": quote(f.file, safe="/"), "uriBaseId": "%SRCROOT%"}, "region": region}}
                 ],
             }
         )

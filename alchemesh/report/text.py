@@ -3,10 +3,12 @@ a caret under the column, the hint, and a summary count."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from rich.markup import escape
 
+from alchemesh.repofiles import read_repo_file
 from alchemesh.findings import Finding, Report, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -21,19 +23,29 @@ def render(report: Report, root: Path) -> str:
 
 def _block(f: Finding, line_text: str | None) -> str:
     style = _STYLE[f.severity]
-    head = f"[bold]{escape(f.file)}:{f.line}:{f.column}[/] [{style}]{f.rule}[/] {escape(f.message)} [dim]({f.severity.value})[/]"
+    head = (f"[bold]{escape(printable(f.file))}:{f.line}:{f.column}[/] [{style}]{f.rule}[/] "
+            f"{escape(printable(f.message))} [dim]({f.severity.value})[/]")
     out = [head]
     if line_text is not None:
         gutter = len(str(f.line))
         shown = line_text.expandtabs(1)
-        out.append(f"  [dim]{f.line} |[/] {escape(shown)}")
+        out.append(f"  [dim]{f.line} |[/] {escape(printable(shown))}")
         out.append(f"  [dim]{' ' * gutter} |[/] {' ' * (f.column - 1)}[{style}]^[/]")
     if f.hint:
-        out.append(f"  [dim]=[/] hint: {escape(f.hint)}")
+        out.append(f"  [dim]=[/] hint: {escape(printable(f.hint))}")
     consumers = dict(f.extra).get("consumers")
     if consumers:
-        out.append(f"  [dim]=[/] consumers: {escape(', '.join(consumers))}")
+        out.append(f"  [dim]=[/] consumers: {escape(printable(', '.join(consumers)))}")
     return "\n".join(out)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """One line of text, whatever a file name or a spec value holds: a newline cannot forge a finding line,
+    an escape sequence cannot repaint the terminal, a bidi override cannot reorder what is shown."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1] if m.group() != "\t" else " ", text)
 
 
 def _source_line(root: Path, f: Finding, sources: dict[str, list[str]]) -> str | None:
@@ -41,7 +53,7 @@ def _source_line(root: Path, f: Finding, sources: dict[str, list[str]]) -> str |
         return None
     if f.file not in sources:
         try:
-            sources[f.file] = (root / f.file).read_text(encoding="utf-8", errors="replace").splitlines()
+            sources[f.file] = read_repo_file(root, f.file).decode("utf-8", "replace").splitlines()
         except OSError:
             sources[f.file] = []
     lines = sources[f.file]

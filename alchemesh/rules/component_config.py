@@ -3,7 +3,9 @@
 Why:
     `config` becomes module variables: a key the module does not declare fails `terraform plan`,
     and a variable the module requires without a default fails it too — far from the spec that
-    caused it. Checked for components with a local `source`, read with python-hcl2 (cached).
+    caused it. Checked for components with a local `source`, read with python-hcl2 (cached). For
+    every component, a key must be a Terraform variable name that is neither a module meta-argument
+    (`count`, `lifecycle`, `providers`, …) nor a variable alchemesh passes itself (`domain`, `labels`, …).
 
 Example:
     outputPorts:
@@ -17,6 +19,7 @@ Fix:
 
 from collections.abc import Iterator
 
+from alchemesh.compile.interface import config_key_problem
 from alchemesh.findings import Finding, Severity
 from alchemesh.hints import did_you_mean
 from alchemesh.modules import config_problems, read_module
@@ -34,6 +37,12 @@ def check(ctx: Context) -> Iterator[Finding]:
         component = index.components.get(use.component)
         if component is None or component.type != use.expected_type:
             continue
+        config = _config(use.entry.resource, use.path)
+        entry_path = use.path[:-1]
+        refused = {key: problem for key in config if (problem := config_key_problem(use.expected_type, key))}
+        for key, problem in refused.items():
+            yield ctx.finding(RULE, use.entry.doc, (*entry_path, "config", key), problem, key=True,
+                              hint="rename it to a variable of the module, or drop it")
         if use.component not in modules:
             directory = root / component.source
             local = component.source.startswith(_LOCAL) and directory.is_dir()
@@ -41,9 +50,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         module = modules[use.component]
         if module is None:
             continue
-        config = _config(use.entry.resource, use.path)
-        entry_path = use.path[:-1]
         for key, message in config_problems(module, use.expected_type, config):
+            if key in refused:
+                continue
             if key is None:
                 yield ctx.finding(RULE, use.entry.doc, use.path, message)
             else:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from alchemesh.compile.output import Build
 from alchemesh.findings import Report
 from alchemesh.terraform.environment import Terraform
-from alchemesh.terraform.outcome import Action, Run
+from alchemesh.terraform.outcome import Action, Run, Status
 from alchemesh.terraform.runner import Listener, run
 from alchemesh.terraform.selection import Selection, changed_stacks, select
 
@@ -23,6 +24,7 @@ class Request:
     domains: tuple[str, ...] = ()
     changed_since: str | None = None
     include_dependents: bool = False
+    removed: str = "with"  # stacks removed from the specs: with the others, only them, or without them
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Prepared:
     environment: str = ""
     selection: Selection | None = None  # None: validation failed, nothing compiled
     base: str | None = None  # the commit --changed-since resolved to
+    directory: Path | None = None  # the environment's build folder
 
 
 def prepare(request: Request) -> Prepared:
@@ -55,14 +58,34 @@ def prepare(request: Request) -> Prepared:
         base = gitrepo.resolve(request.root, request.changed_since)
         before = compile_revision(request.root, base, compiled.analysis, build.environment, directory)
         changed = changed_stacks(build, before, directory, gitrepo.changed_since(request.root, base))
+        gone = _removed_since(build, before)
+        if gone and request.removed != "without":  # a fresh CI checkout: the base revision's stacks to destroy
+            write(build, directory, extra_removed=gone)
+            remember_build(request.root, request.environment, compiled)
     selection = select(build, directory, products=list(request.products), domains=list(request.domains),
-                       changed=changed, include_dependents=request.include_dependents)
-    return Prepared(compiled.report, build.environment, selection, base)
+                       changed=changed, include_dependents=request.include_dependents, removed=request.removed)
+    return Prepared(compiled.report, build.environment, selection, base, directory)
+
+
+def _removed_since(now: Build, before: Build | None) -> dict[str, bytes]:
+    """Stack key → stack file of the stacks the base revision compiles and the work tree no longer does."""
+    if before is None:
+        return {}
+    current = {s["key"] for s in now.manifest["stacks"]}
+    return {s["key"]: before.files[s["path"]] for s in before.manifest["stacks"] if s["key"] not in current}
 
 
 def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform, *, parallelism: int | None = None,
             listener: Listener | None = None) -> Run:
     assert prepared.selection is not None, "nothing compiled"
+    from alchemesh.compile.output import forget_removed
+
     logs = root / LOG_DIR / prepared.environment
-    return run(prepared.selection, action, terraform, environment=prepared.environment, logs=logs,
-               parallelism=parallelism, listener=listener)
+    result = run(prepared.selection, action, terraform, environment=prepared.environment, logs=logs,
+                 parallelism=parallelism, listener=listener)
+    destroyed = {o.key for o in result.outcomes if o.status is Status.destroyed or (
+        o.status is Status.no_changes and action in (Action.apply, Action.destroy))}
+    gone = {s.key for s in prepared.selection.stacks if s.removed and s.key in destroyed}
+    if gone:  # their resources are gone: so are their stacks, from the build and the manifest
+        forget_removed(prepared.directory, gone)
+    return result

@@ -12,12 +12,16 @@ its state — and waits for them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -25,12 +29,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
+from alchemesh.compile.output import PLAN_FILE, state_file
 from alchemesh.terraform import state
 from alchemesh.terraform.environment import Terraform
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
 from alchemesh.terraform.selection import Selection, StackRef
 
-PLAN_FILE = "alchemesh.tfplan"
 INIT_STAMP = "alchemesh-init.json"
 Listener = Callable[[str, str], None]  # (stack key, phase)
 
@@ -44,7 +48,7 @@ def run(selection: Selection, action: Action, terraform: Terraform, *, environme
     """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly."""
     contents = {s.key: json.loads((s.directory / "main.tf.json").read_bytes()) for s in selection.stacks}
     for stack in selection.stacks:
-        own = state.own_state(contents[stack.key], stack.directory)
+        own = state_file(contents[stack.key], stack.directory)
         if own is not None:
             state.check(own, stack.key)
     if action is not Action.destroy:
@@ -65,6 +69,8 @@ class _Runner:
         self.lock = threading.Lock()
         self.init_lock = threading.Lock()
         self.events: queue.Queue = queue.Queue()
+        self.interrupted: set[int] = set()
+        self.watchdog: subprocess.Popen | None = None
 
     def run(self, environment: str, parallelism: int) -> Run:
         stacks = {s.key: s for s in self.selection.stacks}
@@ -73,12 +79,15 @@ class _Runner:
         self.running: set[str] = set()
         for key in stacks:
             self.listener(key, "queued")
-        with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-            while len(self.outcomes) < len(stacks):
-                try:
-                    self._advance(stacks, waits, pool)
-                except KeyboardInterrupt:
-                    self._cancel()
+        with _terminate_as_interrupt(), ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+            try:
+                while len(self.outcomes) < len(stacks):
+                    try:
+                        self._advance(stacks, waits, pool)
+                    except KeyboardInterrupt:
+                        self._cancel()
+            finally:
+                self.close_watchdog()
         ordered = tuple(self.outcomes[s.key] for s in self.selection.stacks)
         return Run(self.action, environment, ordered, self.selection.removed, self.cancelled.is_set())
 
@@ -119,24 +128,64 @@ class _Runner:
         self.listener(key, phase)
 
     def _waits(self, stacks: dict[str, StackRef]) -> dict[str, set[str]]:
-        if self.action is Action.destroy:
-            waits: dict[str, set[str]] = {key: set() for key in stacks}
-            for stack in stacks.values():
-                for dependency in stack.depends_on:
-                    if dependency in waits:
-                        waits[dependency].add(stack.key)
-            return waits
-        return {key: {d for d in s.depends_on if d in stacks} for key, s in stacks.items()}
+        """What each stack waits for: its producers when applied, its consumers when destroyed (a stack
+        removed from the specs is destroyed whatever the action, after the removed stacks reading it)."""
+        destroyed = {key for key, s in stacks.items() if s.removed or self.action is Action.destroy}
+        waits: dict[str, set[str]] = {key: set() for key in stacks}
+        for stack in stacks.values():
+            for dependency in stack.depends_on:
+                if dependency not in stacks:
+                    continue
+                if dependency in destroyed and stack.key in destroyed:
+                    waits[dependency].add(stack.key)
+                elif dependency not in destroyed and stack.key not in destroyed:
+                    waits[stack.key].add(dependency)
+        return waits
 
     def _cancel(self) -> None:
+        """One interrupt per Terraform process, whatever the number of signals: a second one would make
+        Terraform stop at once, mid-write."""
         self.cancelled.set()
         with self.lock:
             for process in self.processes:
-                if process.poll() is None:
+                if process.poll() is None and process.pid not in self.interrupted:
+                    self.interrupted.add(process.pid)
                     try:
                         os.killpg(process.pid, signal.SIGINT)
                     except (ProcessLookupError, PermissionError):
                         pass
+
+    def spawn(self, argv: list[str], cwd: Path, sink) -> subprocess.Popen:
+        with self.lock:
+            if self.watchdog is None:
+                self.watchdog = subprocess.Popen([sys.executable, "-m", "alchemesh.terraform.watchdog"],
+                                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                                 start_new_session=True, text=True)
+            process = subprocess.Popen(argv, cwd=cwd, env=self.terraform.env, stdin=subprocess.DEVNULL,
+                                       stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+            self.processes.add(process)
+            self._tell_watchdog(f"+{process.pid}")
+        return process
+
+    def ended(self, process: subprocess.Popen) -> None:
+        with self.lock:
+            self.processes.discard(process)
+            self._tell_watchdog(f"-{process.pid}")
+
+    def _tell_watchdog(self, line: str) -> None:
+        try:
+            self.watchdog.stdin.write(line + "\n")
+            self.watchdog.stdin.flush()
+        except (OSError, ValueError):
+            pass
+
+    def close_watchdog(self) -> None:
+        if self.watchdog is not None:
+            try:
+                self.watchdog.stdin.close()
+            except OSError:
+                pass
+            self.watchdog.wait()
 
     # --- one stack ----------------------------------------------------------------------------------
 
@@ -151,6 +200,23 @@ class _Runner:
         self.events.put((key, phase, None))
 
 
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (a cancelled CI job, `timeout`) is handled as Ctrl-C is: Terraform gets its interrupt."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class _StackJob:
     def __init__(self, runner: _Runner, stack: StackRef):
         self.runner, self.stack = runner, stack
@@ -160,7 +226,9 @@ class _StackJob:
     def run(self) -> Outcome:
         start = time.perf_counter()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.log_path.open("w", encoding="utf-8") as log:
+        self.log_path.write_bytes(b"")
+        # Appending: Terraform writes to the same file itself, so its output never depends on alchemesh.
+        with self.log_path.open("a", encoding="utf-8") as log:
             try:
                 status, changes, text = self._steps(log)
                 error = None
@@ -169,15 +237,21 @@ class _StackJob:
             except _Interrupted:
                 status, changes, text, error = Status.failed, Changes(), "", "interrupted"
         end = time.perf_counter()
-        return Outcome(self.stack.key, status, changes, self.log_path, error, text, self.stack.reason,
+        reason = self.stack.reason
+        if self.stack.removed and status is Status.changes:
+            reason = f"removed from the specs: would destroy {changes.destroy}"
+        elif self.stack.removed and status is Status.destroyed:
+            reason = "removed from the specs: destroyed"
+        return Outcome(self.stack.key, status, changes, self.log_path, error, text, reason,
                        end - start, self.terraform_seconds, start, end)
 
     def _steps(self, log: IO[str]) -> tuple[Status, Changes, str]:
         action, directory = self.runner.action, self.stack.directory
+        destroying = action is Action.destroy or self.stack.removed
         self._init(log)
         self.runner.phase(self.stack.key, "planning")
         plan_args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={PLAN_FILE}"]
-        if action is Action.destroy:
+        if destroying:
             plan_args.append("-destroy")
         code, output = self._terraform(plan_args, log, ok=(0, 2))
         if code == 0:
@@ -191,10 +265,10 @@ class _StackJob:
         if action is Action.drift:
             (directory / PLAN_FILE).unlink(missing_ok=True)
             return Status.drifted, changes, text
-        self.runner.phase(self.stack.key, "applying" if action is Action.apply else "destroying")
+        self.runner.phase(self.stack.key, "destroying" if destroying else "applying")
         self._terraform(["apply", "-input=false", "-no-color", PLAN_FILE], log)
         (directory / PLAN_FILE).unlink(missing_ok=True)
-        return (Status.applied if action is Action.apply else Status.destroyed), changes, text
+        return (Status.destroyed if destroying else Status.applied), changes, text
 
     def _init(self, log: IO[str]) -> None:
         stamp_path = self.stack.directory / ".terraform" / INIT_STAMP
@@ -210,37 +284,43 @@ class _StackJob:
         stamp_path.write_text(stamp, encoding="utf-8")
 
     def _terraform(self, args: list[str], log: IO[str] | None, ok: tuple[int, ...] = (0,)) -> tuple[int, str]:
-        """Run Terraform in the stack's folder; its output streams to the log (when given) and is returned."""
+        """Run Terraform in the stack's folder, its output going to the log (when given, else to a file of
+        its own); returns the exit code and that output."""
         if self.runner.cancelled.is_set():
             raise _Interrupted
         terraform = self.runner.terraform
-        if log is not None:
-            log.write(f"$ {terraform.binary.name} {' '.join(args)}\n")
-            log.flush()
         start = time.perf_counter()
-        process = subprocess.Popen([str(terraform.binary.path), *args], cwd=self.stack.directory, env=terraform.env,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True, encoding="utf-8", errors="replace", start_new_session=True)
-        with self.runner.lock:
-            self.runner.processes.add(process)
-        lines = []
-        try:
-            for line in process.stdout:
-                lines.append(line)
-                if log is not None:
-                    log.write(line)
-                    log.flush()
-            code = process.wait()
-        finally:
-            with self.runner.lock:
-                self.runner.processes.discard(process)
-            self.terraform_seconds += time.perf_counter() - start
-        output = "".join(lines)
+        with contextlib.ExitStack() as files:
+            if log is not None:
+                log.write(f"$ {terraform.binary.name} {' '.join(args)}\n")
+                log.flush()
+                sink, offset = log, self.log_path.stat().st_size
+            else:
+                sink, offset = files.enter_context(tempfile.TemporaryFile("w+b")), 0
+            process = self.runner.spawn([str(terraform.binary.path), *args], self.stack.directory, sink)
+            try:
+                code = process.wait()
+            finally:
+                self.runner.ended(process)
+                self.terraform_seconds += time.perf_counter() - start
+            output = _read_from(sink, self.log_path if log is not None else None, offset)
         if code not in ok:
             if self.runner.cancelled.is_set():
                 raise _Interrupted
-            raise _Failed(f"{terraform.binary.name} {args[0]} failed: {error_summary(output)}")
+            locked = lock_summary(output)
+            raise _Failed(locked or f"{terraform.binary.name} {args[0]} failed: {error_summary(output)}")
         return code, output
+
+
+def _read_from(sink, log_path: Path | None, offset: int) -> str:
+    if log_path is not None:
+        with log_path.open("rb") as handle:
+            handle.seek(offset)
+            raw = handle.read()
+    else:
+        sink.seek(0)
+        raw = sink.read()
+    return raw.decode("utf-8", "replace")
 
 
 class _Failed(Exception):
@@ -255,6 +335,23 @@ def init_fingerprint(content: dict[str, Any], terraform: Terraform) -> str:
     basis = {"terraform": content.get("terraform"), "providers": sorted(content.get("provider", {})),
              "modules": modules, "binary": [str(terraform.binary.path), terraform.binary.version], "cli": config_text}
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+
+
+_LOCK_FIELD = re.compile(r"^\W*(ID|Path|Operation|Who|Version|Created|Info):\s*(.*?)\s*$", re.MULTILINE)
+
+
+def lock_summary(output: str) -> str | None:
+    """A lock conflict said as such: who holds the state lock, since when, and what to do."""
+    if "Error acquiring the state lock" not in output:
+        return None
+    info = {name: value for name, value in _LOCK_FIELD.findall(output) if value}
+    holder = ", ".join(part for part in (
+        f"by {info['Who']}" if "Who" in info else "", f"since {info['Created']}" if "Created" in info else "",
+        f"for {info['Operation']}" if "Operation" in info else "") if part)
+    unlock = f"`terraform force-unlock {info['ID']}` in the stack's folder" if "ID" in info else \
+        "`terraform force-unlock LOCK_ID` in the stack's folder"
+    return (f"the state is locked{f' ({holder})' if holder else ''}: another run holds it, or one was killed "
+            f"before it could release it; wait for that run, or if none is running, {unlock}")
 
 
 def error_summary(output: str, limit: int = 800) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alchemesh.compile.escape import unliteral
-from alchemesh.compile.output import MANIFEST, Build
+from alchemesh.compile.output import MANIFEST, Build, read_manifest
 from alchemesh.errors import UsageError
 
 
@@ -26,6 +26,7 @@ class StackRef:
     directory: Path
     depends_on: tuple[str, ...]
     reason: str = ""  # why it is selected, when not simply asked for
+    removed: bool = False  # removed from the specs, kept for its state: every run destroys it
 
 
 @dataclass(frozen=True)
@@ -36,17 +37,22 @@ class Selection:
 
 
 def select(build: Build, directory: Path, *, products: list[str] = (), domains: list[str] = (),
-           changed: dict[str, str] | None = None, include_dependents: bool = False) -> Selection:
-    """`changed`: stack key → reason, from `changed_stacks`; None when not selecting by change."""
+           changed: dict[str, str] | None = None, include_dependents: bool = False,
+           removed: str = "with") -> Selection:
+    """`changed`: stack key → reason, from `changed_stacks`; None when not selecting by change. `removed`:
+    the stacks removed from the specs but kept in the build for their state — `with` the others, `only`
+    them, or `without` them. They are always "changed": every run but drift destroys them."""
     manifest = json.loads(build.files[MANIFEST])
     stacks = [StackRef(s["key"], directory / s["key"], tuple(s["dependsOn"])) for s in manifest["stacks"]]
-    by_key = {s.key: s for s in stacks}
-    chosen: dict[str, str] = {s.key: "" for s in stacks}
+    retained = [] if removed == "without" else retained_stacks(directory)
+    pool = retained if removed == "only" else stacks + retained
+    chosen: dict[str, str] = {s.key: "" for s in pool}
     if products or domains:
-        chosen = {key: "" for key in _filtered(stacks, products, domains)}
+        chosen = {key: "" for key in _filtered(pool, products, domains)}
+    kept = {s.key for s in retained if s.key in chosen}
     if changed is not None:
-        chosen = {key: reason for key, reason in changed.items() if key in chosen}
-    if include_dependents:
+        chosen = {key: reason for key, reason in changed.items() if key in chosen} | {key: "" for key in kept}
+    if include_dependents and removed != "only":
         dependents: dict[str, list[str]] = {}
         for stack in stacks:
             for dependency in stack.depends_on:
@@ -54,10 +60,23 @@ def select(build: Build, directory: Path, *, products: list[str] = (), domains: 
         for key in list(chosen):
             for dependent in _downstream(dependents, key):
                 chosen.setdefault(dependent, f"downstream of {key}")
-    selected = tuple(StackRef(s.key, s.directory, s.depends_on, chosen[s.key]) for s in stacks if s.key in chosen)
-    levels = tuple(tuple(k for k in level if k in chosen) for level in manifest["levels"])
+    selected = tuple(StackRef(s.key, s.directory, s.depends_on, chosen[s.key]) for s in stacks
+                     if s.key in chosen and removed != "only")
+    selected += tuple(s for s in retained if s.key in kept)
+    levels = [tuple(k for k in level if k in chosen) for level in manifest["levels"]] if removed != "only" else []
+    levels.append(tuple(sorted(kept)))
+    gone = {s.key for s in stacks} | {s.key for s in retained}
     return Selection(selected, tuple(level for level in levels if level),
-                     tuple(sorted(k for k in (changed or {}) if k not in by_key)))
+                     tuple(sorted(k for k in (changed or {}) if k not in gone)))
+
+
+def retained_stacks(directory: Path) -> list[StackRef]:
+    """The stacks removed from the specs that the build keeps until they are destroyed."""
+    return [StackRef(s["key"], directory / s["key"], tuple(d for d in s.get("dependsOn", ()) if isinstance(d, str)),
+                     "removed from the specs", True)
+            for s in read_manifest(directory).get("removed", [])
+            if isinstance(s, dict) and isinstance(s.get("key"), str) and ".." not in s["key"].split("/")
+            and not s["key"].startswith("/")]
 
 
 def _downstream(dependents: dict[str, list[str]], key: str) -> list[str]:

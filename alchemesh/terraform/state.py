@@ -22,17 +22,6 @@ class StateError(AlchemeshError):
     """A stack's state cannot be used."""
 
 
-def own_state(content: dict[str, Any], stack_dir: Path) -> Path | None:
-    """The local state file of a stack: its `local` backend path, or terraform.tfstate beside it."""
-    backend = content.get("terraform", {}).get("backend")
-    if not backend:
-        return stack_dir / "terraform.tfstate"
-    config = backend.get("local")
-    if config is None:
-        return None  # a remote backend: Terraform checks it
-    return Path(unliteral(config.get("path", str(stack_dir / "terraform.tfstate"))))
-
-
 def producer_states(content: dict[str, Any]) -> list[Path]:
     """The local state files the stack reads through `terraform_remote_state`."""
     sources = content.get("data", {}).get("terraform_remote_state", {})

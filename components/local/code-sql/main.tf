@@ -28,9 +28,10 @@ locals {
 }
 
 resource "null_resource" "run" {
+  # A product removed from the specs is destroyed after its SQL file is gone: no file, no digest.
   triggers = {
     sql_file    = local.sql_path
-    sql         = filemd5(local.sql_path)
+    sql         = fileexists(local.sql_path) ? filemd5(local.sql_path) : "missing"
     inputs      = jsonencode(var.inputs)
     outputs     = jsonencode(var.outputs)
     output      = local.output

@@ -1,0 +1,48 @@
+"""Read a file of the repo without leaving it: a committed symlink may point anywhere (`~/.aws/credentials`,
+`/dev/zero`), and a FIFO named `*.yaml` would block a read forever. Only regular files inside the repo are
+read, and never more than a size limit."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+class RefusedFile(OSError):
+    """A repo file alchemesh will not read; `reason` says why in a few words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_repo_file(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of `root/rel`, a regular file inside `root` (after links), at most `limit` bytes."""
+    path = os.path.join(root, rel)
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        target = os.path.realpath(path)
+        real_root = os.path.realpath(root)
+        if os.path.commonpath([real_root, target]) != real_root:
+            raise RefusedFile("a symlink to a path outside the repo (it is never read)")
+        path, info = target, os.stat(target)
+    if not stat.S_ISREG(info.st_mode):
+        raise RefusedFile("not a regular file (a device, FIFO or folder is never read)")
+    if info.st_size > limit:
+        raise RefusedFile(f"file is {info.st_size:,} bytes, over the {limit:,}-byte limit")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # swapped since the lstat
+            raise RefusedFile("not a regular file (a device, FIFO or folder is never read)")
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise RefusedFile(f"file is over the {limit:,}-byte limit")
+    return raw
+
+
+def describe(error: OSError) -> str:
+    """The few words a finding says about a file that could not be read."""
+    return error.reason if isinstance(error, RefusedFile) else (error.strerror or str(error))
