@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,14 @@ _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 
 JsonPath = tuple[str | int, ...]
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """One line of text, whatever a file name or a spec value holds: a newline cannot forge a finding line,
+    an escape sequence cannot repaint the terminal, a bidi override cannot reorder what is shown."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1] if m.group() != "\t" else " ", text)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -35,6 +44,13 @@ class Finding:
     path: JsonPath = ()
     hint: str | None = None
     extra: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self):
+        # A message quotes spec values: in every format it stays one line that shows what the value holds.
+        if _CONTROL.search(self.message):
+            object.__setattr__(self, "message", printable(self.message))
+        if self.hint and _CONTROL.search(self.hint):
+            object.__setattr__(self, "hint", printable(self.hint))
 
     @property
     def sort_key(self) -> tuple:

@@ -13,7 +13,6 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
 
 from tests.conftest import assert_no_traceback, commit, edit, git, run_cli, write_files
 

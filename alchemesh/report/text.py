@@ -3,13 +3,12 @@ a caret under the column, the hint, and a summary count."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from rich.markup import escape
 
 from alchemesh.repofiles import read_repo_file
-from alchemesh.findings import Finding, Report, Severity
+from alchemesh.findings import Finding, Report, Severity, printable
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -37,15 +36,6 @@ def _block(f: Finding, line_text: str | None) -> str:
     if consumers:
         out.append(f"  [dim]=[/] consumers: {escape(printable(', '.join(consumers)))}")
     return "\n".join(out)
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """One line of text, whatever a file name or a spec value holds: a newline cannot forge a finding line,
-    an escape sequence cannot repaint the terminal, a bidi override cannot reorder what is shown."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1] if m.group() != "\t" else " ", text)
 
 
 def _source_line(root: Path, f: Finding, sources: dict[str, list[str]]) -> str | None:

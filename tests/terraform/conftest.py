@@ -3,7 +3,12 @@ and the environment that makes `alchemesh plan|apply` use Terraform 1.0.3 from P
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +16,7 @@ import pytest
 from alchemesh.terraform.binary import packaged_terraform
 from tests.conftest import QUICKSTART, REPO, git
 
+SLOW_SQL = "CREATE TEMP TABLE slow AS SELECT sum(i) AS s FROM range(3000000000) t(i);\n"
 _IGNORED = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*", ".alchemesh")
 
 
@@ -33,3 +39,20 @@ def checkout(tmp_path: Path) -> Path:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "quickstart")
     return repo / "mesh-examples" / "quickstart"
+
+
+def start_slow_apply(mesh: Path, terraform_env: dict) -> subprocess.Popen:
+    """`apply` of the quickstart, returned once the customers stack runs a SQL that takes minutes."""
+    sql = mesh / "domains/sales/customers/transform/customers.sql"
+    sql.write_text(SLOW_SQL + sql.read_text())
+    log = mesh / ".alchemesh/logs/dev/sales/customers.log"
+    process = subprocess.Popen([sys.executable, "-m", "alchemesh", "apply", "--auto-approve", "--format", "json",
+                                "--parallelism", "1"],
+                               cwd=mesh, env={**os.environ, **terraform_env}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (log.is_file() and re.search(r"module\.code_[^.]+\.null_resource\.run: Provisioning", log.read_text())):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the slow stack never started its SQL"
+        time.sleep(0.1)
+    return process

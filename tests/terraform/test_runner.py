@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from alchemesh.terraform.binary import describe, packaged_terraform
@@ -15,6 +11,7 @@ from alchemesh.terraform.environment import prepare as prepare_terraform
 from alchemesh.terraform.orchestrate import Request, execute, prepare
 from alchemesh.terraform.outcome import Action, Status
 from tests.conftest import run_cli
+from tests.terraform.conftest import start_slow_apply
 
 
 def test_a_dag_level_runs_in_parallel_and_levels_in_order(checkout: Path, monkeypatch):
@@ -43,16 +40,7 @@ def test_a_dag_level_runs_in_parallel_and_levels_in_order(checkout: Path, monkey
 
 def test_ctrl_c_stops_cleanly_and_leaves_state_usable(checkout: Path, terraform_env: dict):
     sql = checkout / "domains/sales/customers/transform/customers.sql"
-    sql.write_text("CREATE TEMP TABLE slow AS SELECT sum(i) AS s FROM range(3000000000) t(i);\n" + sql.read_text())
-    log = checkout / ".alchemesh/logs/dev/sales/customers.log"
-    process = subprocess.Popen([sys.executable, "-m", "alchemesh", "apply", "--auto-approve", "--format", "json"],
-                               cwd=checkout, env={**os.environ, **terraform_env}, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not (log.is_file() and "Provisioning with 'local-exec'" in log.read_text()):
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the slow stack never started its SQL"
-        time.sleep(0.1)
+    process = start_slow_apply(checkout, terraform_env)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130, out + err

@@ -8,16 +8,14 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import commit, edit, git, run_cli
+from tests.terraform.conftest import SLOW_SQL, start_slow_apply
 
-SLOW_SQL = "CREATE TEMP TABLE slow AS SELECT sum(i) AS s FROM range(3000000000) t(i);\n"
 
 
 def statuses(result) -> dict[str, str]:
@@ -80,22 +78,6 @@ def test_apply_destroys_a_product_removed_in_a_fresh_checkout(checkout: Path, te
     assert "marketing/segments" not in statuses(again)
 
 
-def _start_slow_apply(mesh: Path, terraform_env: dict) -> subprocess.Popen:
-    sql = mesh / "domains/sales/customers/transform/customers.sql"
-    sql.write_text(SLOW_SQL + sql.read_text())
-    log = mesh / ".alchemesh/logs/dev/sales/customers.log"
-    process = subprocess.Popen([sys.executable, "-m", "alchemesh", "apply", "--auto-approve", "--format", "json",
-                                "--parallelism", "1"],
-                               cwd=mesh, env={**os.environ, **terraform_env}, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not (log.is_file() and "Provisioning with 'local-exec'" in log.read_text()):
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the slow stack never started its SQL"
-        time.sleep(0.1)
-    return process
-
-
 def _terraform_processes(mesh: Path) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -122,7 +104,7 @@ def _reapply(mesh: Path, terraform_env: dict) -> None:
 
 @pytest.mark.parametrize("signals", [[signal.SIGTERM], [signal.SIGTERM, signal.SIGINT]], ids=["term", "term-then-int"])
 def test_sigterm_reaches_terraform_as_one_interrupt(checkout: Path, terraform_env: dict, signals):
-    process = _start_slow_apply(checkout, terraform_env)
+    process = start_slow_apply(checkout, terraform_env)
     for signum in signals:
         process.send_signal(signum)
         time.sleep(0.3)
@@ -137,7 +119,7 @@ def test_sigterm_reaches_terraform_as_one_interrupt(checkout: Path, terraform_en
 
 
 def test_terraform_is_interrupted_when_alchemesh_is_killed(checkout: Path, terraform_env: dict):
-    process = _start_slow_apply(checkout, terraform_env)
+    process = start_slow_apply(checkout, terraform_env)
     process.kill()
     process.communicate(timeout=30)
     deadline = time.monotonic() + 90
@@ -165,3 +147,13 @@ def test_a_held_state_lock_is_reported_as_such(checkout: Path, terraform_env: di
     assert "state is locked" in error and "ci@runner-7" in error and "since 2026-12-01 10:00:00" in error, error
     assert "force-unlock 1f2e3d4c-0000-4000-8000-000000000000" in error
     git(checkout, "status")  # the checkout is intact
+
+
+def test_a_checkout_path_with_quotes_and_templates_plans(checkout: Path, terraform_env: dict, tmp_path: Path):
+    hostile = tmp_path / 'the "mesh" ${path.module} %{x}'
+    shutil.copytree(checkout.parent.parent, hostile)
+    mesh = hostile / "mesh-examples" / "quickstart"
+    result = run_cli("plan", "--format", "json", cwd=mesh, env=terraform_env)
+    assert result.code == 0, result.out + result.err
+    assert set(statuses(result).values()) == {"changes"}
+    assert '\\"mesh\\"' in (mesh / ".alchemesh/terraform/terraformrc").read_text()
