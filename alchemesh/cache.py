@@ -19,8 +19,8 @@ from typing import Any
 from alchemesh import __version__
 from alchemesh.findings import Finding, Report
 from alchemesh.repofiles import read_repo_file
+from alchemesh.workspace import CACHE_DIR, ignore_itself, write_atomic
 
-CACHE_DIR = ".alchemesh/cache"
 _DEPENDENCIES = ("open-data-contract-standard", "jsonschema-rs", "pydantic", "pyyaml")
 
 
@@ -127,22 +127,7 @@ class ReportCache:
 def _store(path: Path, content: dict[str, Any]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# alchemesh build output and cache\n*\n", encoding="utf-8")
+        ignore_itself(path.parent.parent)
         write_atomic(path, json.dumps(content, separators=(",", ":")).encode())
     except OSError:
         pass  # a read-only checkout still validates, just without a cache
-
-
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers see the old or the new bytes."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # the umask applies, as for any new file
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

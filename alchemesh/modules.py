@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alchemesh.cache import digest, write_atomic
-from alchemesh.compile.interface import NULLABLE, OUTPUTS, VARIABLES
+from alchemesh.cache import digest
+from alchemesh.workspace import write_atomic
+from alchemesh.model.interface import NULLABLE, OUTPUTS, VARIABLES
 from alchemesh.findings import Finding, Severity
 
 LAYOUT = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md", "examples")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from alchemesh.cache import write_atomic
+from alchemesh.workspace import write_atomic
 from alchemesh.model.resources import KINDS
 
 SCHEMA_BASE = "https://alchemesh.io/schemas/v1alpha1/"

@@ -7,7 +7,8 @@ import sys
 
 import yaml
 
-from alchemesh.rules import contract_rules, registry
+from alchemesh.contracts.rules import contract_rules
+from alchemesh.rules import registry
 from tests.conftest import REPO, assert_no_traceback, run_cli
 
 HEAVY = ("jsonschema", "hcl2", "pydantic", "yaml", "git", "rich", "jinja2", "playwright", "duckdb")
@@ -28,8 +29,14 @@ def test_help_and_version_do_not_import_heavy_modules():
 
 
 def test_version():
+    import importlib.metadata
+
+    from alchemesh import __version__
+
     result = run_cli("--version")
-    assert result.code == 0 and result.out.startswith("alchemesh ")
+    assert result.code == 0
+    assert result.out.split()[:2] == ["alchemesh", importlib.metadata.version("alchemesh")]
+    assert __version__ == importlib.metadata.version("alchemesh")
 
 
 def test_rules_lists_every_rule_with_its_default_severity():

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from alchemesh.cli.app import RepoPath, app, command, print_markup
+from alchemesh.workspace import SITE_DIR
 
 docs_app = typer.Typer(help="The static catalog site of the mesh.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
@@ -22,7 +23,7 @@ def build_command(path: RepoPath = None, out: Out = None) -> int:
     from alchemesh.discovery import find_root
 
     root = find_root(path)
-    target = out or root / ".alchemesh" / "site"
+    target = out or root / SITE_DIR
     return 0 if _build(root, target) else 1
 
 
@@ -35,7 +36,7 @@ def serve_command(path: RepoPath = None, out: Out = None,
     from alchemesh.docs.serve import serve
 
     root = find_root(path)
-    target = out or root / ".alchemesh" / "site"
+    target = out or root / SITE_DIR
     if not _build(root, target):
         typer.echo("alchemesh: serving nothing until the mesh validates; fix it and save", err=True)
         target.mkdir(parents=True, exist_ok=True)

@@ -23,9 +23,9 @@ def rules_command(
 
     from alchemesh.errors import UsageError
     from alchemesh.hints import did_you_mean
-    from alchemesh.rules import contract_rules, registry
+    from alchemesh.all_rules import every_rule
 
-    rules = {**registry(), **contract_rules()}
+    rules = every_rule()
     if name is not None and name not in rules:
         raise UsageError(f"no rule `{name}`" + (f"; {did_you_mean(name, rules)}" if did_you_mean(name, rules) else ""))
     chosen = [rules[name]] if name else list(rules.values())

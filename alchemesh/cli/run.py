@@ -195,7 +195,7 @@ def _matrix(prepared) -> bytes:
 
 
 def _write(path: Path, content: bytes) -> None:
-    from alchemesh.cache import write_atomic
+    from alchemesh.workspace import write_atomic
 
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, content)

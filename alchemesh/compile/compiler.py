@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from alchemesh.compile.output import MANIFEST, Build
 from alchemesh.findings import Report, Severity
+from alchemesh.workspace import BUILD_DIR, CACHE_DIR
 
 if TYPE_CHECKING:  # the models are imported only when something is compiled
     from alchemesh.validate import Analysis
 
-BUILD_DIR = ".alchemesh/build"
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,8 @@ def compile_cached(root: Path, environment: str | None, out: Path | None) -> Com
 def remember_build(root: Path, environment: str | None, compiled: Compiled) -> None:
     """Record that the build on disk, to the bytes of its manifest, is what the current specs compile to
     (see compile_cached)."""
-    from alchemesh.cache import ReportCache, write_atomic
+    from alchemesh.cache import ReportCache
+    from alchemesh.workspace import write_atomic
 
     directory, build = compiled.builds[0]
     stamp = _stamp_path(root, environment)
@@ -115,6 +116,4 @@ def _build_base(root: Path, out: Path | None) -> Path:
 
 
 def _stamp_path(root: Path, environment: str | None) -> Path:
-    from alchemesh.cache import CACHE_DIR
-
     return root / CACHE_DIR / f"build-{environment or 'default'}.json"

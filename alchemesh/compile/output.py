@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from alchemesh.cache import write_atomic
+from alchemesh.workspace import write_atomic
 from alchemesh.compile.escape import unliteral
 from alchemesh.errors import AlchemeshError, UsageError
 

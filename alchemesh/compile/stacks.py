@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from alchemesh.compile.escape import Expression, literal
-from alchemesh.compile.interface import config_key_problem
+from alchemesh.model.interface import config_key_problem
 from alchemesh.errors import AlchemeshError
 from alchemesh.graph import MeshGraph, PortRef, parse_port_ref
 from alchemesh.index import product_id

@@ -12,7 +12,6 @@ from pathlib import Path
 from alchemesh.errors import UsageError
 from alchemesh.findings import Report, Severity
 
-SITE_DIR = ".alchemesh/site"
 MARKER = ".alchemesh-site"  # in every site we write: only such a folder is ever replaced
 RECENT = 10
 
@@ -145,6 +144,6 @@ def _recent(root: Path, analysis):
 
 
 def _rules():
-    from alchemesh.rules import contract_rules, registry
+    from alchemesh.all_rules import every_rule
 
-    return sorted({**registry(), **contract_rules()}.values(), key=lambda rule: rule.name)
+    return sorted(every_rule().values(), key=lambda rule: rule.name)

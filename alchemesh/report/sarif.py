@@ -8,13 +8,14 @@ from urllib.parse import quote
 
 from alchemesh import __version__
 from alchemesh.findings import Report, Severity
-from alchemesh.rules import Rule, contract_rules, registry
+from alchemesh.all_rules import every_rule
+from alchemesh.rules import Rule, registry
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
 def render(report: Report, root: Path) -> str:
-    known = {**registry(), **contract_rules()}
+    known = every_rule()
     used = {f.rule: f for f in report.findings}
     rules = [rule for name, rule in known.items() if name in used or name in registry()]
     rules += [Rule(name, f.severity, f"{name}: see `alchemesh components check`.") for name, f in sorted(used.items())

@@ -19,11 +19,12 @@ Fix:
 
 from collections.abc import Iterator
 
-from alchemesh.compile.interface import config_key_problem
+from alchemesh.model.interface import config_key_problem
 from alchemesh.findings import Finding, Severity
 from alchemesh.hints import did_you_mean
 from alchemesh.modules import config_problems, read_module
 from alchemesh.rules.base import Context, Rule
+from alchemesh.workspace import MODULE_CACHE_DIR
 
 _LOCAL = ("./", "../")
 
@@ -31,7 +32,7 @@ _LOCAL = ("./", "../")
 def check(ctx: Context) -> Iterator[Finding]:
     index = ctx.index
     root = index.repo.root
-    cache = root / ".alchemesh" / "cache" / "modules"
+    cache = root / MODULE_CACHE_DIR
     modules = {}  # component name → its module, or None when its source is not a local folder
     for use in index.component_uses:
         component = index.components.get(use.component)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from alchemesh import __version__
-from alchemesh.cache import write_atomic
+from alchemesh.workspace import write_atomic
 from alchemesh.errors import UsageError
 from alchemesh.hints import did_you_mean
 from alchemesh.index import MeshIndex

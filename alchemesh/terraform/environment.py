@@ -17,12 +17,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alchemesh.cache import write_atomic
+from alchemesh.workspace import TERRAFORM_DIR, write_atomic
 from alchemesh.errors import UsageError
 from alchemesh.terraform.binary import Binary, make_executable
 
 MIRROR_ENV_VAR = "ALCHEMESH_PROVIDER_MIRROR"
-WORK_DIR = ".alchemesh/terraform"
 
 
 @dataclass(frozen=True)
@@ -65,13 +64,13 @@ def prepare(binary: Binary, root: Path, *, mirror: Path | None = None, plugin_ca
     users = os.environ.get("TF_CLI_CONFIG_FILE")
     if not (own_config and users and Path(users).is_file()):
         mirror = mirror or (Path(os.environ[MIRROR_ENV_VAR]) if os.environ.get(MIRROR_ENV_VAR) else None)
-        mirrors = [m for m in (_packaged_mirror(binary, root / WORK_DIR / "mirror"),) if m]
+        mirrors = [m for m in (_packaged_mirror(binary, root / TERRAFORM_DIR / "mirror"),) if m]
         if mirror is not None:
             if not mirror.is_dir():
                 raise UsageError(f"provider mirror {mirror}: no such directory")
             mirrors.insert(0, mirror.resolve())
         if mirrors:
-            config = root / WORK_DIR / "terraformrc"
+            config = root / TERRAFORM_DIR / "terraformrc"
             text = cli_config(mirrors)
             if not config.is_file() or config.read_text(encoding="utf-8") != text:
                 config.parent.mkdir(parents=True, exist_ok=True)

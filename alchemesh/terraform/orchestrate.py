@@ -7,12 +7,12 @@ from pathlib import Path
 
 from alchemesh.compile.output import Build
 from alchemesh.findings import Report
+from alchemesh.workspace import LOG_DIR
 from alchemesh.terraform.environment import Terraform
 from alchemesh.terraform.outcome import Action, Run, Status
 from alchemesh.terraform.runner import Listener, run
 from alchemesh.terraform.selection import Selection, changed_stacks, select
 
-LOG_DIR = ".alchemesh/logs"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from alchemesh.cache import write_atomic
+from alchemesh.workspace import write_atomic
 from alchemesh.compile.escape import unliteral
 from alchemesh.errors import AlchemeshError
 

@@ -61,7 +61,7 @@ def run_node(files: dict[str, bytes], folder: Path, queries=(), tokenize=(), url
     """search.js under node over the built `files`, written into `folder` as a site."""
     node = shutil.which("node")
     if node is None:
-        pytest.skip("node is not installed")
+        pytest.fail("node is not installed: `apt-get install nodejs` (.ci/run does)", pytrace=False)
     for path, data in files.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
         (folder / path).write_bytes(data)

@@ -1,0 +1,23 @@
+"""The contract-change classes and version rules of SPEC §3, as rules: the contracts stage owns them."""
+
+from __future__ import annotations
+
+from alchemesh.contracts.changes import CHANGES, VERSION_RULES
+from alchemesh.findings import Severity
+from alchemesh.rules.base import Rule
+
+
+def contract_rules() -> dict[str, Rule]:
+    """The contract-change classes and version rules of SPEC §3, as rules (for listings and SARIF)."""
+    out = {}
+    for name, cls in CHANGES.items():
+        severity = Severity.ERROR if "breaking" in (cls.consumer, cls.producer) else Severity.INFO
+        doc = (f"{cls.summary}\n\nWhy:\n    {cls.why} Consumer mode: {cls.consumer}; producer mode: "
+               f"{cls.producer}.\n\nExample:\n    alchemesh contracts diff old.odcs.yaml new.odcs.yaml\n\n"
+               f"Fix:\n    Keep the change compatible, or raise the major version and tell the consumers.")
+        out[name] = Rule(name, severity, doc)
+    for name, (severity, summary, why) in VERSION_RULES.items():
+        doc = (f"{summary}\n\nWhy:\n    {why}\n\nExample:\n    version: 1.4.0 → 1.5.0 while a field was removed\n\n"
+               f"Fix:\n    Raise the version: major for breaking changes, minor or patch otherwise.")
+        out[name] = Rule(name, Severity(severity), doc)
+    return out

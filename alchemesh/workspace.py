@@ -1,0 +1,37 @@
+"""The `.alchemesh/` folder of a mesh: what alchemesh keeps there, and how it writes files (atomically).
+
+Everything under it is alchemesh's own, safe to delete, and ignored by git (it ignores itself).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+WORK_DIR = ".alchemesh"
+CACHE_DIR = f"{WORK_DIR}/cache"  # per-file parse results, the last validation report, build stamps
+MODULE_CACHE_DIR = f"{CACHE_DIR}/modules"  # local Terraform modules read with python-hcl2
+BUILD_DIR = f"{WORK_DIR}/build"  # the compiled stacks, one folder per environment
+LOG_DIR = f"{WORK_DIR}/logs"  # Terraform's output, one file per stack and run
+SITE_DIR = f"{WORK_DIR}/site"  # the catalog
+TERRAFORM_DIR = f"{WORK_DIR}/terraform"  # the CLI configuration and the packaged providers' mirror
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers see the old or the new bytes."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # the umask applies, as for any new file
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def ignore_itself(work_dir: Path) -> None:
+    """A `.gitignore` of `*` in the work folder, so that nothing in it is ever committed."""
+    ignore = work_dir / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# alchemesh build output and cache\n*\n", encoding="utf-8")
