@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from alchemesh.errors import UsageError
 from alchemesh.graph import MeshGraph
 from alchemesh.hints import did_you_mean
+from alchemesh.report import GRAPH_FORMATS
 
-FORMATS = ("text", "mermaid", "dot", "json")
+FORMATS = GRAPH_FORMATS
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ from typing import Annotated, Optional
 import typer
 
 from alchemesh import __version__
+from alchemesh.findings import Severity
+from alchemesh.report import FORMATS
 
 app = typer.Typer(
     name="alchemesh",
@@ -38,17 +40,13 @@ RepoPath = Annotated[
 ]
 
 
-class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
+def choices(name: str, values) -> type[Enum]:
+    """An option's choices from the table that defines them (a reporter, a mode, a component type)."""
+    return Enum(name, [(value, value) for value in values], type=str)
 
 
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
+FailOn = choices("FailOn", [severity.value for severity in Severity])
+ReportFormat = choices("ReportFormat", FORMATS)
 
 
 def _version(value: bool) -> None:

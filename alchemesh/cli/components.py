@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from alchemesh.cli.app import FailOn, ReportFormat, app, command, print_markup, print_plain
+from alchemesh.cli.app import FailOn, ReportFormat, app, choices, command, print_markup, print_plain
+from alchemesh.model.interface import COMPONENT_TYPES
 
 components_app = typer.Typer(help="Check platform components (Terraform modules).", no_args_is_help=True)
 app.add_typer(components_app, name="components")
 
 
-class ComponentType(str, Enum):
-    infrastructure = "infrastructure"
-    input_port = "input-port"
-    output_port = "output-port"
-    code = "code"
+ComponentType = choices("ComponentType", COMPONENT_TYPES)
 
 
 @components_app.command("check")

@@ -2,37 +2,22 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, get_args
 
 import typer
 
-from alchemesh.cli.app import FailOn, RepoPath, app, command, print_markup, print_plain
+from alchemesh.cli.app import FailOn, RepoPath, app, choices, command, print_markup, print_plain
+from alchemesh.contracts.changes import Mode as ModeName
+from alchemesh.report import CHANGELOG_FORMATS, CHECK_FORMATS
 
 contracts_app = typer.Typer(help="Check data contracts for compatibility across versions.", no_args_is_help=True)
 app.add_typer(contracts_app, name="contracts")
 
 
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
-    markdown = "markdown"
-
-
-class Mode(str, Enum):
-    consumer = "consumer"
-    producer = "producer"
-    full = "full"
-    none = "none"
-
-
-class LogFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+CheckFormat = choices("CheckFormat", CHECK_FORMATS)
+Mode = choices("Mode", get_args(ModeName))
+LogFormat = choices("LogFormat", CHANGELOG_FORMATS)
 
 
 FormatOption = Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")]

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 
-from alchemesh.cli.app import RepoPath, app, command, print_plain
+from alchemesh.cli.app import RepoPath, app, choices, command, print_plain
+from alchemesh.report import GRAPH_FORMATS
 
 
-class GraphFormat(str, Enum):
-    text = "text"
-    mermaid = "mermaid"
-    dot = "dot"
-    json = "json"
+GraphFormat = choices("GraphFormat", GRAPH_FORMATS)
 
 
 @app.command()

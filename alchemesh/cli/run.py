@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from alchemesh.cli.app import RepoPath, app, command, print_markup, print_plain
+from alchemesh.cli.app import RepoPath, app, choices, command, print_markup, print_plain
+from alchemesh.report import RUN_FORMATS
 
 
-class RunFormat(str, Enum):
-    text = "text"
-    json = "json"
+RunFormat = choices("RunFormat", RUN_FORMATS)
 
 
 Env = Annotated[Optional[str], typer.Option("--env", envvar="ALCHEMESH_ENV", help="Environment (default: the Mesh's first).")]

@@ -50,6 +50,7 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "code": (),
 }
 
+COMPONENT_TYPES = tuple(VARIABLES)  # infrastructure | input-port | output-port | code
 
 # Meta-arguments of a module block, and names Terraform reserves there: a `config` key never becomes one.
 RESERVED = frozenset({"source", "version", "providers", "provider", "count", "for_each", "depends_on", "lifecycle",

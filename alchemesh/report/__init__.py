@@ -17,7 +17,11 @@ _REPORTERS = {
     "sarif": "alchemesh.report.sarif",
     "github": "alchemesh.report.github",
 }
-FORMATS = tuple(_REPORTERS)
+FORMATS = tuple(_REPORTERS)  # validation and component findings
+CHECK_FORMATS = (*FORMATS, "markdown")  # contract checks: also a PR comment
+CHANGELOG_FORMATS = ("text", "json", "markdown")
+RUN_FORMATS = ("text", "json")  # plan, apply, destroy, drift summaries on stdout
+GRAPH_FORMATS = ("text", "mermaid", "dot", "json")
 
 
 def reporter(name: str) -> Render:
