@@ -12,7 +12,9 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -87,33 +89,74 @@ class Cache:
 
 class ReportCache:
     """The last validation report, keyed by every YAML file's path and digest: an unchanged repo is
-    answered without parsing anything."""
+    answered without parsing anything — and without reading anything: a file whose size, times and inode
+    are those recorded with its digest, and that has not changed since the record was written, keeps its
+    digest. Any write changes a file's ctime, which no tool can set back, so an edit that restores the
+    size and mtime is still seen (as git's index does; "racily clean" files are read again).
 
-    def __init__(self, root: Path):
+    `known`: digests the caller already has (a load just read the files). `read`: the bytes this key
+    needed, for a load that follows to parse without reading again."""
+
+    def __init__(self, root: Path, known: dict[str, str] | None = None):
         from alchemesh.discovery import list_yaml_files
 
         self.path = root / CACHE_DIR / "report.json"
+        self.stats_path = root / CACHE_DIR / "stats.json"
+        self.read: dict[str, bytes] = {}
+        self.stats: dict[str, list] = {}
+        recorded, written = self._recorded() if known is None else ({}, 0)
         key = hashlib.blake2b(fingerprint().encode(), digest_size=16)
         for file in list_yaml_files(root, []):
-            try:
-                raw = read_repo_file(root, file)
-            except OSError:
-                raw = b"\0unreadable"
-            key.update(f"{file}\0{digest(raw)}\0".encode("utf-8", "surrogateescape"))
+            file_digest = (known or {}).get(file) or self._digest(root, file, recorded.get(file), written)
+            key.update(f"{file}\0{file_digest}\0".encode("utf-8", "surrogateescape"))
         self.key = key.hexdigest()
+
+    def _digest(self, root: Path, file: str, recorded: list | None, written: int) -> str:
+        try:
+            info = os.lstat(root / file)
+        except OSError:
+            return digest(b"\0unreadable")
+        signature = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        settled = max(info.st_mtime_ns, info.st_ctime_ns) < written - _RACY_NS
+        if recorded and recorded[:4] == signature and settled and stat.S_ISREG(info.st_mode):
+            self.stats[file] = recorded
+            return recorded[4]
+        try:
+            raw = read_repo_file(root, file)
+        except OSError:
+            return digest(b"\0unreadable")
+        self.read[file] = raw
+        file_digest = digest(raw)
+        if stat.S_ISREG(info.st_mode):
+            self.stats[file] = [*signature, file_digest]
+        return file_digest
+
+    def _recorded(self) -> tuple[dict[str, list], int]:
+        try:
+            content = json.loads(self.stats_path.read_bytes())
+            files, written = content["files"], content["written"]
+            if content["fingerprint"] != fingerprint() or not isinstance(files, dict) or not isinstance(written, int):
+                return {}, 0
+            return {f: s for f, s in files.items() if isinstance(s, list) and len(s) == 5
+                    and all(isinstance(v, int) for v in s[:4]) and isinstance(s[4], str)}, written
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}, 0
 
     def get(self) -> Report | None:
         try:
             content = json.loads(self.path.read_bytes())
             if content["key"] != self.key or not isinstance(content["files"], int):
                 return None
-            return Report(
+            report = Report(
                 tuple(Finding.from_dict(f) for f in content["findings"]),
                 content["files"],
                 tuple(Finding.from_dict(f) for f in content["waived"]),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+        if self.read:  # files read for this key: next time their stats answer
+            self._store_stats()
+        return report
 
     def store(self, report: Report) -> None:
         _store(self.path, {
@@ -122,6 +165,14 @@ class ReportCache:
             "findings": [f.to_dict() for f in report.findings],
             "waived": [f.to_dict() for f in report.waived],
         })
+        if self.stats:
+            self._store_stats()
+
+    def _store_stats(self) -> None:
+        _store(self.stats_path, {"fingerprint": fingerprint(), "written": time.time_ns(), "files": self.stats})
+
+
+_RACY_NS = 200_000_000  # file times are kernel ticks: a change in the tick of the record is not "settled"
 
 
 def _store(path: Path, content: dict[str, Any]) -> None:

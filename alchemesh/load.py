@@ -105,18 +105,20 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_repo(root: Path, *, use_cache: bool = True) -> MeshRepo:
+def load_repo(root: Path, *, use_cache: bool = True, preread: dict[str, bytes] | None = None) -> MeshRepo:
+    """`preread`: bytes of files just read (to key the report cache), parsed without reading them again."""
     with paused_gc():
-        return _load(root, use_cache)
+        return _load(root, use_cache, preread or {})
 
 
-def _load(root: Path, use_cache: bool) -> MeshRepo:
+def _load(root: Path, use_cache: bool, preread: dict[str, bytes]) -> MeshRepo:
     cache = Cache(root, enabled=use_cache)
     fresh: dict[str, Any] = {}
-    mesh_record = _record(root, discovery.MESH_FILE, cache, fresh) if (root / discovery.MESH_FILE).is_file() else None
+    mesh_file = discovery.MESH_FILE
+    mesh_record = _record(root, mesh_file, cache, fresh, preread) if (root / mesh_file).is_file() else None
     files = discovery.list_yaml_files(root, _exclude(mesh_record))
     records = [
-        mesh_record if mesh_record and f == discovery.MESH_FILE else _record(root, f, cache, fresh) for f in files
+        mesh_record if mesh_record and f == mesh_file else _record(root, f, cache, fresh, preread) for f in files
     ]
     cache.store(fresh)
     return _classify(root, tuple(records))
@@ -170,9 +172,9 @@ def _exclude(record: FileRecord | None) -> list[str]:
     return []
 
 
-def _record(root: Path, file: str, cache: Cache, fresh: dict[str, Any]) -> FileRecord:
+def _record(root: Path, file: str, cache: Cache, fresh: dict[str, Any], preread: dict[str, bytes]) -> FileRecord:
     try:
-        raw = read_repo_file(root, file)
+        raw = preread[file] if file in preread else read_repo_file(root, file)
     except OSError as error:
         finding = Finding("yaml-syntax", Severity.ERROR, f"cannot read file: {describe(error)}", file)
         return FileRecord(file, "", (), (finding,), ())

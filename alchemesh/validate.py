@@ -32,26 +32,27 @@ def validate(root: Path, *, use_cache: bool = True, only_files: set[str] | None 
     cache = ReportCache(root) if use_cache else None
     report = cache.get() if cache else None
     if report is None:
-        report = analyze(root, use_cache=use_cache).report
+        report = analyze(root, use_cache=use_cache, preread=cache.read if cache else None).report
         if cache:
             cache.store(report)
     return report.only(only_files) if only_files is not None else report
 
 
-def analyze(root: Path, *, use_cache: bool = True, only_files: set[str] | None = None) -> Analysis:
+def analyze(root: Path, *, use_cache: bool = True, only_files: set[str] | None = None,
+            preread: dict[str, bytes] | None = None) -> Analysis:
     from alchemesh.load import paused_gc
 
     with paused_gc():
-        return _analyze(root, use_cache, only_files)
+        return _analyze(root, use_cache, only_files, preread)
 
 
-def _analyze(root: Path, use_cache: bool, only_files: set[str] | None) -> Analysis:
+def _analyze(root: Path, use_cache: bool, only_files: set[str] | None, preread: dict[str, bytes] | None) -> Analysis:
     from alchemesh.graph import build_graph
     from alchemesh.index import build_index
     from alchemesh.load import load_repo
     from alchemesh.rules import Context, registry
 
-    repo = load_repo(root, use_cache=use_cache)
+    repo = load_repo(root, use_cache=use_cache, preread=preread)
     index = build_index(repo)
     graph = build_graph(index)
     ctx = Context(index, graph)

@@ -62,15 +62,15 @@ def compile_cached(root: Path, environment: str | None, out: Path | None) -> Com
     a plan on an unchanged repo then neither parses nor imports the models. None otherwise."""
     from alchemesh.cache import ReportCache
 
-    cache = ReportCache(root)
-    report = cache.get()
     stamp = _stamp_path(root, environment)
     try:
         recorded = json.loads(stamp.read_bytes())
     except (OSError, ValueError):
-        return None
+        return None  # never compiled here: nothing to read for a key
     if not isinstance(recorded, dict):
         return None
+    cache = ReportCache(root)
+    report = cache.get()
     directory = _build_base(root, out) / str(recorded.get("environment"))
     if report is None or report.fails(Severity.ERROR) or recorded.get("key") != _build_key(cache, directory):
         return None
@@ -96,7 +96,8 @@ def remember_build(root: Path, environment: str | None, compiled: Compiled) -> N
 
     directory, build = compiled.builds[0]
     stamp = _stamp_path(root, environment)
-    cache = ReportCache(root)
+    records = compiled.analysis.repo.records if compiled.analysis else ()
+    cache = ReportCache(root, known={r.file: r.digest for r in records if r.digest})  # just read: not again
     cache.store(compiled.report)
     try:
         stamp.parent.mkdir(parents=True, exist_ok=True)
