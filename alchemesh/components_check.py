@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alchemesh.repofiles import shown_path
 from alchemesh.findings import Finding, Report, Severity
 from alchemesh.modules import check_interface, guess_kind, read_module
 
@@ -20,7 +21,7 @@ def check_tree(directories: list[Path], kind: str | None) -> Report:
         if module_kind is None:
             findings.append(Finding("component-interface", Severity.ERROR,
                                     "cannot tell the component type from the variables: pass --type",
-                                    _relative(module_dir / "variables.tf", base), 1, 1))
+                                    shown_path(module_dir / "variables.tf", base), 1, 1))
             continue
         findings.extend(check_interface(module, module_kind, base))
     return Report(tuple(sorted(findings, key=lambda f: f.sort_key)), len(modules))
@@ -32,8 +33,3 @@ def module_dirs(directory: Path) -> list[Path]:
     return sorted(found)
 
 
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

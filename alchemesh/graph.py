@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+from alchemesh.dag import cycles as _cycles, reach
 from alchemesh.index import MeshIndex, product_id
 from alchemesh.load import Entry
 from alchemesh.model.resources import DataProduct, OutputPort
@@ -124,59 +125,3 @@ def build_graph(index: MeshIndex) -> MeshGraph:
     return MeshGraph(index, tuple(edges))
 
 
-def reach(start: str, neighbours: dict[str, set[str]]) -> set[str]:
-    """Every node reachable from `start` (itself excluded)."""
-    seen: set[str] = set()
-    stack = [start]
-    while stack:
-        for nxt in neighbours.get(stack.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    seen.discard(start)
-    return seen
-
-
-def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, iterative so that a long chain cannot hit the recursion limit."""
-    index_of: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    out: list[list[str]] = []
-    counter = 0
-    for root in sorted(graph):
-        if root in index_of:
-            continue
-        work = [(root, iter(sorted(graph.get(root, ()))))]
-        index_of[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index_of:
-                    index_of[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(graph.get(child, ())))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index_of[child])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index_of[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                if len(component) > 1 or node in graph.get(node, ()):
-                    out.append(sorted(component))
-    return sorted(out)

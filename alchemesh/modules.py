@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from alchemesh.cache import digest
+from alchemesh.repofiles import shown_path
 from alchemesh.workspace import write_atomic
 from alchemesh.model.interface import NULLABLE, OUTPUTS, VARIABLES
 from alchemesh.findings import Finding, Severity
@@ -137,11 +138,7 @@ def guess_kind(module: Module) -> str | None:
 
 def _finding(rule: str, message: str, path: Path, root: Path, line: int,
              severity: Severity = Severity.ERROR) -> Finding:
-    try:
-        file = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        file = path.as_posix()
-    return Finding(rule, severity, message, file, line, 1)
+    return Finding(rule, severity, message, shown_path(path, root), line, 1)
 
 
 def _type(value: Any) -> str | None:

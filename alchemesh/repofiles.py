@@ -46,3 +46,12 @@ def read_repo_file(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
 def describe(error: OSError) -> str:
     """The few words a finding says about a file that could not be read."""
     return error.reason if isinstance(error, RefusedFile) else (error.strerror or str(error))
+
+
+def shown_path(path: Path, base: Path, *, resolve: bool = True) -> str:
+    """`path` relative to `base` as a POSIX string (both resolved first, unless told not to), or as it is
+    when it is not below `base`."""
+    try:
+        return (path.resolve().relative_to(base.resolve()) if resolve else path.relative_to(base)).as_posix()
+    except ValueError:
+        return path.as_posix()

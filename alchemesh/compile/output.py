@@ -25,6 +25,7 @@ import orjson
 from alchemesh.workspace import write_atomic
 from alchemesh.compile.escape import unliteral
 from alchemesh.errors import AlchemeshError, UsageError
+from alchemesh.dag import dag_levels
 
 if TYPE_CHECKING:
     from alchemesh.compile.stacks import Stack
@@ -80,19 +81,7 @@ class Build:
 
 def levels(stacks: list[Stack]) -> list[list[str]]:
     """Stack keys grouped by DAG level: a stack's dependencies are all in earlier levels."""
-    depth: dict[str, int] = {}
-    remaining = {s.key: set(s.depends_on) for s in stacks}
-    known = set(remaining)
-    level = 0
-    while remaining:
-        ready = sorted(k for k, deps in remaining.items() if all(d in depth or d not in known for d in deps))
-        if not ready:  # a cycle: validation reports it; keep the rest in one last level
-            ready = sorted(remaining)
-        for key in ready:
-            depth[key] = level
-            del remaining[key]
-        level += 1
-    return [sorted(k for k, d in depth.items() if d == i) for i in range(level)]
+    return dag_levels({s.key: set(s.depends_on) for s in stacks})
 
 
 def state_file(content: dict[str, Any], stack_dir: Path) -> Path | None:

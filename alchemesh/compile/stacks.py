@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from alchemesh.compile.escape import Expression, literal
-from alchemesh.model.interface import config_key_problem
+from alchemesh.model.interface import config_key_problem, is_local_source
 from alchemesh.errors import AlchemeshError
 from alchemesh.graph import MeshGraph, PortRef, parse_port_ref
 from alchemesh.index import product_id
@@ -22,7 +22,6 @@ from alchemesh.model.resources import Component, ComponentEntry, DataProduct, Me
 MESH_STACK = "_mesh"
 DOMAIN_STACK = "_domain"
 _SECRET = re.compile(r"(credential|secret|password|token|private_key|access_key)", re.IGNORECASE)
-_LOCAL_SOURCE = ("./", "../")
 
 
 class CompileError(AlchemeshError):
@@ -240,7 +239,7 @@ class _Builder:
         return block
 
     def _source(self, component: Component, stack_key: str) -> str:
-        if not component.source.startswith(_LOCAL_SOURCE):
+        if not is_local_source(component.source):
             return literal(component.source)
         return self._local_source(component.source, stack_key.count("/"))
 

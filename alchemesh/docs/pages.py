@@ -13,7 +13,7 @@ from alchemesh import __version__
 from alchemesh.docs.catalog import Catalog, ContractView, Link, ProductView, product_link
 from alchemesh.docs.lineage import Node, lineage_svg
 from alchemesh.docs.search import Entry, build_index
-from alchemesh.graph import reach
+from alchemesh.dag import reach
 from alchemesh.rules.base import Rule
 
 HERE = Path(__file__).parent

@@ -67,3 +67,8 @@ def config_key_problem(kind: str, key: str) -> str | None:
     if key in VARIABLES[kind]:
         return f"`{key}` is passed by alchemesh itself to every {kind} component"
     return None
+
+
+def is_local_source(source: str) -> bool:
+    """A module source that is a folder of this checkout (`./…`, `../…`), as Terraform reads it."""
+    return source.startswith(("./", "../"))

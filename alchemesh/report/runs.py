@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alchemesh.compile.output import render
 from alchemesh.report import markdown as md
+from alchemesh.repofiles import shown_path
 from alchemesh.terraform.outcome import Action, Outcome, Run, Status
 
 COMMENT_LIMIT = 65_536  # GitHub's largest comment, in characters
@@ -148,9 +149,4 @@ def _details(outcome: Outcome, plan: str) -> str:
 
 
 def _relative(path: Path | None, root: Path) -> str | None:
-    if path is None:
-        return None
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    return None if path is None else shown_path(path, root, resolve=False)

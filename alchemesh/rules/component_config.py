@@ -19,15 +19,12 @@ Fix:
 
 from collections.abc import Iterator
 
-from alchemesh.model.interface import config_key_problem
+from alchemesh.model.interface import config_key_problem, is_local_source
 from alchemesh.findings import Finding, Severity
 from alchemesh.hints import did_you_mean
 from alchemesh.modules import config_problems, read_module
 from alchemesh.rules.base import Context, Rule
 from alchemesh.workspace import MODULE_CACHE_DIR
-
-_LOCAL = ("./", "../")
-
 
 def check(ctx: Context) -> Iterator[Finding]:
     index = ctx.index
@@ -46,7 +43,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                               hint="rename it to a variable of the module, or drop it")
         if use.component not in modules:
             directory = root / component.source
-            local = component.source.startswith(_LOCAL) and directory.is_dir()
+            local = is_local_source(component.source) and directory.is_dir()
             modules[use.component] = read_module(directory, cache) if local else None
         module = modules[use.component]
         if module is None:

@@ -16,6 +16,8 @@ from pathlib import Path
 from alchemesh.compile.escape import unliteral
 from alchemesh.compile.output import MANIFEST, Build, read_manifest
 from alchemesh.errors import UsageError
+from alchemesh.dag import reach
+from alchemesh.model.interface import is_local_source
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def select(build: Build, directory: Path, *, products: list[str] = (), domains: 
             for dependency in stack.depends_on:
                 dependents.setdefault(dependency, []).append(stack.key)
         for key in list(chosen):
-            for dependent in _downstream(dependents, key):
+            for dependent in sorted(reach(key, dependents)):
                 chosen.setdefault(dependent, f"downstream of {key}")
     selected = tuple(StackRef(s.key, s.directory, s.depends_on, chosen[s.key]) for s in stacks
                      if s.key in chosen and removed != "only")
@@ -77,16 +79,6 @@ def retained_stacks(directory: Path) -> list[StackRef]:
             for s in read_manifest(directory).get("removed", [])
             if isinstance(s, dict) and isinstance(s.get("key"), str) and ".." not in s["key"].split("/")
             and not s["key"].startswith("/")]
-
-
-def _downstream(dependents: dict[str, list[str]], key: str) -> list[str]:
-    found, todo = set(), [key]
-    while todo:
-        for dependent in dependents.get(todo.pop(), ()):
-            if dependent not in found:
-                found.add(dependent)
-                todo.append(dependent)
-    return sorted(found)
 
 
 def changed_stacks(now: Build, base: Build | None, directory: Path, changed_files: set[Path]) -> dict[str, str]:
@@ -116,7 +108,7 @@ def _touched(content: bytes, stack_dir: Path, changed_files: set[Path]) -> str |
     folders = set()
     for module in json.loads(content).get("module", {}).values():
         source = module.get("source", "")
-        if isinstance(source, str) and source.startswith(("./", "../")):
+        if isinstance(source, str) and is_local_source(source):
             folders.add(Path(os.path.normpath(stack_dir / source)))
         spec_dir = module.get("spec_dir")
         if isinstance(spec_dir, str):
