@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,49 +40,36 @@ Removed = Annotated[bool, typer.Option(
     "--removed", help="Only the stacks of products removed from the specs whose state still holds resources.")]
 
 
-@app.command("plan")
-@command
-def plan_command(path: RepoPath = None, env: Env = None, product: Products = None, domain: Domains = None,
-                 changed_since: ChangedSince = None, include_dependents: Dependents = False,
-                 parallelism: Parallelism = None, summary: Summary = None, format: Format = RunFormat.text,
-                 terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
-                 out: Out = None, matrix: Matrix = False) -> int:
-    """Compile, then `terraform init` + `plan` the selected stacks in dependency order."""
-    return _run("plan", _Options(**locals()))
+# The options every run command takes, in the order --help lists them: one table, not four signatures.
+_SHARED = (("path", RepoPath, None), ("env", Env, None), ("product", Products, None), ("domain", Domains, None),
+           ("changed_since", ChangedSince, None), ("include_dependents", Dependents, False),
+           ("parallelism", Parallelism, None), ("summary", Summary, None), ("format", Format, RunFormat.text),
+           ("terraform", Binary, None), ("provider_mirror", Mirror, None), ("plugin_cache", PluginCache, None),
+           ("out", Out, None), ("matrix", Matrix, False))
+_APPROVE = ("auto_approve", AutoApprove, False)
+_REMOVED = ("removed", Removed, False)
 
 
-@app.command("apply")
-@command
-def apply_command(path: RepoPath = None, env: Env = None, product: Products = None, domain: Domains = None,
-                  changed_since: ChangedSince = None, include_dependents: Dependents = False,
-                  parallelism: Parallelism = None, summary: Summary = None, format: Format = RunFormat.text,
-                  terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
-                  out: Out = None, matrix: Matrix = False, auto_approve: AutoApprove = False) -> int:
-    """Compile, then plan and apply the selected stacks, producers before their consumers."""
-    return _run("apply", _Options(**locals()))
+def _register(action: str, doc: str, *extra: tuple) -> None:
+    """A run command: the shared options plus `extra`, all handed to `_run` as one `_Options` record."""
+    table = (*_SHARED, *extra)
+
+    def run_command(**options) -> int:
+        return _run(action, _Options(**options))
+
+    run_command.__signature__ = inspect.Signature(
+        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=annotation)
+         for name, annotation, default in table], return_annotation=int)
+    run_command.__annotations__ = {name: annotation for name, annotation, _ in table} | {"return": int}
+    run_command.__name__ = run_command.__qualname__ = f"{action}_command"
+    run_command.__doc__ = doc
+    app.command(action)(command(run_command))
 
 
-@app.command("destroy")
-@command
-def destroy_command(path: RepoPath = None, env: Env = None, product: Products = None, domain: Domains = None,
-                    changed_since: ChangedSince = None, include_dependents: Dependents = False,
-                    parallelism: Parallelism = None, summary: Summary = None, format: Format = RunFormat.text,
-                    terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
-                    out: Out = None, matrix: Matrix = False, auto_approve: AutoApprove = False,
-                    removed: Removed = False) -> int:
-    """Destroy the selected stacks' resources, consumers before their producers."""
-    return _run("destroy", _Options(**locals()))
-
-
-@app.command("drift")
-@command
-def drift_command(path: RepoPath = None, env: Env = None, product: Products = None, domain: Domains = None,
-                  changed_since: ChangedSince = None, include_dependents: Dependents = False,
-                  parallelism: Parallelism = None, summary: Summary = None, format: Format = RunFormat.text,
-                  terraform: Binary = None, provider_mirror: Mirror = None, plugin_cache: PluginCache = None,
-                  out: Out = None, matrix: Matrix = False) -> int:
-    """Plan every selected stack with -detailed-exitcode; exit 1 when any has drifted from its specs."""
-    return _run("drift", _Options(**locals()))
+_register("plan", "Compile, then `terraform init` + `plan` the selected stacks in dependency order.")
+_register("apply", "Compile, then plan and apply the selected stacks, producers before their consumers.", _APPROVE)
+_register("destroy", "Destroy the selected stacks' resources, consumers before their producers.", _APPROVE, _REMOVED)
+_register("drift", "Plan every selected stack with -detailed-exitcode; exit 1 when any has drifted from its specs.")
 
 
 @dataclass(frozen=True)
