@@ -32,6 +32,17 @@ def printable(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class ContractImpact:
+    """What a contract finding is about: the contract, how the change lands in its mode, who reads it."""
+
+    contract: str
+    change: str  # breaking | compatible | info
+    consumers: tuple[str, ...] = ()
+    field: str = ""
+    mode: str = "consumer"
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at one node. `line`/`column` are 1-based; 0 means the whole file."""
 
@@ -43,7 +54,10 @@ class Finding:
     column: int = 0
     path: JsonPath = ()
     hint: str | None = None
-    extra: tuple[tuple[str, Any], ...] = ()
+    contract: ContractImpact | None = None  # contract checks
+    policy: str | None = None  # the Mesh policy that failed
+    reason: str | None = None  # why a waived finding was accepted
+    products: tuple[str, ...] | None = None  # the members of a dependency cycle
 
     def __post_init__(self):
         # A message quotes spec values: in every format it stays one line that shows what the value holds.
@@ -58,15 +72,18 @@ class Finding:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
-        known = {"rule", "severity", "message", "file", "line", "column", "path", "hint"}
         shapes = (("rule", str), ("message", str), ("file", str), ("line", int), ("column", int),
                   ("path", str), ("hint", (str, type(None))))
         if not all(isinstance(data[key], kind) for key, kind in shapes):
             raise TypeError("not a finding")
         path = tuple(int(p) if p.isdigit() else p for p in data["path"].split("/")) if data["path"] else ()
-        extra = tuple((k, v) for k, v in data.items() if k not in known)
+        contract = None
+        if "contract" in data:
+            contract = ContractImpact(str(data["contract"]), str(data["change"]), tuple(map(str, data["consumers"])),
+                                      str(data["field"]), str(data["mode"]))
         return cls(data["rule"], Severity(data["severity"]), data["message"], data["file"], data["line"],
-                   data["column"], path, data["hint"], extra)
+                   data["column"], path, data["hint"], contract, data.get("policy"), data.get("reason"),
+                   tuple(map(str, data["products"])) if "products" in data else None)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -79,7 +96,15 @@ class Finding:
             "path": "/".join(str(p) for p in self.path),
             "hint": self.hint,
         }
-        out.update(self.extra)
+        if self.contract is not None:
+            c = self.contract
+            out.update(contract=c.contract, change=c.change, consumers=list(c.consumers), field=c.field, mode=c.mode)
+        if self.policy is not None:
+            out["policy"] = self.policy
+        if self.reason is not None:
+            out["reason"] = self.reason
+        if self.products is not None:
+            out["products"] = list(self.products)
         return out
 
 

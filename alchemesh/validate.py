@@ -111,7 +111,7 @@ def _apply_waivers(findings: list[Finding], repo: MeshRepo) -> tuple[list[Findin
         return findings, []
     kept, waived = [], []
     for finding in findings:
-        names = {finding.rule, dict(finding.extra).get("policy")}
+        names = {finding.rule, finding.policy}
         hit = any(
             (w := waivers.get((finding.file, line))) is not None and names & w.rules
             for line in (finding.line, finding.line - 1)

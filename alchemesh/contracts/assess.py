@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from alchemesh.contracts.changes import VERSION_RULES, Mode, impact
 from alchemesh.contracts.diff import Change, diff_contracts
-from alchemesh.findings import Finding, JsonPath, Severity
+from alchemesh.findings import ContractImpact, Finding, JsonPath, Severity
 
 if TYPE_CHECKING:
     from alchemesh.model.resources import ContractWaiver
@@ -52,17 +52,16 @@ def _finding(change: Change, subject: Subject) -> Finding:
     severity = Severity.INFO if subject.mode == "none" else _SEVERITY[effect]
     line, column = subject.locate(change.path)
     return Finding(change.rule, severity, change.message, subject.file, line, column, change.path,
-                   extra=_extra(subject, effect, change.field))
+                   contract=_impact(subject, effect, change.field))
 
 
-def _extra(subject: Subject, effect: str, field: str) -> tuple:
-    return (("contract", subject.contract), ("change", effect), ("consumers", list(subject.consumers)),
-            ("field", field), ("mode", subject.mode))
+def _impact(subject: Subject, effect: str, field: str) -> ContractImpact:
+    return ContractImpact(subject.contract, effect, tuple(subject.consumers), field, subject.mode)
 
 
 def _version_findings(old: dict, new: dict, findings: list[Finding], subject: Subject) -> list[Finding]:
     before, after = _semver(old.get("version")), _semver(new.get("version"))
-    breaking = [f for f in findings if dict(f.extra)["change"] == "breaking"]
+    breaking = [f for f in findings if f.contract and f.contract.change == "breaking"]
     out = []
     line, column = subject.locate(("version",))
     if breaking and subject.mode != "none" and before and after and after[0] <= before[0]:
@@ -82,7 +81,7 @@ def _version_finding(rule: str, subject: Subject, line: int, column: int, messag
     severity = Severity.INFO if subject.mode == "none" else Severity(VERSION_RULES[rule][0])
     effect = "breaking" if rule == "breaking-change-without-major-bump" else "info"
     return Finding(rule, severity, message, subject.file, line, column, ("version",), hint,
-                   _extra(subject, effect, ""))
+                   contract=_impact(subject, effect, ""))
 
 
 def _semver(value: Any) -> tuple[int, int, int] | None:
@@ -97,18 +96,18 @@ def _split(findings: list[Finding], subject: Subject) -> tuple[list[Finding], li
         if reason is None:
             kept.append(finding)
         else:
-            waived.append(replace(finding, extra=(*finding.extra, ("reason", reason))))
+            waived.append(replace(finding, reason=reason))
     return kept, waived
 
 
 def _waiver_reason(finding: Finding, subject: Subject) -> str | None:
     """The reason of a Mesh `contracts.ignore` entry or an inline comment (with a reason) that matches."""
-    extra = dict(finding.extra)
+    field = finding.contract.field if finding.contract else ""
     for waiver in subject.waivers:
         if (
             fnmatchcase(subject.contract, waiver.contract)
             and waiver.rule in ("*", finding.rule)
-            and (waiver.field is None or fnmatchcase(extra.get("field", ""), waiver.field))
+            and (waiver.field is None or fnmatchcase(field, waiver.field))
         ):
             return waiver.reason
     for line, rules, reason in subject.inline:

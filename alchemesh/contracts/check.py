@@ -10,7 +10,7 @@ from alchemesh import gitrepo
 from alchemesh.contracts.assess import Subject, assess
 from alchemesh.contracts.changes import Mode
 from alchemesh.contracts.result import ContractReport, ContractStatus, report_of
-from alchemesh.findings import Finding, Severity
+from alchemesh.findings import ContractImpact, Finding, Severity
 from alchemesh.graph import MeshGraph, PortRef
 from alchemesh.index import MeshIndex, build_index
 from alchemesh.load import Entry, load_revision, paused_gc
@@ -126,10 +126,9 @@ def _removed(contract_id: str, before: Entry[Contract], old_bound: list, new: An
     severity = Severity.INFO if mode == "none" else Severity.ERROR
     message = (f"contract `{contract_id}` (was {before.file}) was removed but {len(consumers)} input port(s) "
                f"still read its port: {', '.join(consumers)}")
-    extra = (("contract", contract_id), ("change", "breaking"), ("consumers", list(consumers)), ("field", ""),
-             ("mode", mode))
+    impact = ContractImpact(contract_id, "breaking", consumers, "", mode)
     finding = Finding("contract-removed", severity, message, first.consumer.file, line, column, first.path,
-                      "restore the contract, or move its consumers first", extra)
+                      "restore the contract, or move its consumers first", impact)
     return status, [finding]
 
 

@@ -35,7 +35,7 @@ def render_check(result: ContractReport, root: Path, fmt: str) -> str:
         lines.append("  no contract changed")
     for f in result.report.waived:
         lines.append(f"  [dim]waived[/] {escape(f.rule)} {escape(_one_line(f.message))} — "
-                     f"{escape(_one_line(dict(f.extra).get('reason', '')))}")
+                     f"{escape(_one_line(f.reason or ''))}")
     return "\n".join(lines) + "\n\n" + body
 
 
@@ -66,7 +66,7 @@ def _json(result: ContractReport) -> str:
 
 
 def _count(result: ContractReport, change: str) -> int:
-    return sum(1 for f in result.report.findings if dict(f.extra).get("change") == change)
+    return sum(1 for f in result.report.findings if f.contract and f.contract.change == change)
 
 
 def _markdown(result: ContractReport) -> str:
@@ -84,13 +84,13 @@ def _markdown(result: ContractReport) -> str:
     if findings:
         lines += ["", "| | rule | change | where |", "|---|---|---|---|"]
         for f in findings:
-            change = dict(f.extra).get("change", "")
+            change = f.contract.change if f.contract else ""
             lines.append(f"| {_ICON.get(change, '')} {md.text(change)} | {md.code(f.rule)} | {md.text(f.message)} | "
                          f"{md.code(f'{f.file}:{f.line}')} |")
     if result.report.waived:
         lines += ["", "**Accepted deliberately:**", ""]
         for f in result.report.waived:
-            lines.append(f"- {md.code(f.rule)} {md.text(f.message)} — {md.text(dict(f.extra).get('reason', ''))}")
+            lines.append(f"- {md.code(f.rule)} {md.text(f.message)} — {md.text(f.reason or '')}")
     return "\n".join(lines)
 
 

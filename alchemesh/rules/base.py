@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from alchemesh.findings import Finding, JsonPath, Severity
 from alchemesh.graph import MeshGraph
@@ -29,12 +28,12 @@ class Context:
         hint: str | None = None,
         key: bool = False,
         severity: Severity | None = None,
-        **extra: Any,
+        policy: str | None = None,
+        products: tuple[str, ...] | None = None,
     ) -> Finding:
         line, column = self.index.repo.locate(doc, path, key)
-        return Finding(
-            rule.name, severity or rule.severity, message, doc.file, line, column, path, hint, tuple(extra.items())
-        )
+        return Finding(rule.name, severity or rule.severity, message, doc.file, line, column, path, hint,
+                       policy=policy, products=products)
 
 
 Check = Callable[[Context], Iterable[Finding]]

@@ -25,7 +25,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         first = min(edges, key=lambda e: (e.consumer_id, e.input_index))
         loop = " → ".join(_loop(first.consumer_id, edges))
         yield ctx.finding(RULE, first.consumer.doc, first.path, f"data products consume each other in a cycle: {loop}",
-                          products=component)
+                          products=tuple(component))
 
 
 def _loop(start: str, edges) -> list[str]:
