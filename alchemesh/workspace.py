@@ -30,6 +30,17 @@ def write_atomic(path: Path, content: bytes) -> None:
         raise
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this number runs (the owner of a staging file or folder, say)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
 def ignore_itself(work_dir: Path) -> None:
     """A `.gitignore` of `*` in the work folder, so that nothing in it is ever committed."""
     ignore = work_dir / ".gitignore"

@@ -103,6 +103,13 @@ def test_a_write_interrupted_after_its_journal_is_completed(quickstart: Path, tm
     assert not [p for p in directory.rglob(".*.next-*")]
     assert run_cli("compile", "--out", str(out), "--check", cwd=quickstart).code == 0
     _build_is_consistent(directory)
+    # Staged by a write killed before its journal: removed by the next one, the build untouched.
+    abandoned = directory / "sales/orders" / f".main.tf.json.next-{2**22 + 7}"
+    abandoned.write_text("{}")
+    edit(quickstart, "domains/sales/customers/contract.odcs.yaml", ("loyalty_tier", "loyalty_level"))
+    assert run_cli("compile", "--out", str(out), cwd=quickstart).code == 0
+    assert not abandoned.exists()
+    _build_is_consistent(directory)
 
 
 def test_plan_never_uses_a_build_compiled_from_other_specs(git_quickstart: Path):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from alchemesh.workspace import write_atomic
+from alchemesh.workspace import pid_alive, write_atomic
 from alchemesh.compile.escape import unliteral
 from alchemesh.errors import AlchemeshError, UsageError
 from alchemesh.dag import dag_levels
@@ -166,6 +167,7 @@ def write(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None
     nothing. Returns what changed."""
     prepare_folder(out)
     recover(out)
+    _remove_abandoned_staging(out)
     plan = _plan(build, out, extra_removed)
     changed = [rel for rel, content in sorted(plan.files.items()) if _read(out / rel) != content]
     for rel in changed:
@@ -191,6 +193,17 @@ def write(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None
                               "the previous build is intact") from None
     recover(out)
     return changed + [f"{key}/{STACK_FILE} (removed)" for key in removals]
+
+
+_STAGED = re.compile(r"\.(.+)\.next-(\d+)")
+
+
+def _remove_abandoned_staging(out: Path) -> None:
+    """Files staged by a write that was killed before its journal: their process is gone."""
+    for path in (*out.glob(".*.next-*"), *out.glob("*/.*.next-*"), *out.glob("*/*/.*.next-*")):
+        match = _STAGED.fullmatch(path.name)
+        if match and int(match.group(2)) != os.getpid() and not pid_alive(int(match.group(2))) and path.is_file():
+            path.unlink(missing_ok=True)
 
 
 def recover(out: Path) -> None:

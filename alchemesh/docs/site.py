@@ -11,6 +11,7 @@ from pathlib import Path
 
 from alchemesh.errors import UsageError
 from alchemesh.findings import Report, Severity
+from alchemesh.workspace import pid_alive
 
 MARKER = ".alchemesh-site"  # in every site we write: only such a folder is ever replaced
 RECENT = 10
@@ -80,22 +81,12 @@ def _remove_abandoned(out: Path) -> None:
         return
     for folder in siblings:
         match = pattern.fullmatch(folder.name)
-        if not match or int(match.group(2)) == os.getpid() or _alive(int(match.group(2))) or not folder.is_dir():
+        if not match or int(match.group(2)) == os.getpid() or pid_alive(int(match.group(2))) or not folder.is_dir():
             continue
         if match.group(1) == "previous" and not out.exists():
             os.replace(folder, out)
         else:
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
 
 
 def _check_target(out: Path, root: Path) -> None:
