@@ -426,6 +426,13 @@ def test_apply_workflow_never_runs_twice_at_once_and_keeps_logs(init_dir):
     upload = [s for s in steps_of(doc) if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
     assert upload and upload[0]["if"] == "failure()" and upload[0]["with"]["path"] == ".alchemesh/logs"
     assert upload[0]["with"]["include-hidden-files"] is True
+    # Products removed by the push are destroyed from the commit before it, before the apply.
+    runs = [s for s in steps_of(doc) if "run" in s]
+    destroy = next(i for i, s in enumerate(runs) if "alchemesh destroy" in s["run"])
+    apply = next(i for i, s in enumerate(runs) if "alchemesh apply" in s["run"])
+    assert destroy < apply and "--removed" in runs[destroy]["run"] and "--changed-since" in runs[destroy]["run"]
+    assert "github.event.before" in runs[destroy]["run"] and "push" in runs[destroy]["if"]
+    assert steps_of(doc)[0]["with"]["fetch-depth"] == 0
 
 
 def test_drift_workflow_runs_nightly_and_files_issues(init_dir):

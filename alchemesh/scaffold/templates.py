@@ -237,7 +237,12 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # the commit before the push: what it compiled to names the products removed since
 """ + _SETUP + """\
+      # Products removed by this push: their stacks come from the commit before it, and are destroyed.
+      - if: github.event_name == 'push' && github.event.before != '0000000000000000000000000000000000000000'
+        run: alchemesh destroy --removed --env "$MESH_ENV" --auto-approve --changed-since "${{ github.event.before }}"
       - run: alchemesh apply --env "$MESH_ENV" --auto-approve
 """ + _KEEP_LOGS
 

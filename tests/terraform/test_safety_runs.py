@@ -157,3 +157,20 @@ def test_a_checkout_path_with_quotes_and_templates_plans(checkout: Path, terrafo
     assert result.code == 0, result.out + result.err
     assert set(statuses(result).values()) == {"changes"}
     assert '\\"mesh\\"' in (mesh / ".alchemesh/terraform/terraformrc").read_text()
+
+
+def test_the_apply_workflow_destroys_what_a_push_removed(checkout: Path, terraform_env: dict):
+    """What `alchemesh-apply.yml` runs after a merge that removed a product, in a fresh checkout."""
+    mesh = checkout
+    assert run_cli("apply", "--auto-approve", cwd=mesh, env=terraform_env).code == 0
+    before = git(mesh, "rev-parse", "HEAD").strip()
+    shutil.rmtree(mesh / "domains/marketing/segments")
+    commit(mesh, "retire segments")
+    shutil.rmtree(mesh / ".alchemesh/build")
+    removed = run_cli("destroy", "--removed", "--auto-approve", "--changed-since", before, "--format", "json",
+                      cwd=mesh, env=terraform_env)
+    assert removed.code == 0, removed.out + removed.err
+    assert statuses(removed) == {"marketing/segments": "destroyed"}
+    assert not _resources(mesh / ".alchemesh/state/dev/marketing/segments.tfstate")
+    applied = run_cli("apply", "--auto-approve", "--format", "json", cwd=mesh, env=terraform_env)
+    assert applied.code == 0 and set(statuses(applied).values()) == {"no-changes"}, applied.out
