@@ -26,3 +26,37 @@ def test_setup_is_two_commands_and_ci_runs_the_test_command_verbatim():
 def test_every_rule_is_in_the_readme_table():
     for rule in registry().values():
         assert f"| `{rule.name}` | " in README, rule.name
+
+
+def test_the_readme_stands_alone():
+    """No path out of the repo: a user has the README and this repo, nothing beside it."""
+    assert not re.findall(r"\.\./shared|\]\(\.\./", README)
+
+
+def _fields(model, seen=None) -> set[str]:
+    """The YAML names of every field of a model and of the models inside it."""
+    import typing
+
+    from pydantic import BaseModel
+
+    seen = set() if seen is None else seen
+    names = set()
+    for name, info in model.model_fields.items():
+        names.add(info.alias or name)
+        stack = [info.annotation]
+        while stack:
+            annotation = stack.pop()
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation not in seen:
+                seen.add(annotation)
+                names |= _fields(annotation, seen)
+            stack.extend(typing.get_args(annotation))
+    return names
+
+
+def test_the_reference_names_every_field_of_every_kind():
+    from alchemesh.model.resources import KINDS
+
+    reference = README.split("### Reference: every field of every kind", 1)[1].split("```", 2)[1]
+    missing = {(kind, name) for kind, model in KINDS.items() for name in _fields(model)
+               if not re.search(rf"\b{re.escape(name)}:", reference)}
+    assert not missing, sorted(missing)
