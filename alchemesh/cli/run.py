@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,12 +121,26 @@ def _run(action_name: str, options: _Options) -> int:
         return 1
     terraform = prepare_terraform(find_binary(options.terraform), root, mirror=options.provider_mirror,
                                   plugin_cache=options.plugin_cache)
-    with Progress(keys) as progress:
+    with _terminate_as_interrupt(), Progress(keys) as progress:
         result = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress)
     _summarise(result, prepared, root, options)
     if result.interrupted:
         return 130
     return 1 if result.failed or (action is Action.drift and result.drifted) else 0
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt():
+    """SIGTERM (a cancelled CI job, `timeout`) is handled as Ctrl-C is: Terraform gets its interrupt."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _invalid(action, prepared, root: Path, options: _Options) -> int:

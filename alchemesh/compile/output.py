@@ -120,15 +120,15 @@ def _plan(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None
     for key, content in sorted((extra_removed or {}).items()):
         if key not in current and key not in candidates:
             files[f"{key}/{STACK_FILE}"] = content
-            plan.retained.append(_entry(key, content, []))
+            plan.retained.append(_entry(key, "product", content, []))
     for key, entry in sorted(candidates.items()):
         if key in current or not _safe_key(key):
             continue
         stack_dir = out / key
         content = _read(stack_dir / STACK_FILE)
-        if content is not None and holds_resources(json.loads(content), stack_dir):
+        if content is not None and holds_resources(content, stack_dir):
             files[f"{key}/{STACK_FILE}"] = content
-            plan.retained.append(_entry(key, content, entry.get("dependsOn", [])))
+            plan.retained.append(_entry(key, entry.get("kind", "product"), content, entry.get("dependsOn", [])))
         else:
             plan.removed.append(key)
     if plan.retained:
@@ -138,18 +138,21 @@ def _plan(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None
     return plan
 
 
-def _entry(key: str, content: bytes, depends_on: list) -> dict:
-    return {"key": key, "kind": "product", "path": f"{key}/{STACK_FILE}",
+def _entry(key: str, kind: object, content: bytes, depends_on: object) -> dict:
+    depends_on = depends_on if isinstance(depends_on, list) else []
+    return {"key": key, "kind": kind if isinstance(kind, str) else "product", "path": f"{key}/{STACK_FILE}",
             "dependsOn": [d for d in depends_on if isinstance(d, str)], "hash": hashlib.sha256(content).hexdigest()}
 
 
-def holds_resources(content: dict[str, Any], stack_dir: Path) -> bool:
+def holds_resources(stack_file: bytes, stack_dir: Path) -> bool:
     """Whether a stack may still have resources: its local state lists some, or it has a remote backend and
-    was initialised (Terraform alone can tell; `destroy` asks it)."""
+    was initialised (Terraform alone can tell; `destroy` asks it). A stack file that no longer parses is
+    taken as one without a backend: its state beside it decides."""
     try:
-        state = state_file(content, stack_dir)
-    except (AttributeError, TypeError):
-        return False
+        content = json.loads(stack_file)
+        state = state_file(content if isinstance(content, dict) else {}, stack_dir)
+    except (ValueError, AttributeError, TypeError):
+        state = stack_dir / "terraform.tfstate"
     if state is None:
         return (stack_dir / ".terraform").is_dir()
     raw = _read(state)
@@ -171,7 +174,7 @@ def write(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None
     plan = _plan(build, out, extra_removed)
     changed = [rel for rel, content in sorted(plan.files.items()) if _read(out / rel) != content]
     for rel in changed:
-        if PurePosixPath(rel).is_absolute() or ".." in PurePosixPath(rel).parts:
+        if not _safe_rel(rel):
             raise UsageError(f"{rel} would leave the build directory")
     removals = [key for key in plan.removed if (out / key).exists()]
     if not changed and not removals:
@@ -246,7 +249,7 @@ def forget_removed(out: Path, keys: set[str]) -> None:
     """Stacks removed from the specs that are now destroyed: out of the manifest and off the disk."""
     recover(out)
     manifest = read_manifest(out)
-    kept = [s for s in manifest.get("removed", []) if s.get("key") not in keys]
+    kept = [s for s in manifest.get("removed", []) if not (isinstance(s, dict) and s.get("key") in keys)]
     if not manifest or len(kept) == len(manifest.get("removed", [])):
         return
     if kept:
@@ -272,6 +275,12 @@ def differences(build: Build, out: Path) -> list[str]:
             out_of_date.append(f"{rel}: stale")
     out_of_date += [f"{key}/{STACK_FILE}: no longer compiled" for key in plan.removed if (out / key).exists()]
     return out_of_date
+
+
+def removed_entries(out: Path) -> list[dict[str, Any]]:
+    """The manifest entries of the stacks kept for their state, those whose key can name a stack folder."""
+    return [s for s in read_manifest(out).get("removed", [])
+            if isinstance(s, dict) and isinstance(s.get("key"), str) and _safe_key(s["key"])]
 
 
 def read_manifest(out: Path) -> dict[str, Any]:

@@ -35,17 +35,35 @@ def _compare_repos(old: MeshIndex, new: Analysis, base: str) -> ContractReport:
     default_mode: Mode = settings.compatibility if settings else "consumer"
     mesh_waivers = tuple(settings.contracts.ignore) if settings else ()
     inline = {r.file: tuple((w.line, w.rules, w.reason) for w in r.waivers) for r in new.repo.records}
-    changed_ids = set()
-    bindings = _bindings(new.index)
+    bindings, old_bindings = _bindings(new.index), _bindings(old)
     unreadable = _unreadable(new)
+
+    def compare(contract_id: str, before: Entry[Contract] | None, after: Entry[Contract] | None):
+        """One copy of a contract against its old version: its findings collected, its status returned."""
+        if after is None and before.file in unreadable:
+            findings.extend(unreadable[before.file])  # not removed: its file cannot be read now
+            return None
+        if after is None:
+            status, found = _removed(contract_id, before, old_bindings.get(contract_id, []), new, default_mode)
+            findings.extend(found)
+            return status
+        mode, consumers = _binding(new.graph, bindings.get(contract_id, []), default_mode)
+        subject = Subject(contract_id, after.file, lambda path, doc=after.doc: new.repo.locate(doc, path),
+                          mode, consumers, mesh_waivers, inline.get(after.file, ()))
+        kept, dropped = assess(before.resource.raw, after.resource.raw, subject) if before else ([], [])
+        findings.extend(kept)
+        waived.extend(dropped)
+        changed = before is not None and before.resource.raw != after.resource.raw
+        return _status(contract_id, before, after, mode, consumers, changed)
+
+    changed_ids = set()
     copies, old_copies = _copies(new.index), _copies(old)
     for contract_id in sorted(old.contracts.keys() | new.index.contracts.keys()):
         if len(copies.get(contract_id, ())) > 1:  # which one is the contract is the user's to say
             findings.extend(f for f in new.report.findings if f.rule == "duplicate-name"
                             and f.file in {c.file for c in copies[contract_id]} and f"`{contract_id}`" in f.message)
-        for before, after in _pairs(contract_id, old_copies.get(contract_id, []), copies.get(contract_id, [])):
-            status = _compare(contract_id, before, after, old, new, bindings, default_mode, mesh_waivers, inline,
-                              unreadable, findings, waived)
+        for before, after in _pairs(old_copies.get(contract_id, []), copies.get(contract_id, [])):
+            status = compare(contract_id, before, after)
             if status is not None:
                 statuses.append(status)
                 changed_ids.add(contract_id)
@@ -62,32 +80,12 @@ def _copies(index: MeshIndex) -> dict[str, list[Entry[Contract]]]:
     return out
 
 
-def _pairs(contract_id: str, befores: list, afters: list) -> list[tuple]:
+def _pairs(befores: list, afters: list) -> list[tuple]:
     """(old, new) entries to compare: each new copy against the old one in the same file, else the first."""
     if not afters:
         return [(befores[0], None)] if befores else []
     by_file = {b.file: b for b in befores}
     return [(by_file.get(a.file, befores[0] if befores else None), a) for a in afters]
-
-
-def _compare(contract_id, before, after, old, new, bindings, default_mode, mesh_waivers, inline, unreadable,
-         findings, waived) -> ContractStatus | None:
-    if after is None and before.file in unreadable:
-        findings.extend(unreadable[before.file])  # not removed: its file cannot be read now
-        return None
-    if after is None:
-        status, found = _removed(contract_id, before, _bindings(old).get(contract_id, []), new, default_mode)
-        findings.extend(found)
-    else:
-        mode, consumers = _binding(new.graph, bindings.get(contract_id, []), default_mode)
-        subject = Subject(contract_id, after.file, lambda path, doc=after.doc: new.repo.locate(doc, path),
-                          mode, consumers, mesh_waivers, inline.get(after.file, ()))
-        kept, dropped = assess(before.resource.raw, after.resource.raw, subject) if before else ([], [])
-        findings.extend(kept)
-        waived.extend(dropped)
-        changed = before is not None and before.resource.raw != after.resource.raw
-        status = _status(contract_id, before, after, mode, consumers, changed)
-    return status
 
 
 def _unreadable(new: Analysis) -> dict[str, list[Finding]]:

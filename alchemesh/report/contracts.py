@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from alchemesh.contracts.result import ContractReport
 from alchemesh.contracts.history import Changelog
+from alchemesh.findings import printable
 from alchemesh.report import markdown as md
 from alchemesh.report import reporter
 
@@ -28,19 +29,15 @@ def render_check(result: ContractReport, root: Path, fmt: str) -> str:
         return body
     lines = [f"[bold]contracts[/] compared with {escape(_short(result.base))}"]
     for c in result.contracts:
-        versions = escape(f"{_one_line(c.old_version or '—')} → {_one_line(c.new_version or '—')}")
+        versions = escape(f"{printable(c.old_version or '—')} → {printable(c.new_version or '—')}")
         readers = f", {len(c.consumers)} consumer(s)" if c.consumers else ""
-        lines.append(f"  {c.status:8} {escape(_one_line(c.id))}  {versions}  [dim]({escape(c.mode)} mode{readers})[/]")
+        lines.append(f"  {c.status:8} {escape(printable(c.id))}  {versions}  [dim]({escape(c.mode)} mode{readers})[/]")
     if not result.contracts:
         lines.append("  no contract changed")
     for f in result.report.waived:
-        lines.append(f"  [dim]waived[/] {escape(f.rule)} {escape(_one_line(f.message))} — "
-                     f"{escape(_one_line(f.reason or ''))}")
+        lines.append(f"  [dim]waived[/] {escape(f.rule)} {escape(printable(f.message))} — "
+                     f"{escape(printable(f.reason or ''))}")
     return "\n".join(lines) + "\n\n" + body
-
-
-def _one_line(value: object) -> str:
-    return " ".join(str(value).split())
 
 
 def _short(base: str) -> str:
@@ -117,8 +114,8 @@ def render_changelog(log: Changelog, fmt: str) -> str:
             ensure_ascii=False,
         )
     markdown = fmt == "markdown"
-    show = md.text if markdown else _one_line
-    lines = [f"# Changelog of {md.code(log.contract)}" if markdown else f"{_one_line(log.contract)} ({log.mode} mode)"]
+    show = md.text if markdown else printable
+    lines = [f"# Changelog of {md.code(log.contract)}" if markdown else f"{printable(log.contract)} ({log.mode} mode)"]
     for i, v in enumerate(log.versions):
         when = f"{v.commit.date[:10]} {v.commit.sha[:7]} {v.commit.subject}" if v.commit else "uncommitted"
         title = "removed" if v.version is None else v.version
@@ -129,7 +126,7 @@ def render_changelog(log: Changelog, fmt: str) -> str:
             lines.append(("- " if markdown else "  ") + (_first_version(log) if first else "no schema change"))
         for c in v.changes:
             lines.append(f"- **{c.impact}** {md.code(c.rule)}: {md.text(c.message)}" if markdown
-                         else f"  {_ICON[c.impact]} {c.rule}: {_one_line(c.message)}")
+                         else f"  {_ICON[c.impact]} {c.rule}: {printable(c.message)}")
     return "\n".join(lines)
 
 

@@ -43,25 +43,25 @@ def prepare(request: Request) -> Prepared:
     from alchemesh.compile.output import write
 
     compiled = None if request.changed_since else compile_cached(request.root, request.environment, request.out)
-    if compiled is None:
+    fresh = compiled is None
+    if fresh:
         compiled = compile_mesh(request.root, [request.environment] if request.environment else None, request.out)
         if not compiled.builds:
             mesh = compiled.analysis.index.mesh if compiled.analysis else None
             default = mesh.resource.spec.environments[0] if mesh and mesh.resource.spec.environments else "default"
             return Prepared(compiled.report, request.environment or default)
-        write(compiled.builds[0][1], compiled.builds[0][0])
-        remember_build(request.root, request.environment, compiled)
     directory, build = compiled.builds[0]
-    changed, base = None, None
+    changed, base, gone = None, None, {}
     if request.changed_since:
         gitrepo.require_work_tree(request.root)
         base = gitrepo.resolve(request.root, request.changed_since)
         before = compile_revision(request.root, base, compiled.analysis, build.environment, directory)
         changed = changed_stacks(build, before, directory, gitrepo.changed_since(request.root, base))
-        gone = _removed_since(build, before)
-        if gone and request.removed != "without":  # a fresh CI checkout: the base revision's stacks to destroy
-            write(build, directory, extra_removed=gone)
-            remember_build(request.root, request.environment, compiled)
+        if request.removed != "without":  # a fresh CI checkout: the base revision's stacks of removed products
+            gone = _removed_since(build, before)
+    if fresh:
+        write(build, directory, extra_removed=gone)
+        remember_build(request.root, request.environment, compiled)
     selection = select(build, directory, products=list(request.products), domains=list(request.domains),
                        changed=changed, include_dependents=request.include_dependents, removed=request.removed)
     return Prepared(compiled.report, build.environment, selection, base, directory)

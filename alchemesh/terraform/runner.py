@@ -5,9 +5,9 @@ Per stack: `init` (skipped when nothing it depends on changed since the last one
 starts once the stacks it depends on are done (for destroy: once the stacks depending on it are
 gone); when one fails, everything downstream is skipped. Output streams to one log file per stack.
 
-Terraform runs in its own process group, so a Ctrl-C reaches alchemesh alone: it starts nothing
-more, passes one interrupt to each running Terraform — which then stops at a safe point and writes
-its state — and waits for them.
+Terraform runs in its own process group, so a Ctrl-C (or a SIGTERM, which the CLI turns into one)
+reaches alchemesh alone: it starts nothing more, passes one interrupt to each running Terraform — which
+then stops at a safe point and writes its state — and waits for them.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
-from alchemesh.compile.output import PLAN_FILE, state_file
+from alchemesh.compile.output import PLAN_FILE, STACK_FILE, state_file
 from alchemesh.terraform import state
 from alchemesh.terraform.environment import Terraform
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
@@ -46,7 +46,7 @@ class _Interrupted(Exception):
 def run(selection: Selection, action: Action, terraform: Terraform, *, environment: str, logs: Path,
         parallelism: int | None = None, listener: Listener | None = None) -> Run:
     """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly."""
-    contents = {s.key: json.loads((s.directory / "main.tf.json").read_bytes()) for s in selection.stacks}
+    contents = {s.key: state.read_stack(s.directory / STACK_FILE, s.key) for s in selection.stacks}
     for stack in selection.stacks:
         own = state_file(contents[stack.key], stack.directory)
         if own is not None:
@@ -79,7 +79,7 @@ class _Runner:
         self.running: set[str] = set()
         for key in stacks:
             self.listener(key, "queued")
-        with _terminate_as_interrupt(), ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
             try:
                 while len(self.outcomes) < len(stacks):
                     try:
@@ -198,23 +198,6 @@ class _Runner:
 
     def phase(self, key: str, phase: str) -> None:
         self.events.put((key, phase, None))
-
-
-@contextlib.contextmanager
-def _terminate_as_interrupt():
-    """SIGTERM (a cancelled CI job, `timeout`) is handled as Ctrl-C is: Terraform gets its interrupt."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 class _StackJob:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alchemesh.compile.escape import unliteral
-from alchemesh.compile.output import MANIFEST, Build, read_manifest
+from alchemesh.compile.output import MANIFEST, Build, removed_entries
 from alchemesh.errors import UsageError
 from alchemesh.dag import reach
 from alchemesh.model.interface import is_local_source
@@ -44,7 +44,7 @@ def select(build: Build, directory: Path, *, products: list[str] = (), domains: 
     """`changed`: stack key → reason, from `changed_stacks`; None when not selecting by change. `removed`:
     the stacks removed from the specs but kept in the build for their state — `with` the others, `only`
     them, or `without` them. They are always "changed": every run but drift destroys them."""
-    manifest = json.loads(build.files[MANIFEST])
+    manifest = build.manifest
     stacks = [StackRef(s["key"], directory / s["key"], tuple(s["dependsOn"])) for s in manifest["stacks"]]
     retained = [] if removed == "without" else retained_stacks(directory)
     pool = retained if removed == "only" else stacks + retained
@@ -76,9 +76,7 @@ def retained_stacks(directory: Path) -> list[StackRef]:
     """The stacks removed from the specs that the build keeps until they are destroyed."""
     return [StackRef(s["key"], directory / s["key"], tuple(d for d in s.get("dependsOn", ()) if isinstance(d, str)),
                      "removed from the specs", True)
-            for s in read_manifest(directory).get("removed", [])
-            if isinstance(s, dict) and isinstance(s.get("key"), str) and ".." not in s["key"].split("/")
-            and not s["key"].startswith("/")]
+            for s in removed_entries(directory)]
 
 
 def changed_stacks(now: Build, base: Build | None, directory: Path, changed_files: set[Path]) -> dict[str, str]:

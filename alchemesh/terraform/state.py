@@ -29,6 +29,17 @@ def producer_states(content: dict[str, Any]) -> list[Path]:
                   if s.get("backend") == "local" and isinstance(s.get("config", {}).get("path"), str))
 
 
+def read_stack(path: Path, stack: str) -> dict[str, Any]:
+    """A stack file as Terraform JSON; one kept from an earlier build may have been damaged since."""
+    try:
+        content = json.loads(path.read_bytes())
+    except (OSError, ValueError) as error:
+        raise StateError(f"the stack file of {stack} ({path}) cannot be read: {error}; nothing was run") from None
+    if not isinstance(content, dict):
+        raise StateError(f"the stack file of {stack} ({path}) is not a Terraform JSON object; nothing was run")
+    return content
+
+
 def check(path: Path, stack: str) -> None:
     if not path.is_file():
         return
