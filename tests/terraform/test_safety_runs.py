@@ -174,3 +174,20 @@ def test_the_apply_workflow_destroys_what_a_push_removed(checkout: Path, terrafo
     assert not _resources(mesh / ".alchemesh/state/dev/marketing/segments.tfstate")
     applied = run_cli("apply", "--auto-approve", "--format", "json", cwd=mesh, env=terraform_env)
     assert applied.code == 0 and set(statuses(applied).values()) == {"no-changes"}, applied.out
+
+
+def test_a_damaged_kept_stack_is_a_one_line_error(checkout: Path, terraform_env: dict):
+    mesh = checkout
+    assert run_cli("compile", cwd=mesh).code == 0
+    build = mesh / ".alchemesh/build/dev"
+    manifest = json.loads((build / "manifest.json").read_text())
+    manifest["removed"] = [{"key": "sales/gone", "kind": "product", "path": "sales/gone/main.tf.json",
+                            "dependsOn": [], "hash": "x"}]
+    (build / "manifest.json").write_text(json.dumps(manifest))
+    (build / "sales/gone").mkdir()
+    (build / "sales/gone/main.tf.json").write_text("{not json")
+    (build / "sales/gone/terraform.tfstate").write_text(json.dumps({"version": 4, "resources": [{"type": "x"}]}))
+    result = run_cli("plan", cwd=mesh, env=terraform_env)
+    assert result.code == 2, result.out + result.err
+    assert "sales/gone" in result.err and "cannot be read" in result.err and "Traceback" not in result.err
+    assert (build / "sales/gone/terraform.tfstate").is_file()  # kept: its state still lists resources
