@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from alchemesh.rules.base import Rule
+from alchemesh.validate.rules.base import Rule
 
 
 def every_rule() -> dict[str, Rule]:
     """Rule name → rule: the validation rules in documentation order, then the contract rules."""
     from alchemesh.contracts.rules import contract_rules
-    from alchemesh.rules import registry
+    from alchemesh.validate.rules import registry
 
     return {**registry(), **contract_rules()}

@@ -8,7 +8,7 @@ import sys
 import yaml
 
 from alchemesh.contracts.rules import contract_rules
-from alchemesh.rules import registry
+from alchemesh.validate.rules import registry
 from tests.conftest import REPO, assert_no_traceback, run_cli
 
 HEAVY = ("jsonschema", "hcl2", "pydantic", "yaml", "git", "rich", "jinja2", "playwright", "duckdb")

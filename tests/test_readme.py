@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from alchemesh.rules import registry
+from alchemesh.validate.rules import registry
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from alchemesh.schema_export import kind_schemas, render_schema
+from alchemesh.model.schema_export import kind_schemas, render_schema
 from tests.conftest import QUICKSTART, REPO, run_cli
 
 

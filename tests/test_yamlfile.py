@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alchemesh.yamlfile import MAX_FILE_BYTES, locate, parse
+from alchemesh.load.yamlfile import MAX_FILE_BYTES, locate, parse
 
 ALIAS_BOMB = b"".join(
     [b"a: &a [x, x, x, x, x, x, x, x, x]\n"]

@@ -21,7 +21,7 @@ def compile_command(
     """Compile every data product into a Terraform stack of platform-component modules."""
     from alchemesh.compile.compiler import compile_mesh
     from alchemesh.compile.output import differences, write
-    from alchemesh.discovery import find_root
+    from alchemesh.load.discovery import find_root
     from alchemesh.report import reporter
 
     root = find_root(path)

@@ -30,7 +30,7 @@ def check(
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
 ) -> int:
     """Check that each module declares its type's interface variables and outputs, typed and described."""
-    from alchemesh.components_check import check_tree
+    from alchemesh.components.check import check_tree
     from alchemesh.errors import UsageError
     from alchemesh.findings import Severity
     from alchemesh.report import reporter

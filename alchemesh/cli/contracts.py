@@ -36,7 +36,7 @@ def check(
 ) -> int:
     """Check every contract changed since a base revision, uncommitted work included."""
     from alchemesh.contracts.check import check as run_check
-    from alchemesh.discovery import find_root
+    from alchemesh.load.discovery import find_root
 
     root = find_root(path)
     return _emit(run_check(root, against), root, format, fail_on)
@@ -66,7 +66,7 @@ def changelog(
 ) -> int:
     """The history of one contract through git, version by version, newest first."""
     from alchemesh.contracts.history import changelog as history
-    from alchemesh.discovery import find_root
+    from alchemesh.load.discovery import find_root
     from alchemesh.report.contracts import render_changelog
 
     print_plain(render_changelog(history(find_root(path), contract), format.value))

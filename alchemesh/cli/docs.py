@@ -20,7 +20,7 @@ Out = Annotated[Optional[Path], typer.Option(help="Site folder (default: .alchem
 @command
 def build_command(path: RepoPath = None, out: Out = None) -> int:
     """Build the catalog: a page per domain, team, product, port, contract and polyseme; search; JSON API."""
-    from alchemesh.discovery import find_root
+    from alchemesh.load.discovery import find_root
 
     root = find_root(path)
     target = out or root / SITE_DIR
@@ -32,7 +32,7 @@ def build_command(path: RepoPath = None, out: Out = None) -> int:
 def serve_command(path: RepoPath = None, out: Out = None,
                   port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free one).")] = 8000) -> int:
     """Build, serve on http://127.0.0.1:PORT, and rebuild when a file of the mesh changes."""
-    from alchemesh.discovery import find_root
+    from alchemesh.load.discovery import find_root
     from alchemesh.docs.serve import serve
 
     root = find_root(path)

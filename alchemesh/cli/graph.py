@@ -25,8 +25,8 @@ def graph(
     downstream: Annotated[bool, typer.Option("--downstream", help="With --focus: the products reading from it, transitively.")] = False,
 ) -> int:
     """Print the data product graph: who consumes whom, through which ports."""
-    from alchemesh import graph_formats
-    from alchemesh.discovery import find_root
+    from alchemesh.report import graph as graph_formats
+    from alchemesh.load.discovery import find_root
     from alchemesh.errors import UsageError
     from alchemesh.findings import Severity
     from alchemesh.validate import analyze

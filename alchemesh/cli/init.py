@@ -36,7 +36,7 @@ def new_product(
     path: Annotated[Optional[Path], typer.Option("--path", help="The repo root (default: found from here).")] = None,
 ) -> int:
     """Scaffold a data product and its contract inside an existing domain."""
-    from alchemesh.discovery import find_root
+    from alchemesh.load.discovery import find_root
     from alchemesh.scaffold.create import new_product as scaffold
     from alchemesh.validate import analyze
 

@@ -98,7 +98,7 @@ class _Options:
 
 def _run(action_name: str, options: _Options) -> int:
     from alchemesh.cli.progress import Progress
-    from alchemesh.discovery import find_root
+    from alchemesh.load.discovery import find_root
     from alchemesh.terraform.binary import find_binary
     from alchemesh.terraform.environment import prepare as prepare_terraform
     from alchemesh.terraform.orchestrate import Request, execute, prepare

@@ -17,7 +17,7 @@ def export(
 ) -> int:
     """Write one JSON Schema per kind (for `# yaml-language-server: $schema=…`)."""
     from alchemesh.errors import UsageError
-    from alchemesh.schema_export import export_schemas
+    from alchemesh.model.schema_export import export_schemas
 
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: not a directory")

@@ -21,7 +21,7 @@ def validate(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not write .alchemesh/cache.")] = False,
 ) -> int:
     """Validate every resource and reference in the mesh repo."""
-    from alchemesh.discovery import find_root
+    from alchemesh.load.discovery import find_root
     from alchemesh.findings import Severity
     from alchemesh.gitrepo import changed_files
     from alchemesh.report import reporter

@@ -45,9 +45,9 @@ def compile_revision(root: Path, rev: str, current: Analysis, environment: str, 
     """What `rev` compiles to for `environment`, as if it were checked out at `root` (so paths match);
     None when it does not compile."""
     from alchemesh.compile.stacks import Target, build_stacks
-    from alchemesh.graph import build_graph
-    from alchemesh.index import build_index
-    from alchemesh.load import load_revision, paused_gc
+    from alchemesh.resolve.graph import build_graph
+    from alchemesh.resolve.index import build_index
+    from alchemesh.load.repo import load_revision, paused_gc
 
     with paused_gc():
         graph = build_graph(build_index(load_revision(root, rev, current.repo)))
@@ -60,7 +60,7 @@ def compile_revision(root: Path, rev: str, current: Analysis, environment: str, 
 def compile_cached(root: Path, environment: str | None, out: Path | None) -> Compiled | None:
     """The build on disk, when it was compiled from exactly these specs by this code and is intact:
     a plan on an unchanged repo then neither parses nor imports the models. None otherwise."""
-    from alchemesh.cache import ReportCache
+    from alchemesh.load.cache import ReportCache
 
     stamp = _stamp_path(root, environment)
     try:
@@ -91,7 +91,7 @@ def compile_cached(root: Path, environment: str | None, out: Path | None) -> Com
 def remember_build(root: Path, environment: str | None, compiled: Compiled) -> None:
     """Record that the build on disk, to the bytes of its manifest, is what the current specs compile to
     (see compile_cached)."""
-    from alchemesh.cache import ReportCache
+    from alchemesh.load.cache import ReportCache
     from alchemesh.workspace import write_atomic
 
     directory, build = compiled.builds[0]

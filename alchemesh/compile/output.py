@@ -26,7 +26,7 @@ import orjson
 from alchemesh.workspace import pid_alive, write_atomic
 from alchemesh.compile.escape import unliteral
 from alchemesh.errors import AlchemeshError, UsageError
-from alchemesh.dag import dag_levels
+from alchemesh.resolve.dag import dag_levels
 
 if TYPE_CHECKING:
     from alchemesh.compile.stacks import Stack

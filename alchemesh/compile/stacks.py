@@ -13,9 +13,9 @@ from typing import Any
 from alchemesh.compile.escape import Expression, literal
 from alchemesh.model.interface import config_key_problem, is_local_source
 from alchemesh.errors import AlchemeshError
-from alchemesh.graph import MeshGraph, PortRef, parse_port_ref
-from alchemesh.index import product_id
-from alchemesh.load import Entry
+from alchemesh.resolve.graph import MeshGraph, PortRef, parse_port_ref
+from alchemesh.resolve.index import product_id
+from alchemesh.load.repo import Entry
 from alchemesh.model.contract import Contract, Property
 from alchemesh.model.resources import Component, ComponentEntry, DataProduct, MeshSpec
 

@@ -11,9 +11,9 @@ from alchemesh.contracts.assess import Subject, assess
 from alchemesh.contracts.changes import Mode
 from alchemesh.contracts.result import ContractReport, ContractStatus, report_of
 from alchemesh.findings import ContractImpact, Finding, Severity
-from alchemesh.graph import MeshGraph, PortRef
-from alchemesh.index import MeshIndex, build_index
-from alchemesh.load import Entry, load_revision, paused_gc
+from alchemesh.resolve.graph import MeshGraph, PortRef
+from alchemesh.resolve.index import MeshIndex, build_index
+from alchemesh.load.repo import Entry, load_revision, paused_gc
 from alchemesh.model.contract import Contract
 from alchemesh.validate import Analysis, analyze
 

@@ -9,7 +9,7 @@ from alchemesh.contracts.changes import Mode
 from alchemesh.contracts.result import ContractReport, ContractStatus, report_of
 from alchemesh.errors import UsageError
 from alchemesh.model.contract import Contract, is_contract, read_contract
-from alchemesh.yamlfile import Document, locate, parse
+from alchemesh.load.yamlfile import Document, locate, parse
 
 
 def diff_files(old_path: Path, new_path: Path, mode: Mode) -> ContractReport:

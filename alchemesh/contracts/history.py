@@ -10,11 +10,11 @@ from alchemesh.repofiles import read_repo_file
 from alchemesh import gitrepo
 from alchemesh.contracts.changes import Mode, impact
 from alchemesh.contracts.diff import diff_contracts
-from alchemesh.discovery import YAML_SUFFIXES, select_yaml
+from alchemesh.load.discovery import YAML_SUFFIXES, select_yaml
 from alchemesh.errors import UsageError
 from alchemesh.hints import did_you_mean
 from alchemesh.model.contract import is_contract
-from alchemesh.yamlfile import parse
+from alchemesh.load.yamlfile import parse
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alchemesh.contracts.changes import CHANGES, VERSION_RULES
 from alchemesh.findings import Severity
-from alchemesh.rules.base import Rule
+from alchemesh.validate.rules.base import Rule
 
 
 def contract_rules() -> dict[str, Rule]:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from alchemesh.graph import MeshGraph, PortRef, parse_port_ref
-from alchemesh.index import product_id
+from alchemesh.resolve.graph import MeshGraph, PortRef, parse_port_ref
+from alchemesh.resolve.index import product_id
 from alchemesh.model.contract import Contract, Property
 from alchemesh.validate import Analysis
 

@@ -13,8 +13,8 @@ from alchemesh import __version__
 from alchemesh.docs.catalog import Catalog, ContractView, Link, ProductView, product_link
 from alchemesh.docs.lineage import Node, lineage_svg
 from alchemesh.docs.search import Entry, build_index
-from alchemesh.dag import reach
-from alchemesh.rules.base import Rule
+from alchemesh.resolve.dag import reach
+from alchemesh.validate.rules.base import Rule
 
 HERE = Path(__file__).parent
 FULL_GRAPH_LIMIT = 300  # beyond it the home page draws domains, not products

@@ -17,7 +17,7 @@ from alchemesh.errors import UsageError
 
 def snapshot(root: Path) -> tuple:
     """What a rebuild depends on: the mesh's YAML files (found as `validate` finds them) and their stats."""
-    from alchemesh.discovery import list_yaml_files
+    from alchemesh.load.discovery import list_yaml_files
 
     state = []
     for file in list_yaml_files(root, []):

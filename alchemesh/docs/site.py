@@ -112,9 +112,9 @@ def _history(root: Path, analysis):
 def _recent(root: Path, analysis):
     """The products whose spec or contract files changed last, newest first."""
     from alchemesh import gitrepo
-    from alchemesh.discovery import YAML_SUFFIXES
+    from alchemesh.load.discovery import YAML_SUFFIXES
     from alchemesh.docs.catalog import Recent, product_link
-    from alchemesh.index import product_id
+    from alchemesh.resolve.index import product_id
 
     owner: dict[str, str] = {}
     contract_files = {c.resource.id: c.file for c in analysis.index.contracts.values()}

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from alchemesh import __version__
 from alchemesh.findings import Report, Severity
 from alchemesh.all_rules import every_rule
-from alchemesh.rules import Rule, registry
+from alchemesh.validate.rules import Rule, registry
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 

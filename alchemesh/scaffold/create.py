@@ -9,7 +9,7 @@ from alchemesh import __version__
 from alchemesh.workspace import write_atomic
 from alchemesh.errors import UsageError
 from alchemesh.hints import did_you_mean
-from alchemesh.index import MeshIndex
+from alchemesh.resolve.index import MeshIndex
 from alchemesh.model.resources import NAME_PATTERN
 from alchemesh.scaffold import templates as t
 

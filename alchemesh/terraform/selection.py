@@ -16,7 +16,7 @@ from pathlib import Path
 from alchemesh.compile.escape import unliteral
 from alchemesh.compile.output import MANIFEST, Build, removed_entries
 from alchemesh.errors import UsageError
-from alchemesh.dag import reach
+from alchemesh.resolve.dag import reach
 from alchemesh.model.interface import is_local_source
 
 

@@ -10,14 +10,13 @@ PACKAGE = Path(__file__).resolve().parents[2] / "alchemesh"
 
 # Lowest first. A module belongs to the first stage that names its top-level module or package.
 STAGES = [
-    ("foundation", ["__init__", "errors", "findings", "hints", "workspace", "repofiles", "gitrepo", "dag", "model"]),
-    ("load", ["discovery", "yamlfile", "cache", "schema_check", "load", "modules"]),
-    ("resolve", ["index", "graph"]),
-    ("validate", ["rules", "validate"]),
+    ("foundation", ["__init__", "errors", "findings", "hints", "workspace", "repofiles", "gitrepo", "model"]),
+    ("load", ["load"]),
+    ("resolve", ["resolve"]),
+    ("validate", ["validate"]),
     ("contracts", ["contracts"]),
     ("compile", ["compile"]),
-    ("run and render", ["terraform", "docs", "report", "graph_formats", "components_check", "schema_export",
-                        "scaffold", "all_rules"]),
+    ("run and render", ["terraform", "docs", "report", "components", "scaffold", "all_rules"]),
     ("cli", ["cli", "__main__"]),
 ]
 LEVEL = {name: level for level, (_, names) in enumerate(STAGES) for name in names}

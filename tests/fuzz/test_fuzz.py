@@ -21,7 +21,7 @@ from alchemesh.compile.compiler import compile_mesh
 from alchemesh.contracts.files import diff_files
 from alchemesh.errors import AlchemeshError
 from alchemesh.validate import analyze
-from alchemesh.yamlfile import parse
+from alchemesh.load.yamlfile import parse
 from tests.conftest import EXAMPLES, REPO
 
 MARK = "${fuzz.marker}"

@@ -43,7 +43,7 @@ from typing import Any
 import pytest
 import yaml
 
-from alchemesh.rules import registry
+from alchemesh.validate.rules import registry
 from tests.conftest import selected_params
 
 HERE = Path(__file__).parent

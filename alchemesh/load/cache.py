@@ -1,0 +1,184 @@
+"""A content-hash cache of per-file results under `.alchemesh/cache/`: safe to delete, never stale.
+
+Entries are keyed by file path and the blake2b digest of its bytes, and the whole cache by a
+fingerprint of the code that produced it. JSON, not pickle: the cache sits in a repo that may not
+be trusted.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import stat
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from alchemesh import __version__
+from alchemesh.findings import Finding, Report
+from alchemesh.repofiles import read_repo_file
+from alchemesh.workspace import CACHE_DIR, ignore_itself, write_atomic
+
+_DEPENDENCIES = ("open-data-contract-standard", "jsonschema-rs", "pydantic", "pyyaml")
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+@functools.cache
+def fingerprint() -> str:
+    """Changes whenever the code that produces cached results could: any source file, any dependency."""
+    h = hashlib.blake2b(__version__.encode(), digest_size=16)
+    package = Path(__file__).parents[1]
+    for source in sorted(package.rglob("*.py")):
+        h.update(source.relative_to(package).as_posix().encode())
+        h.update(source.read_bytes())
+    for name in _installed(_DEPENDENCIES):
+        h.update(name.encode())
+    return h.hexdigest()
+
+
+def _installed(names: tuple[str, ...]) -> list[str]:
+    """`name-version.dist-info` folders of these distributions: their versions, without paying for
+    importlib.metadata on every run."""
+    wanted = {re.sub(r"[-_.]+", "_", n).lower() for n in names}
+    found = []
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found += [d for d in listing if d.endswith(".dist-info") and d.split("-", 1)[0].lower() in wanted]
+    return sorted(found)
+
+
+class Cache:
+    """Per-file records from the previous run; `store` writes the current run's records atomically."""
+
+    def __init__(self, root: Path, enabled: bool = True):
+        self.path = root / CACHE_DIR / "files.json"
+        self.enabled = enabled
+        self.fingerprint = fingerprint() if enabled else ""
+        self.entries: dict[str, Any] = self._read() if enabled else {}
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            content = json.loads(self.path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(content, dict) or content.get("fingerprint") != self.fingerprint:
+            return {}
+        files = content.get("files")
+        return files if isinstance(files, dict) else {}
+
+    def get(self, file: str, file_digest: str) -> Any | None:
+        entry = self.entries.get(file)
+        if isinstance(entry, dict) and entry.get("digest") == file_digest:
+            return entry
+        return None
+
+    def store(self, entries: dict[str, Any]) -> None:
+        if self.enabled and entries != self.entries:
+            _store(self.path, {"fingerprint": self.fingerprint, "files": entries})
+
+
+class ReportCache:
+    """The last validation report, keyed by every YAML file's path and digest: an unchanged repo is
+    answered without parsing anything — and without reading anything: a file whose size, times and inode
+    are those recorded with its digest, and that has not changed since the record was written, keeps its
+    digest. Any write changes a file's ctime, which no tool can set back, so an edit that restores the
+    size and mtime is still seen (as git's index does; "racily clean" files are read again).
+
+    `known`: digests the caller already has (a load just read the files). `read`: the bytes this key
+    needed, for a load that follows to parse without reading again."""
+
+    def __init__(self, root: Path, known: dict[str, str] | None = None):
+        from alchemesh.load.discovery import list_yaml_files
+
+        self.path = root / CACHE_DIR / "report.json"
+        self.stats_path = root / CACHE_DIR / "stats.json"
+        self.read: dict[str, bytes] = {}
+        self.stats: dict[str, list] = {}
+        recorded, written = self._recorded() if known is None else ({}, 0)
+        key = hashlib.blake2b(fingerprint().encode(), digest_size=16)
+        for file in list_yaml_files(root, []):
+            file_digest = (known or {}).get(file) or self._digest(root, file, recorded.get(file), written)
+            key.update(f"{file}\0{file_digest}\0".encode("utf-8", "surrogateescape"))
+        self.key = key.hexdigest()
+
+    def _digest(self, root: Path, file: str, recorded: list | None, written: int) -> str:
+        try:
+            info = os.lstat(root / file)
+        except OSError:
+            return digest(b"\0unreadable")
+        signature = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        settled = max(info.st_mtime_ns, info.st_ctime_ns) < written - _RACY_NS
+        if recorded and recorded[:4] == signature and settled and stat.S_ISREG(info.st_mode):
+            self.stats[file] = recorded
+            return recorded[4]
+        try:
+            raw = read_repo_file(root, file)
+        except OSError:
+            return digest(b"\0unreadable")
+        self.read[file] = raw
+        file_digest = digest(raw)
+        if stat.S_ISREG(info.st_mode):
+            self.stats[file] = [*signature, file_digest]
+        return file_digest
+
+    def _recorded(self) -> tuple[dict[str, list], int]:
+        try:
+            content = json.loads(self.stats_path.read_bytes())
+            files, written = content["files"], content["written"]
+            if content["fingerprint"] != fingerprint() or not isinstance(files, dict) or not isinstance(written, int):
+                return {}, 0
+            return {f: s for f, s in files.items() if isinstance(s, list) and len(s) == 5
+                    and all(isinstance(v, int) for v in s[:4]) and isinstance(s[4], str)}, written
+        except (OSError, ValueError, KeyError, TypeError):
+            return {}, 0
+
+    def get(self) -> Report | None:
+        try:
+            content = json.loads(self.path.read_bytes())
+            if content["key"] != self.key or not isinstance(content["files"], int):
+                return None
+            report = Report(
+                tuple(Finding.from_dict(f) for f in content["findings"]),
+                content["files"],
+                tuple(Finding.from_dict(f) for f in content["waived"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if self.read:  # files read for this key: next time their stats answer
+            self._store_stats()
+        return report
+
+    def store(self, report: Report) -> None:
+        _store(self.path, {
+            "key": self.key,
+            "files": report.files,
+            "findings": [f.to_dict() for f in report.findings],
+            "waived": [f.to_dict() for f in report.waived],
+        })
+        if self.stats:
+            self._store_stats()
+
+    def _store_stats(self) -> None:
+        _store(self.stats_path, {"fingerprint": fingerprint(), "written": time.time_ns(), "files": self.stats})
+
+
+_RACY_NS = 200_000_000  # file times are kernel ticks: a change in the tick of the record is not "settled"
+
+
+def _store(path: Path, content: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ignore_itself(path.parent.parent)
+        write_atomic(path, json.dumps(content, separators=(",", ":")).encode())
+    except OSError:
+        pass  # a read-only checkout still validates, just without a cache

@@ -1,0 +1,194 @@
+"""Terraform modules read with python-hcl2: their variables and outputs, checked against the interface
+of their component type (`components check`) and against the `config` a port gives them.
+
+Parsing is slow (python-hcl2 is a pure-Python parser), so a module's reading is cached by the hash of
+its `.tf` files under `.alchemesh/cache/`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alchemesh.load.cache import digest
+from alchemesh.repofiles import shown_path
+from alchemesh.workspace import write_atomic
+from alchemesh.model.interface import NULLABLE, OUTPUTS, VARIABLES
+from alchemesh.findings import Finding, Severity
+
+LAYOUT = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md", "examples")
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    name: str
+    type: str | None  # normalised: `map(string)`, `any`, …; None when the module gives none
+    description: str | None
+    has_default: bool
+    file: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    directory: Path
+    variables: dict[str, Variable]
+    outputs: dict[str, tuple[str, int]]  # name → (file, line)
+    problems: tuple[tuple[str, int, str], ...]  # (file, line, message): files that could not be read
+
+
+def read_module(directory: Path, cache_dir: Path | None = None) -> Module:
+    files = sorted(f for f in directory.glob("*.tf") if f.is_file())
+    raw = {f.name: f.read_bytes() for f in files}
+    key = digest(b"".join(name.encode() + b"\0" + content for name, content in raw.items()))
+    cached = _cached(cache_dir, key)
+    if cached is not None:
+        return _from_json(directory, cached)
+    variables: dict[str, Variable] = {}
+    outputs: dict[str, tuple[str, int]] = {}
+    problems = []
+    for name, content in raw.items():
+        text = content.decode("utf-8", "replace")
+        try:
+            parsed = _parse(text)
+        except Exception as error:  # python-hcl2 raises lark's many exception types
+            problems.append((name, _error_line(error), f"cannot parse: {str(error).splitlines()[0]}"))
+            continue
+        for block in parsed.get("variable", []):
+            for var_name, body in block.items():
+                var_name = _unquote(var_name)
+                variables[var_name] = Variable(
+                    var_name, _type(body.get("type")), _unquote(body["description"]) if "description" in body else None,
+                    "default" in body, name, _line(text, "variable", var_name))
+        for block in parsed.get("output", []):
+            for out_name in block:
+                out_name = _unquote(out_name)
+                outputs[out_name] = (name, _line(text, "output", out_name))
+    module = Module(directory, variables, outputs, tuple(problems))
+    _store(cache_dir, key, module)
+    return module
+
+
+def _parse(text: str) -> dict[str, Any]:
+    import hcl2
+
+    return hcl2.loads(text)
+
+
+def check_interface(module: Module, kind: str, root: Path) -> list[Finding]:
+    """Findings for a module that does not meet the interface of its component type."""
+    where = module.directory
+    out = [_finding("component-layout", f"module has no `{name}`", where / name, root, 1)
+           for name in LAYOUT if not (where / name).exists()]
+    out += [_finding("component-hcl", message, where / file, root, line) for file, line, message in module.problems]
+    for name, expected in VARIABLES[kind].items():
+        variable = module.variables.get(name)
+        if variable is None:
+            out.append(_finding("component-interface", f"missing interface variable `{name}` ({expected}) of a "
+                                f"{kind} component", where / "variables.tf", root, 1))
+        elif variable.type != expected:
+            out.append(_finding("component-interface", f"variable `{name}` has type {variable.type or 'none'}, "
+                                f"the {kind} interface says {expected}", where / variable.file, root, variable.line))
+        elif name in NULLABLE and not variable.has_default:
+            out.append(_finding("component-interface", f"variable `{name}` needs `default = null`: alchemesh "
+                                "leaves it unset where it does not apply", where / variable.file, root, variable.line))
+    for name in OUTPUTS[kind]:
+        if name not in module.outputs:
+            out.append(_finding("component-interface", f"missing output `{name}` of a {kind} component",
+                                where / "outputs.tf", root, 1))
+    for variable in module.variables.values():
+        if not variable.description or variable.type is None:
+            missing = " and ".join(x for x, ok in (("type", variable.type), ("description", variable.description))
+                                   if not ok)
+            out.append(_finding("component-undocumented", f"variable `{variable.name}` has no {missing}",
+                                where / variable.file, root, variable.line, Severity.WARNING))
+    return out
+
+
+def config_problems(module: Module, kind: str, config: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """(config key or None, message) for keys the module does not declare and variables it needs."""
+    interface = set(VARIABLES[kind])
+    out: list[tuple[str | None, str]] = []
+    for key in config:
+        if key not in module.variables:
+            known = sorted(set(module.variables) - interface)
+            out.append((key, f"`{key}` is not a variable of {module.directory.name}"
+                             + (f" (it takes {', '.join(known)})" if known else " (it takes no config)")))
+    for variable in module.variables.values():
+        if variable.name not in interface and not variable.has_default and variable.name not in config:
+            out.append((None, f"{module.directory.name} needs `config.{variable.name}`"
+                              + (f": {variable.description}" if variable.description else "")))
+    return out
+
+
+def guess_kind(module: Module) -> str | None:
+    """The component type whose distinctive variables the module declares."""
+    complete = [kind for kind, v in VARIABLES.items() if set(v) <= set(module.variables)]
+    if complete:  # the richest interface the module declares in full
+        return max(complete, key=lambda kind: len(VARIABLES[kind]))
+    shared = set.intersection(*(set(v) for v in VARIABLES.values()))
+    scores = {kind: len((set(v) - shared) & set(module.variables)) for kind, v in VARIABLES.items()}
+    best = max(scores.values())
+    winners = [kind for kind, score in scores.items() if score == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
+def _finding(rule: str, message: str, path: Path, root: Path, line: int,
+             severity: Severity = Severity.ERROR) -> Finding:
+    return Finding(rule, severity, message, shown_path(path, root), line, 1)
+
+
+def _type(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.startswith("${") and text.endswith("}"):
+        text = text[2:-1]
+    return re.sub(r"\s+", "", text)
+
+
+def _unquote(value: Any) -> str:
+    text = str(value)
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else text
+
+
+def _line(text: str, kind: str, name: str) -> int:
+    match = re.search(rf'^[ \t]*{kind}\s+"?{re.escape(name)}"?\s*\{{', text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _error_line(error: Exception) -> int:
+    return int(getattr(error, "line", 0) or 1)
+
+
+def _cached(cache_dir: Path | None, key: str) -> dict | None:
+    if cache_dir is None:
+        return None
+    try:
+        return json.loads((cache_dir / f"module-{key}.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def _store(cache_dir: Path | None, key: str, module: Module) -> None:
+    if cache_dir is None:
+        return
+    body = {
+        "variables": [[v.name, v.type, v.description, v.has_default, v.file, v.line] for v in module.variables.values()],
+        "outputs": [[name, file, line] for name, (file, line) in module.outputs.items()],
+        "problems": [list(p) for p in module.problems],
+    }
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache_dir / f"module-{key}.json", json.dumps(body).encode())
+    except OSError:
+        pass
+
+
+def _from_json(directory: Path, body: dict) -> Module:
+    variables = {row[0]: Variable(*row) for row in body["variables"]}
+    outputs = {name: (file, line) for name, file, line in body["outputs"]}
+    return Module(directory, variables, outputs, tuple(tuple(p) for p in body["problems"]))

@@ -1,0 +1,120 @@
+"""Validation (SPEC §2): load → index → graph → rules, then the Mesh's rule settings and waivers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from alchemesh.findings import Finding, Report, Severity
+
+if TYPE_CHECKING:
+    from alchemesh.resolve.graph import MeshGraph
+    from alchemesh.resolve.index import MeshIndex
+    from alchemesh.load.repo import MeshRepo
+    from alchemesh.validate.rules import Context
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A validated mesh: what every later stage starts from."""
+
+    repo: MeshRepo
+    index: MeshIndex
+    graph: MeshGraph
+    report: Report
+
+
+def validate(root: Path, *, use_cache: bool = True, only_files: set[str] | None = None) -> Report:
+    """The validation report; on a repo whose YAML has not changed since the last run, from the cache."""
+    from alchemesh.load.cache import ReportCache
+
+    cache = ReportCache(root) if use_cache else None
+    report = cache.get() if cache else None
+    if report is None:
+        report = analyze(root, use_cache=use_cache, preread=cache.read if cache else None).report
+        if cache:
+            cache.store(report)
+    return report.only(only_files) if only_files is not None else report
+
+
+def analyze(root: Path, *, use_cache: bool = True, only_files: set[str] | None = None,
+            preread: dict[str, bytes] | None = None) -> Analysis:
+    from alchemesh.load.repo import paused_gc
+
+    with paused_gc():
+        return _analyze(root, use_cache, only_files, preread)
+
+
+def _analyze(root: Path, use_cache: bool, only_files: set[str] | None, preread: dict[str, bytes] | None) -> Analysis:
+    from alchemesh.resolve.graph import build_graph
+    from alchemesh.resolve.index import build_index
+    from alchemesh.load.repo import load_repo
+    from alchemesh.validate.rules import Context, registry
+
+    repo = load_repo(root, use_cache=use_cache, preread=preread)
+    index = build_index(repo)
+    graph = build_graph(index)
+    ctx = Context(index, graph)
+    findings = list(repo.findings)
+    for rule in registry().values():
+        if rule.check is not None:
+            findings.extend(rule.check(ctx))
+    findings.extend(_unknown_rule_settings(ctx))
+    findings = _apply_settings(findings, index)
+    kept, waived = _apply_waivers(findings, repo)
+    report = Report(tuple(sorted(kept, key=_sort_key)), len(repo.records), tuple(sorted(waived, key=_sort_key)))
+    return Analysis(repo, index, graph, report.only(only_files) if only_files is not None else report)
+
+
+def _sort_key(finding: Finding) -> tuple:
+    return finding.sort_key
+
+
+def _unknown_rule_settings(ctx: Context) -> list[Finding]:
+    from alchemesh.hints import did_you_mean
+    from alchemesh.validate.rules import registry
+
+    mesh = ctx.index.mesh
+    if mesh is None:
+        return []
+    known = registry()
+    schema_rule = known["schema"]
+    return [
+        ctx.finding(schema_rule, mesh.doc, ("spec", "rules", name), f"unknown rule `{name}`", key=True,
+                    hint=did_you_mean(name, known) or "`alchemesh rules` lists them")
+        for name in mesh.resource.spec.rules
+        if name not in known
+    ]
+
+
+def _apply_settings(findings: list[Finding], index: MeshIndex) -> list[Finding]:
+    settings = index.mesh.resource.spec.rules if index.mesh else {}
+    if not settings:
+        return findings
+    out = []
+    for finding in findings:
+        setting = settings.get(finding.rule)
+        if setting == "off":
+            continue
+        if setting is not None and setting != finding.severity.value:
+            finding = replace(finding, severity=Severity(setting))
+        out.append(finding)
+    return out
+
+
+
+def _apply_waivers(findings: list[Finding], repo: MeshRepo) -> tuple[list[Finding], list[Finding]]:
+    """`# alchemesh: ignore[rule] reason` on a finding's line or the line above waives it."""
+    waivers = {(r.file, w.line): w for r in repo.records for w in r.waivers}
+    if not waivers:
+        return findings, []
+    kept, waived = [], []
+    for finding in findings:
+        names = {finding.rule, finding.policy}
+        hit = any(
+            (w := waivers.get((finding.file, line))) is not None and names & w.rules
+            for line in (finding.line, finding.line - 1)
+        )
+        (waived if hit else kept).append(finding)
+    return kept, waived

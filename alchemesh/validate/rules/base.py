@@ -1,0 +1,70 @@
+"""What a rule is, and what a rule's check is given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from alchemesh.findings import Finding, JsonPath, Severity
+from alchemesh.resolve.graph import MeshGraph
+from alchemesh.resolve.index import MeshIndex
+from alchemesh.load.yamlfile import Document
+
+
+@dataclass(frozen=True)
+class Context:
+    """The resolved mesh a check reads, and the way it reports a finding at a node."""
+
+    index: MeshIndex
+    graph: MeshGraph
+
+    def finding(
+        self,
+        rule: Rule,
+        doc: Document,
+        path: JsonPath,
+        message: str,
+        *,
+        hint: str | None = None,
+        key: bool = False,
+        severity: Severity | None = None,
+        policy: str | None = None,
+        products: tuple[str, ...] | None = None,
+    ) -> Finding:
+        line, column = self.index.repo.locate(doc, path, key)
+        return Finding(rule.name, severity or rule.severity, message, doc.file, line, column, path, hint,
+                       policy=policy, products=products)
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named rule. Its module docstring documents it: what it finds, why, an example, the fix."""
+
+    name: str
+    severity: Severity
+    doc: str
+    check: Check | None = None  # None: reported while loading (parse and schema stages)
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0]
+
+    def section(self, title: str) -> str:
+        """The text under `Title:` in the docstring, up to the next section."""
+        lines = self.doc.strip().splitlines()
+        out: list[str] = []
+        inside = False
+        for line in lines:
+            head = line.strip().rstrip(":")
+            if head in _SECTIONS:
+                inside = head == title
+                continue
+            if inside:
+                out.append(line)
+        return "\n".join(out).strip("\n")
+
+
+_SECTIONS = ("Why", "Example", "Fix")

@@ -1,0 +1,67 @@
+"""A port, code or infrastructure entry's `config` does not fit its component's Terraform module.
+
+Why:
+    `config` becomes module variables: a key the module does not declare fails `terraform plan`,
+    and a variable the module requires without a default fails it too — far from the spec that
+    caused it. Checked for components with a local `source`, read with python-hcl2 (cached). For
+    every component, a key must be a Terraform variable name that is neither a module meta-argument
+    (`count`, `lifecycle`, `providers`, …) nor a variable alchemesh passes itself (`domain`, `labels`, …).
+
+Example:
+    outputPorts:
+      - name: orders
+        component: local-duckdb
+        config: {retention: 30}      # the module declares `retention_days`
+
+Fix:
+    Use the variable names of the module (its README lists them), and set every variable it requires.
+"""
+
+from collections.abc import Iterator
+
+from alchemesh.model.interface import config_key_problem, is_local_source
+from alchemesh.findings import Finding, Severity
+from alchemesh.hints import did_you_mean
+from alchemesh.load.modules import config_problems, read_module
+from alchemesh.validate.rules.base import Context, Rule
+from alchemesh.workspace import MODULE_CACHE_DIR
+
+def check(ctx: Context) -> Iterator[Finding]:
+    index = ctx.index
+    root = index.repo.root
+    cache = root / MODULE_CACHE_DIR
+    modules = {}  # component name → its module, or None when its source is not a local folder
+    for use in index.component_uses:
+        component = index.components.get(use.component)
+        if component is None or component.type != use.expected_type:
+            continue
+        config = _config(use.entry.resource, use.path)
+        entry_path = use.path[:-1]
+        refused = {key: problem for key in config if (problem := config_key_problem(use.expected_type, key))}
+        for key, problem in refused.items():
+            yield ctx.finding(RULE, use.entry.doc, (*entry_path, "config", key), problem, key=True,
+                              hint="rename it to a variable of the module, or drop it")
+        if use.component not in modules:
+            directory = root / component.source
+            local = is_local_source(component.source) and directory.is_dir()
+            modules[use.component] = read_module(directory, cache) if local else None
+        module = modules[use.component]
+        if module is None:
+            continue
+        for key, message in config_problems(module, use.expected_type, config):
+            if key in refused:
+                continue
+            if key is None:
+                yield ctx.finding(RULE, use.entry.doc, use.path, message)
+            else:
+                hint = did_you_mean(key, module.variables)
+                yield ctx.finding(RULE, use.entry.doc, (*entry_path, "config", key), message, key=True, hint=hint)
+
+
+def _config(resource, path: tuple) -> dict:
+    """The `config` of the entry at `path` (…, list, index, "component") in the resource's spec."""
+    _, field, i, _ = path
+    return getattr(resource.spec, field)[i].config
+
+
+RULE = Rule("component-config", Severity.ERROR, __doc__, check)
