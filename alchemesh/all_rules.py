@@ -1,5 +1,5 @@
-"""Every rule alchemesh can report, from the stages that own them: validation, then contract changes.
-`alchemesh rules`, SARIF and the catalog list them from here."""
+"""The one registry of every rule alchemesh can report, from the stages that own them: validation, contract
+changes, component modules. `alchemesh rules`, SARIF and the catalog list them from here."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from alchemesh.validate.rules.base import Rule
 
 
 def every_rule() -> dict[str, Rule]:
-    """Rule name → rule: the validation rules in documentation order, then the contract rules."""
+    """Rule name → rule: the validation rules in documentation order, the contract rules, the component rules."""
+    from alchemesh.components.rules import RULES as component_rules
     from alchemesh.contracts.rules import contract_rules
     from alchemesh.validate.rules import registry
 
-    return {**registry(), **contract_rules()}
+    return {**registry(), **contract_rules(), **{rule.name: rule for rule in component_rules}}

@@ -52,7 +52,8 @@ def test_rules_explains_one_rule():
 
 def test_rules_json_and_unknown_rule():
     body = run_cli("rules", "--json").json()
-    assert [r["name"] for r in body] == [*registry(), *contract_rules()]
+    components = ["component-layout", "component-hcl", "component-interface", "component-undocumented"]
+    assert [r["name"] for r in body] == [*registry(), *contract_rules(), *components]
     unknown = run_cli("rules", "unresolved-refrence")
     assert unknown.code == 2 and "did you mean `unresolved-reference`?" in unknown.err
     assert_no_traceback(unknown)

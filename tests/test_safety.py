@@ -85,13 +85,13 @@ def test_a_failed_write_leaves_the_previous_build_whole(quickstart: Path, tmp_pa
 
 def test_a_write_interrupted_after_its_journal_is_completed(quickstart: Path, tmp_path: Path, monkeypatch):
     from alchemesh.compile import output
-    from alchemesh.compile.compiler import compile_mesh
+    from alchemesh.pipeline import Pipeline
 
     out = tmp_path / "build"
     assert run_cli("compile", "--out", str(out), cwd=quickstart).code == 0
     edit(quickstart, "domains/sales/customers/contract.odcs.yaml",
          ("      - name: email\n", "      - name: loyalty_tier\n        logicalType: string\n      - name: email\n"))
-    directory, build = compile_mesh(quickstart, None, out).builds[0]
+    directory, build = Pipeline(quickstart).compile(None, out).builds[0]
     real = output.recover
     monkeypatch.setattr(output, "recover", lambda path: None)  # "killed" right after the journal was written
     output.write(build, directory)

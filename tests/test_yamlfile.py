@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from alchemesh.load.yamlfile import MAX_FILE_BYTES, locate, parse
+from alchemesh.validate import check_file
+
+
+def findings(file: str, raw: bytes):
+    """What the per-file rules report about a file, as `validate` does."""
+    return check_file(parse(file, raw))
 
 ALIAS_BOMB = b"".join(
     [b"a: &a [x, x, x, x, x, x, x, x, x]\n"]
@@ -33,38 +39,37 @@ def test_multi_document_files_keep_each_document_and_its_line():
 
 
 def test_duplicate_key_is_a_finding_at_the_second_key():
-    parsed = parse("f.yaml", b"a: 1\nb:\n  c: 1\n  c: 2\n")
-    assert [(f.rule, f.line, f.column) for f in parsed.findings] == [("duplicate-key", 4, 3)]
+    assert [(f.rule, f.line, f.column) for f in findings("f.yaml", b"a: 1\nb:\n  c: 1\n  c: 2\n")] == [("duplicate-key", 4, 3)]
 
 
 def test_alias_bomb_is_refused_not_expanded():
-    (finding,) = parse("bomb.yaml", ALIAS_BOMB).findings
+    (finding,) = findings("bomb.yaml", ALIAS_BOMB)
     assert finding.rule == "yaml-syntax" and "alias bomb" in finding.message
 
 
 def test_recursive_alias_is_refused():
-    (finding,) = parse("f.yaml", b"a: &x [1, *x]\n").findings
+    (finding,) = findings("f.yaml", b"a: &x [1, *x]\n")
     assert "recursive alias" in finding.message
 
 
 def test_deep_nesting_is_refused_before_libyaml_recurses():
-    (finding,) = parse("f.yaml", b"[" * 100_000 + b"]" * 100_000).findings
+    (finding,) = findings("f.yaml", b"[" * 100_000 + b"]" * 100_000)
     assert finding.rule == "yaml-syntax" and "nesting" in finding.message
 
 
 def test_non_utf8_is_a_finding_with_the_byte_position():
-    (finding,) = parse("f.yaml", b"a: ok\nb: caf\xe9\n").findings
+    (finding,) = findings("f.yaml", b"a: ok\nb: caf\xe9\n")
     assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", 2, 7)
     assert "not UTF-8" in finding.message
 
 
 def test_oversized_file_is_refused_without_parsing():
-    (finding,) = parse("big.yaml", b"a: " + b"x" * (MAX_FILE_BYTES + 1)).findings
+    (finding,) = findings("big.yaml", b"a: " + b"x" * (MAX_FILE_BYTES + 1))
     assert "limit" in finding.message
 
 
 def test_syntax_error_carries_its_position():
-    (finding,) = parse("f.yaml", b"a: [1,\nb: 2\n").findings  # `b: 2` is a pair inside the list; no `]` comes
+    (finding,) = findings("f.yaml", b"a: [1,\nb: 2\n")  # `b: 2` is a pair inside the list; no `]` comes
     assert (finding.rule, finding.line, finding.column) == ("yaml-syntax", 3, 1)
     assert "flow sequence" in finding.message
 

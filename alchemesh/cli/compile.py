@@ -19,13 +19,13 @@ def compile_command(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 when the build on disk is stale.")] = False,
 ) -> int:
     """Compile every data product into a Terraform stack of platform-component modules."""
-    from alchemesh.compile.compiler import compile_mesh
     from alchemesh.compile.output import differences, write
     from alchemesh.load.discovery import find_root
+    from alchemesh.pipeline import Pipeline
     from alchemesh.report import reporter
 
     root = find_root(path)
-    compiled = compile_mesh(root, env, out)
+    compiled = Pipeline(root).compile(env, out)
     if not compiled.builds:
         print_markup(reporter("text")(compiled.report, root))
         typer.echo("alchemesh: not compiled: the mesh has validation errors", err=True)

@@ -35,11 +35,11 @@ def check(
     fail_on: FailOnOption = FailOn.error,
 ) -> int:
     """Check every contract changed since a base revision, uncommitted work included."""
-    from alchemesh.contracts.check import check as run_check
     from alchemesh.load.discovery import find_root
+    from alchemesh.pipeline import Pipeline
 
     root = find_root(path)
-    return _emit(run_check(root, against), root, format, fail_on)
+    return _emit(Pipeline(root).check_contracts(against), root, format, fail_on)
 
 
 @contracts_app.command("diff")
@@ -65,11 +65,11 @@ def changelog(
     format: Annotated[LogFormat, typer.Option("--format", "-f", help="Output format.")] = LogFormat.text,
 ) -> int:
     """The history of one contract through git, version by version, newest first."""
-    from alchemesh.contracts.history import changelog as history
     from alchemesh.load.discovery import find_root
+    from alchemesh.pipeline import Pipeline
     from alchemesh.report.contracts import render_changelog
 
-    print_plain(render_changelog(history(find_root(path), contract), format.value))
+    print_plain(render_changelog(Pipeline(find_root(path)).changelog(contract), format.value))
     return 0
 
 

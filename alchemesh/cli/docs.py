@@ -60,11 +60,12 @@ def serve_command(path: RepoPath = None, out: Out = None,
 def _build(root: Path, out: Path) -> bool:
     import time
 
-    from alchemesh.docs.site import build, write
+    from alchemesh.docs.site import write
+    from alchemesh.pipeline import Pipeline
     from alchemesh.report import reporter
 
     start = time.perf_counter()
-    built = build(root)
+    built = Pipeline(root).site()
     if built.files is None:
         print_markup(reporter("text")(built.report, root))
         typer.echo("alchemesh: site not built: the mesh has validation errors", err=True)

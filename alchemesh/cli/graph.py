@@ -29,11 +29,11 @@ def graph(
     from alchemesh.load.discovery import find_root
     from alchemesh.errors import UsageError
     from alchemesh.findings import Severity
-    from alchemesh.validate import analyze
+    from alchemesh.pipeline import Pipeline
 
     if (upstream or downstream) and focus is None:
         raise UsageError("--upstream and --downstream need --focus")
-    analysis = analyze(find_root(path))
+    analysis = Pipeline(find_root(path)).analysis
     view = graph_formats.select(analysis.graph, focus, upstream, downstream)
     print_plain(graph_formats.render(analysis.graph, view, format.value))
     errors = analysis.report.count(Severity.ERROR)

@@ -38,9 +38,9 @@ def new_product(
     """Scaffold a data product and its contract inside an existing domain."""
     from alchemesh.load.discovery import find_root
     from alchemesh.scaffold.create import new_product as scaffold
-    from alchemesh.validate import analyze
+    from alchemesh.pipeline import Pipeline
 
-    analysis = analyze(find_root(path))
+    analysis = Pipeline(find_root(path)).analysis
     for created in scaffold(analysis.index, domain, name):
         typer.echo(f"created {created}")
     return 0

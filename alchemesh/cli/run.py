@@ -101,15 +101,16 @@ def _run(action_name: str, options: _Options) -> int:
     from alchemesh.load.discovery import find_root
     from alchemesh.terraform.binary import find_binary
     from alchemesh.terraform.environment import prepare as prepare_terraform
-    from alchemesh.terraform.orchestrate import Request, execute, prepare
+    from alchemesh.pipeline import Pipeline
+    from alchemesh.terraform.orchestrate import Request, execute
     from alchemesh.terraform.outcome import Action
 
     action = Action(action_name)
     root = find_root(options.path)
     removed = "only" if options.removed else "without" if action is Action.drift else "with"
-    prepared = prepare(Request(root, options.env, options.out, tuple(options.product or ()),
-                               tuple(options.domain or ()), options.changed_since, options.include_dependents,
-                               removed))
+    prepared = Pipeline(root).prepare(Request(options.env, options.out, tuple(options.product or ()),
+                                              tuple(options.domain or ()), options.changed_since,
+                                              options.include_dependents, removed))
     if prepared.selection is None:
         return _invalid(action, prepared, root, options)
     if options.matrix:

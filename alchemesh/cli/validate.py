@@ -24,12 +24,13 @@ def validate(
     from alchemesh.load.discovery import find_root
     from alchemesh.findings import Severity
     from alchemesh.gitrepo import changed_files
+    from alchemesh.pipeline import Pipeline
     from alchemesh.report import reporter
-    from alchemesh.validate import validate as run_validation
 
     root = find_root(path)
-    only = changed_files(root) if changed_only else None
-    report = run_validation(root, use_cache=not no_cache, only_files=only)
+    report = Pipeline(root, use_cache=not no_cache).report()
+    if changed_only:
+        report = report.only(changed_files(root))
     output = reporter(format.value)(report, root)
     (print_markup if format is ReportFormat.text else print_plain)(output)
     return 1 if report.fails(Severity(fail_on.value)) else 0

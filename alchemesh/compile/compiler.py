@@ -14,6 +14,7 @@ from alchemesh.findings import Report, Severity
 from alchemesh.workspace import BUILD_DIR, CACHE_DIR
 
 if TYPE_CHECKING:  # the models are imported only when something is compiled
+    from alchemesh.load.cache import ReportCache
     from alchemesh.validate import Analysis
 
 
@@ -25,11 +26,11 @@ class Compiled:
     analysis: Analysis | None = None
 
 
-def compile_mesh(root: Path, environments: list[str] | None, out: Path | None) -> Compiled:
+def compile_mesh(analysis: Analysis, environments: list[str] | None, out: Path | None) -> Compiled:
+    """Every environment asked for (default: the Mesh's first), unless validation found errors."""
     from alchemesh.compile.stacks import Target, build_stacks
-    from alchemesh.validate import analyze
 
-    analysis = analyze(root)
+    root = analysis.repo.root
     if analysis.report.fails(Severity.ERROR) or analysis.index.mesh is None:
         return Compiled(analysis.report, (), analysis)
     spec = analysis.index.mesh.resource.spec
@@ -57,11 +58,10 @@ def compile_revision(root: Path, rev: str, current: Analysis, environment: str, 
             return None
 
 
-def compile_cached(root: Path, environment: str | None, out: Path | None) -> Compiled | None:
-    """The build on disk, when it was compiled from exactly these specs by this code and is intact:
-    a plan on an unchanged repo then neither parses nor imports the models. None otherwise."""
-    from alchemesh.load.cache import ReportCache
-
+def compile_cached(cache: ReportCache, environment: str | None, out: Path | None) -> Compiled | None:
+    """The build on disk, when it was compiled from exactly these specs (the files `cache` keyed) by this
+    code and is intact: a plan on an unchanged repo then neither parses nor imports the models."""
+    root = cache.root
     stamp = _stamp_path(root, environment)
     try:
         recorded = json.loads(stamp.read_bytes())
@@ -69,7 +69,6 @@ def compile_cached(root: Path, environment: str | None, out: Path | None) -> Com
         return None  # never compiled here: nothing to read for a key
     if not isinstance(recorded, dict):
         return None
-    cache = ReportCache(root)
     report = cache.get()
     directory = _build_base(root, out) / str(recorded.get("environment"))
     if report is None or report.fails(Severity.ERROR) or recorded.get("key") != _build_key(cache, directory):
@@ -88,17 +87,13 @@ def compile_cached(root: Path, environment: str | None, out: Path | None) -> Com
     return Compiled(report, ((directory, Build(recorded["environment"], files)),))
 
 
-def remember_build(root: Path, environment: str | None, compiled: Compiled) -> None:
-    """Record that the build on disk, to the bytes of its manifest, is what the current specs compile to
-    (see compile_cached)."""
-    from alchemesh.load.cache import ReportCache
+def remember_build(cache: ReportCache, environment: str | None, compiled: Compiled) -> None:
+    """Record that the build on disk, to the bytes of its manifest, is what the specs `cache` keyed
+    compile to (see compile_cached)."""
     from alchemesh.workspace import write_atomic
 
     directory, build = compiled.builds[0]
-    stamp = _stamp_path(root, environment)
-    records = compiled.analysis.repo.records if compiled.analysis else ()
-    cache = ReportCache(root, known={r.file: r.digest for r in records if r.digest})  # just read: not again
-    cache.store(compiled.report)
+    stamp = _stamp_path(cache.root, environment)
     try:
         stamp.parent.mkdir(parents=True, exist_ok=True)
         manifest = hashlib.sha256((directory / MANIFEST).read_bytes()).hexdigest()
@@ -108,7 +103,7 @@ def remember_build(root: Path, environment: str | None, compiled: Compiled) -> N
         pass  # a read-only checkout compiles every time
 
 
-def _build_key(cache, directory: Path) -> str:
+def _build_key(cache: ReportCache, directory: Path) -> str:
     return hashlib.sha256(f"{cache.key}\0{directory}".encode("utf-8", "surrogateescape")).hexdigest()
 
 

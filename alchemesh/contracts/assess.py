@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from alchemesh.contracts.changes import VERSION_RULES, Mode, impact
+from alchemesh.contracts.changes import Mode, VERSION_RULES, VersionRule, impact
 from alchemesh.contracts.diff import Change, diff_contracts
 from alchemesh.findings import ContractImpact, Finding, JsonPath, Severity
 
@@ -66,20 +66,20 @@ def _version_findings(old: dict, new: dict, findings: list[Finding], subject: Su
     line, column = subject.locate(("version",))
     if breaking and subject.mode != "none" and before and after and after[0] <= before[0]:
         rules = ", ".join(sorted({f.rule for f in breaking}))
-        out.append(_version_finding("breaking-change-without-major-bump", subject, line, column,
+        out.append(_version_finding(VersionRule.BREAKING_WITHOUT_MAJOR_BUMP, subject, line, column,
                                     f"{len(breaking)} breaking change(s) ({rules}) but the version goes from "
                                     f"{old.get('version')} to {new.get('version')}",
                                     f"raise the major version to {before[0] + 1}.0.0 (and the output port's `version`)"))
     if old.get("version") == new.get("version"):
-        out.append(_version_finding("changed-without-version-bump", subject, line, column,
+        out.append(_version_finding(VersionRule.CHANGED_WITHOUT_VERSION_BUMP, subject, line, column,
                                     f"the contract changed but its version stays {new.get('version')}",
                                     "raise the patch version for metadata, minor for compatible changes"))
     return out
 
 
-def _version_finding(rule: str, subject: Subject, line: int, column: int, message: str, hint: str) -> Finding:
+def _version_finding(rule: VersionRule, subject: Subject, line: int, column: int, message: str, hint: str) -> Finding:
     severity = Severity.INFO if subject.mode == "none" else Severity(VERSION_RULES[rule][0])
-    effect = "breaking" if rule == "breaking-change-without-major-bump" else "info"
+    effect = "breaking" if rule == VersionRule.BREAKING_WITHOUT_MAJOR_BUMP else "info"
     return Finding(rule, severity, message, subject.file, line, column, ("version",), hint,
                    contract=_impact(subject, effect, ""))
 

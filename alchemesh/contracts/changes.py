@@ -9,6 +9,7 @@ changes but never fails.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 Impact = Literal["breaking", "compatible", "info"]
@@ -16,58 +17,84 @@ Mode = Literal["consumer", "producer", "full", "none"]
 MODES: tuple[Mode, ...] = ("consumer", "producer", "full", "none")
 
 
+class Kind(StrEnum):
+    """Every contract-change class, by the rule name it is reported under."""
+
+    CONTRACT_REMOVED = "contract-removed"
+    SCHEMA_REMOVED = "schema-removed"
+    SCHEMA_ADDED = "schema-added"
+    FIELD_REMOVED = "field-removed"
+    FIELD_RENAMED = "field-renamed"
+    FIELD_TYPE_CHANGED = "field-type-changed"
+    FIELD_MADE_OPTIONAL = "field-made-optional"
+    FIELD_MADE_REQUIRED = "field-made-required"
+    ENUM_VALUE_ADDED = "enum-value-added"
+    ENUM_VALUE_REMOVED = "enum-value-removed"
+    CONSTRAINT_LOOSENED = "constraint-loosened"
+    CONSTRAINT_TIGHTENED = "constraint-tightened"
+    FIELD_ADDED = "field-added"
+    METADATA_CHANGED = "metadata-changed"
+
+
+class VersionRule(StrEnum):
+    """The rules on a changed contract's version."""
+
+    BREAKING_WITHOUT_MAJOR_BUMP = "breaking-change-without-major-bump"
+    CHANGED_WITHOUT_VERSION_BUMP = "changed-without-version-bump"
+
+
 @dataclass(frozen=True, slots=True)
 class ChangeClass:
-    name: str
+    name: Kind
     consumer: Impact
     producer: Impact
     summary: str
     why: str
 
 
-CHANGES: dict[str, ChangeClass] = {
+CHANGES: dict[Kind, ChangeClass] = {
     c.name: c
     for c in (
-        ChangeClass("contract-removed", "breaking", "breaking", "A contract was removed while its port still has consumers.",
+        ChangeClass(Kind.CONTRACT_REMOVED, "breaking", "breaking", "A contract was removed while its port still has consumers.",
                     "Consumers lose the promise their pipelines were built on."),
-        ChangeClass("schema-removed", "breaking", "breaking", "A schema object (table, topic, file) was removed.",
+        ChangeClass(Kind.SCHEMA_REMOVED, "breaking", "breaking", "A schema object (table, topic, file) was removed.",
                     "Consumers reading it fail; producers still writing it break the new contract."),
-        ChangeClass("schema-added", "compatible", "compatible", "A schema object was added.",
+        ChangeClass(Kind.SCHEMA_ADDED, "compatible", "compatible", "A schema object was added.",
                     "Nobody depended on it yet."),
-        ChangeClass("field-removed", "breaking", "breaking", "A property was removed.",
+        ChangeClass(Kind.FIELD_REMOVED, "breaking", "breaking", "A property was removed.",
                     "Queries selecting the column fail."),
-        ChangeClass("field-renamed", "breaking", "breaking", "A property (matched by its stable `id`) was renamed.",
+        ChangeClass(Kind.FIELD_RENAMED, "breaking", "breaking", "A property (matched by its stable `id`) was renamed.",
                     "Queries use the old name."),
-        ChangeClass("field-type-changed", "breaking", "breaking", "A property's logicalType or physicalType changed.",
+        ChangeClass(Kind.FIELD_TYPE_CHANGED, "breaking", "breaking", "A property's logicalType or physicalType changed.",
                     "Code parsing the old type fails on the new one."),
-        ChangeClass("field-made-optional", "breaking", "compatible", "A required property may now be null.",
+        ChangeClass(Kind.FIELD_MADE_OPTIONAL, "breaking", "compatible", "A required property may now be null.",
                     "Consumers that relied on a value now meet nulls; producers may keep sending values."),
-        ChangeClass("field-made-required", "compatible", "breaking", "An optional property is now required.",
+        ChangeClass(Kind.FIELD_MADE_REQUIRED, "compatible", "breaking", "An optional property is now required.",
                     "Consumers always get a value; producers that send nulls now break the contract."),
-        ChangeClass("enum-value-added", "breaking", "compatible", "An enumeration admits a new value.",
+        ChangeClass(Kind.ENUM_VALUE_ADDED, "breaking", "compatible", "An enumeration admits a new value.",
                     "A consumer's exhaustive match meets a value it does not know."),
-        ChangeClass("enum-value-removed", "compatible", "breaking", "An enumeration no longer admits a value.",
+        ChangeClass(Kind.ENUM_VALUE_REMOVED, "compatible", "breaking", "An enumeration no longer admits a value.",
                     "Producers still emitting the value break the contract."),
-        ChangeClass("constraint-loosened", "breaking", "compatible",
+        ChangeClass(Kind.CONSTRAINT_LOOSENED, "breaking", "compatible",
                     "A constraint admits more values (length, range, pattern, unique, primaryKey).",
                     "Consumers that relied on the constraint meet values they did not expect."),
-        ChangeClass("constraint-tightened", "compatible", "breaking",
+        ChangeClass(Kind.CONSTRAINT_TIGHTENED, "compatible", "breaking",
                     "A constraint admits fewer values (length, range, pattern, unique, primaryKey).",
                     "Producers' existing data may no longer satisfy it."),
-        ChangeClass("field-added", "compatible", "compatible", "A property was added.",
+        ChangeClass(Kind.FIELD_ADDED, "compatible", "compatible", "A property was added.",
                     "Existing readers ignore it; a new required property is reported as made-required too."),
-        ChangeClass("metadata-changed", "info", "info", "Descriptive metadata changed (description, tags, …).",
+        ChangeClass(Kind.METADATA_CHANGED, "info", "info", "Descriptive metadata changed (description, tags, …).",
                     "No data changes shape; worth a line in the changelog."),
     )
 }
 
 VERSION_RULES = {
-    "breaking-change-without-major-bump": (
+    VersionRule.BREAKING_WITHOUT_MAJOR_BUMP: (
         "error",
         "A contract with breaking changes keeps its major version.",
         "Consumers pin a major version; a break inside it reaches them without warning.",
     ),
-    "changed-without-version-bump": (
+    VersionRule.CHANGED_WITHOUT_VERSION_BUMP: (
         "warning",
         "A changed contract keeps its version.",
         "Two different contracts would share one version: nobody can tell which one they read.",

@@ -3,26 +3,26 @@ base revision (read from git objects) and the working tree, assessed against its
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from alchemesh import gitrepo
 from alchemesh.contracts.assess import Subject, assess
-from alchemesh.contracts.changes import Mode
+from alchemesh.contracts.changes import Kind, Mode
 from alchemesh.contracts.result import ContractReport, ContractStatus, report_of
 from alchemesh.findings import ContractImpact, Finding, Severity
 from alchemesh.resolve.graph import MeshGraph, PortRef
 from alchemesh.resolve.index import MeshIndex, build_index
 from alchemesh.load.repo import Entry, load_revision, paused_gc
 from alchemesh.model.contract import Contract
-from alchemesh.validate import Analysis, analyze
+from alchemesh.validate import Analysis
+from alchemesh.validate.rules import contract_version_mismatch, duplicate_name, yaml_syntax
 
-def check(root: Path, against: str | None) -> ContractReport:
+def check(new: Analysis, against: str | None) -> ContractReport:
     """Compare every contract at `against` (default: merge-base with the default branch) with the work tree."""
+    root = new.repo.root
     gitrepo.require_work_tree(root)
     base = gitrepo.resolve(root, against) if against else gitrepo.default_base(root)
     with paused_gc():
-        new = analyze(root)
         old_repo = load_revision(root, base, new.repo)
         return _compare_repos(build_index(old_repo), new, base)
 
@@ -60,7 +60,7 @@ def _compare_repos(old: MeshIndex, new: Analysis, base: str) -> ContractReport:
     copies, old_copies = _copies(new.index), _copies(old)
     for contract_id in sorted(old.contracts.keys() | new.index.contracts.keys()):
         if len(copies.get(contract_id, ())) > 1:  # which one is the contract is the user's to say
-            findings.extend(f for f in new.report.findings if f.rule == "duplicate-name"
+            findings.extend(f for f in new.report.findings if f.rule == duplicate_name.RULE.name
                             and f.file in {c.file for c in copies[contract_id]} and f"`{contract_id}`" in f.message)
         for before, after in _pairs(old_copies.get(contract_id, []), copies.get(contract_id, [])):
             status = compare(contract_id, before, after)
@@ -91,9 +91,9 @@ def _pairs(befores: list, afters: list) -> list[tuple]:
 def _unreadable(new: Analysis) -> dict[str, list[Finding]]:
     """Files of the work tree that could not be parsed, with the findings that say why."""
     return {
-        record.file: [f for f in record.findings if f.rule == "yaml-syntax"]
+        record.file: [f for f in record.findings if f.rule == yaml_syntax.RULE.name]
         for record in new.repo.records
-        if not record.documents and any(f.rule == "yaml-syntax" for f in record.findings)
+        if not record.documents and any(f.rule == yaml_syntax.RULE.name for f in record.findings)
     }
 
 
@@ -125,7 +125,7 @@ def _removed(contract_id: str, before: Entry[Contract], old_bound: list, new: An
     message = (f"contract `{contract_id}` (was {before.file}) was removed but {len(consumers)} input port(s) "
                f"still read its port: {', '.join(consumers)}")
     impact = ContractImpact(contract_id, "breaking", consumers, "", mode)
-    finding = Finding("contract-removed", severity, message, first.consumer.file, line, column, first.path,
+    finding = Finding(Kind.CONTRACT_REMOVED, severity, message, first.consumer.file, line, column, first.path,
                       "restore the contract, or move its consumers first", impact)
     return status, [finding]
 
@@ -149,10 +149,10 @@ def _binding(graph: MeshGraph, bound: list, default_mode: Mode) -> tuple[Mode, t
 
 
 def _port_version_findings(new: Analysis, changed_ids: set[str]) -> list[Finding]:
-    """`contract-version-mismatch` for ports bound to a changed contract: a major bump must reach the port."""
+    """The contract-version-mismatch findings of ports bound to a changed contract: a major bump must reach the port."""
     files = {
         entry.file
         for entry in new.index.products.values()
         if any(port.contract in changed_ids for port in entry.resource.spec.outputPorts)
     }
-    return [f for f in new.report.findings if f.rule == "contract-version-mismatch" and f.file in files]
+    return [f for f in new.report.findings if f.rule == contract_version_mismatch.RULE.name and f.file in files]

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from alchemesh.contracts.changes import Kind
 from alchemesh.findings import JsonPath
 
 _CONTRACT_STRUCTURE = {"schema", "version", "id", "kind"}
@@ -26,7 +27,7 @@ _FLAGS = {"unique", "primaryKey"}
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    rule: str
+    rule: Kind
     field: str  # `object.property.nested`; "" for the contract itself
     message: str
     path: JsonPath  # the node in the new document; for a removal, where it stood
@@ -42,16 +43,16 @@ def diff_contracts(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 def _objects(old: list, new: list, out: list[Change]) -> None:
     pairs, removed, added = _match(old, new)
     for _, obj in removed:
-        out.append(Change("schema-removed", _name(obj), f"schema object `{_name(obj)}` was removed", ("schema",)))
+        out.append(Change(Kind.SCHEMA_REMOVED, _name(obj), f"schema object `{_name(obj)}` was removed", ("schema",)))
     for i, obj in added:
-        out.append(Change("schema-added", _name(obj), f"schema object `{_name(obj)}` was added", ("schema", i)))
+        out.append(Change(Kind.SCHEMA_ADDED, _name(obj), f"schema object `{_name(obj)}` was added", ("schema", i)))
     for old_obj, i, new_obj in pairs:
         path, label = ("schema", i), _name(new_obj)
         if _name(old_obj) != label:
-            out.append(Change("schema-removed", _name(old_obj),
+            out.append(Change(Kind.SCHEMA_REMOVED, _name(old_obj),
                               f"schema object `{_name(old_obj)}` was renamed to `{label}`", (*path, "name")))
         if old_obj.get("physicalName") != new_obj.get("physicalName"):
-            out.append(Change("schema-removed", label, f"schema object `{label}` physicalName changed from "
+            out.append(Change(Kind.SCHEMA_REMOVED, label, f"schema object `{label}` physicalName changed from "
                               f"{_show(old_obj.get('physicalName'))} to {_show(new_obj.get('physicalName'))}",
                               (*path, "physicalName")))
         _metadata(old_obj, new_obj, _OBJECT_STRUCTURE, label, path, out)
@@ -62,34 +63,34 @@ def _properties(old: list, new: list, prefix: str, parent: JsonPath, out: list[C
     pairs, removed, added = _match(old, new)
     for _, prop in removed:
         field = f"{prefix}.{_name(prop)}"
-        out.append(Change("field-removed", field, f"`{field}` was removed", (*parent, "properties")))
+        out.append(Change(Kind.FIELD_REMOVED, field, f"`{field}` was removed", (*parent, "properties")))
     for i, prop in added:
         field, path = f"{prefix}.{_name(prop)}", (*parent, "properties", i)
-        out.append(Change("field-added", field, f"`{field}` was added", path))
+        out.append(Change(Kind.FIELD_ADDED, field, f"`{field}` was added", path))
         if prop.get("required") is True:
-            out.append(Change("field-made-required", field, f"`{field}` was added as required", (*path, "required")))
+            out.append(Change(Kind.FIELD_MADE_REQUIRED, field, f"`{field}` was added as required", (*path, "required")))
     for old_prop, i, new_prop in pairs:
         _property(old_prop, new_prop, f"{prefix}.{_name(new_prop)}", (*parent, "properties", i), out)
 
 
 def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
     if _name(old) != _name(new):
-        out.append(Change("field-renamed", field, f"`{field}` was renamed from `{_name(old)}`", (*path, "name")))
+        out.append(Change(Kind.FIELD_RENAMED, field, f"`{field}` was renamed from `{_name(old)}`", (*path, "name")))
     if old.get("physicalName") != new.get("physicalName"):
-        out.append(Change("field-renamed", field, f"`{field}` physicalName changed from {_show(old.get('physicalName'))} "
+        out.append(Change(Kind.FIELD_RENAMED, field, f"`{field}` physicalName changed from {_show(old.get('physicalName'))} "
                           f"to {_show(new.get('physicalName'))}", (*path, "physicalName")))
     for key in ("logicalType", "physicalType"):
         if old.get(key) != new.get(key):
-            out.append(Change("field-type-changed", field,
+            out.append(Change(Kind.FIELD_TYPE_CHANGED, field,
                               f"`{field}` {key} changed from {_show(old.get(key))} to {_show(new.get(key))}", (*path, key)))
     was, now = old.get("required") is True, new.get("required") is True
     if was and not now:
-        out.append(Change("field-made-optional", field, f"`{field}` is no longer required", (*path, "required")))
+        out.append(Change(Kind.FIELD_MADE_OPTIONAL, field, f"`{field}` is no longer required", (*path, "required")))
     elif now and not was:
-        out.append(Change("field-made-required", field, f"`{field}` is now required", (*path, "required")))
+        out.append(Change(Kind.FIELD_MADE_REQUIRED, field, f"`{field}` is now required", (*path, "required")))
     for key in sorted(_FLAGS):
         if (old.get(key) is True) != (new.get(key) is True):
-            rule = "constraint-tightened" if new.get(key) is True else "constraint-loosened"
+            rule = Kind.CONSTRAINT_TIGHTENED if new.get(key) is True else Kind.CONSTRAINT_LOOSENED
             state = "set" if new.get(key) is True else "dropped"
             out.append(Change(rule, field, f"`{field}` {key} {state}", (*path, key)))
     _options(_dict(old.get("logicalTypeOptions")), _dict(new.get("logicalTypeOptions")), field, path, out)
@@ -97,15 +98,15 @@ def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change
     _thresholds(old, new, field, path, out)
     _metadata(old, new, _PROPERTY_STRUCTURE, field, path, out)
     if _other_quality(old) != _other_quality(new):
-        out.append(Change("metadata-changed", field, f"`{field}` quality rules changed", (*path, "quality")))
+        out.append(Change(Kind.METADATA_CHANGED, field, f"`{field}` quality rules changed", (*path, "quality")))
     _properties(_list(old.get("properties")), _list(new.get("properties")), field, path, out)
     old_items, new_items = old.get("items"), new.get("items")
     if isinstance(old_items, dict) and isinstance(new_items, dict):
         _property(old_items, new_items, f"{field}[]", (*path, "items"), out)
     elif isinstance(old_items, dict):
-        out.append(Change("field-removed", f"{field}[]", f"`{field}` no longer describes its items", path))
+        out.append(Change(Kind.FIELD_REMOVED, f"{field}[]", f"`{field}` no longer describes its items", path))
     elif isinstance(new_items, dict):
-        out.append(Change("field-added", f"{field}[]", f"`{field}` now describes its items", (*path, "items")))
+        out.append(Change(Kind.FIELD_ADDED, f"{field}[]", f"`{field}` now describes its items", (*path, "items")))
 
 
 def _options(old: dict, new: dict, field: str, parent: JsonPath, out: list[Change]) -> None:
@@ -121,39 +122,39 @@ def _options(old: dict, new: dict, field: str, parent: JsonPath, out: list[Chang
 
 def _option_rules(key: str, before: Any, after: Any) -> list[str]:
     if before is None:
-        return ["constraint-tightened"]
+        return [Kind.CONSTRAINT_TIGHTENED]
     if after is None:
-        return ["constraint-loosened"]
+        return [Kind.CONSTRAINT_LOOSENED]
     if key == "uniqueItems":
-        return ["constraint-tightened" if after else "constraint-loosened"]
+        return [Kind.CONSTRAINT_TIGHTENED if after else Kind.CONSTRAINT_LOOSENED]
     try:
         if key == "multipleOf" and before and after:
             if after % before == 0:
-                return ["constraint-tightened"]
+                return [Kind.CONSTRAINT_TIGHTENED]
             if before % after == 0:
-                return ["constraint-loosened"]
+                return [Kind.CONSTRAINT_LOOSENED]
         if key in _UPPER_BOUNDS:
-            return ["constraint-loosened" if after > before else "constraint-tightened"]
+            return [Kind.CONSTRAINT_LOOSENED if after > before else Kind.CONSTRAINT_TIGHTENED]
         if key in _LOWER_BOUNDS:
-            return ["constraint-loosened" if after < before else "constraint-tightened"]
+            return [Kind.CONSTRAINT_LOOSENED if after < before else Kind.CONSTRAINT_TIGHTENED]
     except TypeError:
         pass
-    return ["constraint-loosened", "constraint-tightened"]  # a new pattern admits some values and rejects others
+    return [Kind.CONSTRAINT_LOOSENED, Kind.CONSTRAINT_TIGHTENED]  # a new pattern admits some values and rejects others
 
 
 def _enums(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
     before, after = _enum_values(old), _enum_values(new)
     if before is None or after is None:
         if before is not None:
-            out.append(Change("constraint-loosened", field, f"`{field}` is no longer an enumeration", path))
+            out.append(Change(Kind.CONSTRAINT_LOOSENED, field, f"`{field}` is no longer an enumeration", path))
         elif after is not None:
-            out.append(Change("constraint-tightened", field, f"`{field}` is now an enumeration", path))
+            out.append(Change(Kind.CONSTRAINT_TIGHTENED, field, f"`{field}` is now an enumeration", path))
         return
     where = _enum_path(old, new, path)
     for value in sorted(after.keys() - before.keys()):
-        out.append(Change("enum-value-added", field, f"`{field}` admits {after[value]}", where))
+        out.append(Change(Kind.ENUM_VALUE_ADDED, field, f"`{field}` admits {after[value]}", where))
     for value in sorted(before.keys() - after.keys()):
-        out.append(Change("enum-value-removed", field, f"`{field}` no longer admits {before[value]}", where))
+        out.append(Change(Kind.ENUM_VALUE_REMOVED, field, f"`{field}` no longer admits {before[value]}", where))
 
 
 def _enum_path(old: dict, new: dict, path: JsonPath) -> JsonPath:
@@ -196,9 +197,9 @@ def _thresholds(old: dict, new: dict, field: str, path: JsonPath, out: list[Chan
         return
     loose_before, loose_after = _tolerance(before), _tolerance(after)
     if loose_before is not None and loose_after is not None and loose_before != loose_after:
-        rules = ["constraint-loosened" if loose_after > loose_before else "constraint-tightened"]
+        rules = [Kind.CONSTRAINT_LOOSENED if loose_after > loose_before else Kind.CONSTRAINT_TIGHTENED]
     else:
-        rules = ["constraint-loosened", "constraint-tightened"]
+        rules = [Kind.CONSTRAINT_LOOSENED, Kind.CONSTRAINT_TIGHTENED]
     where = (*path, "quality", _invalid_rule_index(new))
     for rule in rules:
         out.append(Change(rule, field, f"`{field}` invalidValues threshold changed", where))
@@ -239,7 +240,7 @@ def _metadata(old: dict, new: dict, structure: set[str], field: str, parent: Jso
     if changed:
         where = f"`{field}` " if field else ""
         path = (*parent, changed[0]) if changed[0] in new else parent
-        out.append(Change("metadata-changed", field, f"{where}{', '.join(changed)} changed", path))
+        out.append(Change(Kind.METADATA_CHANGED, field, f"{where}{', '.join(changed)} changed", path))
 
 
 def _match(old: list[dict], new: list[dict]) -> tuple[list[tuple[dict, int, dict]], list, list]:

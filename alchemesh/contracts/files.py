@@ -10,6 +10,7 @@ from alchemesh.contracts.result import ContractReport, ContractStatus, report_of
 from alchemesh.errors import UsageError
 from alchemesh.model.contract import Contract, is_contract, read_contract
 from alchemesh.load.yamlfile import Document, locate, parse
+from alchemesh.validate.rules import duplicate_key, yaml_syntax
 
 
 def diff_files(old_path: Path, new_path: Path, mode: Mode) -> ContractReport:
@@ -31,8 +32,9 @@ def _single_contract(path: Path) -> tuple[Contract, Document]:
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror}") from None
     parsed = parse(str(path), raw)
-    if parsed.findings:
-        first = parsed.findings[0]
+    unreadable = sorted([*yaml_syntax.check_file(parsed), *duplicate_key.check_file(parsed)], key=lambda f: f.sort_key)
+    if unreadable:
+        first = unreadable[0]
         raise UsageError(f"{path}:{first.line}:{first.column}: {first.message}")
     contracts = [d for d in parsed.documents if is_contract(d.data)]
     if len(contracts) != 1:

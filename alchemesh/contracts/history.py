@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alchemesh.repofiles import read_repo_file
 from alchemesh import gitrepo
@@ -15,6 +15,9 @@ from alchemesh.errors import UsageError
 from alchemesh.hints import did_you_mean
 from alchemesh.model.contract import is_contract
 from alchemesh.load.yamlfile import parse
+
+if TYPE_CHECKING:
+    from alchemesh.validate import Analysis
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +50,9 @@ class Changelog:
     shallow: bool = False  # a shallow clone: the oldest version known may not be the first
 
 
-def changelog(root: Path, contract_id: str) -> Changelog:
-    from alchemesh.validate import analyze
-
+def changelog(current: Analysis, contract_id: str) -> Changelog:
+    root = current.repo.root
     gitrepo.require_work_tree(root)
-    current = analyze(root)
     log = changelogs(root, current, only=contract_id).get(contract_id)
     if log is None or not log.versions:
         hint = did_you_mean(contract_id, list(current.index.contracts))

@@ -8,10 +8,14 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alchemesh.errors import UsageError
 from alchemesh.findings import Report, Severity
 from alchemesh.workspace import pid_alive
+
+if TYPE_CHECKING:
+    from alchemesh.validate import Analysis
 
 MARKER = ".alchemesh-site"  # in every site we write: only such a folder is ever replaced
 RECENT = 10
@@ -23,14 +27,14 @@ class Built:
     files: dict[str, str | bytes] | None  # None: validation failed
 
 
-def build(root: Path) -> Built:
+def build(analysis: Analysis) -> Built:
+    """The site's files, unless validation found errors; the contracts' history when the repo is in git."""
     from alchemesh import gitrepo
     from alchemesh.docs.catalog import build_catalog
     from alchemesh.docs.pages import render_site
     from alchemesh.errors import GitError
-    from alchemesh.validate import analyze
 
-    analysis = analyze(root)
+    root = analysis.repo.root
     if analysis.report.fails(Severity.ERROR):
         return Built(analysis.report, None)
     try:

@@ -94,20 +94,20 @@ class ReportCache:
     digest. Any write changes a file's ctime, which no tool can set back, so an edit that restores the
     size and mtime is still seen (as git's index does; "racily clean" files are read again).
 
-    `known`: digests the caller already has (a load just read the files). `read`: the bytes this key
-    needed, for a load that follows to parse without reading again."""
+    `read`: the bytes this key needed, for a load that follows to parse without reading again."""
 
-    def __init__(self, root: Path, known: dict[str, str] | None = None):
+    def __init__(self, root: Path):
         from alchemesh.load.discovery import list_yaml_files
 
+        self.root = root
         self.path = root / CACHE_DIR / "report.json"
         self.stats_path = root / CACHE_DIR / "stats.json"
         self.read: dict[str, bytes] = {}
         self.stats: dict[str, list] = {}
-        recorded, written = self._recorded() if known is None else ({}, 0)
+        recorded, written = self._recorded()
         key = hashlib.blake2b(fingerprint().encode(), digest_size=16)
         for file in list_yaml_files(root, []):
-            file_digest = (known or {}).get(file) or self._digest(root, file, recorded.get(file), written)
+            file_digest = self._digest(root, file, recorded.get(file), written)
             key.update(f"{file}\0{file_digest}\0".encode("utf-8", "surrogateescape"))
         self.key = key.hexdigest()
 

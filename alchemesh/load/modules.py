@@ -14,13 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from alchemesh.load.cache import digest
-from alchemesh.repofiles import shown_path
 from alchemesh.workspace import write_atomic
-from alchemesh.model.interface import NULLABLE, OUTPUTS, VARIABLES
-from alchemesh.findings import Finding, Severity
-
-LAYOUT = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md", "examples")
-
+from alchemesh.model.interface import VARIABLES
 
 @dataclass(frozen=True, slots=True)
 class Variable:
@@ -78,36 +73,6 @@ def _parse(text: str) -> dict[str, Any]:
     return hcl2.loads(text)
 
 
-def check_interface(module: Module, kind: str, root: Path) -> list[Finding]:
-    """Findings for a module that does not meet the interface of its component type."""
-    where = module.directory
-    out = [_finding("component-layout", f"module has no `{name}`", where / name, root, 1)
-           for name in LAYOUT if not (where / name).exists()]
-    out += [_finding("component-hcl", message, where / file, root, line) for file, line, message in module.problems]
-    for name, expected in VARIABLES[kind].items():
-        variable = module.variables.get(name)
-        if variable is None:
-            out.append(_finding("component-interface", f"missing interface variable `{name}` ({expected}) of a "
-                                f"{kind} component", where / "variables.tf", root, 1))
-        elif variable.type != expected:
-            out.append(_finding("component-interface", f"variable `{name}` has type {variable.type or 'none'}, "
-                                f"the {kind} interface says {expected}", where / variable.file, root, variable.line))
-        elif name in NULLABLE and not variable.has_default:
-            out.append(_finding("component-interface", f"variable `{name}` needs `default = null`: alchemesh "
-                                "leaves it unset where it does not apply", where / variable.file, root, variable.line))
-    for name in OUTPUTS[kind]:
-        if name not in module.outputs:
-            out.append(_finding("component-interface", f"missing output `{name}` of a {kind} component",
-                                where / "outputs.tf", root, 1))
-    for variable in module.variables.values():
-        if not variable.description or variable.type is None:
-            missing = " and ".join(x for x, ok in (("type", variable.type), ("description", variable.description))
-                                   if not ok)
-            out.append(_finding("component-undocumented", f"variable `{variable.name}` has no {missing}",
-                                where / variable.file, root, variable.line, Severity.WARNING))
-    return out
-
-
 def config_problems(module: Module, kind: str, config: dict[str, Any]) -> list[tuple[str | None, str]]:
     """(config key or None, message) for keys the module does not declare and variables it needs."""
     interface = set(VARIABLES[kind])
@@ -134,11 +99,6 @@ def guess_kind(module: Module) -> str | None:
     best = max(scores.values())
     winners = [kind for kind, score in scores.items() if score == best]
     return winners[0] if best and len(winners) == 1 else None
-
-
-def _finding(rule: str, message: str, path: Path, root: Path, line: int,
-             severity: Severity = Severity.ERROR) -> Finding:
-    return Finding(rule, severity, message, shown_path(path, root), line, 1)
 
 
 def _type(value: Any) -> str | None:

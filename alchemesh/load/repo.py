@@ -9,17 +9,16 @@ import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from alchemesh.load import discovery, yamlfile
 from alchemesh.load.cache import Cache, digest
 from alchemesh.findings import Finding, JsonPath, Severity
-from alchemesh.hints import did_you_mean
 from alchemesh.model.contract import Contract, is_contract, read_contract
 from alchemesh.model.resources import API_VERSION, KINDS, DataProduct, Domain, Mesh, Polyseme, Team
 from alchemesh.repofiles import describe, read_repo_file
-from alchemesh.load.schema_check import contract_findings, model_findings, validate_resource
+from alchemesh.load.schema_check import validate_resource
 
 T = TypeVar("T")
 
@@ -105,21 +104,28 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_repo(root: Path, *, use_cache: bool = True, preread: dict[str, bytes] | None = None) -> MeshRepo:
-    """`preread`: bytes of files just read (to key the report cache), parsed without reading them again."""
+FileCheck = Callable[[yamlfile.ParsedFile], Iterable[Finding]]
+
+
+def load_repo(root: Path, check: FileCheck, *, use_cache: bool = True,
+              preread: dict[str, bytes] | None = None) -> MeshRepo:
+    """Every file parsed and given to `check`, whose findings are kept (and cached) with the file.
+    `preread`: bytes of files just read (to key the report cache), parsed without reading them again."""
     with paused_gc():
-        return _load(root, use_cache, preread or {})
+        return _load(root, check, use_cache, preread or {})
 
 
-def _load(root: Path, use_cache: bool, preread: dict[str, bytes]) -> MeshRepo:
+def _load(root: Path, check: FileCheck, use_cache: bool, preread: dict[str, bytes]) -> MeshRepo:
     cache = Cache(root, enabled=use_cache)
     fresh: dict[str, Any] = {}
     mesh_file = discovery.MESH_FILE
-    mesh_record = _record(root, mesh_file, cache, fresh, preread) if (root / mesh_file).is_file() else None
+
+    def record(file: str) -> FileRecord:
+        return _record(root, file, check, cache, fresh, preread)
+
+    mesh_record = record(mesh_file) if (root / mesh_file).is_file() else None
     files = discovery.list_yaml_files(root, _exclude(mesh_record))
-    records = [
-        mesh_record if mesh_record and f == mesh_file else _record(root, f, cache, fresh, preread) for f in files
-    ]
+    records = [mesh_record if mesh_record and f == mesh_file else record(f) for f in files]
     cache.store(fresh)
     return _classify(root, tuple(records))
 
@@ -130,7 +136,7 @@ def load_snapshot(root: Path, files: dict[str, bytes], same: dict[str, FileRecor
     same = same or {}
 
     def record(file: str) -> FileRecord:
-        return same[file] if file in same else _build_record(file, files[file], "", checked=False)
+        return same[file] if file in same else _build_record(file, files[file], "", None)
 
     with paused_gc():
         mesh_record = record(discovery.MESH_FILE) if discovery.MESH_FILE in files.keys() | same.keys() else None
@@ -172,51 +178,32 @@ def _exclude(record: FileRecord | None) -> list[str]:
     return []
 
 
-def _record(root: Path, file: str, cache: Cache, fresh: dict[str, Any], preread: dict[str, bytes]) -> FileRecord:
+def _record(root: Path, file: str, check: FileCheck, cache: Cache, fresh: dict[str, Any],
+            preread: dict[str, bytes]) -> FileRecord:
     try:
         raw = preread[file] if file in preread else read_repo_file(root, file)
     except OSError as error:
-        finding = Finding("yaml-syntax", Severity.ERROR, f"cannot read file: {describe(error)}", file)
-        return FileRecord(file, "", (), (finding,), ())
+        unreadable = yamlfile.ParsedFile(file, (), (yamlfile.YamlProblem(f"cannot read file: {describe(error)}"),))
+        return FileRecord(file, "", (), tuple(check(unreadable)), ())
     file_digest = digest(raw)
     cached = cache.get(file, file_digest)
     record = _from_cache(file, cached) if cached else None
     if record is None:
-        record = _build_record(file, raw, file_digest)
+        record = _build_record(file, raw, file_digest, check)
         cached = None
     fresh[file] = cached or _to_cache(record)
     return record
 
 
-def _build_record(file: str, raw: bytes, file_digest: str, *, checked: bool = True) -> FileRecord:
-    """Parse a file; `checked` adds its schema findings (a past revision needs only its data)."""
+def _build_record(file: str, raw: bytes, file_digest: str, check: FileCheck | None) -> FileRecord:
+    """Parse a file; `check` gives its findings (a past revision needs only its data: None)."""
     parsed = yamlfile.parse(file, raw)
-    findings = list(parsed.findings)
-    for doc in parsed.documents if checked else ():
-        findings.extend(_document_findings(doc))
+    findings = tuple(check(parsed)) if check else ()
     waivers = _waivers(raw.decode("utf-8", "replace"), parsed.documents) if b"alchemesh:" in raw else ()
-    return FileRecord(file, file_digest, parsed.documents, tuple(findings), waivers)
+    return FileRecord(file, file_digest, parsed.documents, findings, waivers)
 
 
-def _document_findings(doc: yamlfile.Document) -> list[Finding]:
-    """unknown-kind and schema findings of one document (file-local, so cached with the file)."""
-    data = doc.data
-
-    def locate(path: JsonPath, key: bool) -> tuple[int, int]:
-        return yamlfile.locate(doc.node, path, key=key)
-
-    kind = _kind_of(data)
-    if kind is None:
-        return []
-    if kind == "DataContract":
-        return contract_findings(data, doc.file, locate)
-    if kind not in KINDS:
-        return [_unknown_kind(doc, locate)]
-    _, error = validate_resource(kind, data)
-    return model_findings(error, doc.file, locate) if error else []
-
-
-def _kind_of(data: Any) -> str | None:
+def kind_of(data: Any) -> str | None:
     """`DataContract`, an alchemesh kind (known or not), or None for YAML that is no resource."""
     if not isinstance(data, dict) or "apiVersion" not in data:
         return None
@@ -227,21 +214,6 @@ def _kind_of(data: Any) -> str | None:
         kind = data.get("kind")
         return kind if isinstance(kind, str) and api_version == API_VERSION else "?"
     return None
-
-
-def _unknown_kind(doc: yamlfile.Document, locate) -> Finding:
-    data = doc.data
-    if data.get("apiVersion") != API_VERSION:
-        line, column = locate(("apiVersion",), False)
-        return Finding("unknown-kind", Severity.ERROR, f"apiVersion `{data.get('apiVersion')}` is not supported",
-                       doc.file, line, column, ("apiVersion",), f"this version of alchemesh reads `{API_VERSION}`")
-    line, column = locate(("kind",), False)
-    kind = data.get("kind")
-    known = f"known kinds: {', '.join(KINDS)}"
-    if kind is None:
-        return Finding("unknown-kind", Severity.ERROR, "the document has no `kind`", doc.file, doc.line, 1, (), known)
-    hint = did_you_mean(str(kind), list(KINDS) + ["DataContract"]) or known
-    return Finding("unknown-kind", Severity.ERROR, f"unknown kind `{kind}`", doc.file, line, column, ("kind",), hint)
 
 
 def _waivers(text: str, documents: tuple[yamlfile.Document, ...]) -> tuple[Waiver, ...]:
@@ -323,7 +295,7 @@ def _classify(root: Path, records: tuple[FileRecord, ...]) -> MeshRepo:
     resource_docs = []
     for record in records:
         for doc in record.documents:
-            kind = _kind_of(doc.data)
+            kind = kind_of(doc.data)
             if kind is None or kind == "?":
                 continue
             resource_docs.append((kind, doc))

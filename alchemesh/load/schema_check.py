@@ -1,21 +1,33 @@
-"""The `schema` rule: alchemesh kinds through their pydantic models, contracts through the official ODCS
-JSON Schema. Errors become findings at the offending node."""
+"""Schema checks: alchemesh kinds through their pydantic models, contracts through the official ODCS JSON
+Schema. Each error becomes a problem at the offending node; the `schema` rule reports them."""
 
 from __future__ import annotations
 
 import functools
 import re
 import json
+from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import ValidationError
 
-from alchemesh.findings import Finding, JsonPath, Severity
+from alchemesh.findings import JsonPath
 from alchemesh.hints import did_you_mean
 from alchemesh.model.resources import KINDS, NAME_PATTERN, PORT_REF_PATTERN, SEMVER_PATTERN, Resource
 
-Locate = Callable[[JsonPath, bool], tuple[int, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    """A document breaking its schema at `path`, shown at `shown_at` (default `path`); `on_key`: at the key
+    of that entry rather than its value."""
+
+    path: JsonPath
+    message: str
+    hint: str | None = None
+    on_key: bool = False
+    shown_at: JsonPath | None = None
 
 _PATTERN_WORDS = {
     NAME_PATTERN: "is not a valid name: use lowercase letters, digits and '-', starting with a letter, at most 63 characters",
@@ -31,7 +43,7 @@ def validate_resource(kind: str, data: dict[str, Any]) -> tuple[Resource | None,
         return None, error
 
 
-def model_findings(error: ValidationError, file: str, locate: Locate) -> list[Finding]:
+def model_problems(error: ValidationError) -> list[SchemaProblem]:
     out = []
     for detail in error.errors(include_url=False):
         path, on_key = _clean_loc(detail["loc"])
@@ -40,8 +52,7 @@ def model_findings(error: ValidationError, file: str, locate: Locate) -> list[Fi
             on_key = True
         elif detail["type"] == "missing":
             path = path[:-1]
-        line, column = locate(path, on_key)
-        out.append(Finding("schema", Severity.ERROR, message, file, line, column, path, hint))
+        out.append(SchemaProblem(path, message, hint, on_key))
     return out
 
 
@@ -141,7 +152,7 @@ def _require_logical_type(condition: dict[str, Any]) -> dict[str, Any]:
     return condition
 
 
-def contract_findings(data: dict[str, Any], file: str, locate: Locate) -> list[Finding]:
+def contract_problems(data: dict[str, Any]) -> list[SchemaProblem]:
     out, seen = [], set()
     for error in _odcs_validator().iter_errors(data):
         path = tuple(error.instance_path)
@@ -151,8 +162,7 @@ def contract_findings(data: dict[str, Any], file: str, locate: Locate) -> list[F
         unexpected = _UNEXPECTED.search(error.message)
         on_key = unexpected is not None
         where_path = (*path, unexpected.group(1)) if unexpected else path
-        line, column = locate(where_path, on_key)
         where = ".".join(str(p) for p in where_path) or "document"
         message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
-        out.append(Finding("schema", Severity.ERROR, f"ODCS: `{where}`: {message}", file, line, column, path))
+        out.append(SchemaProblem(path, f"ODCS: `{where}`: {message}", None, on_key, where_path))
     return out

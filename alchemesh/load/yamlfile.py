@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from alchemesh.findings import Finding, JsonPath, Severity
+from alchemesh.findings import JsonPath
 from alchemesh.repofiles import MAX_FILE_BYTES
 
 MAX_VALUES = 1_000_000  # values built per file, aliases expanded: stops billion-laughs bombs
@@ -70,11 +70,20 @@ class _Loader(yaml.CSafeLoader):
 
 
 class YamlProblem(Exception):
-    """A file that cannot be turned into data; carries the rule and a 1-based position."""
+    """A file (or a document of it) that cannot be turned into data, at a 1-based position."""
 
-    def __init__(self, rule: str, message: str, line: int = 1, column: int = 1):
+    def __init__(self, message: str, line: int = 1, column: int = 1):
         super().__init__(message)
-        self.rule, self.message, self.line, self.column = rule, message, line, column
+        self.message, self.line, self.column = message, line, column
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    """A key repeated in one mapping: the later value wins, as in every YAML loader."""
+
+    key: str
+    line: int
+    column: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,45 +99,48 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class ParsedFile:
+    """A file's documents and what stood in the way of reading it; the rules turn these into findings."""
+
     file: str
     documents: tuple[Document, ...]
-    findings: tuple[Finding, ...]
+    problems: tuple[YamlProblem, ...] = ()
+    duplicate_keys: tuple[DuplicateKey, ...] = ()
 
 
 def parse(file: str, raw: bytes) -> ParsedFile:
-    """Parse every document of one file; problems come back as findings, never raised."""
+    """Parse every document of one file; problems come back in the result, never raised."""
     try:
         text = decode(raw)
         _check_depth(text)
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except YamlProblem as problem:
-        return ParsedFile(file, (), (_finding(file, problem),))
+        return ParsedFile(file, (), (problem,))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.context, error.problem) if part)
-        problem = YamlProblem("yaml-syntax", f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
-        return ParsedFile(file, (), (_finding(file, problem),))
+        problem = YamlProblem(f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
+        return ParsedFile(file, (), (problem,))
     except yaml.reader.ReaderError as error:
-        return ParsedFile(file, (), (_finding(file, _reader_problem(text, error)),))
+        return ParsedFile(file, (), (_reader_problem(text, error),))
     except yaml.YAMLError as error:
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return ParsedFile(file, (), (_finding(file, YamlProblem("yaml-syntax", f"invalid YAML: {first}")),))
+        return ParsedFile(file, (), (YamlProblem(f"invalid YAML: {first}"),))
 
-    documents, findings = [], []
+    documents, problems, duplicates = [], [], []
     for index, node in enumerate(nodes):
-        builder = _Builder(file)
+        builder = _Builder()
         try:
             data = builder.build(node)
         except YamlProblem as problem:
-            findings.append(_finding(file, problem))
+            problems.append(problem)
             continue
         except RecursionError:  # a nesting the pre-check could not see: refuse it, never crash
-            findings.append(_finding(file, YamlProblem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels",
-                                                       node.start_mark.line + 1, node.start_mark.column + 1)))
+            problems.append(YamlProblem(f"nesting deeper than {MAX_DEPTH} levels",
+                                        node.start_mark.line + 1, node.start_mark.column + 1))
             continue
-        findings.extend(builder.findings)
+        duplicates.extend(builder.duplicates)
         documents.append(Document(file, index, data, node.start_mark.line + 1, node))
-    return ParsedFile(file, tuple(documents), tuple(findings))
+    return ParsedFile(file, tuple(documents), tuple(problems), tuple(duplicates))
 
 
 def _reader_problem(text: str, error: yaml.reader.ReaderError) -> YamlProblem:
@@ -138,7 +150,7 @@ def _reader_problem(text: str, error: yaml.reader.ReaderError) -> YamlProblem:
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     character = error.character
     code = f"U+{ord(character) if isinstance(character, str) else character:04X}"
-    return YamlProblem("yaml-syntax", f"invalid YAML: character {code} is not allowed ({error.reason})", line, column)
+    return YamlProblem(f"invalid YAML: character {code} is not allowed ({error.reason})", line, column)
 
 
 def compose(file: str, raw: bytes) -> list[Node]:
@@ -153,14 +165,14 @@ def compose(file: str, raw: bytes) -> list[Node]:
 
 def decode(raw: bytes) -> str:
     if len(raw) > MAX_FILE_BYTES:
-        raise YamlProblem("yaml-syntax", f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
+        raise YamlProblem(f"file is {len(raw):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         line_start = raw.rfind(b"\n", 0, error.start) + 1
         column = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
-        raise YamlProblem("yaml-syntax", f"file is not UTF-8 (byte 0x{raw[error.start]:02x})", line, column) from None
+        raise YamlProblem(f"file is not UTF-8 (byte 0x{raw[error.start]:02x})", line, column) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -180,7 +192,7 @@ def _check_depth(text: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise YamlProblem("yaml-syntax", f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+                raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
@@ -188,25 +200,24 @@ def _check_depth(text: str) -> None:
 class _Builder:
     """Turns a node tree into plain data; counts values so aliases cannot multiply without bound."""
 
-    def __init__(self, file: str):
-        self.file = file
+    def __init__(self):
         self.budget = MAX_VALUES
         self.active: set[int] = set()
-        self.findings: list[Finding] = []
+        self.duplicates: list[DuplicateKey] = []
 
     def build(self, node: Node) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise _problem(node, "yaml-syntax", f"document expands to more than {MAX_VALUES:,} values (alias bomb?)")
+            raise _problem(node, f"document expands to more than {MAX_VALUES:,} values (alias bomb?)")
         if isinstance(node, ScalarNode):
             try:
                 return _scalar(node)
             except ValueError:
                 shown = node.value if len(node.value) <= 40 else f"{node.value[:20]}…({len(node.value):,} characters)"
-                raise _problem(node, "yaml-syntax", f"`{shown}` is not a valid {node.tag.rsplit(':', 1)[-1]}") from None
+                raise _problem(node, f"`{shown}` is not a valid {node.tag.rsplit(':', 1)[-1]}") from None
         key = id(node)
         if key in self.active:
-            raise _problem(node, "yaml-syntax", "recursive alias: a node contains itself")
+            raise _problem(node, "recursive alias: a node contains itself")
         self.active.add(key)
         try:
             if isinstance(node, SequenceNode):
@@ -225,14 +236,11 @@ class _Builder:
             key = self.build(key_node)
             if not isinstance(key, str):
                 if isinstance(key, (dict, list)):
-                    raise _problem(key_node, "yaml-syntax", "a mapping key must be a scalar")
+                    raise _problem(key_node, "a mapping key must be a scalar")
                 key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
             if key in out:
                 mark = key_node.start_mark
-                self.findings.append(
-                    Finding("duplicate-key", Severity.ERROR, f"key `{key}` appears more than once in this mapping",
-                            self.file, mark.line + 1, mark.column + 1, hint="the later value silently wins; keep one")
-                )
+                self.duplicates.append(DuplicateKey(key, mark.line + 1, mark.column + 1))
             out[key] = self.build(value_node)
         if merged:
             merged.update(out)
@@ -245,7 +253,7 @@ class _Builder:
         for source in reversed(sources):
             value = self.build(source)
             if not isinstance(value, dict):
-                raise _problem(key_node, "yaml-syntax", "`<<` merges mappings only")
+                raise _problem(key_node, "`<<` merges mappings only")
             merged.update(value)
         return merged
 
@@ -277,12 +285,8 @@ def _scalar(node: ScalarNode) -> Any:
 _MAX_INT_BITS = 13_000  # about 3,900 decimal digits: below Python's int-to-str limit, far past any real value
 
 
-def _problem(node: Node, rule: str, message: str) -> YamlProblem:
-    return YamlProblem(rule, message, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def _finding(file: str, problem: YamlProblem) -> Finding:
-    return Finding(problem.rule, Severity.ERROR, problem.message, file, problem.line, problem.column)
+def _problem(node: Node, message: str) -> YamlProblem:
+    return YamlProblem(message, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def locate(node: Node, path: JsonPath, *, key: bool = False) -> tuple[int, int]:

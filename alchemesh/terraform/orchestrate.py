@@ -1,9 +1,11 @@
-"""The plan/apply/destroy/drift pipeline: validate and compile, select the stacks, run Terraform."""
+"""plan/apply/destroy/drift on a compiled build: select the stacks (by name, by change since a base revision),
+run Terraform over them in DAG order, and drop the removed stacks whose resources are gone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alchemesh.compile.output import Build
 from alchemesh.findings import Report
@@ -13,11 +15,13 @@ from alchemesh.terraform.outcome import Action, Run, Status
 from alchemesh.terraform.runner import Listener, run
 from alchemesh.terraform.selection import Selection, changed_stacks, select
 
+if TYPE_CHECKING:
+    from alchemesh.validate import Analysis
+
 
 
 @dataclass(frozen=True)
 class Request:
-    root: Path
     environment: str | None = None
     out: Path | None = None
     products: tuple[str, ...] = ()
@@ -36,35 +40,34 @@ class Prepared:
     directory: Path | None = None  # the environment's build folder
 
 
-def prepare(request: Request) -> Prepared:
-    """Validate, compile the environment (writing the build), and select the stacks to run."""
-    from alchemesh import gitrepo
-    from alchemesh.compile.compiler import compile_cached, compile_mesh, compile_revision, remember_build
-    from alchemesh.compile.output import write
+@dataclass(frozen=True)
+class Since:
+    """What changed since a base revision: its commit, the stacks that may plan differently, and the stack
+    files of products it had and the work tree no longer has (a fresh CI checkout's removed products)."""
 
-    compiled = None if request.changed_since else compile_cached(request.root, request.environment, request.out)
-    fresh = compiled is None
-    if fresh:
-        compiled = compile_mesh(request.root, [request.environment] if request.environment else None, request.out)
-        if not compiled.builds:
-            mesh = compiled.analysis.index.mesh if compiled.analysis else None
-            default = mesh.resource.spec.environments[0] if mesh and mesh.resource.spec.environments else "default"
-            return Prepared(compiled.report, request.environment or default)
-    directory, build = compiled.builds[0]
-    changed, base, gone = None, None, {}
-    if request.changed_since:
-        gitrepo.require_work_tree(request.root)
-        base = gitrepo.resolve(request.root, request.changed_since)
-        before = compile_revision(request.root, base, compiled.analysis, build.environment, directory)
-        changed = changed_stacks(build, before, directory, gitrepo.changed_since(request.root, base))
-        if request.removed != "without":  # a fresh CI checkout: the base revision's stacks of removed products
-            gone = _removed_since(build, before)
-    if fresh:
-        write(build, directory, extra_removed=gone)
-        remember_build(request.root, request.environment, compiled)
+    base: str
+    changed: set[str]
+    gone: dict[str, bytes]
+
+
+def changes_since(analysis: Analysis, ref: str, build: Build, directory: Path, removed: str) -> Since:
+    from alchemesh import gitrepo
+    from alchemesh.compile.compiler import compile_revision
+
+    root = analysis.repo.root
+    gitrepo.require_work_tree(root)
+    base = gitrepo.resolve(root, ref)
+    before = compile_revision(root, base, analysis, build.environment, directory)
+    changed = changed_stacks(build, before, directory, gitrepo.changed_since(root, base))
+    return Since(base, changed, _removed_since(build, before) if removed != "without" else {})
+
+
+def prepared(request: Request, report: Report, build: Build, directory: Path, since: Since | None) -> Prepared:
+    """The stacks of the build on disk that the request selects."""
     selection = select(build, directory, products=list(request.products), domains=list(request.domains),
-                       changed=changed, include_dependents=request.include_dependents, removed=request.removed)
-    return Prepared(compiled.report, build.environment, selection, base, directory)
+                       changed=since.changed if since else None, include_dependents=request.include_dependents,
+                       removed=request.removed)
+    return Prepared(report, build.environment, selection, since.base if since else None, directory)
 
 
 def _removed_since(now: Build, before: Build | None) -> dict[str, bytes]:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from alchemesh.resolve.graph import MeshGraph
     from alchemesh.resolve.index import MeshIndex
     from alchemesh.load.repo import MeshRepo
+    from alchemesh.load.yamlfile import ParsedFile
     from alchemesh.validate.rules import Context
 
 
@@ -25,34 +26,21 @@ class Analysis:
     report: Report
 
 
-def validate(root: Path, *, use_cache: bool = True, only_files: set[str] | None = None) -> Report:
-    """The validation report; on a repo whose YAML has not changed since the last run, from the cache."""
-    from alchemesh.load.cache import ReportCache
-
-    cache = ReportCache(root) if use_cache else None
-    report = cache.get() if cache else None
-    if report is None:
-        report = analyze(root, use_cache=use_cache, preread=cache.read if cache else None).report
-        if cache:
-            cache.store(report)
-    return report.only(only_files) if only_files is not None else report
-
-
-def analyze(root: Path, *, use_cache: bool = True, only_files: set[str] | None = None,
-            preread: dict[str, bytes] | None = None) -> Analysis:
+def analyze(root: Path, *, use_cache: bool = True, preread: dict[str, bytes] | None = None) -> Analysis:
+    """Load, resolve and check the repo at `root` (`preread`: bytes of files already read)."""
     from alchemesh.load.repo import paused_gc
 
     with paused_gc():
-        return _analyze(root, use_cache, only_files, preread)
+        return _analyze(root, use_cache, preread)
 
 
-def _analyze(root: Path, use_cache: bool, only_files: set[str] | None, preread: dict[str, bytes] | None) -> Analysis:
+def _analyze(root: Path, use_cache: bool, preread: dict[str, bytes] | None) -> Analysis:
     from alchemesh.resolve.graph import build_graph
     from alchemesh.resolve.index import build_index
     from alchemesh.load.repo import load_repo
     from alchemesh.validate.rules import Context, registry
 
-    repo = load_repo(root, use_cache=use_cache, preread=preread)
+    repo = load_repo(root, check_file, use_cache=use_cache, preread=preread)
     index = build_index(repo)
     graph = build_graph(index)
     ctx = Context(index, graph)
@@ -64,7 +52,14 @@ def _analyze(root: Path, use_cache: bool, only_files: set[str] | None, preread: 
     findings = _apply_settings(findings, index)
     kept, waived = _apply_waivers(findings, repo)
     report = Report(tuple(sorted(kept, key=_sort_key)), len(repo.records), tuple(sorted(waived, key=_sort_key)))
-    return Analysis(repo, index, graph, report.only(only_files) if only_files is not None else report)
+    return Analysis(repo, index, graph, report)
+
+
+def check_file(parsed: ParsedFile) -> list[Finding]:
+    """The findings of every per-file rule about one parsed file."""
+    from alchemesh.validate.rules import registry
+
+    return [finding for rule in registry().values() if rule.check_file for finding in rule.check_file(parsed)]
 
 
 def _sort_key(finding: Finding) -> tuple:
@@ -73,15 +68,14 @@ def _sort_key(finding: Finding) -> tuple:
 
 def _unknown_rule_settings(ctx: Context) -> list[Finding]:
     from alchemesh.hints import did_you_mean
-    from alchemesh.validate.rules import registry
+    from alchemesh.validate.rules import registry, schema
 
     mesh = ctx.index.mesh
     if mesh is None:
         return []
     known = registry()
-    schema_rule = known["schema"]
     return [
-        ctx.finding(schema_rule, mesh.doc, ("spec", "rules", name), f"unknown rule `{name}`", key=True,
+        ctx.finding(schema.RULE, mesh.doc, ("spec", "rules", name), f"unknown rule `{name}`", key=True,
                     hint=did_you_mean(name, known) or "`alchemesh rules` lists them")
         for name in mesh.resource.spec.rules
         if name not in known

@@ -17,6 +17,7 @@ STAGES = [
     ("contracts", ["contracts"]),
     ("compile", ["compile"]),
     ("run and render", ["terraform", "docs", "report", "components", "scaffold", "all_rules"]),
+    ("composition", ["pipeline"]),
     ("cli", ["cli", "__main__"]),
 ]
 LEVEL = {name: level for level, (_, names) in enumerate(STAGES) for name in names}
@@ -54,3 +55,56 @@ def test_no_stage_imports_a_higher_one():
             if imported != "alchemesh" and _stage(imported) > level:
                 upward.append(f"{module} ({STAGES[level][0]}) imports {imported} ({STAGES[_stage(imported)][0]})")
     assert not upward, "\n".join(upward)
+
+
+def _owners() -> dict[str, Path]:
+    """Each rule name → the one module that may spell it: its rule module, or its family's table."""
+    from alchemesh.all_rules import every_rule
+    from alchemesh.components.rules import RULES as component_rules
+    from alchemesh.contracts.rules import contract_rules
+    from alchemesh.validate.rules import registry
+
+    owners = {name: PACKAGE / "validate" / "rules" / f"{name.replace('-', '_')}.py" for name in registry()}
+    owners |= {name: PACKAGE / "contracts" / "changes.py" for name in contract_rules()}
+    owners |= {rule.name: PACKAGE / "components" / "rules.py" for rule in component_rules}
+    assert owners.keys() == every_rule().keys()
+    assert all(path.is_file() for path in owners.values()), owners
+    return owners
+
+
+def _rule_uses(tree: ast.AST, names: set[str]) -> list[tuple[int, str]]:
+    """String constants naming a rule. Hyphenated names cannot be anything else; one-word names (`schema`,
+    `policy`) are ODCS keys and field names too, so those count only as a finding's rule or compared to one."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and "-" in node.value and node.value in names:
+            found.append((node.lineno, node.value))
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("Finding", "Rule") and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and first.value in names and "-" not in first.value:
+                found.append((first.lineno, first.value))
+        elif isinstance(node, ast.Compare) and any(getattr(side, "attr", None) == "rule"
+                                                   for side in (node.left, *node.comparators)):
+            found += [(side.lineno, side.value) for side in (node.left, *node.comparators)
+                      if isinstance(side, ast.Constant) and side.value in names and "-" not in side.value]
+    return found
+
+
+def test_no_rule_name_is_spelled_outside_its_rule_module_and_the_registry():
+    owners = _owners()
+    registry = PACKAGE / "validate" / "rules" / "__init__.py"
+    spelled = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path == registry:
+            continue
+        for line, name in _rule_uses(ast.parse(path.read_text(encoding="utf-8")), set(owners)):
+            if owners[name] != path:
+                spelled.append(f"{path.relative_to(PACKAGE.parent)}:{line}: `{name}` (owned by "
+                               f"{owners[name].relative_to(PACKAGE.parent)})")
+    assert not spelled, "\n".join(spelled)
+
+
+def test_the_rule_name_check_sees_a_spelled_name():
+    tree = ast.parse('Finding("schema", sev, "m", "f")\nif f.rule == "policy": pass\nx = "dependency-cycle"\n')
+    assert _rule_uses(tree, {"schema", "policy", "dependency-cycle"}) == [(1, "schema"), (2, "policy"),
+                                                                          (3, "dependency-cycle")]

@@ -22,10 +22,11 @@ def test_one_walk_gives_each_contracts_own_changelog(git_quickstart: Path):
     commit(mesh, "orders 2.0.0, status renamed")
     edit(mesh, "domains/sales/customers/contract.odcs.yaml", ("version: 1.0.0", "version: 1.0.1"))  # uncommitted
 
-    batch = changelogs(mesh, analyze(mesh))
+    analysis = analyze(mesh)
+    batch = changelogs(mesh, analysis)
     assert len(batch) == 4
     for contract_id, log in batch.items():
-        assert log == changelog(mesh, contract_id), contract_id
+        assert log == changelog(analysis, contract_id), contract_id
     versions = [v.version for v in batch["urn:datacontract:sales:orders"].versions]
     assert versions[:2] == ["2.0.0", "1.2.0"]
     assert batch["urn:datacontract:sales:customers"].versions[0].commit is None  # the work tree's change

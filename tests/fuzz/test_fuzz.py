@@ -129,7 +129,7 @@ def test_validate_and_compile_never_crash(workspace: Path, tmp_path: Path, case)
             if finding.file == rel:
                 assert finding.line <= lines, finding
         try:
-            compiled = compile_mesh(workspace / _mesh_of(rel), None, tmp_path / "build")
+            compiled = compile_mesh(analysis, None, tmp_path / "build")
         except AlchemeshError:
             return  # a one-line error for the CLI
         for _, build in compiled.builds:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from alchemesh.terraform.binary import describe, packaged_terraform
 from alchemesh.terraform.environment import prepare as prepare_terraform
-from alchemesh.terraform.orchestrate import Request, execute, prepare
+from alchemesh.pipeline import Pipeline
+from alchemesh.terraform.orchestrate import Request, execute
 from alchemesh.terraform.outcome import Action, Status
 from tests.conftest import run_cli
 from tests.terraform.conftest import start_slow_apply
@@ -16,7 +17,7 @@ from tests.terraform.conftest import start_slow_apply
 
 def test_a_dag_level_runs_in_parallel_and_levels_in_order(checkout: Path, monkeypatch):
     monkeypatch.delenv("TF_CLI_CONFIG_FILE", raising=False)
-    prepared = prepare(Request(checkout))
+    prepared = Pipeline(checkout).prepare(Request())
     terraform = prepare_terraform(describe(packaged_terraform()), checkout)
     seen: list[tuple[str, str]] = []
     result = execute(prepared, checkout, Action.plan, terraform, parallelism=2,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from alchemesh.findings import Finding, JsonPath, Severity
 from alchemesh.resolve.graph import MeshGraph
 from alchemesh.resolve.index import MeshIndex
-from alchemesh.load.yamlfile import Document
+from alchemesh.load.yamlfile import Document, ParsedFile
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,12 @@ class Context:
         products: tuple[str, ...] | None = None,
     ) -> Finding:
         line, column = self.index.repo.locate(doc, path, key)
-        return Finding(rule.name, severity or rule.severity, message, doc.file, line, column, path, hint,
-                       policy=policy, products=products)
+        return rule.at(message, doc.file, line, column, path, hint, severity=severity, policy=policy,
+                       products=products)
 
 
 Check = Callable[[Context], Iterable[Finding]]
+FileCheck = Callable[[ParsedFile], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,13 @@ class Rule:
     name: str
     severity: Severity
     doc: str
-    check: Check | None = None  # None: reported while loading (parse and schema stages)
+    check: Check | None = None  # over the resolved mesh
+    check_file: FileCheck | None = None  # over one parsed file, while loading (cached with the file)
+
+    def at(self, message: str, file: str, line: int = 1, column: int = 1, path: JsonPath = (),
+           hint: str | None = None, *, severity: Severity | None = None, **typed) -> Finding:
+        """A finding of this rule at a position (`typed`: the finding's typed fields, e.g. `policy`)."""
+        return Finding(self.name, severity or self.severity, message, file, line, column, path, hint, **typed)
 
     @property
     def summary(self) -> str:

@@ -13,7 +13,19 @@ Fix:
     Keep one of the two keys.
 """
 
-from alchemesh.findings import Severity
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alchemesh.findings import Finding, Severity
+from alchemesh.load.yamlfile import ParsedFile
 from alchemesh.validate.rules.base import Rule
 
-RULE = Rule("duplicate-key", Severity.ERROR, __doc__)
+
+def check_file(parsed: ParsedFile) -> Iterator[Finding]:
+    for duplicate in parsed.duplicate_keys:
+        yield RULE.at(f"key `{duplicate.key}` appears more than once in this mapping", parsed.file, duplicate.line,
+                      duplicate.column, hint="the later value silently wins; keep one")
+
+
+RULE = Rule("duplicate-key", Severity.ERROR, __doc__, check_file=check_file)

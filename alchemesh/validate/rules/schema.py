@@ -18,7 +18,31 @@ Fix:
     Follow the message and hint; `alchemesh schema export` writes the schemas for your editor.
 """
 
-from alchemesh.findings import Severity
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alchemesh.findings import Finding, Severity
+from alchemesh.load.repo import kind_of
+from alchemesh.load.schema_check import contract_problems, model_problems, validate_resource
+from alchemesh.load.yamlfile import ParsedFile, locate
+from alchemesh.model.resources import KINDS
 from alchemesh.validate.rules.base import Rule
 
-RULE = Rule("schema", Severity.ERROR, __doc__)
+
+def check_file(parsed: ParsedFile) -> Iterator[Finding]:
+    for doc in parsed.documents:
+        kind = kind_of(doc.data)
+        if kind == "DataContract":
+            problems = contract_problems(doc.data)
+        elif kind in KINDS:
+            error = validate_resource(kind, doc.data)[1]
+            problems = model_problems(error) if error else []
+        else:
+            continue
+        for problem in problems:
+            line, column = locate(doc.node, problem.shown_at or problem.path, key=problem.on_key)
+            yield RULE.at(problem.message, doc.file, line, column, problem.path, problem.hint)
+
+
+RULE = Rule("schema", Severity.ERROR, __doc__, check_file=check_file)

@@ -13,7 +13,40 @@ Fix:
     documents), or upgrade alchemesh.
 """
 
-from alchemesh.findings import Severity
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alchemesh.findings import Finding, Severity
+from alchemesh.hints import did_you_mean
+from alchemesh.load.repo import kind_of
+from alchemesh.load.yamlfile import Document, ParsedFile, locate
+from alchemesh.model.resources import API_VERSION, KINDS
 from alchemesh.validate.rules.base import Rule
 
-RULE = Rule("unknown-kind", Severity.ERROR, __doc__)
+
+def check_file(parsed: ParsedFile) -> Iterator[Finding]:
+    for doc in parsed.documents:
+        kind = kind_of(doc.data)
+        if kind is not None and kind != "DataContract" and kind not in KINDS:
+            yield _finding(doc)
+
+
+def _finding(doc: Document) -> Finding:
+    data = doc.data
+    if data.get("apiVersion") != API_VERSION:
+        return _at(doc, ("apiVersion",), f"apiVersion `{data.get('apiVersion')}` is not supported",
+                   f"this version of alchemesh reads `{API_VERSION}`")
+    kind = data.get("kind")
+    known = f"known kinds: {', '.join(KINDS)}"
+    if kind is None:
+        return RULE.at("the document has no `kind`", doc.file, doc.line, 1, (), known)
+    return _at(doc, ("kind",), f"unknown kind `{kind}`", did_you_mean(str(kind), [*KINDS, "DataContract"]) or known)
+
+
+def _at(doc: Document, path: tuple[str, ...], message: str, hint: str) -> Finding:
+    line, column = locate(doc.node, path)
+    return RULE.at(message, doc.file, line, column, path, hint)
+
+
+RULE = Rule("unknown-kind", Severity.ERROR, __doc__, check_file=check_file)

@@ -15,7 +15,18 @@ Fix:
     Correct the syntax at the line and column given; save the file as UTF-8.
 """
 
-from alchemesh.findings import Severity
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from alchemesh.findings import Finding, Severity
+from alchemesh.load.yamlfile import ParsedFile
 from alchemesh.validate.rules.base import Rule
 
-RULE = Rule("yaml-syntax", Severity.ERROR, __doc__)
+
+def check_file(parsed: ParsedFile) -> Iterator[Finding]:
+    for problem in parsed.problems:
+        yield RULE.at(problem.message, parsed.file, problem.line, problem.column)
+
+
+RULE = Rule("yaml-syntax", Severity.ERROR, __doc__, check_file=check_file)

@@ -1,0 +1,109 @@
+"""The one composition of the stages, for the CLI and for library users.
+
+    load → resolve → validate ─→ Analysis ─┬→ contracts.check(analysis, base)
+                                           ├→ compile.compile_mesh(analysis, …) → terraform (plan, apply, …)
+                                           └→ docs.site.build(analysis)
+
+Each stage takes the value of the one before. Only this module knows the fast paths — an unchanged repo's
+validation from the report cache, an unchanged build from disk — and it keys both on one look at the repo's
+files: every YAML file is read at most once per run, and not at all when nothing changed.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alchemesh.compile.compiler import Compiled
+    from alchemesh.contracts.history import Changelog
+    from alchemesh.contracts.result import ContractReport
+    from alchemesh.docs.site import Built
+    from alchemesh.findings import Report
+    from alchemesh.load.cache import ReportCache
+    from alchemesh.terraform.orchestrate import Prepared, Request
+    from alchemesh.validate import Analysis
+
+
+class Pipeline:
+    """The stages over the repo at `root`, each run at most once; `use_cache=False` reads and writes no cache."""
+
+    def __init__(self, root: Path, *, use_cache: bool = True):
+        self.root = root
+        self.use_cache = use_cache
+        self._cached_report: Report | None = None
+
+    @cached_property
+    def key(self) -> ReportCache | None:
+        """The repo's files and their digests (from their stats when unchanged): the key of every cache."""
+        from alchemesh.load.cache import ReportCache
+
+        return ReportCache(self.root) if self.use_cache else None
+
+    @cached_property
+    def analysis(self) -> Analysis:
+        from alchemesh.validate import analyze
+
+        key = self.key
+        analysis = analyze(self.root, use_cache=self.use_cache, preread=key.read if key else None)
+        if key is not None and self._cached_report != analysis.report:
+            key.store(analysis.report)
+        return analysis
+
+    def report(self) -> Report:
+        """The validation report; on a repo whose YAML has not changed since the last run, from the cache."""
+        if "analysis" not in self.__dict__ and self.key is not None:
+            self._cached_report = self.key.get()
+            if self._cached_report is not None:
+                return self._cached_report
+        return self.analysis.report
+
+    def compile(self, environments: list[str] | None = None, out: Path | None = None) -> Compiled:
+        from alchemesh.compile.compiler import compile_mesh
+
+        return compile_mesh(self.analysis, environments, out)
+
+    def prepare(self, request: Request) -> Prepared:
+        """Compile the environment (or take the build on disk, when it is what these specs compile to), write
+        it, and select the stacks the request names."""
+        from alchemesh.compile.compiler import compile_cached, remember_build
+        from alchemesh.compile.output import write
+        from alchemesh.terraform.orchestrate import Prepared, changes_since, prepared
+
+        compiled = None
+        if self.key is not None and not request.changed_since:
+            compiled = compile_cached(self.key, request.environment, request.out)
+        fresh = compiled is None
+        if compiled is None:
+            compiled = self.compile([request.environment] if request.environment else None, request.out)
+            if not compiled.builds:
+                return Prepared(compiled.report, request.environment or self._first_environment())
+        directory, build = compiled.builds[0]
+        since = None
+        if request.changed_since:
+            since = changes_since(self.analysis, request.changed_since, build, directory, request.removed)
+        if fresh:
+            write(build, directory, extra_removed=since.gone if since else None)
+            if self.key is not None:
+                remember_build(self.key, request.environment, compiled)
+        return prepared(request, compiled.report, build, directory, since)
+
+    def check_contracts(self, against: str | None) -> ContractReport:
+        from alchemesh.contracts.check import check
+
+        return check(self.analysis, against)
+
+    def changelog(self, contract_id: str) -> Changelog:
+        from alchemesh.contracts.history import changelog
+
+        return changelog(self.analysis, contract_id)
+
+    def site(self) -> Built:
+        from alchemesh.docs.site import build
+
+        return build(self.analysis)
+
+    def _first_environment(self) -> str:
+        mesh = self.analysis.index.mesh
+        return mesh.resource.spec.environments[0] if mesh and mesh.resource.spec.environments else "default"
