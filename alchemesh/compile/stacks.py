@@ -262,8 +262,8 @@ class _Builder:
             "objects": [
                 {
                     "name": obj.name,
-                    "physical_name": obj.raw.get("physicalName") or obj.name,
-                    "description": _text(obj.raw.get("description")),
+                    "physical_name": obj.physical_name or obj.name,
+                    "description": obj.description,
                     "properties": [_property(p) for p in obj.properties],
                 }
                 for obj in contract.objects
@@ -272,21 +272,16 @@ class _Builder:
 
 
 def _property(prop: Property) -> dict[str, Any]:
-    raw = prop.raw
     return {
         "name": prop.name,
         "logical_type": prop.logical_type,
         "physical_type": prop.physical_type,
         "required": prop.required,
-        "unique": raw.get("unique") is True,
-        "primary_key": raw.get("primaryKey") is True,
-        "description": _text(raw.get("description")),
-        "classification": _text(raw.get("classification")),
+        "unique": prop.unique,
+        "primary_key": prop.primary_key,
+        "description": prop.description,
+        "classification": prop.classification if isinstance(prop.classification, str) else None,
     }
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 

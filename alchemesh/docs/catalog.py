@@ -14,6 +14,7 @@ from typing import Any
 
 from alchemesh.resolve.graph import MeshGraph, PortRef, parse_port_ref
 from alchemesh.resolve.index import product_id
+from alchemesh.model import contract as contract_view
 from alchemesh.model.contract import Contract, Property
 from alchemesh.validate import Analysis
 
@@ -358,42 +359,35 @@ def _polyseme(index, name: str, contracts: tuple[ContractView, ...], ports_of_co
 
 def _contract(cid: str, file: str, contract: Contract, polysemes, ports: tuple[Link, ...],
               history: tuple[VersionView, ...]) -> ContractView:
-    raw = contract.raw
-    description = raw.get("description")
+    description = contract.description
     texts = ((k, _text(description.get(k))) for k in _ODCS_TEXT) if isinstance(description, dict) else (
         (("description", _text(description)),))
-    objects = tuple(ObjectView(o.name, _text(o.raw.get("physicalName")), _text(o.raw.get("description")),
-                               tuple(_fields(o.name, o.properties, polysemes, 0)), _quality(o.raw.get("quality")))
+    objects = tuple(ObjectView(o.name, _text(o.physical_name), _text(o.description),
+                               tuple(_fields(o.name, o.properties, polysemes, 0)), _quality(o.quality))
                     for o in contract.objects)
-    sla = tuple(Sla(_text(s.get("property")) or "", _text(s.get("value")) or "", _text(s.get("unit")),
-                    _text(s.get("element")))
-                for s in raw.get("slaProperties") or () if isinstance(s, dict))
-    return ContractView(contract_link(cid), file, _text(raw.get("name")), contract.version, contract.status,
+    sla = tuple(Sla(_text(s.property) or "", _text(s.value) or "", _text(s.unit), _text(s.element))
+                for s in contract.sla)
+    return ContractView(contract_link(cid), file, _text(contract.name), contract.version, contract.status,
                         tuple((k, v) for k, v in texts if v), objects, sla, ports, history)
 
 
 def _fields(object_name: str, properties: tuple[Property, ...], polysemes, depth: int, prefix: str = ""):
     for prop in properties:
         name = f"{prefix}{prop.name}"
-        raw = prop.raw
         polyseme = polyseme_link(prop.polyseme) if prop.polyseme and prop.polyseme in polysemes else None
         yield FieldView(name, f"field-{segment(object_name)}-{segment(name)}", depth, prop.logical_type,
-                        prop.physical_type, prop.required, raw.get("unique") is True, raw.get("primaryKey") is True,
-                        _text(raw.get("classification")), polyseme, _text(raw.get("description")),
-                        _quality(raw.get("quality")))
+                        prop.physical_type, prop.required, prop.unique, prop.primary_key,
+                        _text(prop.classification), polyseme, _text(prop.description), _quality(prop.quality))
         yield from _fields(object_name, prop.properties, polysemes, depth + 1, f"{name}.")
 
 
-def _quality(rules: Any) -> tuple[Quality, ...]:
+def _quality(rules: tuple[contract_view.Quality, ...]) -> tuple[Quality, ...]:
     out = []
-    for rule in rules if isinstance(rules, list) else ():
-        if not isinstance(rule, dict):
-            continue
-        name = _text(rule.get("metric") or rule.get("rule") or rule.get("name") or rule.get("type")) or "rule"
-        conditions = [f"{_words(k)} {_text(v)}" for k, v in sorted(rule.items()) if k.startswith("mustBe")]
-        if isinstance(rule.get("arguments"), dict):
-            conditions += [f"{k}: {_text(v)}" for k, v in sorted(rule["arguments"].items())]
-        out.append(Quality(name, _text(rule.get("description")), "; ".join(conditions) or None, _text(rule.get("query"))))
+    for rule in rules:
+        conditions = [f"{_words(k)} {_text(v)}" for k, v in rule.conditions]
+        conditions += [f"{k}: {_text(v)}" for k, v in rule.arguments]
+        out.append(Quality(_text(rule.name) or "rule", _text(rule.description), "; ".join(conditions) or None,
+                           _text(rule.query)))
     return tuple(out)
 
 

@@ -1,7 +1,8 @@
-"""A typed view of an ODCS v3 data contract: what the mesh rules and the compatibility checks read.
+"""A typed view of an ODCS v3 data contract: everything the mesh rules, the compiler and the catalog read.
 
-The document itself stays as-is (ODCS is validated by its official JSON Schema); this view is built
-from it tolerantly, so a contract with schema findings still takes part in the other rules.
+The document itself stays as-is (ODCS is validated by its official JSON Schema; the compatibility checks
+compare documents); this view is built from it tolerantly, so a contract with schema findings still takes
+part in the other rules: a value of the wrong type reads as absent.
 """
 
 from __future__ import annotations
@@ -11,6 +12,23 @@ from typing import Any, NamedTuple
 from alchemesh.findings import JsonPath
 
 
+class Quality(NamedTuple):
+    """One data-quality rule, as the catalog shows it."""
+
+    name: str  # its metric (or rule, name, type)
+    description: Any
+    conditions: tuple[tuple[str, Any], ...]  # mustBe… operators and their values, sorted
+    arguments: tuple[tuple[str, Any], ...]
+    query: Any
+
+
+class Sla(NamedTuple):
+    property: Any
+    value: Any
+    unit: Any
+    element: Any
+
+
 class Property(NamedTuple):
     name: str
     path: JsonPath
@@ -18,8 +36,14 @@ class Property(NamedTuple):
     physical_type: str | None
     required: bool
     polyseme: str | None
-    raw: dict[str, Any]
+    raw: dict[str, Any]  # for the compatibility checks, which compare documents
     properties: tuple[Property, ...] = ()
+    unique: bool = False
+    primary_key: bool = False
+    physical_name: str | None = None
+    description: str | None = None
+    classification: Any = None
+    quality: tuple[Quality, ...] = ()
 
 
 class SchemaObject(NamedTuple):
@@ -27,6 +51,9 @@ class SchemaObject(NamedTuple):
     path: JsonPath
     raw: dict[str, Any]
     properties: tuple[Property, ...]
+    physical_name: str | None = None
+    description: str | None = None
+    quality: tuple[Quality, ...] = ()
 
 
 class Contract(NamedTuple):
@@ -35,6 +62,9 @@ class Contract(NamedTuple):
     status: str | None
     objects: tuple[SchemaObject, ...]
     raw: dict[str, Any]
+    name: Any = None
+    description: Any = None  # ODCS 3: {purpose, limitations, usage, …}; older documents: a string
+    sla: tuple[Sla, ...] = ()
 
     @property
     def major(self) -> int | None:
@@ -61,10 +91,14 @@ def is_contract(data: Any) -> bool:
 
 def read_contract(data: dict[str, Any]) -> Contract:
     objects = tuple(
-        SchemaObject(str(obj.get("name", "")), ("schema", i), obj, _properties(obj, ("schema", i)))
+        SchemaObject(str(obj.get("name", "")), ("schema", i), obj, _properties(obj, ("schema", i)),
+                     _string(obj.get("physicalName")), _string(obj.get("description")), _quality(obj))
         for i, obj in _dicts(data.get("schema"))
     )
-    return Contract(str(data.get("id", "")), str(data.get("version", "")), data.get("status"), objects, data)
+    sla = tuple(Sla(s.get("property"), s.get("value"), s.get("unit"), s.get("element"))
+                for _, s in _dicts(data.get("slaProperties")))
+    return Contract(str(data.get("id", "")), str(data.get("version", "")), data.get("status"), objects, data,
+                    data.get("name"), data.get("description"), sla)
 
 
 def _properties(parent: dict[str, Any], path: JsonPath) -> tuple[Property, ...]:
@@ -85,9 +119,30 @@ def _properties(parent: dict[str, Any], path: JsonPath) -> tuple[Property, ...]:
                 _polyseme(raw) if "customProperties" in raw else None,
                 raw,
                 nested,
+                raw.get("unique") is True,
+                raw.get("primaryKey") is True,
+                _string(raw.get("physicalName")),
+                _string(raw.get("description")),
+                raw.get("classification"),
+                _quality(raw),
             )
         )
     return tuple(out)
+
+
+def _quality(element: dict[str, Any]) -> tuple[Quality, ...]:
+    return tuple(
+        Quality(rule.get("metric") or rule.get("rule") or rule.get("name") or rule.get("type"),
+                rule.get("description"),
+                tuple(sorted((k, v) for k, v in rule.items() if k.startswith("mustBe"))),
+                tuple(sorted(rule["arguments"].items())) if isinstance(rule.get("arguments"), dict) else (),
+                rule.get("query"))
+        for _, rule in _dicts(element.get("quality"))
+    )
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _polyseme(raw: dict[str, Any]) -> str | None:
