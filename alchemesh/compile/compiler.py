@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alchemesh.compile.output import MANIFEST, Build
+from alchemesh.compile.manifest import MANIFEST, Manifest
+from alchemesh.compile.output import Build
 from alchemesh.findings import Report, Severity
 from alchemesh.workspace import BUILD_DIR, CACHE_DIR
 
@@ -77,10 +78,12 @@ def compile_cached(cache: ReportCache, environment: str | None, out: Path | None
         files = {MANIFEST: (directory / MANIFEST).read_bytes()}
         if hashlib.sha256(files[MANIFEST]).hexdigest() != recorded.get("manifest"):
             return None  # compiled since from other specs (another branch, an edit since reverted)
-        manifest = json.loads(files[MANIFEST])
-        for stack in manifest["stacks"] + manifest.get("removed", []):
-            files[stack["path"]] = (directory / stack["path"]).read_bytes()
-            if hashlib.sha256(files[stack["path"]]).hexdigest() != stack["hash"]:
+        manifest = Manifest.parse(files[MANIFEST])
+        if manifest is None:
+            return None
+        for stack in manifest.stacks + manifest.removed:
+            files[stack.path] = (directory / stack.path).read_bytes()
+            if hashlib.sha256(files[stack.path]).hexdigest() != stack.hash:
                 return None
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -17,22 +17,18 @@ import json
 import os
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
-
-import orjson
+from typing import TYPE_CHECKING
 
 from alchemesh.workspace import pid_alive, write_atomic
-from alchemesh.compile.escape import unliteral
+from alchemesh.compile.manifest import MANIFEST, STACK_FILE, Manifest, StackEntry, render, stack_facts
 from alchemesh.errors import AlchemeshError, UsageError
 from alchemesh.resolve.dag import dag_levels
 
 if TYPE_CHECKING:
     from alchemesh.compile.stacks import Stack
 
-MANIFEST = "manifest.json"
-STACK_FILE = "main.tf.json"
 MARKER = ".alchemesh-build"  # in every build folder alchemesh writes: only such a folder is written to
 JOURNAL = ".alchemesh-journal.json"
 PLAN_FILE = "alchemesh.tfplan"
@@ -42,11 +38,6 @@ _RUN_FILES = (PLAN_FILE, ".terraform.lock.hcl", "terraform.tfstate", "terraform.
 
 class BuildWriteError(AlchemeshError):
     """The build could not be written; the previous one is intact."""
-
-
-def render(content: Any) -> bytes:
-    """Stable bytes: sorted keys, two-space indent, a final newline."""
-    return orjson.dumps(content, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
 @dataclass(frozen=True)
@@ -59,43 +50,21 @@ class Build:
     @classmethod
     def of(cls, environment: str, stacks: list[Stack]) -> Build:
         files = {str(stack.path): render(stack.content) for stack in stacks}
-        manifest = {
-            "environment": environment,
-            "stacks": [
-                {
-                    "key": s.key,
-                    "kind": s.kind,
-                    "path": str(s.path),
-                    "dependsOn": list(s.depends_on),
-                    "hash": hashlib.sha256(files[str(s.path)]).hexdigest(),
-                }
-                for s in stacks
-            ],
-            "levels": levels(stacks),
-        }
-        return cls(environment, {**files, MANIFEST: render(manifest)})
+        entries = tuple(StackEntry(s.key, s.kind, str(s.path), tuple(s.depends_on),
+                                   hashlib.sha256(files[str(s.path)]).hexdigest()) for s in stacks)
+        manifest = Manifest(environment, entries, levels(stacks))
+        return cls(environment, {**files, MANIFEST: manifest.to_bytes()})
 
     @property
-    def manifest(self) -> dict[str, Any]:
-        return json.loads(self.files[MANIFEST])
+    def manifest(self) -> Manifest:
+        manifest = Manifest.parse(self.files[MANIFEST])
+        assert manifest is not None, "a build always holds its manifest"
+        return manifest
 
 
-def levels(stacks: list[Stack]) -> list[list[str]]:
+def levels(stacks: list[Stack]) -> tuple[tuple[str, ...], ...]:
     """Stack keys grouped by DAG level: a stack's dependencies are all in earlier levels."""
-    return dag_levels({s.key: set(s.depends_on) for s in stacks})
-
-
-def state_file(content: dict[str, Any], stack_dir: Path) -> Path | None:
-    """The local state file of a stack: its `local` backend path, or terraform.tfstate beside it; None for
-    a remote backend."""
-    backend = content.get("terraform", {}).get("backend")
-    if not backend:
-        return stack_dir / "terraform.tfstate"
-    config = backend.get("local")
-    if config is None:
-        return None
-    path = Path(unliteral(config.get("path", "terraform.tfstate")))
-    return path if path.is_absolute() else stack_dir / path
+    return tuple(tuple(level) for level in dag_levels({s.key: set(s.depends_on) for s in stacks}))
 
 
 # --- what a write does ------------------------------------------------------------------------------------
@@ -104,23 +73,23 @@ def state_file(content: dict[str, Any], stack_dir: Path) -> Path | None:
 @dataclass
 class _Plan:
     files: dict[str, bytes]  # every file of the resulting build, the manifest with its `removed` list
-    retained: list[dict] = field(default_factory=list)  # manifest entries of stacks kept for their state
+    retained: list[StackEntry] = field(default_factory=list)  # stacks kept for their state
     removed: list[str] = field(default_factory=list)  # stack keys whose folders are cleared
 
 
 def _plan(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None) -> _Plan:
     """The build as it will be on disk: `build` plus the stacks it no longer has that still hold resources.
     `extra_removed`: stack key → the stack file of a removed product from another revision's build."""
-    previous = read_manifest(out)
-    current = {s["key"] for s in build.manifest["stacks"]}
+    previous = Manifest.read(out)
+    manifest = build.manifest
+    current = {s.key for s in manifest.stacks}
     files = dict(build.files)
     plan = _Plan(files)
-    candidates = {s["key"]: s for s in previous.get("stacks", []) + previous.get("removed", [])
-                  if isinstance(s, dict) and isinstance(s.get("key"), str)}
+    candidates = {s.key: s for s in (previous.stacks + previous.removed if previous else ())}
     for key, content in sorted((extra_removed or {}).items()):
         if key not in current and key not in candidates:
             files[f"{key}/{STACK_FILE}"] = content
-            plan.retained.append(_entry(key, "product", content, []))
+            plan.retained.append(_entry(key, "product", content, ()))
     for key, entry in sorted(candidates.items()):
         if key in current or not _safe_key(key):
             continue
@@ -128,20 +97,16 @@ def _plan(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None
         content = _read(stack_dir / STACK_FILE)
         if content is not None and holds_resources(content, stack_dir):
             files[f"{key}/{STACK_FILE}"] = content
-            plan.retained.append(_entry(key, entry.get("kind", "product"), content, entry.get("dependsOn", [])))
+            plan.retained.append(_entry(key, entry.kind, content, entry.depends_on))
         else:
             plan.removed.append(key)
     if plan.retained:
-        manifest = build.manifest
-        manifest["removed"] = plan.retained
-        files[MANIFEST] = render(manifest)
+        files[MANIFEST] = replace(manifest, removed=tuple(plan.retained)).to_bytes()
     return plan
 
 
-def _entry(key: str, kind: object, content: bytes, depends_on: object) -> dict:
-    depends_on = depends_on if isinstance(depends_on, list) else []
-    return {"key": key, "kind": kind if isinstance(kind, str) else "product", "path": f"{key}/{STACK_FILE}",
-            "dependsOn": [d for d in depends_on if isinstance(d, str)], "hash": hashlib.sha256(content).hexdigest()}
+def _entry(key: str, kind: str, content: bytes, depends_on: tuple[str, ...]) -> StackEntry:
+    return StackEntry(key, kind, f"{key}/{STACK_FILE}", depends_on, hashlib.sha256(content).hexdigest())
 
 
 def holds_resources(stack_file: bytes, stack_dir: Path) -> bool:
@@ -149,9 +114,8 @@ def holds_resources(stack_file: bytes, stack_dir: Path) -> bool:
     was initialised (Terraform alone can tell; `destroy` asks it). A stack file that no longer parses is
     taken as one without a backend: its state beside it decides."""
     try:
-        content = json.loads(stack_file)
-        state = state_file(content if isinstance(content, dict) else {}, stack_dir)
-    except (ValueError, AttributeError, TypeError):
+        state = stack_facts(json.loads(stack_file), stack_dir).state
+    except ValueError:
         state = stack_dir / "terraform.tfstate"
     if state is None:
         return (stack_dir / ".terraform").is_dir()
@@ -248,15 +212,11 @@ def clear_stack(out: Path, key: str) -> None:
 def forget_removed(out: Path, keys: set[str]) -> None:
     """Stacks removed from the specs that are now destroyed: out of the manifest and off the disk."""
     recover(out)
-    manifest = read_manifest(out)
-    kept = [s for s in manifest.get("removed", []) if not (isinstance(s, dict) and s.get("key") in keys)]
-    if not manifest or len(kept) == len(manifest.get("removed", [])):
+    manifest = Manifest.read(out)
+    kept = tuple(s for s in manifest.removed if s.key not in keys) if manifest else ()
+    if manifest is None or len(kept) == len(manifest.removed):
         return
-    if kept:
-        manifest["removed"] = kept
-    else:
-        manifest.pop("removed", None)
-    write_atomic(out / MANIFEST, render(manifest))
+    write_atomic(out / MANIFEST, replace(manifest, removed=kept).to_bytes())
     for key in sorted(keys):
         if _safe_key(key):
             clear_stack(out, key)
@@ -277,19 +237,10 @@ def differences(build: Build, out: Path) -> list[str]:
     return out_of_date
 
 
-def removed_entries(out: Path) -> list[dict[str, Any]]:
+def removed_entries(out: Path) -> list[StackEntry]:
     """The manifest entries of the stacks kept for their state, those whose key can name a stack folder."""
-    return [s for s in read_manifest(out).get("removed", [])
-            if isinstance(s, dict) and isinstance(s.get("key"), str) and _safe_key(s["key"])]
-
-
-def read_manifest(out: Path) -> dict[str, Any]:
-    raw = _read(out / MANIFEST)
-    try:
-        manifest = json.loads(raw) if raw else {}
-    except ValueError:
-        return {}
-    return manifest if isinstance(manifest, dict) else {}
+    manifest = Manifest.read(out)
+    return [s for s in manifest.removed if _safe_key(s.key)] if manifest else []
 
 
 def prepare_folder(out: Path) -> None:
@@ -319,8 +270,7 @@ def _marked(out: Path) -> bool:
 
 def _legacy_build(path: Path) -> bool:
     """An environment folder of a build written before builds were marked: a manifest of ours in it."""
-    manifest = read_manifest(path) if path.is_dir() else {}
-    return isinstance(manifest.get("stacks"), list) and "levels" in manifest
+    return path.is_dir() and Manifest.read(path) is not None
 
 
 def _safe_key(key: str) -> bool:

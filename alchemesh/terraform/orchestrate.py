@@ -74,8 +74,8 @@ def _removed_since(now: Build, before: Build | None) -> dict[str, bytes]:
     """Stack key → stack file of the stacks the base revision compiles and the work tree no longer does."""
     if before is None:
         return {}
-    current = {s["key"] for s in now.manifest["stacks"]}
-    return {s["key"]: before.files[s["path"]] for s in before.manifest["stacks"] if s["key"] not in current}
+    current = {s.key for s in now.manifest.stacks}
+    return {s.key: before.files[s.path] for s in before.manifest.stacks if s.key not in current}
 
 
 def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform, *, parallelism: int | None = None,

@@ -27,9 +27,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from alchemesh.compile.output import PLAN_FILE, STACK_FILE, state_file
+from alchemesh.compile.manifest import StackFacts, read_stack_facts
+from alchemesh.compile.output import PLAN_FILE
 from alchemesh.terraform import state
 from alchemesh.terraform.environment import Terraform
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
@@ -46,23 +47,23 @@ class _Interrupted(Exception):
 def run(selection: Selection, action: Action, terraform: Terraform, *, environment: str, logs: Path,
         parallelism: int | None = None, listener: Listener | None = None) -> Run:
     """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly."""
-    contents = {s.key: state.read_stack(s.directory / STACK_FILE, s.key) for s in selection.stacks}
+    facts = {s.key: read_stack_facts(s.directory, s.key) for s in selection.stacks}
     for stack in selection.stacks:
-        own = state_file(contents[stack.key], stack.directory)
+        own = facts[stack.key].state
         if own is not None:
             state.check(own, stack.key)
     if action is not Action.destroy:
         for stack in selection.stacks:
-            for producer in state.producer_states(contents[stack.key]):
+            for producer in facts[stack.key].producer_states:
                 state.start_empty(producer)
-    runner = _Runner(selection, action, terraform, contents, logs, listener or (lambda key, phase: None))
+    runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None))
     return runner.run(environment, parallelism or os.cpu_count() or 1)
 
 
 class _Runner:
-    def __init__(self, selection: Selection, action: Action, terraform: Terraform, contents: dict[str, Any],
+    def __init__(self, selection: Selection, action: Action, terraform: Terraform, facts: dict[str, StackFacts],
                  logs: Path, listener: Listener):
-        self.selection, self.action, self.terraform, self.contents = selection, action, terraform, contents
+        self.selection, self.action, self.terraform, self.facts = selection, action, terraform, facts
         self.logs, self.listener = logs, listener
         self.cancelled = threading.Event()
         self.processes: set[subprocess.Popen] = set()
@@ -255,7 +256,7 @@ class _StackJob:
 
     def _init(self, log: IO[str]) -> None:
         stamp_path = self.stack.directory / ".terraform" / INIT_STAMP
-        stamp = init_fingerprint(self.runner.contents[self.stack.key], self.runner.terraform)
+        stamp = init_fingerprint(self.runner.facts[self.stack.key], self.runner.terraform)
         if stamp_path.is_file() and stamp_path.read_text(encoding="utf-8") == stamp:
             return
         self.runner.phase(self.stack.key, "init")
@@ -310,13 +311,11 @@ class _Failed(Exception):
     pass
 
 
-def init_fingerprint(content: dict[str, Any], terraform: Terraform) -> str:
-    """What `init` depends on: backend, required providers, module sources, the CLI configuration."""
-    modules = {name: [m.get("source"), m.get("version")] for name, m in content.get("module", {}).items()}
+def init_fingerprint(facts: StackFacts, terraform: Terraform) -> str:
+    """What `init` depends on: backend, required providers, module sources, the binary, the CLI configuration."""
     config = terraform.env.get("TF_CLI_CONFIG_FILE")
     config_text = Path(config).read_text(encoding="utf-8", errors="replace") if config and Path(config).is_file() else ""
-    basis = {"terraform": content.get("terraform"), "providers": sorted(content.get("provider", {})),
-             "modules": modules, "binary": [str(terraform.binary.path), terraform.binary.version], "cli": config_text}
+    basis = {**facts.init_basis, "binary": [str(terraform.binary.path), terraform.binary.version], "cli": config_text}
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
 
 

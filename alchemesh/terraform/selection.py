@@ -9,15 +9,13 @@ or under a local module it calls.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from alchemesh.compile.escape import unliteral
-from alchemesh.compile.output import MANIFEST, Build, removed_entries
+from alchemesh.compile.manifest import STACK_FILE, stack_facts
+from alchemesh.compile.output import Build, removed_entries
 from alchemesh.errors import UsageError
 from alchemesh.resolve.dag import reach
-from alchemesh.model.interface import is_local_source
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ def select(build: Build, directory: Path, *, products: list[str] = (), domains: 
     the stacks removed from the specs but kept in the build for their state — `with` the others, `only`
     them, or `without` them. They are always "changed": every run but drift destroys them."""
     manifest = build.manifest
-    stacks = [StackRef(s["key"], directory / s["key"], tuple(s["dependsOn"])) for s in manifest["stacks"]]
+    stacks = [StackRef(s.key, directory / s.key, s.depends_on) for s in manifest.stacks]
     retained = [] if removed == "without" else retained_stacks(directory)
     pool = retained if removed == "only" else stacks + retained
     chosen: dict[str, str] = {s.key: "" for s in pool}
@@ -65,7 +63,7 @@ def select(build: Build, directory: Path, *, products: list[str] = (), domains: 
     selected = tuple(StackRef(s.key, s.directory, s.depends_on, chosen[s.key]) for s in stacks
                      if s.key in chosen and removed != "only")
     selected += tuple(s for s in retained if s.key in kept)
-    levels = [tuple(k for k in level if k in chosen) for level in manifest["levels"]] if removed != "only" else []
+    levels = [tuple(k for k in level if k in chosen) for level in manifest.levels] if removed != "only" else []
     levels.append(tuple(sorted(kept)))
     gone = {s.key for s in stacks} | {s.key for s in retained}
     return Selection(selected, tuple(level for level in levels if level),
@@ -74,15 +72,14 @@ def select(build: Build, directory: Path, *, products: list[str] = (), domains: 
 
 def retained_stacks(directory: Path) -> list[StackRef]:
     """The stacks removed from the specs that the build keeps until they are destroyed."""
-    return [StackRef(s["key"], directory / s["key"], tuple(d for d in s.get("dependsOn", ()) if isinstance(d, str)),
-                     "removed from the specs", True)
+    return [StackRef(s.key, directory / s.key, s.depends_on, "removed from the specs", True)
             for s in removed_entries(directory)]
 
 
 def changed_stacks(now: Build, base: Build | None, directory: Path, changed_files: set[Path]) -> dict[str, str]:
     """Stack key → why it changed. `base` None: the base revision does not compile, so every stack."""
-    current = {s["key"]: s["hash"] for s in json.loads(now.files[MANIFEST])["stacks"]}
-    before = {s["key"]: s["hash"] for s in json.loads(base.files[MANIFEST])["stacks"]} if base else {}
+    current = now.manifest.hashes
+    before = base.manifest.hashes if base else {}
     reasons: dict[str, str] = {}
     for key, digest in current.items():
         if base is None:
@@ -92,7 +89,7 @@ def changed_stacks(now: Build, base: Build | None, directory: Path, changed_file
         elif before[key] != digest:
             reasons[key] = "compiled stack changed"
         else:
-            touched = _touched(now.files[f"{key}/main.tf.json"], directory / key, changed_files)
+            touched = _touched(now.files[f"{key}/{STACK_FILE}"], directory / key, changed_files)
             if touched:
                 reasons[key] = f"{touched} changed"
     for key in before:
@@ -103,15 +100,7 @@ def changed_stacks(now: Build, base: Build | None, directory: Path, changed_file
 
 def _touched(content: bytes, stack_dir: Path, changed_files: set[Path]) -> str | None:
     """The first folder this stack reads files from (product folder, local module) with a changed file."""
-    folders = set()
-    for module in json.loads(content).get("module", {}).values():
-        source = module.get("source", "")
-        if isinstance(source, str) and is_local_source(source):
-            folders.add(Path(os.path.normpath(stack_dir / source)))
-        spec_dir = module.get("spec_dir")
-        if isinstance(spec_dir, str):
-            folders.add(Path(os.path.normpath(unliteral(spec_dir))))
-    for folder in sorted(folders):
+    for folder in stack_facts(json.loads(content), stack_dir).watched:
         for path in changed_files:
             if path == folder or folder in path.parents:
                 return f"{folder.name}/{path.relative_to(folder).as_posix()}"

@@ -11,33 +11,13 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
-from typing import Any
 
 from alchemesh.workspace import write_atomic
-from alchemesh.compile.escape import unliteral
 from alchemesh.errors import AlchemeshError
 
 
 class StateError(AlchemeshError):
     """A stack's state cannot be used."""
-
-
-def producer_states(content: dict[str, Any]) -> list[Path]:
-    """The local state files the stack reads through `terraform_remote_state`."""
-    sources = content.get("data", {}).get("terraform_remote_state", {})
-    return sorted(Path(unliteral(s["config"]["path"])) for s in sources.values()
-                  if s.get("backend") == "local" and isinstance(s.get("config", {}).get("path"), str))
-
-
-def read_stack(path: Path, stack: str) -> dict[str, Any]:
-    """A stack file as Terraform JSON; one kept from an earlier build may have been damaged since."""
-    try:
-        content = json.loads(path.read_bytes())
-    except (OSError, ValueError) as error:
-        raise StateError(f"the stack file of {stack} ({path}) cannot be read: {error}; nothing was run") from None
-    if not isinstance(content, dict):
-        raise StateError(f"the stack file of {stack} ({path}) is not a Terraform JSON object; nothing was run")
-    return content
 
 
 def check(path: Path, stack: str) -> None:
