@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, git
+from tests.testing import REPO, git
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+from alchemesh.all_rules import every_rule
 from alchemesh.validate.rules import registry
-from tests.conftest import REPO
+from tests.testing import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -26,6 +27,10 @@ def test_setup_is_two_commands_and_ci_runs_the_test_command_verbatim():
 def test_every_rule_is_in_the_readme_table():
     for rule in registry().values():
         assert f"| `{rule.name}` | " in README, rule.name
+
+
+def test_every_rule_of_the_registry_is_named_in_the_readme():
+    assert [name for name in every_rule() if f"`{name}`" not in README] == []
 
 
 def test_the_readme_stands_alone():

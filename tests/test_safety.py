@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 
-from tests.conftest import assert_no_traceback, commit, edit, git, run_cli, write_files
+from tests.testing import assert_no_traceback, commit, edit, git, run_cli, write_files
 
 TEAM = "apiVersion: alchemesh.io/v1alpha1\nkind: Team\nmetadata:\n  name: {name}\nspec:\n  displayName: X\n"
 
@@ -127,12 +127,12 @@ def test_plan_never_uses_a_build_compiled_from_other_specs(git_quickstart: Path)
 
 
 def test_producer_state_paths_are_never_templates(tmp_path: Path):
-    from tests.conftest import QUICKSTART
+    from tests.testing import QUICKSTART
     import shutil
 
     mesh = tmp_path / "d${path.module}%{ if true }\"q" / "quickstart"
     shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
-    shutil.copytree(QUICKSTART.parent.parent / "components", mesh.parent.parent / "components")
+    shutil.copytree(QUICKSTART.parents[1] / "components", mesh.parent.parent / "components")
     edit(mesh, "alchemesh.yaml", ('''    backend:
       type: local
       config:
@@ -287,9 +287,9 @@ def test_a_folder_named_like_a_terraform_file_is_no_file(quickstart: Path):
     (quickstart / "components-copy").mkdir()
     import shutil
     shutil.copytree(quickstart.parent / "quickstart", quickstart.parent / "unused", dirs_exist_ok=True)
-    module = quickstart.parent.parent / "components" / "local" / "code-sql"
+    module = quickstart.parents[1] / "components" / "local" / "code-sql"
     assert not module.exists()  # the copy points at ../../components: give it one with a folder named x.tf
-    shutil.copytree(Path(__file__).parent.parent / "components", quickstart.parent.parent / "components")
+    shutil.copytree(Path(__file__).parents[1] / "components", quickstart.parent.parent / "components")
     (module / "old.tf").mkdir()
     result = run_cli("validate", cwd=quickstart)
     assert result.code == 0, result.out + result.err

@@ -22,7 +22,7 @@ import yaml
 from alchemesh import __version__
 from alchemesh.report import runs
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
-from tests.conftest import REPO, run_cli
+from tests.testing import REPO, run_cli
 
 ACTION = REPO / ".github" / "actions" / "alchemesh" / "action.yml"
 REPO_WORKFLOWS = sorted(p.name for p in (REPO / ".github" / "workflows").glob("*.y*ml"))

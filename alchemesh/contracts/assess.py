@@ -77,7 +77,7 @@ def _version_findings(old: dict, new: dict, findings: list[Finding], subject: Su
     return out
 
 
-def _version_finding(rule: VersionRule, subject: Subject, line: int, column: int, message: str, hint: str) -> Finding:
+def _version_finding(rule: str, subject: Subject, line: int, column: int, message: str, hint: str) -> Finding:
     severity = Severity.INFO if subject.mode == "none" else Severity(VERSION_RULES[rule][0])
     effect = "breaking" if rule == VersionRule.BREAKING_WITHOUT_MAJOR_BUMP else "info"
     return Finding(rule, severity, message, subject.file, line, column, ("version",), hint,

@@ -27,7 +27,7 @@ _FLAGS = {"unique", "primaryKey"}
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    rule: Kind
+    rule: str  # a Kind
     field: str  # `object.property.nested`; "" for the contract itself
     message: str
     path: JsonPath  # the node in the new document; for a removal, where it stood

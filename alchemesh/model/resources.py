@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from alchemesh.model.interface import COMPONENT_TYPES
+
 API_VERSION = "alchemesh.io/v1alpha1"
 NAME_PATTERN = r"^[a-z][a-z0-9-]{0,62}$"
 _SEGMENT = r"[a-z][a-z0-9-]{0,62}"
@@ -26,7 +28,7 @@ Config = Annotated[
     dict[str, Any],
     Field(default_factory=dict, description="Passed to the component as module variables."),
 ]
-ComponentType = Literal["infrastructure", "input-port", "output-port", "code"]
+ComponentType = Literal[COMPONENT_TYPES]  # the interface table's types
 Severity = Literal["error", "warning", "info"]
 CompatibilityMode = Literal["consumer", "producer", "full", "none"]
 LogicalType = Literal[

@@ -12,7 +12,7 @@ from alchemesh.contracts.changes import Mode
 from alchemesh.findings import Severity
 from alchemesh.model.interface import COMPONENT_TYPES
 from alchemesh.report import CHANGELOG_FORMATS, CHECK_FORMATS, FORMATS, GRAPH_FORMATS, RUN_FORMATS
-from tests.conftest import QUICKSTART, run_cli
+from tests.testing import QUICKSTART, run_cli
 
 CLI = typer.main.get_command(app)
 

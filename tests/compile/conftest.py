@@ -1,1 +1,1 @@
-from tests.components_local.terraform_env import terraform  # noqa: F401 (the session fixture)
+from tests.testing.terraform_env import terraform  # noqa: F401 (the session fixture)

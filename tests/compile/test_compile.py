@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, REPO, assert_no_traceback, edit, run_cli
+from tests.testing import EXAMPLES, REPO, assert_no_traceback, edit, run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("ALCHEMESH_REGENERATE") == "1"

@@ -9,7 +9,7 @@ import pytest
 
 from alchemesh.compile.manifest import MANIFEST_VERSION, Manifest, StackEntry, stack_facts
 from alchemesh.errors import UsageError
-from tests.conftest import assert_no_traceback, run_cli
+from tests.testing import assert_no_traceback, run_cli
 
 ENTRY = {"key": "sales/orders", "kind": "product", "path": "sales/orders/main.tf.json", "dependsOn": [],
          "hash": "ab" * 32}

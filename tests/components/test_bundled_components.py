@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.testing import REPO, run_cli
 
 FAMILIES = sorted(p.name for p in (REPO / "components").iterdir() if p.is_dir())
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import assert_no_traceback, edit, run_cli
+from tests.testing import assert_no_traceback, edit, run_cli
 
 GOOD = Path(__file__).parent / "fixtures" / "output-port"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alchemesh.contracts.history import changelog, changelogs
 from alchemesh.validate import analyze
-from tests.conftest import commit, edit
+from tests.testing import commit, edit
 
 
 def test_one_walk_gives_each_contracts_own_changelog(git_quickstart: Path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import QUICKSTART, Result, assert_no_traceback, commit, edit, git, run_cli, write_files
+from tests.testing import QUICKSTART, Result, assert_no_traceback, commit, edit, git, run_cli, write_files
 
 ORDERS_ID = "urn:datacontract:sales:orders"
 ORDERS = "domains/sales/orders/contract.odcs.yaml"

@@ -1,8 +1,9 @@
-"""Contract-compatibility cases as data: every `cases/<rule>.yaml` expanded into tests of the real CLI.
+"""Contract-compatibility cases as data: every `cases/<rule>.yaml` expanded into tests of the CLI's entry point.
 
 Each case derives OLD and NEW from `base_contract.yaml` by a short list of edits, runs
-`python -m alchemesh contracts diff old.yaml new.yaml --mode MODE --format json` once per mode it
-names, and compares the JSON with what the case expects of that mode:
+`alchemesh contracts diff old.yaml new.yaml --mode MODE --format json` in process once per mode it names
+(a run of each file also in a fresh interpreter, which must answer the same), and compares the JSON with
+what the case expects of that mode:
 
     cases:
       - name: required-dropped
@@ -45,10 +46,6 @@ from __future__ import annotations
 import copy
 import io
 import json
-import os
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -61,7 +58,8 @@ import yaml
 from ruamel.yaml import YAML
 
 from alchemesh.contracts.changes import CHANGES, MODES, VERSION_RULES
-from tests.conftest import selected_params
+from tests.testing import invoke, selected_params
+from tests.testing import run_cli as fresh_cli
 
 HERE = Path(__file__).parent
 BASE = HERE / "base_contract.yaml"
@@ -230,10 +228,14 @@ assert not _DUPLICATES, f"case names repeat: {_DUPLICATES}"
 
 
 def run_cli(*args: str, cwd: Path) -> Outcome:
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    proc = subprocess.run([sys.executable, "-m", "alchemesh", *args], cwd=cwd, capture_output=True, text=True,
-                          env=env, timeout=60)
-    return Outcome(proc.returncode, proc.stdout, proc.stderr)
+    """In a fresh interpreter: the command's own tests and the sample below."""
+    result = fresh_cli(*args, cwd=cwd)
+    return Outcome(result.code, result.out, result.err)
+
+
+def run_in_process(*args: str, cwd: Path) -> Outcome:
+    result = invoke(*args, cwd=cwd)
+    return Outcome(result.code, result.out, result.err)
 
 
 def write_pair(folder: Path, old: str, new: str) -> Path:
@@ -243,21 +245,32 @@ def write_pair(folder: Path, old: str, new: str) -> Path:
     return folder
 
 
+def diff_args(mode: str, fmt: str = "json", *extra: str) -> tuple[str, ...]:
+    return ("contracts", "diff", "old.yaml", "new.yaml", "--mode", mode, "--format", fmt, *extra)
+
+
 def run_diff(folder: Path, mode: str, fmt: str = "json", *extra: str) -> Outcome:
-    return run_cli("contracts", "diff", "old.yaml", "new.yaml", "--mode", mode, "--format", fmt, *extra, cwd=folder)
+    return run_cli(*diff_args(mode, fmt, *extra), cwd=folder)
 
 
 @pytest.fixture(scope="session")
 def outcomes(request, tmp_path_factory) -> dict[str, Outcome]:
-    """Every selected run, once, in parallel: one subprocess per case and mode."""
-    selected = selected_params(request, "run", Run)
-    folders = {}
-    for run in selected:
+    """Every selected run, once, in process (the sample below holds it to a fresh interpreter's answer)."""
+    folders, out = {}, {}
+    for run in selected_params(request, "run", Run):
         if run.case.id not in folders:
             folders[run.case.id] = write_pair(tmp_path_factory.mktemp("contract"), run.case.old_text, run.case.new_text)
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        futures = {run.id: pool.submit(run_diff, folders[run.case.id], run.mode) for run in selected}
-        return {run_id: future.result() for run_id, future in futures.items()}
+        out[run.id] = run_in_process(*diff_args(run.mode), cwd=folders[run.case.id])
+    return out
+
+
+SAMPLE = list({run.case.id.split("/", 1)[0]: run for run in reversed(ALL_RUNS)}.values())  # a run of each file
+
+
+@pytest.mark.parametrize("run", [pytest.param(r, id=r.id) for r in SAMPLE])
+def test_a_fresh_interpreter_answers_as_in_process(run: Run, tmp_path: Path) -> None:
+    folder = write_pair(tmp_path, run.case.old_text, run.case.new_text)
+    assert run_cli(*diff_args(run.mode), cwd=folder) == run_in_process(*diff_args(run.mode), cwd=folder)
 
 
 # --- comparing findings -----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import QUICKSTART, commit, edit, git, run_cli
+from tests.testing import QUICKSTART, commit, edit, git, run_cli
 
 
 @pytest.fixture(scope="module")

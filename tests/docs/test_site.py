@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.conftest import EXAMPLES, QUICKSTART, assert_no_traceback, edit, run_cli
+from tests.testing import EXAMPLES, QUICKSTART, assert_no_traceback, edit, run_cli
 
 
 class _Links(HTMLParser):

@@ -22,7 +22,7 @@ from alchemesh.contracts.files import diff_files
 from alchemesh.errors import AlchemeshError
 from alchemesh.validate import analyze
 from alchemesh.load.yamlfile import parse
-from tests.conftest import EXAMPLES, REPO
+from tests.testing import EXAMPLES, REPO
 
 MARK = "${fuzz.marker}"
 HOSTILE = [MARK, "%{ if true }x%{ endif }", "<script>alert(1)</script>", "\x00", "\x1b[2J", "\u202e", "\ufeff",

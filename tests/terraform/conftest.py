@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from alchemesh.terraform.binary import packaged_terraform
-from tests.conftest import QUICKSTART, REPO, git
+from tests.testing import QUICKSTART, REPO, git
 
 SLOW_SQL = "CREATE TEMP TABLE slow AS SELECT sum(i) AS s FROM range(3000000000) t(i);\n"
 _IGNORED = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*", ".alchemesh")

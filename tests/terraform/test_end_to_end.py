@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.components_local.test_local_components import query
-from tests.conftest import commit, edit, git, run_cli
+from tests.components.local.test_local_components import query
+from tests.testing import commit, edit, git, run_cli
 
 STACKS = ["marketing/customer-value", "marketing/segments", "sales/customers", "sales/orders"]
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from alchemesh.terraform.environment import cli_config, mirror_providers
-from tests.conftest import run_cli
+from tests.testing import run_cli
 
 
 def test_cli_config_installs_each_mirrors_providers_from_it_and_the_rest_directly(tmp_path: Path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import assert_no_traceback, edit, run_cli
+from tests.testing import assert_no_traceback, edit, run_cli
 
 
 def test_a_failing_stack_skips_its_dependents_and_not_the_rest(checkout: Path, terraform_env: dict):

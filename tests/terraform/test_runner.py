@@ -11,7 +11,7 @@ from alchemesh.terraform.environment import prepare as prepare_terraform
 from alchemesh.pipeline import Pipeline
 from alchemesh.terraform.orchestrate import Request, execute
 from alchemesh.terraform.outcome import Action, Status
-from tests.conftest import run_cli
+from tests.testing import run_cli
 from tests.terraform.conftest import start_slow_apply
 
 

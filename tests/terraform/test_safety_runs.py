@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import commit, edit, git, run_cli
+from tests.testing import commit, edit, git, run_cli
 from tests.terraform.conftest import SLOW_SQL, start_slow_apply
 
 

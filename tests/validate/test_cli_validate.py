@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import EXAMPLES, assert_no_traceback, git, run_cli, write_files
+from tests.testing import EXAMPLES, assert_no_traceback, git, run_cli, write_files
 
 BROKEN_PRODUCT = """\
 apiVersion: alchemesh.io/v1alpha1

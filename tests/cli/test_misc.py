@@ -9,7 +9,7 @@ import yaml
 
 from alchemesh.contracts.rules import contract_rules
 from alchemesh.validate.rules import registry
-from tests.conftest import REPO, assert_no_traceback, run_cli
+from tests.testing import REPO, assert_no_traceback, run_cli
 
 HEAVY = ("jsonschema", "hcl2", "pydantic", "yaml", "git", "rich", "jinja2", "playwright", "duckdb")
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from alchemesh.model.schema_export import kind_schemas, render_schema
-from tests.conftest import QUICKSTART, REPO, run_cli
+from tests.testing import QUICKSTART, REPO, run_cli
 
 
 def test_published_schemas_match_the_models():

@@ -1,8 +1,9 @@
-"""Rule cases as data: every `cases/<rule>.yaml` expanded into tests run through the real CLI.
+"""Rule cases as data: every `cases/<rule>.yaml` expanded into tests run through the CLI's entry point.
 
 A case file holds `fail` and `pass` lists. Each case overlays `files` on a copy of `base_mesh/`
 (path → new text; `!!binary` for raw bytes; null deletes the file), runs
-`python -m alchemesh validate --format json --no-cache` on it and checks the JSON:
+`alchemesh validate --format json --no-cache` on it in process and checks the JSON; a sample (a case of
+each file) also runs in a fresh interpreter, which must answer byte for byte the same:
 
     fail:
       - name: product-names-missing-domain
@@ -30,12 +31,9 @@ must equal the finding's field.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import os
 import shutil
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -44,7 +42,7 @@ import pytest
 import yaml
 
 from alchemesh.validate.rules import registry
-from tests.conftest import selected_params
+from tests.testing import assert_no_traceback, invoke, run_cli, selected_params
 
 HERE = Path(__file__).parent
 BASE_MESH = HERE / "base_mesh"
@@ -133,28 +131,35 @@ def build_mesh(case: Case, root: Path) -> None:
         target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
 
 
+VALIDATE = ("validate", "--format", "json", "--no-cache")
+
+
 def run_validate(root: Path) -> Outcome:
-    result = subprocess.run(
-        [sys.executable, "-m", "alchemesh", "validate", "--format", "json", "--no-cache", str(root)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return Outcome(result.returncode, result.stdout, result.stderr)
+    result = invoke(*VALIDATE, str(root))
+    return Outcome(result.code, result.out, result.err)
 
 
 @pytest.fixture(scope="session")
 def outcomes(request, tmp_path_factory) -> dict[str, Outcome]:
-    """Every selected case, run once, in parallel: a subprocess per case keeps the suite fast only so."""
-    selected = selected_params(request, "case", Case)
-    roots = {}
-    for case in selected:
+    """Every selected case, run once."""
+    out = {}
+    for case in selected_params(request, "case", Case):
         root = tmp_path_factory.mktemp("mesh") / "repo"
         build_mesh(case, root)
-        roots[case.id] = root
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        futures = {case_id: pool.submit(run_validate, root) for case_id, root in roots.items()}
-        return {case_id: future.result() for case_id, future in futures.items()}
+        out[case.id] = run_validate(root)
+    return out
+
+
+SAMPLE = [next(c for c in load_case_file(path) if c.outcome == "fail") for path in case_files()]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in SAMPLE])
+def test_a_fresh_interpreter_answers_as_in_process(case: Case, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    build_mesh(case, root)
+    fresh = run_cli(*VALIDATE, str(root))
+    assert (fresh.code, fresh.out) == dataclasses.astuple(run_validate(root))[:2]
+    assert_no_traceback(fresh)
 
 
 # --- comparing findings -----------------------------------------------------------------------------

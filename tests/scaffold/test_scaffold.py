@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from tests.conftest import assert_no_traceback, run_cli
+from tests.testing import assert_no_traceback, run_cli
 
 
 def test_init_scaffolds_a_repo_that_validates_clean(tmp_path):

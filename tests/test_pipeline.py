@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import edit, run_cli
+from tests.testing import edit, run_cli
 
 _AUDIT = """
 import collections, json, sys

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import assert_no_traceback, run_cli
+from tests.testing import assert_no_traceback, run_cli
 
 EDGES = {
     ("sales/customers", "customers", "marketing/customer-value"),

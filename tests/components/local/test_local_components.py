@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.components_local.terraform_env import Terraform
-from tests.conftest import REPO, run_cli
+from tests.testing.terraform_env import Terraform
+from tests.testing import REPO, run_cli
 
 LOCAL = REPO / "components" / "local"
 MODULES = {

@@ -1,0 +1,3 @@
+"""Fixtures of the local component tests."""
+
+from tests.testing.terraform_env import terraform  # noqa: F401 (the session fixture)
