@@ -33,15 +33,36 @@ class Module:
     variables: dict[str, Variable]
     outputs: dict[str, tuple[str, int]]  # name → (file, line)
     problems: tuple[tuple[str, int, str], ...]  # (file, line, message): files that could not be read
+    reads: frozenset[str] = frozenset()  # the variables its code refers to (`var.NAME`)
+
+
+_READS = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
+_FORMAT = b"module-2"  # of a cached reading: a new field makes older entries misses
+
+
+def source_kinds(module: Module | None) -> set[str] | None:
+    """What an input-port module can read: `system` (it reads `source_system`), `outputPort` (it reads
+    `upstream_port` or `upstream_location`); None when its module cannot be read (not a local source)."""
+    if module is None:
+        return None
+    kinds = {"system"} if "source_system" in module.reads else set()
+    return kinds | ({"outputPort"} if module.reads & {"upstream_port", "upstream_location"} else set())
+
+
+def tf_files(directory: Path) -> dict[str, bytes]:
+    """A module's `.tf` files by name: everything a reading of it depends on."""
+    return {f.name: f.read_bytes() for f in sorted(directory.glob("*.tf")) if f.is_file()}
 
 
 def read_module(directory: Path, cache_dir: Path | None = None) -> Module:
-    files = sorted(f for f in directory.glob("*.tf") if f.is_file())
-    raw = {f.name: f.read_bytes() for f in files}
-    key = digest(b"".join(name.encode() + b"\0" + content for name, content in raw.items()))
+    raw = tf_files(directory)
+    key = digest(_FORMAT + b"".join(name.encode() + b"\0" + content for name, content in raw.items()))
     cached = _cached(cache_dir, key)
     if cached is not None:
-        return _from_json(directory, cached)
+        try:
+            return _from_json(directory, cached)
+        except (KeyError, TypeError, ValueError):
+            pass  # an entry of the wrong shape (edited, truncated): read the module again
     variables: dict[str, Variable] = {}
     outputs: dict[str, tuple[str, int]] = {}
     problems = []
@@ -62,7 +83,8 @@ def read_module(directory: Path, cache_dir: Path | None = None) -> Module:
             for out_name in block:
                 out_name = _unquote(out_name)
                 outputs[out_name] = (name, _line(text, "output", out_name))
-    module = Module(directory, variables, outputs, tuple(problems))
+    reads = frozenset(m for content in raw.values() for m in _READS.findall(content.decode("utf-8", "replace")))
+    module = Module(directory, variables, outputs, tuple(problems), reads)
     _store(cache_dir, key, module)
     return module
 
@@ -140,6 +162,7 @@ def _store(cache_dir: Path | None, key: str, module: Module) -> None:
         "variables": [[v.name, v.type, v.description, v.has_default, v.file, v.line] for v in module.variables.values()],
         "outputs": [[name, file, line] for name, (file, line) in module.outputs.items()],
         "problems": [list(p) for p in module.problems],
+        "reads": sorted(module.reads),
     }
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -151,4 +174,4 @@ def _store(cache_dir: Path | None, key: str, module: Module) -> None:
 def _from_json(directory: Path, body: dict) -> Module:
     variables = {row[0]: Variable(*row) for row in body["variables"]}
     outputs = {name: (file, line) for name, file, line in body["outputs"]}
-    return Module(directory, variables, outputs, tuple(tuple(p) for p in body["problems"]))
+    return Module(directory, variables, outputs, tuple(tuple(p) for p in body["problems"]), frozenset(body["reads"]))

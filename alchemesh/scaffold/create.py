@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from importlib import resources
 from pathlib import Path
 
 from alchemesh import __version__
@@ -11,6 +12,7 @@ from alchemesh.errors import UsageError
 from alchemesh.hints import did_you_mean
 from alchemesh.resolve.index import MeshIndex
 from alchemesh.model.resources import NAME_PATTERN
+from alchemesh.load.modules import source_kinds
 from alchemesh.scaffold import templates as t
 
 
@@ -37,18 +39,41 @@ def init_repo(directory: Path, mesh: str) -> list[Path]:
     sources = {key: t.SOURCE.format(module=module) for key, module in (
         ("landing", "input-port-landing"), ("attach", "input-port-duckdb-attach"),
         ("duckdb", "output-port-duckdb"), ("sql", "code-sql"))}
-    files = {
+    files: dict[str, str | bytes] = {
         "alchemesh.yaml": t.MESH.format(mesh=mesh, **sources),
         f"teams/{team}.yaml": t.TEAM.format(team=team, domain=domain, display="Data Team"),
         f"domains/{domain}/domain.yaml": t.DOMAIN.format(domain=domain, team=team),
         **_product_files(f"domains/{domain}/{product}", domain, product, team, contract,
-                         {"input-port": "local-landing", "output-port": "local-duckdb", "code": "local-sql"}),
+                         {"input-port": "local-landing", "output-port": "local-duckdb", "code": "local-sql"},
+                         sql=True),
+        **bundled_components(),
         ".pre-commit-config.yaml": t.PRE_COMMIT.format(version=__version__),
+        ".github/actions/alchemesh/action.yml": t.ACTION.replace("{version}", __version__),
         **{f".github/workflows/{name}": text.replace("{version}", __version__)
            for name, text in t.WORKFLOWS.items()},
         ".gitignore": t.GITIGNORE,
     }
     return _write_new(directory, files)
+
+
+def bundled_components() -> dict[str, bytes]:
+    """The local components that ship with alchemesh, as files of a mesh's `components/local/`."""
+    out: dict[str, bytes] = {}
+
+    def walk(folder, rel: str) -> None:
+        for child in sorted(folder.iterdir(), key=lambda c: c.name):
+            if child.name in _NOT_COPIED:
+                continue
+            if child.is_dir():
+                walk(child, f"{rel}/{child.name}")
+            else:
+                out[f"{rel}/{child.name}"] = child.read_bytes()
+
+    walk(resources.files("alchemesh.components") / "local", "components/local")
+    return out
+
+
+_NOT_COPIED = {"__pycache__", ".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup"}
 
 
 def new_product(index: MeshIndex, domain: str, name: str) -> list[Path]:
@@ -63,36 +88,59 @@ def new_product(index: MeshIndex, domain: str, name: str) -> list[Path]:
         raise UsageError(f"contract `{contract}` already exists in {index.contracts[contract].file}")
     domain_entry = index.domains[domain]
     folder = Path(domain_entry.file).parent / name
+    root = index.repo.root
+    modules = {n: _local_module(root, c.source) for n, c in index.components.items()}
     components = {}
     for kind in ("input-port", "output-port", "code"):
         names = sorted(n for n, c in index.components.items() if c.type == kind)
+        if kind == "input-port":  # the scaffold reads a system's files: not a port that attaches a producer
+            names = sorted(names, key=lambda n: source_kinds(modules[n]) != {"system"})
         if names:
             components[kind] = names[0]
-    files = _product_files(folder.as_posix(), domain, name, domain_entry.resource.spec.owner, contract, components)
-    return _write_new(index.repo.root, files)
+    code = modules.get(components.get("code", ""))
+    sql = code is not None and "sql_file" in code.variables
+    files = _product_files(folder.as_posix(), domain, name, domain_entry.resource.spec.owner, contract, components,
+                           sql=sql)
+    return _write_new(root, files)
 
 
-def _product_files(folder: str, domain: str, name: str, owner: str, contract: str, components: dict[str, str]):
+def _local_module(root: Path, source: str):
+    from alchemesh.load.modules import read_module
+    from alchemesh.model.interface import is_local_source
+
+    directory = root / source
+    return read_module(directory) if is_local_source(source) and directory.is_dir() else None
+
+
+def _product_files(folder: str, domain: str, name: str, owner: str, contract: str, components: dict[str, str],
+                   *, sql: bool) -> dict[str, str | bytes]:
+    """A product that validates and applies: with `sql` (a code component taking `sql_file`), its SQL and a
+    sample file for its landing port, so that apply builds a table one can query."""
+    table = name.replace("-", "_")
     product = t.PRODUCT_HEAD.format(name=name, domain=domain, owner=owner)
     if "input-port" in components:
-        product += t.INPUT_PORT.format(name=name, component=components["input-port"])
+        product += t.INPUT_PORT.format(name=name, component=components["input-port"], system=name)
     if "output-port" in components:
         product += t.OUTPUT_PORT.format(name=name, component=components["output-port"], contract=contract)
     if "code" in components:
-        product += t.CODE.format(name=name, component=components["code"])
-    table = name.replace("-", "_")
-    return {
+        product += (t.CODE_SQL if sql else t.CODE).format(name=name, component=components["code"], table=table)
+    files: dict[str, str | bytes] = {
         f"{folder}/product.yaml": product,
         f"{folder}/contract.odcs.yaml": t.CONTRACT.format(contract=contract, name=name, domain=domain, table=table),
     }
+    if sql:
+        files[f"{folder}/transform/{table}.sql"] = t.SQL.format(name=name, table=table, system=name)
+        if "input-port" in components:
+            files[f"data/{name}/{table}.csv"] = t.SAMPLE_DATA
+    return files
 
 
-def _write_new(root: Path, files: dict[str, str]) -> list[Path]:
-    targets = {root / rel: text for rel, text in files.items()}
+def _write_new(root: Path, files: dict[str, str | bytes]) -> list[Path]:
+    targets = {root / rel: content for rel, content in files.items()}
     existing = [str(p) for p in targets if p.exists()]
     if existing:
         raise UsageError(f"refusing to overwrite {', '.join(existing)}")
-    for path, text in targets.items():
+    for path, content in targets.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode())
+        write_atomic(path, content if isinstance(content, bytes) else content.encode())
     return list(targets)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from alchemesh import __version__
 
-SOURCE = "git::https://github.com/alchemesh/alchemesh.git//components/local/{module}?ref=v" + __version__
+# `init` copies the local components that ship with alchemesh into the new mesh: it runs offline, and the team
+# owns (and may change) its platform. Point a component at a git ref or a registry later by its `source`.
+SOURCE = "./components/local/{module}"
 
 MESH = """\
 # yaml-language-server: $schema=https://alchemesh.io/schemas/v1alpha1/mesh.schema.json
@@ -42,7 +43,7 @@ spec:
       message: Data products need a description
       match: {{kind: DataProduct}}
       schema: {{properties: {{metadata: {{required: [description]}}}}}}
-  exclude: [".alchemesh/**"]
+  exclude: [".alchemesh/**", "components/**"]
 """
 
 TEAM = """\
@@ -85,9 +86,9 @@ spec:
 
 INPUT_PORT = """\
   inputPorts:
-    - name: {name}-source
+    - name: landing
       component: {component}
-      source: {{system: replace-me}}
+      source: {{system: {system}}}       # its files land in data/{system}/
 """
 
 OUTPUT_PORT = """\
@@ -103,6 +104,33 @@ CODE = """\
   code:
     - name: build-{name}
       component: {component}
+"""
+
+CODE_SQL = """\
+  code:
+    - name: build-{name}
+      component: {component}
+      config: {{sql_file: transform/{table}.sql}}
+"""
+
+SQL = """\
+-- Build the `{table}` table of the output port `{name}` from the files that land in data/{system}/.
+--
+-- Runs inside the port's DuckDB database; the input port `landing` shows each file there as a view,
+-- `landing.{table}` for data/{system}/{table}.csv. Full refresh on every run: replace with your logic.
+
+DELETE FROM {table};
+
+INSERT INTO {table} (id, created_at)
+SELECT trim(id), CAST(created_at AS TIMESTAMP)
+FROM landing.{table}
+WHERE id IS NOT NULL;
+"""
+
+SAMPLE_DATA = """\
+id,created_at
+example-1,2026-01-01 09:00:00
+example-2,2026-01-02 17:30:00
 """
 
 CONTRACT = """\
@@ -136,20 +164,62 @@ schema:
 """
 
 PRE_COMMIT = """\
+# Validates the mesh on every commit with the alchemesh installed where you commit (`alchemesh --version`:
+# this mesh was made with {version}). To let pre-commit install it instead, replace this repo with the one
+# alchemesh is published from: `- repo: <its git URL>`, `rev: v{version}`, `hooks: [{{id: alchemesh-validate}}]`.
 repos:
-  - repo: https://github.com/alchemesh/alchemesh
-    rev: v{version}
+  - repo: local
     hooks:
       - id: alchemesh-validate
+        name: alchemesh validate
+        entry: alchemesh validate
+        language: system
+        pass_filenames: false  # the whole mesh: a change in one file can break a reference in another
+        files: \\.(ya?ml|tf)$
+"""
+
+# The composite action the workflows install alchemesh with: written into the mesh, so that nothing points at
+# a repository or a release that may not exist.
+ACTION = """\
+name: alchemesh
+description: Install the alchemesh CLI this mesh runs (written by `alchemesh init` {version}).
+inputs:
+  requirement:
+    description: >-
+      What pip installs: `alchemesh[local]==VERSION` from your package index, a wheel URL, or
+      `alchemesh[local] @ git+https://GIT-URL@vVERSION`. The workflows pass the repository variable
+      ALCHEMESH_REQUIREMENT (Settings → Secrets and variables → Actions → Variables).
+    default: ""
+  python-version:
+    description: The Python to install alchemesh on.
+    default: "3.12"
+runs:
+  using: composite
+  steps:
+    - uses: actions/setup-python@v5
+      with:
+        python-version: ${{ inputs.python-version }}
+    - name: Install alchemesh
+      shell: bash
+      env:
+        REQUIREMENT: ${{ inputs.requirement }}  # a value, never pasted into the script
+      run: |
+        if [ -z "$REQUIREMENT" ]; then
+          echo "::error::set the repository variable ALCHEMESH_REQUIREMENT to the alchemesh to install (this mesh was made with {version}; the local components need the [local] extra)"
+          exit 1
+        fi
+        python -m pip install "$REQUIREMENT"
+        alchemesh --version
 """
 
 # GitHub Actions workflows. They are full of `${{ }}` and JavaScript braces, so they are not
 # str.format templates: create.py replaces the one placeholder, {version}, and nothing else.
 
 _SETUP = """\
-      - uses: alchemesh/alchemesh/.github/actions/alchemesh@v{version}
+      # Installs the alchemesh the repository variable ALCHEMESH_REQUIREMENT names (see the action).
+      - uses: ./.github/actions/alchemesh
         with:
-          extras: local  # duckdb for the scaffolded local components; drop it with them
+          requirement: ${{ vars.ALCHEMESH_REQUIREMENT }}
       # After alchemesh: the `local` extra ships a Terraform 1.0 of its own, this one comes first on PATH.
       - uses: hashicorp/setup-terraform@v3
         with:
