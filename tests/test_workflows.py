@@ -360,11 +360,14 @@ def test_workflow_uses_actions_that_exist(name, init_dir):
     assert action_reference_problems(doc, root, own_ref) == []
     if name.startswith("init/"):
         uses = [str(s.get("uses", "")) for s in steps_of(doc)]
-        assert f"alchemesh/alchemesh/.github/actions/alchemesh@v{__version__}" in uses
+        assert not [u for u in uses if OWN_ACTION.match(u)]  # no repository or tag that may not exist
+        install = next(s for s in steps_of(doc) if s.get("uses") == "./.github/actions/alchemesh")
+        assert install["with"]["requirement"] == "${{ vars.ALCHEMESH_REQUIREMENT }}"
+        assert uses.index("./.github/actions/alchemesh") > uses.index("actions/checkout@v4")  # a local action
         setup = [s for s in steps_of(doc) if str(s.get("uses", "")).startswith("hashicorp/setup-terraform@")]
         assert setup and setup[0]["with"]["terraform_wrapper"] is False
         # after the alchemesh install, whose `local` extra brings a Terraform of its own
-        assert uses.index(setup[0]["uses"]) > uses.index(f"alchemesh/alchemesh/.github/actions/alchemesh@v{__version__}")
+        assert uses.index(setup[0]["uses"]) > uses.index("./.github/actions/alchemesh")
 
 
 def test_the_composite_action_installs_and_optionally_runs_alchemesh():
@@ -384,6 +387,29 @@ def test_the_composite_action_installs_and_optionally_runs_alchemesh():
     assert any("inputs.args" in str(s.get("if", "")) for s in steps)
     assert (ACTION.parent / "../../../pyproject.toml").resolve() == REPO / "pyproject.toml"
     assert [p for inv in invocations_in(doc) for p in invocation_problems(inv)] == []
+
+
+def test_the_scaffolded_action_installs_what_the_repository_variable_names(init_dir, tmp_path):
+    doc = load(init_dir / ".github/actions/alchemesh/action.yml")
+    assert doc["runs"]["using"] == "composite" and set(doc["inputs"]) == {"requirement", "python-version"}
+    steps = doc["runs"]["steps"]
+    assert str(steps[0]["uses"]).startswith("actions/setup-python@v5")
+    install = steps[1]
+    assert install["shell"] == "bash" and install["env"]["REQUIREMENT"] == "${{ inputs.requirement }}"
+    assert "${{" not in install["run"]  # inputs reach the script as variables, never pasted into it
+    assert [p for inv in invocations_in(doc) for p in invocation_problems(inv)] == []
+    script = tmp_path / "install.sh"
+    script.write_text(install["run"])
+    unset = subprocess.run(["bash", str(script)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    assert unset.returncode == 1 and "::error::set the repository variable ALCHEMESH_REQUIREMENT" in unset.stdout
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    for tool, body in (("python", 'echo "pip $*"'), ("alchemesh", "echo alchemesh 0.1.0")):
+        (fake_bin / tool).write_text(f"#!/bin/sh\n{body}\n")
+        (fake_bin / tool).chmod(0o755)
+    ran = subprocess.run(["bash", str(script)], capture_output=True, text=True,
+                         env={"PATH": f"{fake_bin}:/usr/bin:/bin", "REQUIREMENT": "alchemesh[local] @ git+https://x/y@v1"})
+    assert ran.returncode == 0 and "pip -m pip install alchemesh[local] @ git+https://x/y@v1" in ran.stdout
 
 
 def test_init_workflows_run_the_promised_commands(init_dir):

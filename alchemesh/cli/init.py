@@ -24,7 +24,7 @@ def init(
         raise UsageError(f"{directory}: not a directory")
     for path in init_repo(directory, name or mesh_name_for(directory)):
         typer.echo(f"created {path}")
-    typer.echo(f"next: cd {directory} && alchemesh validate")
+    typer.echo(f"next: cd {directory} && git init && alchemesh validate && alchemesh apply --auto-approve")
     return 0
 
 

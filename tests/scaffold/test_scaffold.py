@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+
+import pytest
 import yaml
 
-from tests.testing import assert_no_traceback, run_cli
+from tests.testing import QUICKSTART, REPO, assert_no_traceback, run_cli
 
 
 def test_init_scaffolds_a_repo_that_validates_clean(tmp_path):
@@ -15,8 +18,8 @@ def test_init_scaffolds_a_repo_that_validates_clean(tmp_path):
                 ".github/workflows/alchemesh-apply.yml", ".github/workflows/alchemesh-drift.yml", ".gitignore"):
         assert (target / rel).is_file(), rel
     assert yaml.safe_load((target / "alchemesh.yaml").read_text())["metadata"]["name"] == "acme-mesh"
-    hooks = yaml.safe_load((target / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
-    assert hooks == [{"id": "alchemesh-validate"}]
+    (repo,) = yaml.safe_load((target / ".pre-commit-config.yaml").read_text())["repos"]
+    assert repo["repo"] == "local" and repo["hooks"][0]["entry"] == "alchemesh validate"
     workflow = yaml.safe_load((target / ".github/workflows/alchemesh-pr.yml").read_text())
     steps = [s.get("run", "") for s in workflow["jobs"]["plan"]["steps"]]
     assert "alchemesh validate --format github" in steps
@@ -61,3 +64,35 @@ def test_new_product_refuses_existing_and_escaping_names(quickstart):
     escape = run_cli("new", "product", "sales", "../../etc", "--path", str(quickstart))
     assert escape.code == 2 and "not a valid data product name" in escape.err
     assert not (quickstart.parent / "etc").exists()
+
+
+@pytest.fixture
+def placed(tmp_path):
+    """A copy of the quickstart placed as in this repo, so its `../../components` sources resolve."""
+    target = tmp_path / "mesh-examples" / "quickstart"
+    shutil.copytree(QUICKSTART, target, ignore=shutil.ignore_patterns(".alchemesh"))
+    (tmp_path / "components").symlink_to(REPO / "components")
+    return target
+
+
+def test_new_product_reads_a_system_through_a_component_that_can(placed):
+    # The quickstart registers two input-port components; the first by name attaches a producer's port.
+    quickstart = placed
+    assert run_cli("new", "product", "sales", "returns", cwd=quickstart).code == 0
+    product = yaml.safe_load((quickstart / "domains/sales/returns/product.yaml").read_text())
+    (port,) = product["spec"]["inputPorts"]
+    assert port["component"] == "local-landing" and port["source"] == {"system": "returns"}
+    (code,) = product["spec"]["code"]
+    assert code["config"] == {"sql_file": "transform/returns.sql"}
+    assert (quickstart / "domains/sales/returns/transform/returns.sql").is_file()
+    assert (quickstart / "data/returns/returns.csv").read_text().startswith("id,created_at\n")
+
+
+def test_an_input_port_on_a_component_that_cannot_read_its_source_is_a_finding(placed):
+    quickstart = placed
+    product = quickstart / "domains/sales/orders/product.yaml"
+    product.write_text(product.read_text().replace("component: local-landing", "component: local-duckdb-attach"))
+    result = run_cli("validate", "--format", "json", cwd=quickstart)
+    (finding,) = [f for f in result.json()["findings"] if f["rule"] == "component-config"]
+    assert result.code == 1 and "reads another product's output port" in finding["message"]
+    assert (finding["file"], finding["line"]) == ("domains/sales/orders/product.yaml", 15)

@@ -1,11 +1,15 @@
-"""A port, code or infrastructure entry's `config` does not fit its component's Terraform module.
+"""A port, code or infrastructure entry does not fit its component's Terraform module: a `config` key it
+does not declare, a variable it requires that `config` does not set, or an input port whose source the
+module cannot read.
 
 Why:
     `config` becomes module variables: a key the module does not declare fails `terraform plan`,
     and a variable the module requires without a default fails it too — far from the spec that
-    caused it. Checked for components with a local `source`, read with python-hcl2 (cached). For
-    every component, a key must be a Terraform variable name that is neither a module meta-argument
-    (`count`, `lifecycle`, `providers`, …) nor a variable alchemesh passes itself (`domain`, `labels`, …).
+    caused it. An input port reading a system through a module that attaches a producer's output
+    port (or the reverse) fails at apply with a message about the wrong thing. Checked for components
+    with a local `source`, read with python-hcl2 (cached). For every component, a key must be a
+    Terraform variable name that is neither a module meta-argument (`count`, `lifecycle`,
+    `providers`, …) nor a variable alchemesh passes itself (`domain`, `labels`, …).
 
 Example:
     outputPorts:
@@ -14,7 +18,8 @@ Example:
         config: {retention: 30}      # the module declares `retention_days`
 
 Fix:
-    Use the variable names of the module (its README lists them), and set every variable it requires.
+    Use the variable names of the module (its README lists them), and set every variable it requires;
+    give an input port a component that reads its kind of source.
 """
 
 from collections.abc import Iterator
@@ -22,7 +27,7 @@ from collections.abc import Iterator
 from alchemesh.model.interface import config_key_problem, is_local_source
 from alchemesh.findings import Finding, Severity
 from alchemesh.hints import did_you_mean
-from alchemesh.load.modules import config_problems, read_module
+from alchemesh.load.modules import config_problems, read_module, source_kinds
 from alchemesh.validate.rules.base import Context, Rule
 from alchemesh.workspace import MODULE_CACHE_DIR
 
@@ -48,6 +53,8 @@ def check(ctx: Context) -> Iterator[Finding]:
         module = modules[use.component]
         if module is None:
             continue
+        if use.expected_type == "input-port":
+            yield from _source_fit(ctx, use, module)
         for key, message in config_problems(module, use.expected_type, config):
             if key in refused:
                 continue
@@ -56,6 +63,23 @@ def check(ctx: Context) -> Iterator[Finding]:
             else:
                 hint = did_you_mean(key, module.variables)
                 yield ctx.finding(RULE, use.entry.doc, (*entry_path, "config", key), message, key=True, hint=hint)
+
+
+_SOURCE_WORDS = {"system": "a system's data (`source: {system: …}`)",
+                 "outputPort": "another product's output port (`source: {outputPort: …}`)"}
+
+
+def _source_fit(ctx: Context, use, module) -> Iterator[Finding]:
+    kinds = source_kinds(module)
+    _, field, i, _ = use.path
+    port = getattr(use.entry.resource.spec, field)[i]
+    kind = "system" if port.source.system is not None else "outputPort"
+    if kinds and kind not in kinds:
+        (reads,) = kinds if len(kinds) == 1 else (sorted(kinds)[0],)
+        yield ctx.finding(RULE, use.entry.doc, (*use.path[:-1], "source", kind), key=True,
+                          message=f"`{use.component}` ({module.directory.name}) reads {_SOURCE_WORDS[reads]}, "
+                                  f"but this port's source is {_SOURCE_WORDS[kind].split(' (')[0]}",
+                          hint="give the port a component that reads this kind of source")
 
 
 def _config(resource, path: tuple) -> dict:
