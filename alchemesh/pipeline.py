@@ -48,7 +48,7 @@ class Pipeline:
         key = self.key
         analysis = analyze(self.root, use_cache=self.use_cache, preread=key.read if key else None)
         if key is not None and self._cached_report != analysis.report:
-            key.store(analysis.report)
+            key.store(analysis.report, _local_modules(analysis))
         return analysis
 
     def report(self) -> Report:
@@ -107,3 +107,10 @@ class Pipeline:
     def _first_environment(self) -> str:
         mesh = self.analysis.index.mesh
         return mesh.resource.spec.environments[0] if mesh and mesh.resource.spec.environments else "default"
+
+
+def _local_modules(analysis: Analysis) -> list[str]:
+    """The local module folders the rules read: inputs of the validation besides the YAML files."""
+    from alchemesh.model.interface import is_local_source
+
+    return [c.source for c in analysis.index.components.values() if is_local_source(c.source)]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.testing import QUICKSTART, git
+from tests.testing import QUICKSTART, REPO, git
 
 
 @pytest.fixture
@@ -25,3 +25,14 @@ def git_quickstart(quickstart: Path) -> Path:
     git(quickstart, "add", "-A")
     git(quickstart, "commit", "-q", "-m", "initial mesh")
     return quickstart
+
+
+@pytest.fixture
+def placed_quickstart(tmp_path: Path) -> Path:
+    """A copy of the quickstart placed as in this repo, with a private copy of the local components that its
+    `../../components` sources reach (safe to edit)."""
+    target = tmp_path / "mesh-examples" / "quickstart"
+    shutil.copytree(QUICKSTART, target, ignore=shutil.ignore_patterns(".alchemesh"))
+    shutil.copytree(REPO / "components" / "local", tmp_path / "components" / "local",
+                    ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "__pycache__"))
+    return target

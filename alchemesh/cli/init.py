@@ -22,8 +22,13 @@ def init(
 
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: not a directory")
-    for path in init_repo(directory, name or mesh_name_for(directory)):
-        typer.echo(f"created {path}")
+    created = init_repo(directory, name or mesh_name_for(directory))
+    components = directory / "components" / "local"
+    for path in created:
+        if components not in path.parents:
+            typer.echo(f"created {path}")
+    copied = sum(1 for path in created if components in path.parents)
+    typer.echo(f"copied the local components into {components} ({copied} files)")
     typer.echo(f"next: cd {directory} && git init && alchemesh validate && alchemesh apply --auto-approve")
     return 0
 

@@ -147,6 +147,9 @@ class ReportCache:
             content = json.loads(self.path.read_bytes())
             if content["key"] != self.key or not isinstance(content["files"], int):
                 return None
+            modules = content["modules"]
+            if not isinstance(modules, dict) or module_digests(self.root, list(modules)) != modules:
+                return None  # a local component module changed: its rules must run again
             report = Report(
                 tuple(Finding.from_dict(f) for f in content["findings"]),
                 content["files"],
@@ -158,9 +161,11 @@ class ReportCache:
             self._store_stats()
         return report
 
-    def store(self, report: Report) -> None:
+    def store(self, report: Report, modules: list[str] = ()) -> None:
+        """`modules`: the local module folders (repo-relative) the report read, as inputs of the key."""
         _store(self.path, {
             "key": self.key,
+            "modules": module_digests(self.root, modules),
             "files": report.files,
             "findings": [f.to_dict() for f in report.findings],
             "waived": [f.to_dict() for f in report.waived],
@@ -170,6 +175,20 @@ class ReportCache:
 
     def _store_stats(self) -> None:
         _store(self.stats_path, {"fingerprint": fingerprint(), "written": time.time_ns(), "files": self.stats})
+
+
+def module_digests(root: Path, folders: list[str]) -> dict[str, dict[str, str] | None]:
+    """Folder → its `.tf` files' digests (None: no such folder). Read in full: a few small files, and an
+    edit that keeps a file's size and time is still seen."""
+    out: dict[str, dict[str, str] | None] = {}
+    for folder in sorted(set(folders)):
+        directory = root / folder
+        try:
+            out[folder] = {f.name: digest(f.read_bytes()) for f in sorted(directory.glob("*.tf")) if f.is_file()} \
+                if directory.is_dir() else None
+        except OSError:
+            out[folder] = None
+    return out
 
 
 _RACY_NS = 200_000_000  # file times are kernel ticks: a change in the tick of the record is not "settled"

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
 import yaml
 
-from tests.testing import QUICKSTART, REPO, assert_no_traceback, run_cli
+from tests.testing import assert_no_traceback, run_cli
 
 
 def test_init_scaffolds_a_repo_that_validates_clean(tmp_path):
@@ -66,18 +63,9 @@ def test_new_product_refuses_existing_and_escaping_names(quickstart):
     assert not (quickstart.parent / "etc").exists()
 
 
-@pytest.fixture
-def placed(tmp_path):
-    """A copy of the quickstart placed as in this repo, so its `../../components` sources resolve."""
-    target = tmp_path / "mesh-examples" / "quickstart"
-    shutil.copytree(QUICKSTART, target, ignore=shutil.ignore_patterns(".alchemesh"))
-    (tmp_path / "components").symlink_to(REPO / "components")
-    return target
-
-
-def test_new_product_reads_a_system_through_a_component_that_can(placed):
+def test_new_product_reads_a_system_through_a_component_that_can(placed_quickstart):
     # The quickstart registers two input-port components; the first by name attaches a producer's port.
-    quickstart = placed
+    quickstart = placed_quickstart
     assert run_cli("new", "product", "sales", "returns", cwd=quickstart).code == 0
     product = yaml.safe_load((quickstart / "domains/sales/returns/product.yaml").read_text())
     (port,) = product["spec"]["inputPorts"]
@@ -88,8 +76,8 @@ def test_new_product_reads_a_system_through_a_component_that_can(placed):
     assert (quickstart / "data/returns/returns.csv").read_text().startswith("id,created_at\n")
 
 
-def test_an_input_port_on_a_component_that_cannot_read_its_source_is_a_finding(placed):
-    quickstart = placed
+def test_an_input_port_on_a_component_that_cannot_read_its_source_is_a_finding(placed_quickstart):
+    quickstart = placed_quickstart
     product = quickstart / "domains/sales/orders/product.yaml"
     product.write_text(product.read_text().replace("component: local-landing", "component: local-duckdb-attach"))
     result = run_cli("validate", "--format", "json", cwd=quickstart)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -211,3 +213,27 @@ def test_output_is_deterministic(quickstart):
     write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT, "bad.yaml": "a: [\n"})
     first = run_cli("validate", "--format", "sarif", "--no-cache", str(quickstart)).out
     assert run_cli("validate", "--format", "sarif", "--no-cache", str(quickstart)).out == first
+
+
+def test_the_cache_is_never_stale_for_a_local_component_module(placed_quickstart: Path):
+    """A module's `.tf` files are inputs of `component-config`: an edit there, even one that keeps the file's
+    size and time, is seen by the next cached validate."""
+    mesh = placed_quickstart
+    assert run_cli("validate", cwd=mesh).code == 0
+    variables = mesh.parents[1] / "components/local/code-sql/variables.tf"
+    before = variables.stat()
+    text = variables.read_text()
+    required = '\nvariable "region" {\n  type = string\n}\n'
+    variables.write_text(text + required)
+    stale = run_cli("validate", "--format", "json", cwd=mesh)
+    assert stale.code == 1 and any("needs `config.region`" in f["message"] for f in stale.json()["findings"])
+
+    # Same size, same mtime: `default = "eu"` becomes `default = "us"` and the time is set back.
+    variables.write_text(text + required.replace("type = string", 'default = "eu"'))
+    assert run_cli("validate", cwd=mesh).code == 0
+    stamp = variables.stat()
+    variables.write_text(text + required.replace("type = string", "type =  number"))
+    os.utime(variables, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert variables.stat().st_size == stamp.st_size and before.st_size != stamp.st_size
+    assert run_cli("validate", cwd=mesh).code == 1
+    assert run_cli("compile", cwd=mesh).code == 1  # the build path reads the same key
