@@ -117,11 +117,20 @@ def _run(action_name: str, options: _Options) -> int:
         print_plain(_matrix(prepared).decode())
         return 0
     keys = [s.key for s in prepared.selection.stacks]
-    if action in (Action.apply, Action.destroy) and keys and not options.auto_approve and not _confirm(action, prepared):
-        typer.echo("alchemesh: cancelled", err=True)
-        return 1
+    asks = action in (Action.apply, Action.destroy) and keys and not options.auto_approve
+    if asks:
+        _require_terminal(action)
     terraform = prepare_terraform(find_binary(options.terraform), root, mirror=options.provider_mirror,
                                   plugin_cache=options.plugin_cache)
+    if asks:  # the plan first, then the question: about what would really change
+        with _terminate_as_interrupt(), Progress(keys) as progress:
+            preview = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress,
+                              preview=True)
+        if preview.failed or preview.interrupted:
+            _summarise(preview, prepared, root, options)
+            return 130 if preview.interrupted else 1
+        if not _confirm(action, prepared, preview, root):
+            return 0 if not _changing(preview) else _cancelled()
     with _terminate_as_interrupt(), Progress(keys) as progress:
         result = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress)
     _summarise(result, prepared, root, options)
@@ -160,19 +169,58 @@ def _invalid(action, prepared, root: Path, options: _Options) -> int:
     return 1
 
 
-def _confirm(action, prepared) -> bool:
+def _require_terminal(action) -> None:
     from alchemesh.errors import UsageError
-    from alchemesh.terraform.outcome import Action
 
     if not sys.stdin.isatty():
         raise UsageError(f"{action.value} changes infrastructure: pass --auto-approve (no terminal to confirm on)")
-    in_order = [key for level in prepared.selection.levels for key in level]
-    shown = in_order[::-1] if action is Action.destroy else in_order
-    removed = {s.key for s in prepared.selection.stacks if s.removed}
-    typer.echo(f"{action.value} {len(shown)} stack(s) in `{prepared.environment}`, in this order:\n  "
-               + "\n  ".join(f"{key}  (removed from the specs: destroy)" if key in removed else key
-                              for key in shown), err=True)
-    return typer.confirm("Go on?", err=True)
+
+
+def _changing(preview) -> list:
+    from alchemesh.terraform.outcome import Status
+
+    return [o for o in preview.outcomes if o.status is Status.changes and o.changes.total]
+
+
+def _confirm(action, prepared, preview, root: Path) -> bool:
+    """What the plan says would change, destructive stacks first, then the question; none when nothing would."""
+    from alchemesh.terraform.outcome import Action
+    from alchemesh.workspace import LOG_DIR
+
+    changing = _changing(preview)
+    if not changing:
+        typer.echo(f"nothing to {action.value}: no stack in `{prepared.environment}` would change", err=True)
+        return False
+    order = [key for level in prepared.selection.levels for key in level]
+    order = order[::-1] if action is Action.destroy else order
+    changing.sort(key=lambda o: (-o.changes.destructive, order.index(o.key) if o.key in order else len(order)))
+    width = max(len(o.key) for o in changing)
+    lines = [f"  {o.key:<{width}}  {_counts(o.changes)}" + (f"  ({o.reason})" if o.reason else "") for o in changing]
+    total = sum(o.changes.destructive for o in changing)
+    head = f"{action.value} would change {len(changing)} stack(s) in `{prepared.environment}`"
+    head += f", destroying or replacing {total} resource(s):" if total else ":"
+    typer.echo("\n".join([head, *lines]) + f"\nthe full plans: {_shown(root / LOG_DIR / prepared.environment)}", err=True)
+    return typer.confirm("Destroy these resources?" if action is Action.destroy else "Apply these changes?", err=True)
+
+
+def _counts(changes) -> str:
+    parts = [(changes.destroy, "to destroy"), (changes.replace, "to replace"), (changes.add, "to add"),
+             (changes.change, "to change")]
+    return ", ".join(f"{n} {what}" for n, what in parts if n)
+
+
+def _shown(path: Path) -> str:
+    import os
+
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def _cancelled() -> int:
+    typer.echo("alchemesh: cancelled", err=True)
+    return 1
 
 
 def _summarise(result, prepared, root: Path, options: _Options) -> None:

@@ -79,13 +79,16 @@ def _removed_since(now: Build, before: Build | None) -> dict[str, bytes]:
 
 
 def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform, *, parallelism: int | None = None,
-            listener: Listener | None = None) -> Run:
+            listener: Listener | None = None, preview: bool = False) -> Run:
+    """Run `action` over the selected stacks; `preview`: plan each as the action would, apply nothing."""
     assert prepared.selection is not None, "nothing compiled"
     from alchemesh.compile.output import forget_removed
 
     logs = root / LOG_DIR / prepared.environment
     result = run(prepared.selection, action, terraform, environment=prepared.environment, logs=logs,
-                 parallelism=parallelism, listener=listener)
+                 parallelism=parallelism, listener=listener, preview=preview)
+    if preview:
+        return result
     destroyed = {o.key for o in result.outcomes if o.status is Status.destroyed or (
         o.status is Status.no_changes and action in (Action.apply, Action.destroy))}
     gone = {s.key for s in prepared.selection.stacks if s.removed and s.key in destroyed}

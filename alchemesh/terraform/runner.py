@@ -45,8 +45,9 @@ class _Interrupted(Exception):
 
 
 def run(selection: Selection, action: Action, terraform: Terraform, *, environment: str, logs: Path,
-        parallelism: int | None = None, listener: Listener | None = None) -> Run:
-    """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly."""
+        parallelism: int | None = None, listener: Listener | None = None, preview: bool = False) -> Run:
+    """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly.
+    `preview`: each stack planned as `action` would plan it (`-destroy` for a destroy), nothing applied."""
     facts = {s.key: read_stack_facts(s.directory, s.key) for s in selection.stacks}
     for stack in selection.stacks:
         own = facts[stack.key].state
@@ -56,14 +57,15 @@ def run(selection: Selection, action: Action, terraform: Terraform, *, environme
         for stack in selection.stacks:
             for producer in facts[stack.key].producer_states:
                 state.start_empty(producer)
-    runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None))
+    runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None), preview)
     return runner.run(environment, parallelism or os.cpu_count() or 1)
 
 
 class _Runner:
     def __init__(self, selection: Selection, action: Action, terraform: Terraform, facts: dict[str, StackFacts],
-                 logs: Path, listener: Listener):
+                 logs: Path, listener: Listener, preview: bool = False):
         self.selection, self.action, self.terraform, self.facts = selection, action, terraform, facts
+        self.preview = preview
         self.logs, self.listener = logs, listener
         self.cancelled = threading.Event()
         self.processes: set[subprocess.Popen] = set()
@@ -244,7 +246,7 @@ class _StackJob:
         _, shown = self._terraform(["show", "-json", PLAN_FILE], None)
         changes = Changes.of_plan(json.loads(shown))
         text = plan_text(output)
-        if action is Action.plan:
+        if action is Action.plan or self.runner.preview:
             return Status.changes, changes, text
         if action is Action.drift:
             (directory / PLAN_FILE).unlink(missing_ok=True)

@@ -41,22 +41,43 @@ def test_plugin_cache_and_mirror_options(checkout: Path, terraform_env: dict, tm
     assert missing.code == 2 and "provider mirror" in missing.err and "no such directory" in missing.err
 
 
-def test_apply_asks_on_a_terminal_and_a_no_stops_it(checkout: Path, terraform_env: dict):
+def on_a_terminal(args: list[str], cwd: Path, env: dict, answer: bytes | None, until: bytes) -> tuple[int, str]:
+    """Run alchemesh with a terminal for its streams; answer once `until` shows (None: never)."""
     controller, terminal = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "alchemesh", "apply"], cwd=checkout, stdin=terminal,
-                               stdout=terminal, stderr=terminal, env={**os.environ, **terraform_env, "NO_COLOR": "1"})
+    process = subprocess.Popen([sys.executable, "-m", "alchemesh", *args], cwd=cwd, stdin=terminal,
+                               stdout=terminal, stderr=terminal, env={**os.environ, **env, "NO_COLOR": "1"})
     os.close(terminal)
     seen = b""
-    deadline = time.monotonic() + 60
-    while b"Go on?" not in seen:
+    deadline = time.monotonic() + 90
+    while process.poll() is None or select.select([controller], [], [], 0)[0]:
         assert time.monotonic() < deadline, seen.decode(errors="replace")
-        ready, _, _ = select.select([controller], [], [], 1)
-        if ready:
-            seen += os.read(controller, 4096)
-    os.write(controller, b"n\n")
-    assert process.wait(timeout=60) == 1
+        if select.select([controller], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break
+            seen += chunk
+            if answer is not None and until in seen:
+                os.write(controller, answer)
+                answer = None
     os.close(controller)
-    text = seen.decode()
-    assert "apply 4 stack(s) in `dev`, in this order:" in text
-    assert text.index("sales/customers") < text.index("marketing/segments")
-    assert not (checkout / ".alchemesh/logs").exists()
+    return process.wait(timeout=60), seen.decode(errors="replace")
+
+
+def test_apply_plans_then_asks_on_a_terminal_and_a_no_stops_it(checkout: Path, terraform_env: dict):
+    code, text = on_a_terminal(["apply"], checkout, terraform_env, b"n\n", b"Apply these changes?")
+    assert code == 1 and "cancelled" in text, text
+    assert "apply would change 4 stack(s) in `dev`:" in text
+    assert "sales/customers" in text and "to add" in text
+    assert text.index("would change") < text.index("Apply these changes?")
+    assert "the full plans: .alchemesh/logs/dev" in text
+    assert not (checkout / ".alchemesh/data").exists()  # planned, nothing applied
+
+    assert run_cli("apply", "--auto-approve", cwd=checkout, env=terraform_env).code == 0
+    code, text = on_a_terminal(["apply"], checkout, terraform_env, None, b"")
+    assert code == 0 and "nothing to apply: no stack in `dev` would change" in text and "changes?" not in text, text
+
+    code, text = on_a_terminal(["destroy", "--product", "marketing/segments"], checkout, terraform_env, b"y\n",
+                               b"Destroy these resources?")
+    assert code == 0, text
+    assert "destroy would change 1 stack(s) in `dev`, destroying or replacing" in text and "to destroy" in text
