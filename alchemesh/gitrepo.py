@@ -57,10 +57,20 @@ def resolve(root: Path, rev: str) -> str:
     try:
         return _text(root, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}").strip()
     except GitError:
-        raise GitError(
-            f"revision `{rev}` is not in this clone; fetch it (in CI: `fetch-depth: 0`, "
-            f"or `git fetch origin {rev}`)"
-        ) from None
+        raise GitError(f"revision `{rev}` is not in this clone; fetch it (in CI: `fetch-depth: 0`, "
+                       f"or `{_fetch_command(root, rev)}`)") from None
+
+
+def _fetch_command(root: Path, rev: str) -> str:
+    """`git fetch REMOTE BRANCH` for a remote-tracking name (`origin/main`), `git fetch origin REV` otherwise."""
+    try:
+        remotes = _text(root, "remote").split()
+    except GitError:
+        remotes = []
+    remote, _, branch = rev.partition("/")
+    if branch and remote in remotes:
+        return f"git fetch {remote} {branch}"
+    return f"git fetch {remotes[0] if remotes else 'origin'} {rev}"
 
 
 def default_base(root: Path) -> str:

@@ -3,6 +3,7 @@ base revision (read from git objects) and the working tree, assessed against its
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from alchemesh import gitrepo
@@ -24,7 +25,12 @@ def check(new: Analysis, against: str | None) -> ContractReport:
     base = gitrepo.resolve(root, against) if against else gitrepo.default_base(root)
     with paused_gc():
         old_repo = load_revision(root, base, new.repo)
-        return _compare_repos(build_index(old_repo), new, base)
+        report = _compare_repos(build_index(old_repo), new, base)
+    if against is None and base == gitrepo.resolve(root, "HEAD"):
+        note = ("the base is HEAD itself (the merge-base with the default branch: you are on it), so only "
+                "uncommitted changes are compared; to check commits, pass --against REF (e.g. --against HEAD~1)")
+        report = replace(report, note=note)
+    return report
 
 
 def _compare_repos(old: MeshIndex, new: Analysis, base: str) -> ContractReport:

@@ -27,6 +27,7 @@ class ContractReport:
     report: Report
     contracts: tuple[ContractStatus, ...]
     base: str
+    note: str | None = None  # what the reader should know about the comparison itself
 
 
 def report_of(findings: list[Finding], waived: list[Finding], files: int) -> Report:

@@ -15,16 +15,31 @@ ALWAYS_SKIPPED = {".git", ".alchemesh", "node_modules", ".terraform", ".venv", "
 
 
 def find_root(path: Path | None) -> Path:
-    """The given directory, or the nearest one at or above the working directory with alchemesh.yaml."""
-    if path is not None:
-        if not path.is_dir():
-            raise RepoError(f"{path}: no such directory")
-        return path.resolve()
-    here = Path.cwd().resolve()
+    """The nearest folder at or above `path` (default: the working directory) holding alchemesh.yaml. With
+    none, the folder itself — unless meshes lie below it: then which ones, rather than one merged mesh."""
+    if path is not None and not path.is_dir():
+        raise RepoError(f"{path}: no such directory")
+    here = (path or Path.cwd()).resolve()
     for candidate in (here, *here.parents):
         if (candidate / MESH_FILE).is_file():
             return candidate
+    below = meshes_below(here)
+    if below:
+        shown = ", ".join(below[:5]) + (f" and {len(below) - 5} more" if len(below) > 5 else "")
+        raise RepoError(f"{here} is not in a mesh (no {MESH_FILE} here or above); the meshes below it: {shown}: "
+                        "run alchemesh in one, or pass its folder")
     return here
+
+
+def meshes_below(folder: Path, depth: int = 4) -> list[str]:
+    """Folders under `folder` holding alchemesh.yaml, relative and sorted (hidden and tool folders skipped)."""
+    found = []
+    for current, dirs, files in os.walk(folder):
+        rel = Path(current).relative_to(folder)
+        if MESH_FILE in files and rel.parts:
+            found.append(rel.as_posix())
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ALWAYS_SKIPPED] if len(rel.parts) < depth else []
+    return sorted(found)
 
 
 def list_yaml_files(root: Path, exclude: list[str]) -> list[str]:

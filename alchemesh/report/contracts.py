@@ -34,6 +34,8 @@ def render_check(result: ContractReport, root: Path, fmt: str) -> str:
         lines.append(f"  {c.status:8} {escape(printable(c.id))}  {versions}  [dim]({escape(c.mode)} mode{readers})[/]")
     if not result.contracts:
         lines.append("  no contract changed")
+    if result.note:
+        lines.append(f"  [dim]note:[/] {escape(result.note)}")
     for f in result.report.waived:
         lines.append(f"  [dim]waived[/] {escape(f.rule)} {escape(printable(f.message))} — "
                      f"{escape(printable(f.reason or ''))}")

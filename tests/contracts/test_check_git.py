@@ -652,3 +652,32 @@ def test_yaml_syntax_error_in_a_contract_is_not_a_removal(git_quickstart: Path) 
     assert any(f["rule"] == "yaml-syntax" and f["file"] == ORDERS for f in data["findings"]), data["findings"]
     assert statuses(data).get(ORDERS_ID) != "removed"
     assert "contract-removed" not in rules(data["findings"])
+
+
+def test_on_the_default_branch_the_base_is_head_and_the_output_says_so(git_quickstart: Path) -> None:
+    result = run_cli("contracts", "check", cwd=git_quickstart)
+    assert result.code == 0, result.err
+    assert "no contract changed" in result.out and "the base is HEAD itself" in result.out
+    assert "--against HEAD~1" in result.out
+    explicit = run_cli("contracts", "check", "--against", "HEAD", cwd=git_quickstart)
+    assert "the base is HEAD itself" not in explicit.out  # the user asked for it
+
+
+def test_a_missing_remote_branch_gets_the_fetch_that_brings_it(git_quickstart: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(git_quickstart), str(clone))
+    result = run_cli("contracts", "check", "--against", "origin/release", cwd=clone)
+    assert result.code == 2 and "`git fetch origin release`" in result.err, result.err
+    assert "origin origin/" not in result.err
+
+
+def test_a_deleted_file_not_yet_removed_from_git_is_gone_not_unreadable(git_quickstart: Path) -> None:
+    (git_quickstart / "domains/marketing/segments/product.yaml").unlink()
+    result = run_cli("validate", "--format", "json", cwd=git_quickstart)
+    assert not [f for f in result.json()["findings"] if "cannot read" in f["message"]]
+    assert result.json()["summary"]["files"] == len([p for p in git_quickstart.rglob("*.yaml")
+                                                     if ".alchemesh" not in p.parts])
+    (git_quickstart / "alchemesh.yaml").unlink()
+    check = run_cli("contracts", "check", "--against", "HEAD", cwd=git_quickstart)
+    assert check.code in (0, 1) and "internal error" not in check.err, check.err
+    assert_no_traceback(check)

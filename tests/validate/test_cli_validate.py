@@ -237,3 +237,24 @@ def test_the_cache_is_never_stale_for_a_local_component_module(placed_quickstart
     assert variables.stat().st_size == stamp.st_size and before.st_size != stamp.st_size
     assert run_cli("validate", cwd=mesh).code == 1
     assert run_cli("compile", cwd=mesh).code == 1  # the build path reads the same key
+
+
+def test_a_sub_folder_is_validated_as_the_mesh_it_is_in(quickstart: Path):
+    whole = run_cli("validate", "--format", "json", str(quickstart)).json()
+    from_inside = run_cli("validate", "--format", "json", str(quickstart / "domains" / "sales"))
+    assert from_inside.code == 0 and from_inside.json() == whole
+    cwd_inside = run_cli("validate", "--format", "json", cwd=quickstart / "domains")
+    assert cwd_inside.json() == whole
+
+
+def test_a_folder_above_several_meshes_names_them_instead_of_merging_them(tmp_path: Path):
+    for name in ("one", "two"):
+        shutil.copytree(EXAMPLES / "quickstart", tmp_path / "meshes" / name, ignore=shutil.ignore_patterns(".alchemesh"))
+    for where in ({"cwd": tmp_path}, {"args": (str(tmp_path),)}):
+        result = run_cli("validate", *where.get("args", ()), cwd=where.get("cwd"))
+        assert result.code == 2 and "the meshes below it: meshes/one, meshes/two" in result.err, result.err
+        assert result.err.count("\n") == 1
+        assert_no_traceback(result)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "missing-mesh" in run_cli("validate", str(empty)).out  # no mesh anywhere: the finding says so
