@@ -38,6 +38,6 @@ def graph(
     print_plain(graph_formats.render(analysis.graph, view, format.value))
     errors = analysis.report.count(Severity.ERROR)
     if errors:
-        typer.echo(f"alchemesh: the mesh has {errors} validation errors; the graph shows what resolves "
+        typer.echo(f"alchemesh: the mesh has {errors} validation error{'s' if errors != 1 else ''}; the graph shows what resolves "
                    "(run `alchemesh validate`)", err=True)
     return 0

@@ -83,7 +83,7 @@ def to_text(run: Run, root: Path) -> str:
     for o in ordered(run):
         note = o.error or o.reason or ""
         if o.status is Status.failed and o.log:
-            note = f"{note} (log: {_relative(o.log, root)})"
+            note = f"{note} (log: {_from_here(o.log)})"
         style = {Status.failed: "red", Status.skipped: "yellow", Status.cancelled: "yellow"}.get(o.status)
         if o.changes.destructive:
             style = "bold red"
@@ -95,8 +95,30 @@ def to_text(run: Run, root: Path) -> str:
         console.print(table)
     for key in run.removed:
         console.print(f"note: {key} is no longer compiled; its resources stay until destroyed from the base revision")
-    console.print(headline(run))
-    return buffer.getvalue()
+    for o in ordered(run):  # what each stack changes, resource by resource
+        if o.changes.resources:
+            shown = o.changes.resources[:_LISTED]
+            console.print(f"\n{o.key}:" + "".join(f"\n  {symbol} {address}" for symbol, address in shown))
+            if len(o.changes.resources) > _LISTED or o.log:
+                more = len(o.changes.resources) - len(shown)
+                console.print(f"  {f'… and {more} more; ' if more else ''}the plan: {_from_here(o.log)}")
+    console.print(("\n" if any(o.changes.resources for o in run.outcomes) else "") + headline(run))
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
+
+
+_LISTED = 20  # resources listed per stack; the log has them all
+
+
+def _from_here(path: Path | None) -> str:
+    """A path as the user standing in the working directory would type it."""
+    import os
+
+    if path is None:
+        return ""
+    try:
+        return os.path.relpath(path).replace(os.sep, "/")
+    except ValueError:
+        return str(path)
 
 
 def to_markdown(run: Run, root: Path) -> str:

@@ -36,6 +36,7 @@ class Changes:
     change: int = 0
     destroy: int = 0
     replace: int = 0
+    resources: tuple[tuple[str, str], ...] = ()  # (+ ~ - ±, resource address), in plan order
 
     @property
     def total(self) -> int:
@@ -49,17 +50,15 @@ class Changes:
     def of_plan(cls, plan: dict[str, Any]) -> Changes:
         """Counted from `terraform show -json`'s resource_changes."""
         counts = {"add": 0, "change": 0, "destroy": 0, "replace": 0}
+        resources = []
         for change in plan.get("resource_changes") or ():
             actions = change.get("change", {}).get("actions", [])
-            if "delete" in actions and "create" in actions:
-                counts["replace"] += 1
-            elif actions == ["create"]:
-                counts["add"] += 1
-            elif actions == ["update"]:
-                counts["change"] += 1
-            elif actions == ["delete"]:
-                counts["destroy"] += 1
-        return cls(**counts)
+            kind = ("replace" if "delete" in actions and "create" in actions else
+                    {("create",): "add", ("update",): "change", ("delete",): "destroy"}.get(tuple(actions)))
+            if kind is not None:
+                counts[kind] += 1
+                resources.append((_SYMBOL[kind], str(change.get("address", "?"))))
+        return cls(**counts, resources=tuple(resources))
 
 
 @dataclass(frozen=True)
@@ -75,6 +74,9 @@ class Outcome:
     terraform_seconds: float = 0.0  # of which spent inside Terraform
     started: float = 0.0  # time.perf_counter() at start and end: the order stacks really ran in
     ended: float = 0.0
+
+
+_SYMBOL = {"add": "+", "change": "~", "destroy": "-", "replace": "±"}
 
 
 @dataclass(frozen=True)

@@ -59,3 +59,33 @@ def test_json_summary():
     first = data["stacks"][0]
     assert first == {"stack": "d/p0", "status": "changes", "add": 1, "change": 0, "destroy": 0, "replace": 0,
                      "reason": None, "error": None, "log": ".alchemesh/logs/dev/d/p0.log"}
+
+
+def test_the_text_summary_lists_each_stacks_resource_changes_and_where_the_plan_is(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    many = tuple(("+", f"module.out.null_resource.r[{i}]") for i in range(25))
+    run = Run(Action.plan, "dev", (
+        Outcome("sales/orders", Status.changes, Changes(add=25, resources=many),
+                tmp_path / ".alchemesh/logs/dev/sales/orders.log"),
+        Outcome("sales/old", Status.changes, Changes(destroy=1, resources=(("-", "module.out.null_resource.t"),)),
+                tmp_path / ".alchemesh/logs/dev/sales/old.log"),
+        Outcome("sales/same", Status.no_changes)))
+    text = runs.to_text(run, tmp_path)
+    assert text.index("sales/old:\n  - module.out.null_resource.t") < text.index("sales/orders:\n  + module")
+    assert "  + module.out.null_resource.r[19]" in text and "r[20]" not in text
+    assert "  … and 5 more; the plan: .alchemesh/logs/dev/sales/orders.log" in text  # relative to where one stands
+    assert "sales/same:" not in text
+    assert all(line == line.rstrip() for line in text.splitlines()), "trailing padding"
+    assert text.rstrip().endswith("2 of 3 stack(s) would change; +25 to add, ~0 to change, -1 to destroy, "
+                                  "±0 to replace")
+
+
+def test_resource_changes_come_from_the_plan_in_its_order():
+    plan = {"resource_changes": [
+        {"address": "a.x", "change": {"actions": ["create"]}},
+        {"address": "a.y", "change": {"actions": ["delete", "create"]}},
+        {"address": "a.z", "change": {"actions": ["no-op"]}},
+        {"address": "a.w", "change": {"actions": ["update"]}}]}
+    changes = Changes.of_plan(plan)
+    assert (changes.add, changes.replace, changes.change) == (1, 1, 1)
+    assert changes.resources == (("+", "a.x"), ("±", "a.y"), ("~", "a.w"))
