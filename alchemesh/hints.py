@@ -7,5 +7,6 @@ from collections.abc import Iterable
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    """The closest other name: never the word itself, which the caller has just found wanting."""
+    close = difflib.get_close_matches(word, sorted(set(choices) - {word}), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None

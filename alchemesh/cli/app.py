@@ -36,7 +36,8 @@ _state = {"debug": False}
 
 RepoPath = Annotated[
     Optional[Path],
-    typer.Argument(help="The repo root (default: the nearest directory with alchemesh.yaml).", show_default=False),
+    typer.Argument(help="A folder of the mesh (default: the working directory): the mesh is the nearest folder at or "
+                        "above it holding alchemesh.yaml.", show_default=False),
 ]
 
 

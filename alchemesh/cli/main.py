@@ -2,9 +2,79 @@
 
 from __future__ import annotations
 
+import sys
+
 from alchemesh.cli import compile, components, contracts, docs, graph, init, rules, run, schema, validate  # noqa: F401
 from alchemesh.cli.app import app
 
+# The top-level help lists the commands in pipeline order, each with an example in its own help.
+ORDER = ("init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy", "drift", "docs",
+         "rules", "components", "schema")
+EXAMPLES = {
+    "init": "alchemesh init my-mesh",
+    "new product": "alchemesh new product sales returns",
+    "validate": "alchemesh validate --format github",
+    "graph": "alchemesh graph --focus sales/orders --downstream --format mermaid",
+    "contracts check": "alchemesh contracts check --against origin/main",
+    "contracts diff": "alchemesh contracts diff old.odcs.yaml new.odcs.yaml --mode consumer",
+    "contracts changelog": "alchemesh contracts changelog urn:datacontract:sales:orders",
+    "compile": "alchemesh compile --env prod --check",
+    "plan": "alchemesh plan --changed-since origin/main --include-dependents --summary plan.md",
+    "apply": "alchemesh apply --env prod --product sales/orders",
+    "destroy": "alchemesh destroy --removed --changed-since HEAD~1 --auto-approve",
+    "drift": "alchemesh drift --env prod --format json",
+    "docs build": "alchemesh docs build --out site",
+    "docs serve": "alchemesh docs serve --port 8000",
+    "rules": "alchemesh rules unresolved-reference",
+    "components check": "alchemesh components check components/local",
+    "schema export": "alchemesh schema export schemas",
+}
+
+
+def cli():
+    """The click command behind the Typer app, with the order and the examples above."""
+    import typer
+
+    group = typer.main.get_command(app)
+    group.list_commands = lambda ctx: [name for name in ORDER if name in group.commands]
+    for path, example in EXAMPLES.items():
+        command = group
+        for word in path.split():
+            command = command.commands[word]
+        command.epilog = f"\b\nExample:\n  {example}"
+    _argument_help(group)
+    return group
+
+
+def _argument_help(command) -> None:
+    """Click 8.2+ takes an argument's help itself (and lists it in a section of its own) while Typer does not
+    pass it on: give it back from the command's signature, where `typer.Argument(help=…)` wrote it, and leave
+    the listing to Typer's `Arguments` section."""
+    import inspect
+
+    for sub in getattr(command, "commands", {}).values():
+        _argument_help(sub)
+    if hasattr(command, "format_arguments"):
+        command.format_arguments = lambda ctx, formatter: None
+
+    try:
+        parameters = inspect.signature(command.callback, eval_str=True).parameters
+    except (TypeError, ValueError, NameError):
+        return
+    for param in command.params:
+        annotation = parameters[param.name].annotation if param.name in parameters else None
+        for info in getattr(annotation, "__metadata__", ()):
+            if param.param_type_name == "argument" and not getattr(param, "help", None) and getattr(info, "help", None):
+                param.help = info.help
+
 
 def main() -> None:
-    app()
+    cli()(args=_debug_first(sys.argv[1:]), prog_name="alchemesh")
+
+
+def _debug_first(args: list[str]) -> list[str]:
+    """`--debug` is an option of alchemesh itself: accepted after the command too (before a `--`)."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" in args[:end]:
+        return ["--debug", *[a for i, a in enumerate(args) if not (a == "--debug" and i < end)]]
+    return args

@@ -7,14 +7,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from alchemesh.cli.app import app, command, print_markup, print_plain
+from alchemesh.cli.app import app, choices, command, print_markup, print_plain
+
+RulesFormat = choices("RulesFormat", ("text", "json"))
 
 
 @app.command("rules")
 @command
 def rules_command(
     name: Annotated[Optional[str], typer.Argument(help="Show one rule in full.", show_default=False)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the registry as JSON.")] = False,
+    format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.text,
+    as_json: Annotated[bool, typer.Option("--json", hidden=True, help="Same as --format json.")] = False,
 ) -> int:
     """List the validation rules, or explain one."""
     import json
@@ -27,14 +30,15 @@ def rules_command(
 
     rules = every_rule()
     if name is not None and name not in rules:
-        raise UsageError(f"no rule `{name}`" + (f"; {did_you_mean(name, rules)}" if did_you_mean(name, rules) else ""))
+        hint = did_you_mean(name, rules)
+        raise UsageError(f"no rule `{name}`" + (f"; {hint}" if hint else "; `alchemesh rules` lists them"))
     chosen = [rules[name]] if name else list(rules.values())
-    if as_json:
+    if as_json or format is RulesFormat.json:
         print_plain(json.dumps([_as_dict(r) for r in chosen], indent=2))
         return 0
     blocks = []
     for rule in chosen:
-        head = f"[bold]{rule.name}[/] [dim]({rule.severity.value})[/] {escape(rule.summary)}"
+        head = f"[bold]{rule.name}[/] [dim]({escape(rule.modes or rule.severity.value)})[/] {escape(rule.summary)}"
         if name is None:
             blocks.append(head)
             continue
@@ -52,6 +56,7 @@ def _as_dict(rule) -> dict:
     return {
         "name": rule.name,
         "severity": rule.severity.value,
+        **({"modes": rule.modes} if rule.modes else {}),
         "summary": rule.summary,
         **{title.lower(): tw.dedent(rule.section(title)) for title in ("Why", "Example", "Fix")},
     }

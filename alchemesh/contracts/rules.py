@@ -15,7 +15,8 @@ def contract_rules() -> dict[str, Rule]:
         doc = (f"{cls.summary}\n\nWhy:\n    {cls.why} Consumer mode: {cls.consumer}; producer mode: "
                f"{cls.producer}.\n\nExample:\n    alchemesh contracts diff old.odcs.yaml new.odcs.yaml\n\n"
                f"Fix:\n    Keep the change compatible, or raise the major version and tell the consumers.")
-        out[name] = Rule(name, severity, doc)
+        modes = f"by mode: consumer {cls.consumer}, producer {cls.producer}"
+        out[name] = Rule(name, severity, doc, modes=modes)
     for name, (severity, summary, why) in VERSION_RULES.items():
         doc = (f"{summary}\n\nWhy:\n    {why}\n\nExample:\n    version: 1.4.0 → 1.5.0 while a field was removed\n\n"
                f"Fix:\n    Raise the version: major for breaking changes, minor or patch otherwise.")

@@ -50,7 +50,7 @@ def _resolve_focus(graph: MeshGraph, focus: str) -> str:
         return by_name[0]
     if len(by_name) > 1:
         raise UsageError(f"`{focus}` names products in several domains: {', '.join(sorted(by_name))}")
-    hint = did_you_mean(focus, graph.products)
+    hint = did_you_mean(focus, [*graph.products, *(pid.split("/", 1)[1] for pid in graph.products)])
     raise UsageError(f"no data product `{focus}`" + (f"; {hint}" if hint else ""))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from alchemesh.compile.manifest import STACK_FILE, stack_facts
 from alchemesh.compile.output import Build, removed_entries
 from alchemesh.errors import UsageError
+from alchemesh.hints import did_you_mean
 from alchemesh.resolve.dag import reach
 
 
@@ -113,14 +114,16 @@ def _filtered(stacks: list[StackRef], products: list[str], domains: list[str]) -
     for name in products:
         matches = [k for k in keys if k == name or ("/" not in name and k.split("/", 1)[-1] == name)]
         if not matches:
-            raise UsageError(f"--product {name}: no such stack (a product is DOMAIN/NAME or NAME; "
-                             "infrastructure is DOMAIN/_domain or _mesh)")
+            hint = did_you_mean(name, [*keys, *(k.split("/", 1)[-1] for k in keys)])
+            raise UsageError(f"--product {name}: no such stack" + (f"; {hint}" if hint else
+                             " (a product is DOMAIN/NAME or NAME; infrastructure is DOMAIN/_domain or _mesh)"))
         if len(matches) > 1:
             raise UsageError(f"--product {name} is ambiguous: {', '.join(matches)}")
         chosen += matches
     for domain in domains:
         matches = [k for k in keys if k.split("/", 1)[0] == domain and "/" in k]
         if not matches:
-            raise UsageError(f"--domain {domain}: no stacks in such a domain")
+            hint = did_you_mean(domain, {k.split("/", 1)[0] for k in keys if "/" in k})
+            raise UsageError(f"--domain {domain}: no stacks in such a domain" + (f"; {hint}" if hint else ""))
         chosen += matches
     return chosen

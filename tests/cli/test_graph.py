@@ -59,3 +59,10 @@ def test_unknown_focus_is_a_usage_error_with_a_hint(quickstart):
 
 def test_upstream_without_focus_is_a_usage_error(quickstart):
     assert run_cli("graph", "--upstream", str(quickstart)).code == 2
+
+
+def test_a_graph_of_a_broken_mesh_counts_its_errors_in_words(quickstart):
+    product = quickstart / "domains/sales/orders/product.yaml"
+    product.write_text(product.read_text().replace("owner: web-shop", "owner: webshop"))
+    result = run_cli("graph", str(quickstart))
+    assert result.code == 0 and "the mesh has 1 validation error;" in result.err, result.err

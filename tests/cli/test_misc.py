@@ -42,7 +42,7 @@ def test_version():
 def test_rules_lists_every_rule_with_its_default_severity():
     out = run_cli("rules").out
     for rule in [*registry().values(), *contract_rules().values()]:
-        assert f"{rule.name} ({rule.severity.value})" in out
+        assert f"{rule.name} ({rule.modes or rule.severity.value})" in out
 
 
 def test_rules_explains_one_rule():
@@ -64,3 +64,50 @@ def test_pre_commit_hook_checks_the_whole_repo():
     assert hook["id"] == "alchemesh-validate"
     assert hook["pass_filenames"] is False
     assert hook["entry"].split()[:2] == ["alchemesh", "validate"]
+
+
+def test_the_top_level_help_lists_the_commands_in_pipeline_order():
+    out = run_cli("--help").out
+    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.startswith("  ")]
+    assert listed == ["init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy",
+                      "drift", "docs", "rules", "components", "schema"]
+
+
+def _leaves(path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path, from the help pages themselves."""
+    out = run_cli(*path, "--help").out
+    if "Commands:" not in out:
+        return [path]
+    names = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.startswith("  ")]
+    return [leaf for name in names for leaf in _leaves((*path, name))]
+
+
+def test_every_command_shows_an_example_and_describes_its_path():
+    leaves = _leaves()
+    assert len(leaves) >= 17
+    for path in leaves:
+        out = run_cli(*path, "--help").out
+        assert f"Example:\n    alchemesh {' '.join(path)}" in out, path
+        if "  [PATH]" in out:
+            assert "the mesh is the nearest folder at or above it holding alchemesh.yaml" in " ".join(out.split()), path
+
+
+def test_debug_is_accepted_after_the_command_too(quickstart):
+    assert run_cli("validate", str(quickstart), "--debug").code == 0
+
+
+def test_rules_take_format_json_like_every_other_command():
+    assert run_cli("rules", "--format", "json").json() == run_cli("rules", "--json").json()
+    field_removed = next(r for r in run_cli("rules", "--format", "json").json() if r["name"] == "enum-value-added")
+    assert field_removed["modes"] == "by mode: consumer breaking, producer compatible"
+    assert "enum-value-added (by mode: consumer breaking, producer compatible)" in run_cli("rules").out
+
+
+def test_a_wrong_name_gets_the_closest_other_one(quickstart):
+    assert "did you mean `orders`?" in run_cli("graph", "--focus", "order", str(quickstart)).err
+    assert "did you mean `sales/orders`?" in run_cli("plan", "--product", "sales/order", cwd=quickstart).err
+    assert "did you mean `sales`?" in run_cli("plan", "--domain", "sale", cwd=quickstart).err
+    from alchemesh.hints import did_you_mean
+
+    assert did_you_mean("orders", ["orders", "order"]) == "did you mean `order`?"  # never the word itself
+    assert did_you_mean("orders", ["orders"]) is None

@@ -33,14 +33,15 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> Res
 
 def invoke(*args: str, cwd: Path | None = None) -> Result:
     """`alchemesh ARGS` through the same entry point, in this process (not thread-safe: one at a time)."""
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
-    from alchemesh.cli.main import app
+    from alchemesh.cli.main import cli
 
     before = Path.cwd()
     os.chdir(cwd or before)
     try:
-        result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(app, list(args), catch_exceptions=False)
+        result = CliRunner(env={"NO_COLOR": "1", "COLUMNS": "200"}).invoke(cli(), list(args), catch_exceptions=False,
+                                                                   prog_name="alchemesh")
     finally:
         os.chdir(before)
     return Result(result.exit_code, result.stdout, result.stderr)

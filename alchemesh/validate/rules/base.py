@@ -49,6 +49,7 @@ class Rule:
     doc: str
     check: Check | None = None  # over the resolved mesh
     check_file: FileCheck | None = None  # over one parsed file, while loading (cached with the file)
+    modes: str | None = None  # a contract change: how it lands in each compatibility mode, instead of one severity
 
     def at(self, message: str, file: str, line: int = 1, column: int = 1, path: JsonPath = (),
            hint: str | None = None, *, severity: Severity | None = None, **typed) -> Finding:
