@@ -40,6 +40,10 @@ def check(
         if not directory.is_dir():
             raise UsageError(f"{directory}: no such directory")
     report = check_tree(directories, type.value if type else None)
+    if report.files == 0:
+        shown = ", ".join(str(d) for d in directories)
+        raise UsageError(f"no Terraform module (a folder of .tf files) under {shown}: pass a module's folder or a "
+                         "folder of modules, e.g. `alchemesh components check components/local`")
     output = reporter(format.value)(report, Path.cwd())
     (print_markup if format is ReportFormat.text else print_plain)(output)
     return 1 if report.fails(Severity(fail_on.value)) else 0

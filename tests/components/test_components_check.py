@@ -84,3 +84,13 @@ def test_unknown_type_asks_for_type(module: Path, tmp_path: Path):
 def test_missing_directory_is_a_usage_error(tmp_path: Path):
     result = run_cli("components", "check", str(tmp_path / "nope"))
     assert result.code == 2 and "no such directory" in result.err
+
+
+def test_a_folder_without_modules_says_what_to_pass_instead_of_ok(tmp_path: Path, module: Path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("components", "check", cwd=empty)
+    assert result.code == 2 and "no Terraform module" in result.err and "components check components/local" in result.err
+    assert_no_traceback(result)
+    here = run_cli("components", "check", "--format", "json", cwd=module)  # no argument: the current folder
+    assert here.code == 0 and here.json()["summary"]["files"] == 1, here.out + here.err

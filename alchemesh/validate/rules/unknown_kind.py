@@ -15,6 +15,8 @@ Fix:
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterator
 
 from alchemesh.findings import Finding, Severity
@@ -30,6 +32,23 @@ def check_file(parsed: ParsedFile) -> Iterator[Finding]:
         kind = kind_of(doc.data)
         if kind is not None and kind != "DataContract" and kind not in KINDS:
             yield _finding(doc)
+        elif kind is None and _misspelt_contract(doc.data):
+            yield _at(doc, ("kind",), f"unknown kind `{doc.data['kind']}` for an ODCS `apiVersion`",
+                      "did you mean `DataContract`? (without it, the file is no contract and is skipped)")
+
+
+_ODCS_VERSION = re.compile(r"^v\d+\.\d+")
+
+
+def _misspelt_contract(data) -> bool:
+    """An ODCS document whose `kind` is nearly `DataContract`: skipped silently, it would vanish from the mesh."""
+    if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
+        return False
+    api_version, kind = data.get("apiVersion"), data["kind"]
+    if not isinstance(api_version, str) or not _ODCS_VERSION.match(api_version) or kind == "DataContract":
+        return False  # an ODPS `DataProduct` (same apiVersion style) is far from it: not caught here
+    written = kind.lower().replace("-", "").replace("_", "")
+    return difflib.SequenceMatcher(None, written, "datacontract").ratio() >= 0.85
 
 
 def _finding(doc: Document) -> Finding:
