@@ -50,8 +50,9 @@ def model_problems(error: ValidationError) -> list[SchemaProblem]:
         message, hint = _describe(detail, path)
         if detail["type"] == "extra_forbidden":
             on_key = True
-        elif detail["type"] == "missing":
+        elif detail["type"] == "missing":  # shown at the key of the mapping that lacks it
             path = path[:-1]
+            on_key = bool(path) and isinstance(path[-1], str)
         out.append(SchemaProblem(path, message, hint, on_key))
     return out
 
