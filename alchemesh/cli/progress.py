@@ -12,8 +12,10 @@ _STYLE = {"failed": "red", "skipped": "yellow", "cancelled": "yellow", "changes"
 
 
 class Progress:
-    def __init__(self, keys: list[str]):
+    def __init__(self, keys: list[str], banner: str = ""):
         self.keys = keys
+        self.banner = banner  # said once the first stack starts: after a refusal, the refusal stays one line
+        self.begun = False
         self.phase = {key: "queued" for key in keys}
         self.started: dict[str, float] = {}
         self.ended: dict[str, float] = {}
@@ -26,15 +28,23 @@ class Progress:
                              get_renderable=self._table)
 
     def __enter__(self) -> Progress:
-        if self.live is not None:
-            self.live.__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.live is not None:
+        if self.live is not None and self.begun:
             self.live.__exit__(*exc)
 
+    def _begin(self) -> None:
+        self.begun = True
+        if self.banner:
+            sys.stderr.write(self.banner + "\n")
+            sys.stderr.flush()
+        if self.live is not None:
+            self.live.__enter__()
+
     def __call__(self, key: str, phase: str) -> None:
+        if not self.begun:
+            self._begin()
         now = time.perf_counter()
         if phase != "queued" and (phase not in _DONE or key in self.started):
             self.started.setdefault(key, now)

@@ -123,10 +123,9 @@ def _run(action_name: str, options: _Options) -> int:
     terraform = prepare_terraform(find_binary(options.terraform), root, mirror=options.provider_mirror,
                                   plugin_cache=options.plugin_cache)
     binary = terraform.binary
-    typer.echo(f"{binary.name} {binary.version} ({binary.path}), {len(keys)} stack(s) in "
-               f"`{prepared.environment}`", err=True)
+    banner = f"{binary.name} {binary.version} ({binary.path}), {len(keys)} stack(s) in `{prepared.environment}`"
     if asks:  # the plan first, then the question: about what would really change
-        with _terminate_as_interrupt(), Progress(keys) as progress:
+        with _terminate_as_interrupt(), Progress(keys, banner) as progress:
             preview = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress,
                               preview=True)
         if preview.failed or preview.interrupted:
@@ -134,7 +133,7 @@ def _run(action_name: str, options: _Options) -> int:
             return 130 if preview.interrupted else 1
         if not _confirm(action, prepared, preview, root):
             return 0 if not _changing(preview) else _cancelled()
-    with _terminate_as_interrupt(), Progress(keys) as progress:
+    with _terminate_as_interrupt(), Progress(keys, "" if asks else banner) as progress:
         result = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress)
     _summarise(result, prepared, root, options)
     if result.interrupted:

@@ -53,10 +53,9 @@ def run(selection: Selection, action: Action, terraform: Terraform, *, environme
         own = facts[stack.key].state
         if own is not None:
             state.check(own, stack.key)
-    if action is not Action.destroy:
-        for stack in selection.stacks:
-            for producer in facts[stack.key].producer_states:
-                state.start_empty(producer)
+    for stack in selection.stacks:  # a destroy plan reads its producers too, applied or not
+        for producer in facts[stack.key].producer_states:
+            state.start_empty(producer)
     runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None), preview)
     return runner.run(environment, parallelism or os.cpu_count() or 1)
 
@@ -210,6 +209,7 @@ class _StackJob:
         self.runner, self.stack = runner, stack
         self.log_path = runner.logs / f"{stack.key}.log"
         self.terraform_seconds = 0.0
+        self.applying = False  # past the plan: a failure may leave part of the changes made
 
     def run(self) -> Outcome:
         start = time.perf_counter()
@@ -222,6 +222,8 @@ class _StackJob:
                 error = None
             except _Failed as failure:
                 status, changes, text, error = Status.failed, Changes(), "", str(failure)
+                if self.applying:
+                    error += self._state_now(log)
             except _Interrupted:
                 status, changes, text, error = Status.failed, Changes(), "", "interrupted"
         end = time.perf_counter()
@@ -254,9 +256,24 @@ class _StackJob:
             (directory / PLAN_FILE).unlink(missing_ok=True)
             return Status.drifted, changes, text
         self.runner.phase(self.stack.key, "destroying" if destroying else "applying")
+        self.applying = True
         self._terraform(["apply", "-input=false", "-no-color", PLAN_FILE], log)
+        self.applying = False
         (directory / PLAN_FILE).unlink(missing_ok=True)
+        if not changes.total:  # outputs only (a stack never applied): no resource was made or destroyed
+            return Status.no_changes, changes, text
         return (Status.destroyed if destroying else Status.applied), changes, text
+
+    def _state_now(self, log: IO[str]) -> str:
+        """What the state holds after a failure part-way: some of the changes may have been made."""
+        try:
+            code, output = self._terraform(["state", "list"], log, ok=(0, 1))
+        except (_Failed, _Interrupted):
+            return ""
+        if code != 0:
+            return ""
+        held = [line for line in output.splitlines() if line.strip() and not line.startswith(" ")]
+        return f"; its state now holds {len(held)} resource(s) (`terraform state list` in the stack folder)"
 
     def _init(self, log: IO[str]) -> None:
         stamp_path = self.stack.directory / ".terraform" / INIT_STAMP
@@ -340,6 +357,16 @@ def lock_summary(output: str) -> str | None:
             f"before it could release it; wait for that run, or if none is running, {unlock}")
 
 
+_BLOB = re.compile(r"[A-Za-z0-9+/]{60,}={0,2}")
+
+
+def _unblob(match: re.Match) -> str:
+    """base64 mixes cases and digits; a long path or name does not."""
+    blob = match.group()
+    mixed = any(c.isupper() for c in blob) and any(c.islower() for c in blob) and any(c.isdigit() for c in blob)
+    return "…" if mixed and blob.count("/") < len(blob) // 20 else blob
+
+
 def error_summary(output: str, limit: int = 800) -> str:
     """Terraform's first error, box drawing and wrapping undone: its title and, when long, its end,
     where a failed command's own message is."""
@@ -348,6 +375,7 @@ def error_summary(output: str, limit: int = 800) -> str:
     if start is None:
         return " ".join([line for line in lines if line][-3:]) or "no output"
     text = " ".join(line for line in lines[start:] if line and not line.startswith(("╵", "╷")))
+    text = _BLOB.sub(_unblob, text)  # a provisioner's encoded arguments say nothing to a reader
     if len(text) <= limit:
         return text
     title = lines[start]

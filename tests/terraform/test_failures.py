@@ -4,6 +4,7 @@ wrong binary, a corrupt state file, no terminal to confirm on, a selection that 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.testing import assert_no_traceback, edit, run_cli
@@ -17,6 +18,9 @@ def test_a_failing_stack_skips_its_dependents_and_not_the_rest(checkout: Path, t
     stacks = {s["stack"]: s for s in result.json()["stacks"]}
     assert stacks["sales/orders"]["status"] == "failed"
     assert "no_such_table" in stacks["sales/orders"]["error"]
+    # part of the stack was made before its SQL failed: the note says what its state holds now
+    assert re.search(r"its state now holds [1-9]\d* resource\(s\)", stacks["sales/orders"]["error"])
+    assert not re.search(r"[A-Za-z0-9+/]{60,}", stacks["sales/orders"]["error"])  # no encoded arguments
     assert stacks["sales/orders"]["log"] == ".alchemesh/logs/dev/sales/orders.log"
     assert "no_such_table" in (checkout / stacks["sales/orders"]["log"]).read_text()
     assert stacks["sales/customers"]["status"] == "applied"
@@ -121,3 +125,10 @@ def test_matrix_lists_the_selection_by_level_and_runs_nothing(checkout: Path):
     assert len(result.out.strip().splitlines()) == 1  # fit for $GITHUB_OUTPUT
     one = run_cli("drift", "--matrix", "--product", "segments", cwd=checkout).json()
     assert one["levels"] == [["marketing/segments"]]
+
+
+def test_destroying_stacks_never_applied_destroys_nothing_and_says_so(checkout: Path, terraform_env: dict):
+    result = run_cli("destroy", "--auto-approve", "--format", "json", cwd=checkout, env=terraform_env)
+    assert result.code == 0, result.out + result.err
+    assert {s["status"] for s in result.json()["stacks"]} == {"no-changes"}
+    assert result.json()["summary"]["changed"] == 0

@@ -89,3 +89,14 @@ def test_resource_changes_come_from_the_plan_in_its_order():
     changes = Changes.of_plan(plan)
     assert (changes.add, changes.replace, changes.change) == (1, 1, 1)
     assert changes.resources == (("+", "a.x"), ("±", "a.y"), ("~", "a.w"))
+
+
+def test_an_error_keeps_its_words_and_paths_but_not_encoded_arguments():
+    import base64
+
+    from alchemesh.terraform.runner import error_summary
+
+    blob = base64.b64encode(json.dumps({"sql": "x" * 90, "dir": "/tmp/a"}).encode()).decode()
+    path = "/tmp/pytest-of-root/pytest-1/test_a_long_folder_name0/repo/mesh-examples/quickstart/orders.sql"
+    text = error_summary(f"Error: local-exec provisioner error\nError running command python3 {blob}: exit 1\n{path}")
+    assert blob not in text and "python3 …: exit 1" in text and path in text
