@@ -6,7 +6,7 @@ import re
 
 from alchemesh.all_rules import every_rule
 from alchemesh.validate.rules import registry
-from tests.testing import REPO
+from tests.testing import REPO, run_cli
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -65,3 +65,12 @@ def test_the_reference_names_every_field_of_every_kind():
     missing = {(kind, name) for kind, model in KINDS.items() for name in _fields(model)
                if not re.search(rf"\b{re.escape(name)}:", reference)}
     assert not missing, sorted(missing)
+
+
+def test_the_break_something_sample_is_what_validate_prints(quickstart):
+    block = README.split("Break something", 1)[1].split("```console\n", 1)[1].split("```", 1)[0]
+    file = re.search(r"\$ cat > (\S+) <<'EOF'\n(.*?)\nEOF\n", block, re.S)
+    (quickstart / file.group(1)).write_text(file.group(2) + "\n")
+    expected = block.split("$ alchemesh validate\n", 1)[1]
+    result = run_cli("validate", cwd=quickstart)
+    assert result.code == 1 and result.out == expected, result.out

@@ -95,14 +95,15 @@ def to_text(run: Run, root: Path) -> str:
         console.print(table)
     for key in run.removed:
         console.print(f"note: {key} is no longer compiled; its resources stay until destroyed from the base revision")
-    for o in ordered(run):  # what each stack changes, resource by resource
+    listed = run.action in (Action.plan, Action.drift)  # what each stack would change, resource by resource
+    for o in ordered(run) if listed else ():
         if o.changes.resources:
             shown = o.changes.resources[:_LISTED]
             console.print(f"\n{o.key}:" + "".join(f"\n  {symbol} {address}" for symbol, address in shown))
             if len(o.changes.resources) > _LISTED or o.log:
                 more = len(o.changes.resources) - len(shown)
                 console.print(f"  {f'… and {more} more; ' if more else ''}the plan: {_from_here(o.log)}")
-    console.print(("\n" if any(o.changes.resources for o in run.outcomes) else "") + headline(run))
+    console.print(("\n" if listed and any(o.changes.resources for o in run.outcomes) else "") + headline(run))
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
