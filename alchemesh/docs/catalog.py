@@ -52,6 +52,7 @@ class FieldView:
     polyseme: Link | None
     description: str | None
     quality: tuple[Quality, ...]
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -377,7 +378,8 @@ def _fields(object_name: str, properties: tuple[Property, ...], polysemes, depth
         polyseme = polyseme_link(prop.polyseme) if prop.polyseme and prop.polyseme in polysemes else None
         yield FieldView(name, f"field-{segment(object_name)}-{segment(name)}", depth, prop.logical_type,
                         prop.physical_type, prop.required, prop.unique, prop.primary_key,
-                        _text(prop.classification), polyseme, _text(prop.description), _quality(prop.quality))
+                        _text(prop.classification), polyseme, _text(prop.description), _quality(prop.quality),
+                        tuple(_text(e) or "" for e in prop.examples))
         yield from _fields(object_name, prop.properties, polysemes, depth + 1, f"{name}.")
 
 

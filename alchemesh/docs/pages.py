@@ -3,10 +3,13 @@ static assets, as site path → bytes. Nothing here touches the disk but the pac
 
 from __future__ import annotations
 
+import functools
+import textwrap
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 import orjson
 
 from alchemesh import __version__
@@ -24,6 +27,9 @@ FOCUS_LIMIT = 60  # beyond it a product page draws its direct neighbours only
 def render_site(catalog: Catalog, rules: list[Rule]) -> dict[str, str | bytes]:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["md"] = markdown
+    env.filters["md_inline"] = markdown_inline
+    env.filters["dedent"] = textwrap.dedent
     files: dict[str, str | bytes] = {}
 
     def page(path: str, template: str, title: str, **context: Any) -> None:
@@ -35,6 +41,8 @@ def render_site(catalog: Catalog, rules: list[Rule]) -> dict[str, str | bytes]:
     home_svg, home_note = _home_lineage(catalog)
     page("index.html", "index.html", "Home", ports=catalog.ports, lineage=home_svg, lineage_note=home_note)
     page("rules.html", "rules.html", "Rules", rules=rules)
+    page("products.html", "products.html", "Data products")
+    page("contracts.html", "contracts.html", "Data contracts")
     products_by_domain: dict[str, list[ProductView]] = {}
     for product in catalog.products:
         products_by_domain.setdefault(product.domain.id, []).append(product)
@@ -58,6 +66,28 @@ def render_site(catalog: Catalog, rules: list[Rule]) -> dict[str, str | bytes]:
     for asset in sorted((HERE / "static").iterdir()):
         files[f"static/{asset.name}"] = asset.read_bytes()
     return files
+
+
+# --- Markdown in descriptions --------------------------------------------------------------------------
+
+
+@functools.cache
+def _markdown_it():
+    from markdown_it import MarkdownIt
+
+    # CommonMark with raw HTML off: a description may format text and link (http, https, mailto), never inject
+    # markup; markdown-it refuses javascript:, vbscript:, file: and data: links itself.
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def markdown(text: str | None):
+    """A description as Markdown, rendered to safe HTML."""
+    return Markup(_markdown_it().render(text)) if text else Markup("")
+
+
+def markdown_inline(text: str | None):
+    """One line of Markdown (a table cell): emphasis, code and links, no paragraphs."""
+    return Markup(_markdown_it().renderInline(" ".join(text.split()))) if text else Markup("")
 
 
 # --- lineage ---------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ class Property(NamedTuple):
     description: str | None = None
     classification: Any = None
     quality: tuple[Quality, ...] = ()
+    examples: tuple[Any, ...] = ()
 
 
 class SchemaObject(NamedTuple):
@@ -125,6 +126,7 @@ def _properties(parent: dict[str, Any], path: JsonPath) -> tuple[Property, ...]:
                 _string(raw.get("description")),
                 raw.get("classification"),
                 _quality(raw),
+                tuple(raw["examples"]) if isinstance(raw.get("examples"), list) else (),
             )
         )
     return tuple(out)

@@ -90,3 +90,15 @@ def test_works_under_any_path_prefix_over_http(site: Path, page, tmp_path: Path)
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_pages_fit_a_phone_screen(site: Path, browser):
+    phone = browser.new_page(viewport={"width": 375, "height": 740})
+    try:
+        for rel in ("index.html", "products.html", "products/sales/orders.html", "rules.html",
+                    *(p.relative_to(site).as_posix() for p in sorted((site / "contracts").glob("*.html"))[:1])):
+            phone.goto((site / rel).as_uri())
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, f"{rel} is {width}px wide on a 375px screen"
+    finally:
+        phone.close()
