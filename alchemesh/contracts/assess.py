@@ -16,7 +16,7 @@ from alchemesh.findings import ContractImpact, Finding, JsonPath, Severity
 if TYPE_CHECKING:
     from alchemesh.model.resources import ContractWaiver
 
-Locate = Callable[[JsonPath], tuple[int, int]]
+Locate = Callable[[JsonPath, bool], tuple[int, int]]  # (path, at its key) → line, column
 
 _SEVERITY = {"breaking": Severity.ERROR, "compatible": Severity.INFO, "info": Severity.INFO}
 _SEMVER = re.compile(r"^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?")
@@ -33,6 +33,7 @@ class Subject:
     consumers: tuple[str, ...]
     waivers: tuple[ContractWaiver, ...] = ()
     inline: tuple[tuple[int, frozenset[str], str], ...] = ()  # (line, rules, reason) comments in the file
+    locate_old: Locate | None = None  # in the old version: where a removed element stood
 
 
 def assess(old: dict[str, Any], new: dict[str, Any], subject: Subject) -> tuple[list[Finding], list[Finding]]:
@@ -50,8 +51,12 @@ def assess(old: dict[str, Any], new: dict[str, Any], subject: Subject) -> tuple[
 def _finding(change: Change, subject: Subject) -> Finding:
     effect = impact(change.rule, subject.mode)
     severity = Severity.INFO if subject.mode == "none" else _SEVERITY[effect]
-    line, column = subject.locate(change.path)
-    return Finding(change.rule, severity, change.message, subject.file, line, column, change.path,
+    removal = change.old_path is not None  # shown at the list that lost it, not at the sibling now in its place
+    line, column = subject.locate(change.path, removal)
+    message = change.message
+    if removal and subject.locate_old is not None:
+        message += f" (it stood at line {subject.locate_old(change.old_path, False)[0]} of the old version)"
+    return Finding(change.rule, severity, message, subject.file, line, column, change.path,
                    contract=_impact(subject, effect, change.field))
 
 
@@ -63,7 +68,7 @@ def _version_findings(old: dict, new: dict, findings: list[Finding], subject: Su
     before, after = _semver(old.get("version")), _semver(new.get("version"))
     breaking = [f for f in findings if f.contract and f.contract.change == "breaking"]
     out = []
-    line, column = subject.locate(("version",))
+    line, column = subject.locate(("version",), False)
     if breaking and subject.mode != "none" and before and after and after[0] <= before[0]:
         rules = ", ".join(sorted({f.rule for f in breaking}))
         out.append(_version_finding(VersionRule.BREAKING_WITHOUT_MAJOR_BUMP, subject, line, column,

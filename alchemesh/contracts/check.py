@@ -54,8 +54,9 @@ def _compare_repos(old: MeshIndex, new: Analysis, base: str) -> ContractReport:
             findings.extend(found)
             return status
         mode, consumers = _binding(new.graph, bindings.get(contract_id, []), default_mode)
-        subject = Subject(contract_id, after.file, lambda path, doc=after.doc: new.repo.locate(doc, path),
-                          mode, consumers, mesh_waivers, inline.get(after.file, ()))
+        subject = Subject(contract_id, after.file, lambda path, key, doc=after.doc: new.repo.locate(doc, path, key),
+                          mode, consumers, mesh_waivers, inline.get(after.file, ()),
+                          (lambda path, key, doc=before.doc: old.repo.locate(doc, path, key)) if before else None)
         kept, dropped = assess(before.resource.raw, after.resource.raw, subject) if before else ([], [])
         findings.extend(kept)
         waived.extend(dropped)

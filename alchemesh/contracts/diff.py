@@ -30,7 +30,8 @@ class Change:
     rule: str  # a Kind
     field: str  # `object.property.nested`; "" for the contract itself
     message: str
-    path: JsonPath  # the node in the new document; for a removal, where it stood
+    path: JsonPath  # the node in the new document; for a removal, the list (or mapping) that lost it
+    old_path: JsonPath | None = None  # for a removal: where it stood in the old document
 
 
 def diff_contracts(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -42,11 +43,12 @@ def diff_contracts(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 
 def _objects(old: list, new: list, out: list[Change]) -> None:
     pairs, removed, added = _match(old, new)
-    for _, obj in removed:
-        out.append(Change(Kind.SCHEMA_REMOVED, _name(obj), f"schema object `{_name(obj)}` was removed", ("schema",)))
+    for j, obj in removed:
+        out.append(Change(Kind.SCHEMA_REMOVED, _name(obj), f"schema object `{_name(obj)}` was removed", ("schema",),
+                          ("schema", j)))
     for i, obj in added:
         out.append(Change(Kind.SCHEMA_ADDED, _name(obj), f"schema object `{_name(obj)}` was added", ("schema", i)))
-    for old_obj, i, new_obj in pairs:
+    for old_obj, i, new_obj, j in pairs:
         path, label = ("schema", i), _name(new_obj)
         if _name(old_obj) != label:
             out.append(Change(Kind.SCHEMA_REMOVED, _name(old_obj),
@@ -56,24 +58,27 @@ def _objects(old: list, new: list, out: list[Change]) -> None:
                               f"{_show(old_obj.get('physicalName'))} to {_show(new_obj.get('physicalName'))}",
                               (*path, "physicalName")))
         _metadata(old_obj, new_obj, _OBJECT_STRUCTURE, label, path, out)
-        _properties(_list(old_obj.get("properties")), _list(new_obj.get("properties")), label, path, out)
+        _properties(_list(old_obj.get("properties")), _list(new_obj.get("properties")), label, path, out,
+                    ("schema", j))
 
 
-def _properties(old: list, new: list, prefix: str, parent: JsonPath, out: list[Change]) -> None:
+def _properties(old: list, new: list, prefix: str, parent: JsonPath, out: list[Change], old_parent: JsonPath) -> None:
     pairs, removed, added = _match(old, new)
-    for _, prop in removed:
+    for j, prop in removed:
         field = f"{prefix}.{_name(prop)}"
-        out.append(Change(Kind.FIELD_REMOVED, field, f"`{field}` was removed", (*parent, "properties")))
+        out.append(Change(Kind.FIELD_REMOVED, field, f"`{field}` was removed", (*parent, "properties"),
+                          (*old_parent, "properties", j)))
     for i, prop in added:
         field, path = f"{prefix}.{_name(prop)}", (*parent, "properties", i)
         out.append(Change(Kind.FIELD_ADDED, field, f"`{field}` was added", path))
         if prop.get("required") is True:
             out.append(Change(Kind.FIELD_MADE_REQUIRED, field, f"`{field}` was added as required", (*path, "required")))
-    for old_prop, i, new_prop in pairs:
-        _property(old_prop, new_prop, f"{prefix}.{_name(new_prop)}", (*parent, "properties", i), out)
+    for old_prop, i, new_prop, j in pairs:
+        _property(old_prop, new_prop, f"{prefix}.{_name(new_prop)}", (*parent, "properties", i), out,
+                  (*old_parent, "properties", j))
 
 
-def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
+def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change], old_path: JsonPath) -> None:
     if _name(old) != _name(new):
         out.append(Change(Kind.FIELD_RENAMED, field, f"`{field}` was renamed from `{_name(old)}`", (*path, "name")))
     if old.get("physicalName") != new.get("physicalName"):
@@ -99,12 +104,13 @@ def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change
     _metadata(old, new, _PROPERTY_STRUCTURE, field, path, out)
     if _other_quality(old) != _other_quality(new):
         out.append(Change(Kind.METADATA_CHANGED, field, f"`{field}` quality rules changed", (*path, "quality")))
-    _properties(_list(old.get("properties")), _list(new.get("properties")), field, path, out)
+    _properties(_list(old.get("properties")), _list(new.get("properties")), field, path, out, old_path)
     old_items, new_items = old.get("items"), new.get("items")
     if isinstance(old_items, dict) and isinstance(new_items, dict):
-        _property(old_items, new_items, f"{field}[]", (*path, "items"), out)
+        _property(old_items, new_items, f"{field}[]", (*path, "items"), out, (*old_path, "items"))
     elif isinstance(old_items, dict):
-        out.append(Change(Kind.FIELD_REMOVED, f"{field}[]", f"`{field}` no longer describes its items", path))
+        out.append(Change(Kind.FIELD_REMOVED, f"{field}[]", f"`{field}` no longer describes its items", path,
+                          (*old_path, "items")))
     elif isinstance(new_items, dict):
         out.append(Change(Kind.FIELD_ADDED, f"{field}[]", f"`{field}` now describes its items", (*path, "items")))
 
@@ -243,26 +249,27 @@ def _metadata(old: dict, new: dict, structure: set[str], field: str, parent: Jso
         out.append(Change(Kind.METADATA_CHANGED, field, f"{where}{', '.join(changed)} changed", path))
 
 
-def _match(old: list[dict], new: list[dict]) -> tuple[list[tuple[dict, int, dict]], list, list]:
-    """Pair elements by stable id, then by name. Returns (pairs, removed, added), in document order."""
+def _match(old: list[dict], new: list[dict]) -> tuple[list[tuple[dict, int, dict, int]], list, list]:
+    """Pair elements by stable id, then by name. Returns (pairs: (old, new index, new, old index), removed:
+    (old index, old), added: (new index, new)), in document order."""
     new_left = dict(enumerate(new))
     pairs = []
     removed = []
     by_id = {e["id"]: i for i, e in new_left.items() if isinstance(e.get("id"), str)}
     unmatched = []
-    for old_item in old:
+    for j, old_item in enumerate(old):
         i = by_id.pop(old_item["id"], None) if isinstance(old_item.get("id"), str) else None
         if i is not None:
-            pairs.append((old_item, i, new_left.pop(i)))
+            pairs.append((old_item, i, new_left.pop(i), j))
         else:
-            unmatched.append(old_item)
+            unmatched.append((j, old_item))
     by_name = {_name(e): i for i, e in reversed(list(new_left.items()))}
-    for old_item in unmatched:
+    for j, old_item in unmatched:
         i = by_name.pop(_name(old_item), None)
         if i is not None and i in new_left:
-            pairs.append((old_item, i, new_left.pop(i)))
+            pairs.append((old_item, i, new_left.pop(i), j))
         else:
-            removed.append((None, old_item))
+            removed.append((j, old_item))
     pairs.sort(key=lambda p: p[1])
     return pairs, removed, sorted(new_left.items())
 

@@ -15,12 +15,13 @@ from alchemesh.validate.rules import duplicate_key, yaml_syntax
 
 def diff_files(old_path: Path, new_path: Path, mode: Mode) -> ContractReport:
     """Compare two contract files, for scripts and CI steps that have both at hand."""
-    old, _ = _single_contract(old_path)
+    old, old_doc = _single_contract(old_path)
     new, doc = _single_contract(new_path)
     if old.id != new.id:
         raise UsageError(f"{old_path} is contract `{old.id}` and {new_path} is `{new.id}`: "
                          "a diff compares two versions of one contract")
-    subject = Subject(new.id, str(new_path), lambda path: locate(doc.node, path), mode, ())
+    subject = Subject(new.id, str(new_path), lambda path, key: locate(doc.node, path, key=key), mode, (),
+                      locate_old=lambda path, key: locate(old_doc.node, path, key=key))
     findings, waived = assess(old.raw, new.raw, subject)
     status = ContractStatus(new.id, "changed", old.version, new.version, str(new_path), str(old_path), mode, ())
     return ContractReport(report_of(findings, waived, 2), (status,) if findings or waived else (), str(old_path))

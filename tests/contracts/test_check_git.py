@@ -681,3 +681,16 @@ def test_a_deleted_file_not_yet_removed_from_git_is_gone_not_unreadable(git_quic
     check = run_cli("contracts", "check", "--against", "HEAD", cwd=git_quickstart)
     assert check.code in (0, 1) and "internal error" not in check.err, check.err
     assert_no_traceback(check)
+
+
+def test_a_removed_field_is_shown_at_its_list_with_its_old_line(git_quickstart: Path) -> None:
+    text = (git_quickstart / ORDERS).read_text()
+    old_line = text.splitlines().index("      - name: status") + 1
+    start = text.index("      - name: status\n")
+    end = text.index("      - name: ", start + 1)
+    (git_quickstart / ORDERS).write_text(text[:start] + text[end:])
+    code, data = check_json(git_quickstart)
+    (removed,) = [f for f in data["findings"] if f["rule"] == "field-removed"]
+    properties_line = text[:text.index("    properties:")].count("\n") + 1
+    assert (removed["line"], removed["column"]) == (properties_line, 5)
+    assert f"(it stood at line {old_line} of the old version)" in removed["message"]

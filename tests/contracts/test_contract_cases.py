@@ -32,7 +32,7 @@ PATH is `/`-separated; in a list, a segment selects the element whose `name` (el
 differs from the base); `new_text:` replaces NEW with a literal text.
 
 A mode entry holds `exit` and `findings` (`[]`: no findings). A finding matches on `rule`, `line`,
-`column` (NEW's node; for a removal, where the element stood) in report order, and `change`,
+`column` (NEW's node; for a removal, the key of the list that lost it — its message names its old line) in report order, and `change`,
 `severity`, `field` (default `""`: the contract itself) exactly; `message`/`hint` as substrings.
 Every finding must also name the contract, the file `new.yaml`, no consumers, and the mode.
 `xfail: reason` on a case or a mode entry documents a known alchemesh bug (strict).
@@ -481,7 +481,7 @@ def test_sarif_names_the_tool_and_the_rules(breaking_pair: Path) -> None:
     removed = next(r for r in run["results"] if r["ruleId"] == "field-removed")
     location = removed["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "new.yaml"
-    assert location["region"] == {"startLine": 16, "startColumn": 7}
+    assert location["region"] == {"startLine": 15, "startColumn": 5}  # `properties:` of the object that lost it
 
 
 def test_markdown_says_breaking(breaking_pair: Path) -> None:
@@ -506,7 +506,8 @@ def test_github_annotations(breaking_pair: Path) -> None:
     assert outcome.returncode == 1, outcome.stderr
     *annotations, summary = outcome.stdout.strip().splitlines()
     assert [line.split(" ", 1)[0] for line in annotations] == ["::error", "::warning", "::error"]
-    assert annotations[2].startswith("::error file=new.yaml,line=16,col=7,title=field-removed::")
+    assert annotations[2].startswith("::error file=new.yaml,line=15,col=5,title=field-removed::")
+    assert "(it stood at line 64 of the old version)" in annotations[2]  # where `is_gift` was
     assert summary.startswith("alchemesh: 2 error(s), 1 warning(s)")
 
 
