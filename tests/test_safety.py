@@ -138,10 +138,16 @@ def test_producer_state_paths_are_never_templates(tmp_path: Path):
       config:
         path: "{root}/.alchemesh/state/{env}/{domain}/{product}.tfstate"
 ''', ""))
+    # The product's folder inside the repo is hostile too: paths into the repo are relative, and escaped.
+    shutil.move(mesh / "domains/marketing/segments", mesh / "domains/marketing/s${path.module}%{ if true }")
     assert run_cli("compile", cwd=mesh).code == 0
-    stack = json.loads((mesh / ".alchemesh/build/dev/marketing/segments/main.tf.json").read_text())
+    stack_file = mesh / ".alchemesh/build/dev/marketing/segments/main.tf.json"
+    stack = json.loads(stack_file.read_text())
     path = stack["data"]["terraform_remote_state"]["producer_marketing__customer-value"]["config"]["path"]
-    assert "$${path.module}%%{ if true }" in path and "${path" not in path.replace("$${", "")
+    assert path == "../customer-value/terraform.tfstate"  # relative to the stack: the checkout's folder is not in it
+    assert "d$${path.module}" not in stack_file.read_text() and "d${path.module}" not in stack_file.read_text()
+    spec_dirs = {m["spec_dir"] for m in stack["module"].values()}
+    assert spec_dirs == {"../../../../../domains/marketing/s$${path.module}%%{ if true }"}
 
 
 # --- what validation reads ------------------------------------------------------------------------------

@@ -137,10 +137,10 @@ def stack_facts(content: Any, stack_dir: Path) -> StackFacts:
         if isinstance(source, str) and is_local_source(source):
             watched.add(Path(os.path.normpath(stack_dir / source)))
         spec_dir = module.get("spec_dir") if isinstance(module, dict) else None
-        if isinstance(spec_dir, str):
-            watched.add(Path(os.path.normpath(unliteral(spec_dir))))
+        if isinstance(spec_dir, str):  # relative to the stack (absolute in builds from before that)
+            watched.add(Path(os.path.normpath(stack_dir / unliteral(spec_dir))))
     sources = content.get("data", {}).get("terraform_remote_state", {}) if isinstance(content.get("data"), dict) else {}
-    producers = sorted(Path(unliteral(s["config"]["path"])) for s in sources.values()
+    producers = sorted(Path(os.path.normpath(stack_dir / unliteral(s["config"]["path"]))) for s in sources.values()
                        if isinstance(s, dict) and s.get("backend") == "local"
                        and isinstance(s.get("config"), dict) and isinstance(s["config"].get("path"), str))
     basis = {"terraform": content.get("terraform"), "providers": sorted(content.get("provider", {}) or {}),

@@ -83,7 +83,7 @@ class _Builder:
                              spec_file: str) -> Stack:
         content = self._skeleton(key, domain or MESH_STACK, DOMAIN_STACK if domain else MESH_STACK)
         if depends:
-            self._remote_state(content, "mesh", MESH_STACK, MESH_STACK, {"infrastructure": {}})
+            self._remote_state(content, "mesh", MESH_STACK, MESH_STACK, {"infrastructure": {}}, key)
         modules = {}
         for entry in entries:
             labels = {"mesh": self.mesh, "environment": self.target.environment, "domain": domain or "mesh"}
@@ -101,7 +101,7 @@ class _Builder:
         product = entry.resource
         spec, domain, pid = product.spec, product.spec.domain, product_id(entry)
         content = self._skeleton(pid, domain, product.name)
-        depends = self._infrastructure_reads(content, domain)
+        depends = self._infrastructure_reads(content, domain, pid)
         labels = {**product.metadata.labels, "mesh": self.mesh, "environment": self.target.environment,
                   "domain": domain, "product": product.name}
         infrastructure = self._infrastructure_expression(domain)
@@ -134,7 +134,7 @@ class _Builder:
                                                        infrastructure, entry.file)
         for producer in sorted(producers):
             pdomain, pname = producer.split("/", 1)
-            self._remote_state(content, _state_name(producer), pdomain, pname, {"output_ports": {}})
+            self._remote_state(content, _state_name(producer), pdomain, pname, {"output_ports": {}}, pid)
         if modules:
             content["module"] = modules
         content["output"] = {"output_ports": {"value": {
@@ -146,7 +146,7 @@ class _Builder:
 
     def _skeleton(self, key: str, domain: str, product: str) -> dict[str, Any]:
         terraform: dict[str, Any] = {"required_version": literal(self.spec.terraform.requiredVersion)}
-        backend = self._backend_config(domain, product)
+        backend = self._backend_config(domain, product, key)
         if backend is not None:
             terraform["backend"] = {backend[0]: backend[1]}
         content: dict[str, Any] = {"terraform": terraform}
@@ -155,11 +155,16 @@ class _Builder:
             content["provider"] = providers
         return content
 
-    def _backend_config(self, domain: str, product: str) -> tuple[str, dict] | None:
+    def _relative(self, stack_key: str, path: Path) -> str:
+        """`path` as seen from the stack's folder: relative, so the build is the same in any checkout."""
+        return os.path.relpath(path, self.target.out / stack_key).replace(os.sep, "/")
+
+    def _backend_config(self, domain: str, product: str, from_key: str) -> tuple[str, dict] | None:
+        """The backend of the stack of `domain`/`product`, as the stack `from_key` (itself, or a consumer) sees it."""
         backend = self.spec.terraform.backend
         if backend is None:
             return None
-        values = {"{root}": self.target.root.as_posix(), "{env}": self.target.environment,
+        values = {"{root}": self._relative(from_key, self.target.root), "{env}": self.target.environment,
                   "{domain}": domain, "{product}": product}
 
         def substitute(value: Any) -> Any:
@@ -186,24 +191,25 @@ class _Builder:
                     )
         return literal({name: blocks[name] for name in sorted(blocks)})
 
-    def _remote_state(self, content: dict, name: str, domain: str, product: str, defaults: dict) -> None:
-        backend = self._backend_config(domain, product)
+    def _remote_state(self, content: dict, name: str, domain: str, product: str, defaults: dict,
+                      from_key: str) -> None:
+        backend = self._backend_config(domain, product, from_key)
         if backend is None:
             backend_type = "local"
             state = self.target.out / PurePosixPath(_stack_key(domain, product)) / "terraform.tfstate"
-            config = {"path": literal(state.as_posix())}
+            config = {"path": literal(self._relative(from_key, state))}
         else:
             backend_type, config = backend
         states = content.setdefault("data", {}).setdefault("terraform_remote_state", {})
         states[name] = {"backend": backend_type, "config": config, "defaults": defaults}
 
-    def _infrastructure_reads(self, content: dict, domain: str) -> tuple[str, ...]:
+    def _infrastructure_reads(self, content: dict, domain: str, key: str) -> tuple[str, ...]:
         depends = []
         if self.infrastructure_stacks.get(""):
-            self._remote_state(content, "mesh", MESH_STACK, MESH_STACK, {"infrastructure": {}})
+            self._remote_state(content, "mesh", MESH_STACK, MESH_STACK, {"infrastructure": {}}, key)
             depends.append(MESH_STACK)
         if self.infrastructure_stacks.get(domain):
-            self._remote_state(content, "domain", domain, DOMAIN_STACK, {"infrastructure": {}})
+            self._remote_state(content, "domain", domain, DOMAIN_STACK, {"infrastructure": {}}, key)
             depends.append(f"{domain}/{DOMAIN_STACK}")
         return tuple(depends)
 
@@ -232,7 +238,7 @@ class _Builder:
         block["environment"] = self.target.environment
         block["labels"] = literal(labels)
         block["infrastructure"] = literal(infrastructure)
-        block["spec_dir"] = literal((self.target.root / spec_file).parent.as_posix())
+        block["spec_dir"] = literal(self._relative(stack_key, (self.target.root / spec_file).parent))
         for name, value in args.items():
             block[name] = literal(value)
         block.update(literal(config))

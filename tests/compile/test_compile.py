@@ -150,3 +150,17 @@ def test_every_quickstart_stack_initialises_and_validates_with_terraform(example
         terraform.run(["init", "-input=false", "-backend=false"], cwd=stack)
         result = terraform.run(["validate", "-json"], cwd=stack)
         assert json.loads(result.stdout)["valid"] is True, result.stdout
+
+
+def test_the_same_commit_compiles_to_the_same_bytes_in_any_checkout_folder(tmp_path: Path):
+    builds = []
+    for folder in ("first", "second/deeper"):
+        mesh = tmp_path / folder / "mesh-examples" / "quickstart"
+        shutil.copytree(EXAMPLES / "quickstart", mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+        (tmp_path / folder / "components").symlink_to(REPO / "components")
+        assert run_cli("compile", cwd=mesh).code == 0
+        build = build_of(mesh)
+        files = {p.relative_to(build).as_posix(): p.read_bytes() for p in sorted(build.rglob("*.json"))}
+        assert not [rel for rel, content in files.items() if str(tmp_path).encode() in content], "absolute paths"
+        builds.append(files)
+    assert builds[0] == builds[1]

@@ -25,7 +25,7 @@ variable "infrastructure" {
 variable "spec_dir" {
   type        = string
   default     = "."
-  description = "Absolute path of the folder holding the product's YAML file. Not read by this module."
+  description = "Path (relative to the stack folder, where Terraform runs) of the folder holding the product's YAML file. Not read by this module."
 }
 
 variable "domain" {

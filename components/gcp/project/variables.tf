@@ -25,7 +25,7 @@ variable "infrastructure" {
 variable "spec_dir" {
   type        = string
   default     = "."
-  description = "Absolute path of the folder holding the YAML file that declares the entry. Not read by this module."
+  description = "Path (relative to the stack folder, where Terraform runs) of the folder holding the YAML file that declares the entry. Not read by this module."
 }
 
 variable "domain" {

@@ -22,7 +22,7 @@ variable "infrastructure" {
 
 variable "spec_dir" {
   type        = string
-  description = "Absolute path of the folder holding the YAML file that declares the code entry (the product's folder): `sql_dir` defaults to it."
+  description = "Path (relative to the stack folder, where Terraform runs) of the folder holding the YAML file that declares the code entry (the product's folder): `sql_dir` defaults to it."
 }
 
 variable "domain" {

@@ -22,7 +22,7 @@ variable "infrastructure" {
 
 variable "spec_dir" {
   type        = string
-  description = "Absolute path of the folder holding the YAML file that declares the port. Unused."
+  description = "Path (relative to the stack folder, where Terraform runs) of the folder holding the YAML file that declares the port. Unused."
 }
 
 variable "domain" {

@@ -27,7 +27,7 @@ variable "infrastructure" {
 
 variable "spec_dir" {
   type        = string
-  description = "Absolute path of the folder holding the YAML file that declares the port: relative paths in its config start there, and the mesh root is looked for from there."
+  description = "Path (relative to the stack folder, where Terraform runs) of the folder holding the YAML file that declares the port: relative paths in its config start there, and the mesh root is looked for from there."
 }
 
 variable "domain" {
