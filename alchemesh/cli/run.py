@@ -38,6 +38,12 @@ PluginCache = Annotated[Optional[Path], typer.Option("--plugin-cache", metavar="
 Out = Annotated[Optional[Path], typer.Option(help="Build directory (default: .alchemesh/build).")]
 Matrix = Annotated[bool, typer.Option("--matrix", help="Print the selected stacks by DAG level as JSON for a CI matrix; run nothing.")]
 AutoApprove = Annotated[bool, typer.Option("--auto-approve", help="Do not ask for confirmation.")]
+LockTimeout = Annotated[Optional[str], typer.Option(
+    "--lock-timeout", metavar="DURATION", help="Wait this long for a state lock (30s, 5m), as Terraform's -lock-timeout.")]
+Reconfigure = Annotated[bool, typer.Option(
+    "--reconfigure", help="After a backend change: init each stack on the new backend, leaving the old state where it is.")]
+MigrateState = Annotated[bool, typer.Option(
+    "--migrate-state", help="After a backend change: init each stack and copy its state to the new backend.")]
 Removed = Annotated[bool, typer.Option(
     "--removed", help="Only the stacks of products removed from the specs whose state still holds resources.")]
 
@@ -47,7 +53,8 @@ _SHARED = (("path", RepoPath, None), ("env", Env, None), ("product", Products, N
            ("changed_since", ChangedSince, None), ("include_dependents", Dependents, False),
            ("parallelism", Parallelism, None), ("summary", Summary, None), ("format", Format, RunFormat.text),
            ("terraform", Binary, None), ("provider_mirror", Mirror, None), ("plugin_cache", PluginCache, None),
-           ("out", Out, None), ("matrix", Matrix, False))
+           ("out", Out, None), ("matrix", Matrix, False), ("lock_timeout", LockTimeout, None),
+           ("reconfigure", Reconfigure, False), ("migrate_state", MigrateState, False))
 _APPROVE = ("auto_approve", AutoApprove, False)
 _REMOVED = ("removed", Removed, False)
 
@@ -92,12 +99,16 @@ class _Options:
     plugin_cache: Optional[Path]
     out: Optional[Path]
     matrix: bool
+    lock_timeout: Optional[str] = None
+    reconfigure: bool = False
+    migrate_state: bool = False
     auto_approve: bool = False
     removed: bool = False
 
 
 def _run(action_name: str, options: _Options) -> int:
     from alchemesh.cli.progress import Progress
+    from alchemesh.errors import UsageError
     from alchemesh.load.discovery import find_root
     from alchemesh.terraform.binary import find_binary
     from alchemesh.terraform.environment import prepare as prepare_terraform
@@ -120,8 +131,12 @@ def _run(action_name: str, options: _Options) -> int:
     asks = action in (Action.apply, Action.destroy) and keys and not options.auto_approve
     if asks:
         _require_terminal(action)
+    if options.reconfigure and options.migrate_state:
+        raise UsageError("--reconfigure and --migrate-state exclude each other: keep the old state, or copy it")
     terraform = prepare_terraform(find_binary(options.terraform), root, mirror=options.provider_mirror,
-                                  plugin_cache=options.plugin_cache)
+                                  plugin_cache=options.plugin_cache, lock_timeout=options.lock_timeout,
+                                  backend_change="reconfigure" if options.reconfigure else
+                                  "migrate-state" if options.migrate_state else None)
     binary = terraform.binary
     banner = f"{binary.name} {binary.version} ({binary.path}), {len(keys)} stack(s) in `{prepared.environment}`"
     if asks:  # the plan first, then the question: about what would really change

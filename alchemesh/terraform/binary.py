@@ -112,8 +112,9 @@ def _is_wrapper_script(path: Path) -> bool:
 def describe(path: Path) -> Binary:
     """The binary's name, version and platform, from `version -json`."""
     try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TF_CLI_ARGS")}  # they would reach `version`
         proc = subprocess.run([str(path), "version", "-json"], capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "CHECKPOINT_DISABLE": "1"})
+                              env={**env, "CHECKPOINT_DISABLE": "1"})
     except (OSError, subprocess.SubprocessError) as error:
         raise TerraformMissing(f"{path} cannot run: {error}") from None
     import json

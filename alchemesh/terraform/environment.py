@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ class Terraform:
 
     binary: Binary
     env: dict[str, str] = field(repr=False)
+    lock_timeout: str | None = None  # how long plan and apply wait for a state lock (`30s`, `5m`)
+    init_args: tuple[str, ...] = ()  # after a backend change: -reconfigure, or -migrate-state -force-copy
 
     @property
     def plugin_cache(self) -> bool:
@@ -53,8 +56,11 @@ class Terraform:
 
 
 def prepare(binary: Binary, root: Path, *, mirror: Path | None = None, plugin_cache: Path | None = None,
-            own_config: bool = True) -> Terraform:
-    """`own_config`: leave a TF_CLI_CONFIG_FILE of the user's that exists alone."""
+            own_config: bool = True, lock_timeout: str | None = None, backend_change: str | None = None) -> Terraform:
+    """`own_config`: leave a TF_CLI_CONFIG_FILE of the user's that exists alone. `backend_change`:
+    `reconfigure` or `migrate-state`, for the `init` after a backend changed."""
+    if lock_timeout is not None and not _DURATION.fullmatch(lock_timeout):
+        raise UsageError(f"--lock-timeout {lock_timeout}: a duration such as 30s, 5m or 1h")
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED}
     env.update({"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1"})
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
@@ -78,7 +84,12 @@ def prepare(binary: Binary, root: Path, *, mirror: Path | None = None, plugin_ca
             env["TF_CLI_CONFIG_FILE"] = str(config)
         else:
             env.pop("TF_CLI_CONFIG_FILE", None)
-    return Terraform(binary, env)
+    init_args = {"reconfigure": ("-reconfigure",), "migrate-state": ("-migrate-state", "-force-copy"),
+                 None: ()}[backend_change]
+    return Terraform(binary, env, lock_timeout, init_args)
+
+
+_DURATION = re.compile(r"\d+(ms|s|m|h)")
 
 
 def cli_config(mirrors: list[Path]) -> str:

@@ -240,7 +240,8 @@ class _StackJob:
         destroying = action is Action.destroy or self.stack.removed
         self._init(log)
         self.runner.phase(self.stack.key, "planning")
-        plan_args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={PLAN_FILE}"]
+        lock = [f"-lock-timeout={self.runner.terraform.lock_timeout}"] if self.runner.terraform.lock_timeout else []
+        plan_args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", *lock, f"-out={PLAN_FILE}"]
         if destroying:
             plan_args.append("-destroy")
         code, output = self._terraform(plan_args, log, ok=(0, 2))
@@ -257,7 +258,7 @@ class _StackJob:
             return Status.drifted, changes, text
         self.runner.phase(self.stack.key, "destroying" if destroying else "applying")
         self.applying = True
-        self._terraform(["apply", "-input=false", "-no-color", PLAN_FILE], log)
+        self._terraform(["apply", "-input=false", "-no-color", *lock, PLAN_FILE], log)
         self.applying = False
         (directory / PLAN_FILE).unlink(missing_ok=True)
         if not changes.total:  # outputs only (a stack never applied): no resource was made or destroyed
@@ -278,14 +279,16 @@ class _StackJob:
     def _init(self, log: IO[str]) -> None:
         stamp_path = self.stack.directory / ".terraform" / INIT_STAMP
         stamp = init_fingerprint(self.runner.facts[self.stack.key], self.runner.terraform)
-        if stamp_path.is_file() and stamp_path.read_text(encoding="utf-8") == stamp:
+        asked = bool(self.runner.terraform.init_args)  # a backend change asked for: init again, whatever the stamp
+        if not asked and stamp_path.is_file() and stamp_path.read_text(encoding="utf-8") == stamp:
             return
         self.runner.phase(self.stack.key, "init")
         if self.runner.terraform.plugin_cache:  # the plugin cache is not safe for concurrent inits
             with self.runner.init_lock:
-                self._terraform(["init", "-input=false", "-no-color"], log)
+                self._terraform(["init", "-input=false", "-no-color", *self.runner.terraform.init_args], log)
         else:
-            self._terraform(["init", "-input=false", "-no-color"], log)
+            self._terraform(["init", "-input=false", "-no-color", *self.runner.terraform.init_args], log)
+        stamp_path.parent.mkdir(parents=True, exist_ok=True)  # a module-less stack's init may make no .terraform/
         stamp_path.write_text(stamp, encoding="utf-8")
 
     def _terraform(self, args: list[str], log: IO[str] | None, ok: tuple[int, ...] = (0,)) -> tuple[int, str]:

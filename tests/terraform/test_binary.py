@@ -49,3 +49,43 @@ def test_every_run_says_which_terraform_ran(checkout: Path, terraform_env: dict)
     assert result.code == 0, result.err
     assert result.err.splitlines()[0].startswith("terraform 1.0.3 (")
     assert result.json()["terraform"] == {"name": "terraform", "version": "1.0.3"}
+
+
+def recording_terraform(folder: Path) -> Path:
+    """A stand-in that answers `version -json`, records every call and plans no change."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "terraform"
+    path.write_text('#!/bin/sh\necho "$*" >> "$CALLS"\n'
+                    'if [ "$1" = version ]; then echo \'{"terraform_version": "1.15.5", "platform": "linux_amd64"}\'; fi\n')
+    path.chmod(0o755)
+    return path
+
+
+def test_lock_timeout_and_backend_change_reach_terraform(checkout: Path, tmp_path: Path):
+    calls = tmp_path / "calls.txt"
+    env = {"ALCHEMESH_TERRAFORM": str(recording_terraform(tmp_path / "bin")), "CALLS": str(calls),
+           "TF_CLI_CONFIG_FILE": ""}
+    first = run_cli("plan", "--product", "sales/orders", "--lock-timeout", "5m", cwd=checkout, env=env)
+    assert first.code == 0, first.err + first.out
+    lines = calls.read_text().splitlines()
+    assert any(line.startswith("plan ") and "-lock-timeout=5m" in line for line in lines), lines
+    calls.write_text("")
+    assert run_cli("plan", "--product", "sales/orders", cwd=checkout, env=env).code == 0
+    assert not [line for line in calls.read_text().splitlines() if line.startswith("init")]  # nothing changed
+    for flag, args in (("--reconfigure", "-reconfigure"), ("--migrate-state", "-migrate-state -force-copy")):
+        calls.write_text("")
+        assert run_cli("plan", "--product", "sales/orders", flag, cwd=checkout, env=env).code == 0
+        assert [line for line in calls.read_text().splitlines() if line.startswith("init")] == [
+            f"init -input=false -no-color {args}"], flag
+    both = run_cli("plan", "--reconfigure", "--migrate-state", cwd=checkout, env=env)
+    assert both.code == 2 and "exclude each other" in both.err
+    bad = run_cli("plan", "--lock-timeout", "soon", cwd=checkout, env=env)
+    assert bad.code == 2 and "a duration such as 30s" in bad.err
+
+
+def test_tf_cli_args_in_the_environment_do_not_make_terraform_unknown(monkeypatch):
+    monkeypatch.delenv("ALCHEMESH_TERRAFORM", raising=False)
+    monkeypatch.setenv("TF_CLI_ARGS", "-no-such-flag")
+    monkeypatch.setenv("TF_CLI_ARGS_version", "-no-such-flag")
+    binary = find_binary(str(packaged_terraform()))
+    assert binary.version == "1.0.3"
