@@ -4,6 +4,7 @@ infrastructure, one for the mesh's infrastructure. Pure: it reads the analysed m
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ def build_stacks(graph: MeshGraph, target: Target) -> list[Stack]:
     spec = index.mesh.resource.spec
     if target.environment not in spec.environments:
         raise CompileError(f"no environment `{target.environment}` in the Mesh (it has {', '.join(spec.environments)})")
+    _refuse_credentials(spec, target.environment)
     builder = _Builder(graph, target, spec, index.mesh.resource.name)
     stacks = []
     if spec.infrastructure:
@@ -67,8 +69,60 @@ def build_stacks(graph: MeshGraph, target: Target) -> list[Stack]:
                                                        entry.resource.spec.infrastructure, depends, entry.file))
     for pid in sorted(index.products):
         stacks.append(builder.product_stack(index.products[pid]))
+    _require_a_state_per_stack(stacks, target)
     return stacks
 
+
+_URL_PASSWORD = re.compile(r"://[^/@\s:]*:[^/@\s]+@")
+_CREDENTIAL_VARIABLES = {"pg": "PG_CONN_STR (or PGPASSWORD)", "s3": "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+                         "gcs": "GOOGLE_CREDENTIALS (or GOOGLE_APPLICATION_CREDENTIALS)",
+                         "azurerm": "ARM_ACCESS_KEY (or ARM_CLIENT_SECRET)"}
+
+
+def _refuse_credentials(spec: MeshSpec, environment: str) -> None:
+    """A credential in the specs would be copied into every stack and every consumer's remote-state read: it
+    belongs in the environment of the run."""
+    settings = spec.terraform
+    backend = settings.backends.get(environment, settings.backend)
+    if backend is not None:
+        for key, value in _leaves(backend.config):
+            if _SECRET.search(key) or (isinstance(value, str) and _URL_PASSWORD.search(value)):
+                where = f"`{key}`" + (" holds a password in a URL" if not _SECRET.search(key) else "")
+                variable = _CREDENTIAL_VARIABLES.get(backend.type, "the backend's own environment variable")
+                raise CompileError(f"the {backend.type} backend for environment `{environment}` sets {where}: "
+                                   f"credentials come from the environment of the run ({variable}), never from the specs")
+    for provider, block in settings.providers.get(environment, {}).items():
+        for key, value in _leaves(block):
+            if isinstance(value, str) and _URL_PASSWORD.search(value):
+                raise CompileError(f"provider `{provider}` for environment `{environment}` has a password in the URL "
+                                   f"of `{key}`: credentials belong in the environment of the Terraform run")
+
+
+def _leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
+    """(key, value) of every scalar in a nested config, with the key it sits under."""
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in _leaves(v, str(k))]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v, key)]
+    return [(key, value)]
+
+
+def _require_a_state_per_stack(stacks: list[Stack], target: Target) -> None:
+    """Two stacks on one state would destroy each other's resources on every apply."""
+    seen: dict[str, str] = {}
+    for stack in stacks:
+        backend = stack.content["terraform"].get("backend")
+        if not backend:
+            continue
+        (kind, config), = backend.items()
+        config = dict(config)
+        if kind == "local" and isinstance(config.get("path"), str):  # the file it names, whatever the stack's depth
+            config["path"] = os.path.normpath(target.out / stack.key / config["path"])
+        identity = json.dumps([kind, config], sort_keys=True)
+        if identity in seen:
+            raise CompileError(f"the backend gives {seen[identity]} and {stack.key} the same state in `{target.environment}`: "
+                               "make it differ per stack, with {domain} and {product} in a key, path or prefix")
+        seen[identity] = stack.key
 
 class _Builder:
     def __init__(self, graph: MeshGraph, target: Target, spec: MeshSpec, mesh_name: str):
@@ -146,6 +200,11 @@ class _Builder:
 
     def _skeleton(self, key: str, domain: str, product: str) -> dict[str, Any]:
         terraform: dict[str, Any] = {"required_version": literal(self.spec.terraform.requiredVersion)}
+        required = self.spec.terraform.requiredProviders
+        if required:
+            terraform["required_providers"] = literal({
+                name: {"source": p.source, **({"version": p.version} if p.version else {})}
+                for name, p in sorted(required.items())})
         backend = self._backend_config(domain, product, key)
         if backend is not None:
             terraform["backend"] = {backend[0]: backend[1]}
@@ -161,7 +220,8 @@ class _Builder:
 
     def _backend_config(self, domain: str, product: str, from_key: str) -> tuple[str, dict] | None:
         """The backend of the stack of `domain`/`product`, as the stack `from_key` (itself, or a consumer) sees it."""
-        backend = self.spec.terraform.backend
+        settings = self.spec.terraform
+        backend = settings.backends.get(self.target.environment, settings.backend)
         if backend is None:
             return None
         values = {"{root}": self._relative(from_key, self.target.root), "{env}": self.target.environment,

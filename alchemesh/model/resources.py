@@ -64,9 +64,18 @@ class Backend(Model):
     )
 
 
+class RequiredProvider(Model):
+    source: str = Field(min_length=1, description="The provider's source address, e.g. hashicorp/google.")
+    version: str | None = Field(default=None, description="A version constraint, e.g. ~> 5.0.")
+
+
 class TerraformSettings(Model):
     requiredVersion: str = ">= 1.0"
     backend: Backend | None = None
+    backends: dict[Name, Backend] = Field(
+        default_factory=dict, description="Per environment: a backend instead of `backend`.")
+    requiredProviders: dict[str, RequiredProvider] = Field(
+        default_factory=dict, description="Written into every stack's terraform.required_providers.")
     providers: dict[Name, dict[str, dict[str, Any]]] = Field(
         default_factory=dict, description="Per environment: provider name → provider block."
     )

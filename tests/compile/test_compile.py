@@ -164,3 +164,52 @@ def test_the_same_commit_compiles_to_the_same_bytes_in_any_checkout_folder(tmp_p
         assert not [rel for rel, content in files.items() if str(tmp_path).encode() in content], "absolute paths"
         builds.append(files)
     assert builds[0] == builds[1]
+
+
+BACKEND = '''    backend:
+      type: local
+      config:
+        path: "{root}/.alchemesh/state/{env}/{domain}/{product}.tfstate"
+'''
+
+
+def _with_backend(quickstart: Path, text: str) -> None:
+    edit(quickstart, "alchemesh.yaml", (BACKEND, text))
+
+
+@pytest.mark.parametrize("backend, words", [
+    ('    backend: {type: pg, config: {conn_str: "postgres://am:hunter2@db/state", schema_name: "{domain}_{product}"}}\n',
+     ["the pg backend for environment `dev` sets `conn_str` holds a password in a URL", "PG_CONN_STR"]),
+    ('    backend: {type: s3, config: {bucket: b, key: "{domain}/{product}", secret_key: abc}}\n',
+     ["sets `secret_key`", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"]),
+    ('    backend: {type: pg, config: {schema_name: "am_{env}"}}\n',
+     ["the backend gives marketing/customer-value and marketing/segments the same state in `dev`",
+      "{domain} and {product}"]),
+    ('    backend: {type: local, config: {path: "{root}/state.tfstate"}}\n', ["the same state"]),
+])
+def test_a_backend_with_credentials_or_one_state_for_all_is_refused(quickstart: Path, backend: str, words: list):
+    _with_backend(quickstart, backend)
+    result = run_cli("compile", cwd=quickstart)
+    assert result.code == 2 and result.err.count("\n") == 1, result.err
+    assert all(w in result.err for w in words), result.err
+    assert "hunter2" not in result.err + result.out and not build_of(quickstart).exists()
+    assert_no_traceback(result)
+
+
+def test_backends_per_environment_and_required_providers(quickstart: Path):
+    _with_backend(quickstart, BACKEND + '''    backends:
+      prod: {type: pg, config: {schema_name: "am_prod_{domain}_{product}"}}
+    requiredProviders:
+      null: {source: hashicorp/null, version: "~> 2.1"}
+      duckdb: {source: example/duckdb}
+''')
+    edit(quickstart, "alchemesh.yaml", ("environments: [dev]", "environments: [dev, prod]"))
+    assert run_cli("compile", "--env", "dev", "--env", "prod", cwd=quickstart).code == 0
+    dev = json.loads((build_of(quickstart, "dev") / "sales/orders/main.tf.json").read_text())["terraform"]
+    prod = json.loads((build_of(quickstart, "prod") / "sales/orders/main.tf.json").read_text())["terraform"]
+    assert list(dev["backend"]) == ["local"] and prod["backend"] == {"pg": {"schema_name": "am_prod_sales_orders"}}
+    assert prod["required_providers"] == {"duckdb": {"source": "example/duckdb"},
+                                          "null": {"source": "hashicorp/null", "version": "~> 2.1"}}
+    consumer = json.loads((build_of(quickstart, "prod") / "marketing/customer-value/main.tf.json").read_text())
+    reads = consumer["data"]["terraform_remote_state"]["producer_sales__orders"]
+    assert reads["backend"] == "pg" and reads["config"] == {"schema_name": "am_prod_sales_orders"}
