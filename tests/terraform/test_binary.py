@@ -47,8 +47,9 @@ def test_an_activated_virtualenv_does_not_change_which_terraform_runs(tmp_path: 
 def test_every_run_says_which_terraform_ran(checkout: Path, terraform_env: dict):
     result = run_cli("plan", "--format", "json", cwd=checkout, env=terraform_env)
     assert result.code == 0, result.err
-    assert result.err.splitlines()[0].startswith("terraform 1.0.3 (")
-    assert result.json()["terraform"] == {"name": "terraform", "version": "1.0.3"}
+    version = find_binary(terraform_env["ALCHEMESH_TERRAFORM"]).version
+    assert result.err.splitlines()[0].startswith(f"terraform {version} (")
+    assert result.json()["terraform"] == {"name": "terraform", "version": version}
 
 
 def recording_terraform(folder: Path) -> Path:
