@@ -39,7 +39,8 @@ Out = Annotated[Optional[Path], typer.Option(help="Build directory (default: .al
 Matrix = Annotated[bool, typer.Option("--matrix", help="Print the selected stacks by DAG level as JSON for a CI matrix; run nothing.")]
 AutoApprove = Annotated[bool, typer.Option("--auto-approve", help="Do not ask for confirmation.")]
 LockTimeout = Annotated[Optional[str], typer.Option(
-    "--lock-timeout", metavar="DURATION", help="Wait this long for a state lock (30s, 5m), as Terraform's -lock-timeout.")]
+    "--lock-timeout", metavar="DURATION",
+    help="Wait this long for a state lock (default 60s; 0s fails at once), as Terraform's -lock-timeout.")]
 Reconfigure = Annotated[bool, typer.Option(
     "--reconfigure", help="After a backend change: init each stack on the new backend, leaving the old state where it is.")]
 MigrateState = Annotated[bool, typer.Option(

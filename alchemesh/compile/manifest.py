@@ -123,6 +123,7 @@ class StackFacts:
 
     state: Path | None  # its local state file; None for a remote backend
     producer_states: tuple[Path, ...]  # the local states it reads through `terraform_remote_state`
+    remote_producers: tuple[tuple[str, str, dict[str, Any]], ...]  # (name, backend, config) of the remote ones
     watched: tuple[Path, ...]  # folders it reads files from without their bytes being in it (SQL, local modules)
     init_basis: dict[str, Any]  # what `terraform init` depends on: backend, providers, module sources
 
@@ -143,10 +144,13 @@ def stack_facts(content: Any, stack_dir: Path) -> StackFacts:
     producers = sorted(Path(os.path.normpath(stack_dir / unliteral(s["config"]["path"]))) for s in sources.values()
                        if isinstance(s, dict) and s.get("backend") == "local"
                        and isinstance(s.get("config"), dict) and isinstance(s["config"].get("path"), str))
+    remote = tuple(sorted((name, s["backend"], s["config"]) for name, s in sources.items()
+                          if isinstance(s, dict) and isinstance(s.get("backend"), str) and s["backend"] != "local"
+                          and isinstance(s.get("config"), dict)))
     basis = {"terraform": content.get("terraform"), "providers": sorted(content.get("provider", {}) or {}),
              "modules": {name: [m.get("source"), m.get("version")] for name, m in modules.items()
                          if isinstance(m, dict)}}
-    return StackFacts(_state_file(content, stack_dir), tuple(producers), tuple(sorted(watched)), basis)
+    return StackFacts(_state_file(content, stack_dir), tuple(producers), remote, tuple(sorted(watched)), basis)
 
 
 def read_stack_facts(stack_dir: Path, key: str) -> StackFacts:

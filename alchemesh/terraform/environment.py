@@ -47,7 +47,7 @@ class Terraform:
 
     binary: Binary
     env: dict[str, str] = field(repr=False)
-    lock_timeout: str | None = None  # how long plan and apply wait for a state lock (`30s`, `5m`)
+    lock_timeout: str = "60s"  # how long plan and apply wait for a state lock: stacks of one level share a backend
     init_args: tuple[str, ...] = ()  # after a backend change: -reconfigure, or -migrate-state -force-copy
 
     @property
@@ -86,10 +86,13 @@ def prepare(binary: Binary, root: Path, *, mirror: Path | None = None, plugin_ca
             env.pop("TF_CLI_CONFIG_FILE", None)
     init_args = {"reconfigure": ("-reconfigure",), "migrate-state": ("-migrate-state", "-force-copy"),
                  None: ()}[backend_change]
-    return Terraform(binary, env, lock_timeout, init_args)
+    return Terraform(binary, env, lock_timeout or DEFAULT_LOCK_TIMEOUT, init_args)
 
 
 _DURATION = re.compile(r"\d+(ms|s|m|h)")
+# Stacks of one DAG level run at once on one backend, and some backends lock more than a stack's state (pg takes
+# a database-wide lock to create a workspace): a short wait, not a failure. `--lock-timeout 0s` fails at once.
+DEFAULT_LOCK_TIMEOUT = "60s"
 
 
 def cli_config(mirrors: list[Path]) -> str:

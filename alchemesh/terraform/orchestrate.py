@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from alchemesh.compile.output import Build
 from alchemesh.findings import Report
-from alchemesh.workspace import LOG_DIR
+from alchemesh.workspace import LOG_DIR, TERRAFORM_DIR
 from alchemesh.terraform.environment import Terraform
 from alchemesh.terraform.outcome import Action, Run, Status
 from alchemesh.terraform.runner import Listener, run
@@ -86,7 +86,8 @@ def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform
 
     logs = root / LOG_DIR / prepared.environment
     result = run(prepared.selection, action, terraform, environment=prepared.environment, logs=logs,
-                 parallelism=parallelism, listener=listener, preview=preview)
+                 parallelism=parallelism, listener=listener, preview=preview,
+                 bootstrap=root / TERRAFORM_DIR / "bootstrap" / prepared.environment)
     if preview:
         return result
     destroyed = {o.key for o in result.outcomes if o.status is Status.destroyed or (

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -45,7 +46,8 @@ class _Interrupted(Exception):
 
 
 def run(selection: Selection, action: Action, terraform: Terraform, *, environment: str, logs: Path,
-        parallelism: int | None = None, listener: Listener | None = None, preview: bool = False) -> Run:
+        parallelism: int | None = None, listener: Listener | None = None, preview: bool = False,
+        bootstrap: Path | None = None) -> Run:
     """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly.
     `preview`: each stack planned as `action` would plan it (`-destroy` for a destroy), nothing applied."""
     facts = {s.key: read_stack_facts(s.directory, s.key) for s in selection.stacks}
@@ -57,6 +59,7 @@ def run(selection: Selection, action: Action, terraform: Terraform, *, environme
         for producer in facts[stack.key].producer_states:
             state.start_empty(producer)
     runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None), preview)
+    runner.bootstrap = bootstrap or logs / ".bootstrap"
     return runner.run(environment, parallelism or os.cpu_count() or 1)
 
 
@@ -65,6 +68,9 @@ class _Runner:
                  logs: Path, listener: Listener, preview: bool = False):
         self.selection, self.action, self.terraform, self.facts = selection, action, terraform, facts
         self.preview = preview
+        self.bootstrap = logs / ".bootstrap"  # root configs that start empty states on remote backends
+        self.bootstrap_lock = threading.Lock()
+        self.bootstrapped: set[str] = set()
         self.logs, self.listener = logs, listener
         self.cancelled = threading.Event()
         self.processes: set[subprocess.Popen] = set()
@@ -228,6 +234,9 @@ class _StackJob:
                 status, changes, text, error = Status.failed, Changes(), "", "interrupted"
         end = time.perf_counter()
         reason = self.stack.reason
+        started = getattr(self, "started_states", ())
+        if started:
+            reason = "; ".join(filter(None, [reason, f"started an empty state for {', '.join(started)} (never applied)"]))
         if self.stack.removed and status is Status.changes:
             reason = f"removed from the specs: would destroy {changes.destroy}"
         elif self.stack.removed and status is Status.destroyed:
@@ -239,8 +248,9 @@ class _StackJob:
         action, directory = self.runner.action, self.stack.directory
         destroying = action is Action.destroy or self.stack.removed
         self._init(log)
+        self.started_states = self._start_producer_states(log)
         self.runner.phase(self.stack.key, "planning")
-        lock = [f"-lock-timeout={self.runner.terraform.lock_timeout}"] if self.runner.terraform.lock_timeout else []
+        lock = [f"-lock-timeout={self.runner.terraform.lock_timeout}"]
         plan_args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", *lock, f"-out={PLAN_FILE}"]
         if destroying:
             plan_args.append("-destroy")
@@ -276,6 +286,31 @@ class _StackJob:
         held = [line for line in output.splitlines() if line.strip() and not line.startswith(" ")]
         return f"; its state now holds {len(held)} resource(s) (`terraform state list` in the stack folder)"
 
+    def _start_producer_states(self, log: IO[str]) -> tuple[str, ...]:
+        """A producer on a remote backend never applied has no state, and Terraform fails a remote-state read
+        of a missing state (its `defaults` apply only to an existing one): start an empty one, through a root
+        configuration holding nothing but that backend. Returns the names of the states started."""
+        started = []
+        for name, backend, config in self.runner.facts[self.stack.key].remote_producers:
+            key = hashlib.sha256(json.dumps([backend, config], sort_keys=True).encode()).hexdigest()[:16]
+            with self.runner.bootstrap_lock:
+                if key in self.runner.bootstrapped:
+                    continue
+                folder = self.runner.bootstrap / key
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / "main.tf.json").write_text(json.dumps({"terraform": {"backend": {backend: config}}}))
+                self._terraform(["init", "-input=false", "-no-color", "-reconfigure"], log, cwd=folder)
+                _, pulled = self._terraform(["state", "pull"], None, cwd=folder)
+                if not _stored(pulled):
+                    version = self.runner.terraform.binary.version
+                    empty = {"version": 4, "terraform_version": version, "serial": 1, "lineage": str(uuid.uuid4()),
+                             "outputs": {}, "resources": []}
+                    (folder / "empty.tfstate").write_text(json.dumps(empty))
+                    self._terraform(["state", "push", "empty.tfstate"], log, cwd=folder)
+                    started.append(name.removeprefix("producer_").replace("__", "/"))
+                self.runner.bootstrapped.add(key)
+        return tuple(started)
+
     def _init(self, log: IO[str]) -> None:
         stamp_path = self.stack.directory / ".terraform" / INIT_STAMP
         stamp = init_fingerprint(self.runner.facts[self.stack.key], self.runner.terraform)
@@ -291,9 +326,10 @@ class _StackJob:
         stamp_path.parent.mkdir(parents=True, exist_ok=True)  # a module-less stack's init may make no .terraform/
         stamp_path.write_text(stamp, encoding="utf-8")
 
-    def _terraform(self, args: list[str], log: IO[str] | None, ok: tuple[int, ...] = (0,)) -> tuple[int, str]:
-        """Run Terraform in the stack's folder, its output going to the log (when given, else to a file of
-        its own); returns the exit code and that output."""
+    def _terraform(self, args: list[str], log: IO[str] | None, ok: tuple[int, ...] = (0,),
+                   cwd: Path | None = None) -> tuple[int, str]:
+        """Run Terraform in the stack's folder (or `cwd`), its output going to the log (when given, else to a
+        file of its own); returns the exit code and that output."""
         if self.runner.cancelled.is_set():
             raise _Interrupted
         terraform = self.runner.terraform
@@ -305,7 +341,7 @@ class _StackJob:
                 sink, offset = log, self.log_path.stat().st_size
             else:
                 sink, offset = files.enter_context(tempfile.TemporaryFile("w+b")), 0
-            process = self.runner.spawn([str(terraform.binary.path), *args], self.stack.directory, sink)
+            process = self.runner.spawn([str(terraform.binary.path), *args], cwd or self.stack.directory, sink)
             try:
                 code = process.wait()
             finally:
@@ -318,6 +354,15 @@ class _StackJob:
             locked = lock_summary(output)
             raise _Failed(locked or f"{terraform.binary.name} {args[0]} failed: {error_summary(output)}")
         return code, output
+
+
+def _stored(pulled: str) -> bool:
+    """Whether `state pull` found a stored state: with none, Terraform prints an empty one without a lineage."""
+    try:
+        state = json.loads(pulled[pulled.index("{"):])
+    except ValueError:
+        return False
+    return isinstance(state, dict) and bool(state.get("lineage"))
 
 
 def _read_from(sink, log_path: Path | None, offset: int) -> str:
@@ -357,7 +402,7 @@ def lock_summary(output: str) -> str | None:
     unlock = f"`terraform force-unlock {info['ID']}` in the stack's folder" if "ID" in info else \
         "`terraform force-unlock LOCK_ID` in the stack's folder"
     return (f"the state is locked{f' ({holder})' if holder else ''}: another run holds it, or one was killed "
-            f"before it could release it; wait for that run, or if none is running, {unlock}")
+            f"before it could release it; wait for that run (`--lock-timeout 10m` waits for it), or if none is running, {unlock}")
 
 
 _BLOB = re.compile(r"[A-Za-z0-9+/]{60,}={0,2}")

@@ -76,3 +76,12 @@ def start_slow_apply(mesh: Path, terraform_env: dict) -> subprocess.Popen:
         assert time.monotonic() < deadline, "the slow stack never started its SQL"
         time.sleep(0.1)
     return process
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """A real PostgreSQL server on 127.0.0.1 for the `pg` backend."""
+    from tests.testing.postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url

@@ -141,11 +141,12 @@ def test_a_held_state_lock_is_reported_as_such(checkout: Path, terraform_env: di
                                 "Path": str(state), "Info": ""}))
     with state.open("r+") as handle:  # what a run still holding the lock keeps
         fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        result = run_cli("plan", "--product", "sales/orders", "--format", "json", cwd=checkout, env=terraform_env)
+        result = run_cli("plan", "--product", "sales/orders", "--format", "json", "--lock-timeout", "0s",
+                         cwd=checkout, env=terraform_env)
     assert result.code == 1, result.out + result.err
     error = result.json()["stacks"][0]["error"]
     assert "state is locked" in error and "ci@runner-7" in error and "since 2026-12-01 10:00:00" in error, error
-    assert "force-unlock 1f2e3d4c-0000-4000-8000-000000000000" in error
+    assert "force-unlock 1f2e3d4c-0000-4000-8000-000000000000" in error and "`--lock-timeout 10m`" in error
     git(checkout, "status")  # the checkout is intact
 
 

@@ -1,0 +1,52 @@
+"""A real PostgreSQL server for the tests: Debian's `postgresql`, a throwaway cluster on 127.0.0.1, run as an
+unprivileged user (PostgreSQL refuses root), stopped at the end."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_user(user: str | None, args: list[str]) -> list[str]:
+    return args if user is None else ["runuser", "-u", user, "--", *args]
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[str]:
+    """A running server; yields its connection string (trust authentication on loopback: no password)."""
+    folder = Path(tempfile.mkdtemp(prefix="alchemesh-pg-"))  # not under pytest's 0700 folders: the server's user reads it
+    folder.chmod(0o755)
+    if not BIN_DIRS:
+        raise RuntimeError("PostgreSQL is not installed: `apt-get install postgresql` (.ci/run does)")
+    bin_dir = BIN_DIRS[0]
+    user = "postgres" if os.geteuid() == 0 else None
+    data, sockets = folder / "data", folder / "sockets"
+    for path in (folder, sockets):
+        path.mkdir(parents=True, exist_ok=True)
+        if user:
+            shutil.chown(path, user)
+    port = _free_port()
+    run = lambda args: subprocess.run(_as_user(user, args), check=True, capture_output=True, text=True)  # noqa: E731
+    run([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"])
+    run([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "server.log"), "-o",
+         f"-h 127.0.0.1 -p {port} -k {sockets} -c fsync=off -c max_connections=200", "start"])
+    try:
+        yield f"postgres://postgres@127.0.0.1:{port}/postgres?sslmode=disable"
+    finally:
+        subprocess.run(_as_user(user, [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
