@@ -352,7 +352,11 @@ class _StackJob:
             if self.runner.cancelled.is_set():
                 raise _Interrupted
             locked = lock_summary(output)
-            raise _Failed(locked or f"{terraform.binary.name} {args[0]} failed: {error_summary(output)}")
+            message = locked or f"{terraform.binary.name} {args[0]} failed: {error_summary(output)}"
+            if "Backend configuration changed" in output or "Backend initialization required" in output:
+                message += ("; the backend changed since this stack was initialised: rerun with --migrate-state to "
+                            "copy its state to the new backend, or --reconfigure to start there")
+            raise _Failed(message)
         return code, output
 
 

@@ -90,3 +90,17 @@ def test_tf_cli_args_in_the_environment_do_not_make_terraform_unknown(monkeypatc
     monkeypatch.setenv("TF_CLI_ARGS_version", "-no-such-flag")
     binary = find_binary(str(packaged_terraform()))
     assert binary.version == "1.0.3"
+
+
+def test_opentofu_is_found_and_named_when_terraform_is_absent(tmp_path: Path, monkeypatch):
+    """No OpenTofu distribution is reachable here: a stand-in answering `version -json` as `tofu` does."""
+    monkeypatch.delenv("ALCHEMESH_TERRAFORM", raising=False)
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    tofu = folder / "tofu"
+    tofu.write_text("#!/bin/sh\necho '{\"terraform_version\": \"1.9.1\", \"platform\": \"linux_amd64\", "
+                    "\"provider_selections\": {}}'\n")
+    tofu.chmod(0o755)
+    monkeypatch.setenv("PATH", str(folder))
+    binary = find_binary()
+    assert (binary.name, binary.version, binary.path) == ("tofu", "1.9.1", tofu)

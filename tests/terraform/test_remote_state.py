@@ -46,3 +46,18 @@ def test_consumers_plan_before_their_producers_were_ever_applied_then_apply(chec
     assert set(statuses(applied).values()) == {"applied"}
     again = run_cli("plan", "--format", "json", cwd=checkout, env=env)
     assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
+
+
+def test_a_backend_change_is_said_and_migrate_state_moves_every_state(checkout: Path, terraform_env: dict,
+                                                                      pg_url: str):
+    assert run_cli("apply", "--auto-approve", cwd=checkout, env=terraform_env).code == 0
+    on_pg(checkout, pg_url)
+    stuck = run_cli("plan", "--format", "json", cwd=checkout, env=terraform_env)
+    assert stuck.code == 1
+    errors = [s["error"] for s in stuck.json()["stacks"] if s["status"] == "failed"]
+    assert errors and all("rerun with --migrate-state" in e for e in errors), errors
+    moved = run_cli("plan", "--migrate-state", "--format", "json", cwd=checkout, env=terraform_env)
+    assert moved.code == 0, moved.out + moved.err
+    assert set(statuses(moved).values()) == {"no-changes"}  # the states came along: nothing to create again
+    again = run_cli("plan", "--format", "json", cwd=checkout, env=terraform_env)
+    assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
