@@ -86,8 +86,8 @@ def _refuse_credentials(spec: MeshSpec, environment: str) -> None:
     backend = settings.backends.get(environment, settings.backend)
     if backend is not None:
         for key, value in _leaves(backend.config):
-            if _SECRET.search(key) or (isinstance(value, str) and _URL_PASSWORD.search(value)):
-                where = f"`{key}`" + (" holds a password in a URL" if not _SECRET.search(key) else "")
+            if _holds_secret(key, value) or (isinstance(value, str) and _URL_PASSWORD.search(value)):
+                where = f"`{key}`" + (" holds a password in a URL" if not _holds_secret(key, value) else "")
                 variable = _CREDENTIAL_VARIABLES.get(backend.type, "the backend's own environment variable")
                 raise CompileError(f"the {backend.type} backend for environment `{environment}` sets {where}: "
                                    f"credentials come from the environment of the run ({variable}), never from the specs")
@@ -96,6 +96,13 @@ def _refuse_credentials(spec: MeshSpec, environment: str) -> None:
             if isinstance(value, str) and _URL_PASSWORD.search(value):
                 raise CompileError(f"provider `{provider}` for environment `{environment}` has a password in the URL "
                                    f"of `{key}`: credentials belong in the environment of the Terraform run")
+
+
+def _holds_secret(key: str, value: Any) -> bool:
+    """A secret-like key with a text value: `secret_key: …` is one; `skip_credentials_validation: true` or
+    `shared_credentials_files: [~/.aws/credentials]` (a flag, a file to read) are not."""
+    return (isinstance(value, str) and bool(_SECRET.search(key))
+            and not key.startswith(("skip_", "use_")) and not key.endswith(("_file", "_files", "_path", "_validation")))
 
 
 def _leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:

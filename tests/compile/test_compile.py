@@ -213,3 +213,16 @@ def test_backends_per_environment_and_required_providers(quickstart: Path):
     consumer = json.loads((build_of(quickstart, "prod") / "marketing/customer-value/main.tf.json").read_text())
     reads = consumer["data"]["terraform_remote_state"]["producer_sales__orders"]
     assert reads["backend"] == "pg" and reads["config"] == {"schema_name": "am_prod_sales_orders"}
+
+
+def test_flags_and_files_about_credentials_are_no_credentials(quickstart: Path):
+    _with_backend(quickstart, '''    backend:
+      type: s3
+      config:
+        bucket: state
+        key: "{env}/{domain}/{product}.tfstate"
+        skip_credentials_validation: true
+        shared_credentials_files: [/home/ci/.aws/credentials]
+''')
+    result = run_cli("compile", cwd=quickstart)
+    assert result.code == 0, result.err

@@ -70,3 +70,12 @@ def pg_url() -> str:
 
     with postgres_server() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def s3_url() -> str:
+    """A real S3 API (moto's server) on 127.0.0.1 for the `s3` backend."""
+    from tests.testing.s3 import s3_server
+
+    with s3_server() as url:
+        yield url

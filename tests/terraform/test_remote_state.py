@@ -61,3 +61,47 @@ def test_a_backend_change_is_said_and_migrate_state_moves_every_state(checkout: 
     assert set(statuses(moved).values()) == {"no-changes"}  # the states came along: nothing to create again
     again = run_cli("plan", "--format", "json", cwd=checkout, env=terraform_env)
     assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
+
+
+def on_s3(mesh: Path, url: str, version: str) -> None:
+    """The mesh on the s3 backend of a real S3 API. The backend's settings differ by Terraform version
+    (`endpoint` then `endpoints`, `force_path_style` then `use_path_style`, `use_lockfile` from 1.10)."""
+    from tests.testing.s3 import create_bucket
+
+    bucket = f"state-{uuid.uuid4().hex[:8]}"
+    create_bucket(url, bucket)
+    if version.startswith("1.0."):
+        extra = f'''        endpoint: "{url}"
+        force_path_style: true
+        skip_metadata_api_check: true
+'''
+    else:
+        extra = f'''        endpoints: {{s3: "{url}"}}
+        use_path_style: true
+        use_lockfile: true
+        skip_requesting_account_id: true
+'''
+    edit(mesh, "alchemesh.yaml", (LOCAL_BACKEND, f'''    backend:
+      type: s3
+      config:
+        bucket: {bucket}
+        key: "{{env}}/{{domain}}/{{product}}.tfstate"
+        region: us-east-1
+        skip_credentials_validation: true
+        skip_region_validation: true
+{extra}'''))
+
+
+def test_the_s3_backend_plans_before_any_apply_and_applies(checkout: Path, terraform_env: dict, s3_url: str):
+    from alchemesh.terraform.binary import find_binary
+    from tests.testing.s3 import CREDENTIALS
+
+    on_s3(checkout, s3_url, find_binary(terraform_env["ALCHEMESH_TERRAFORM"]).version)
+    env = {**terraform_env, **CREDENTIALS}  # credentials from the environment of the run, never the specs
+    plan = run_cli("plan", "--format", "json", cwd=checkout, env=env)
+    assert plan.code == 0, plan.out + plan.err
+    assert set(statuses(plan).values()) == {"changes"}
+    applied = run_cli("apply", "--auto-approve", "--format", "json", cwd=checkout, env=env)
+    assert applied.code == 0, applied.out + applied.err
+    again = run_cli("plan", "--format", "json", cwd=checkout, env=env)
+    assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
