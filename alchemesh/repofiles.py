@@ -55,3 +55,11 @@ def shown_path(path: Path, base: Path, *, resolve: bool = True) -> str:
         return (path.resolve().relative_to(base.resolve()) if resolve else path.relative_to(base)).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def from_here(path: Path) -> str:
+    """`path` as the user standing in the working directory would type it (`../` included)."""
+    try:
+        return os.path.relpath(path).replace(os.sep, "/")
+    except ValueError:  # another drive
+        return path.as_posix()

@@ -115,8 +115,10 @@ def _run(action_name: str, options: _Options) -> int:
     from alchemesh.terraform.environment import prepare as prepare_terraform
     from alchemesh.pipeline import Pipeline
     from alchemesh.terraform.orchestrate import Request, execute
-    from alchemesh.terraform.outcome import Action
+    from alchemesh.terraform.outcome import Action, Status
 
+    if options.reconfigure and options.migrate_state:
+        raise UsageError("--reconfigure and --migrate-state exclude each other: keep the old state, or copy it")
     action = Action(action_name)
     root = find_root(options.path)
     removed = "only" if options.removed else "without" if action is Action.drift else "with"
@@ -132,8 +134,6 @@ def _run(action_name: str, options: _Options) -> int:
     asks = action in (Action.apply, Action.destroy) and keys and not options.auto_approve
     if asks:
         _require_terminal(action)
-    if options.reconfigure and options.migrate_state:
-        raise UsageError("--reconfigure and --migrate-state exclude each other: keep the old state, or copy it")
     terraform = prepare_terraform(find_binary(options.terraform), root, mirror=options.provider_mirror,
                                   plugin_cache=options.plugin_cache, lock_timeout=options.lock_timeout,
                                   backend_change="reconfigure" if options.reconfigure else
@@ -147,8 +147,13 @@ def _run(action_name: str, options: _Options) -> int:
         if preview.failed or preview.interrupted:
             _summarise(preview, prepared, root, options)
             return 130 if preview.interrupted else 1
-        if not _confirm(action, prepared, preview, root):
-            return 0 if not _changing(preview) else _cancelled()
+        changing = [o for o in preview.outcomes if o.status is Status.changes and o.changes.total]
+        if not changing:
+            typer.echo(f"nothing to {action.value}: no stack in `{prepared.environment}` would change", err=True)
+            return 0
+        if not _confirm(action, prepared, changing, root):
+            typer.echo("alchemesh: cancelled", err=True)
+            return 1
     with _terminate_as_interrupt(), Progress(keys, "" if asks else banner) as progress:
         result = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress)
     _summarise(result, prepared, root, options)
@@ -194,30 +199,22 @@ def _require_terminal(action) -> None:
         raise UsageError(f"{action.value} changes infrastructure: pass --auto-approve (no terminal to confirm on)")
 
 
-def _changing(preview) -> list:
-    from alchemesh.terraform.outcome import Status
-
-    return [o for o in preview.outcomes if o.status is Status.changes and o.changes.total]
-
-
-def _confirm(action, prepared, preview, root: Path) -> bool:
-    """What the plan says would change, destructive stacks first, then the question; none when nothing would."""
+def _confirm(action, prepared, changing: list, root: Path) -> bool:
+    """What the plan says would change, destructive stacks first, then the question."""
+    from alchemesh.repofiles import from_here
     from alchemesh.terraform.outcome import Action
     from alchemesh.workspace import LOG_DIR
 
-    changing = _changing(preview)
-    if not changing:
-        typer.echo(f"nothing to {action.value}: no stack in `{prepared.environment}` would change", err=True)
-        return False
     order = [key for level in prepared.selection.levels for key in level]
     order = order[::-1] if action is Action.destroy else order
-    changing.sort(key=lambda o: (-o.changes.destructive, order.index(o.key) if o.key in order else len(order)))
+    changing = sorted(changing, key=lambda o: (-o.changes.destructive, order.index(o.key) if o.key in order
+                                               else len(order)))
     width = max(len(o.key) for o in changing)
     lines = [f"  {o.key:<{width}}  {_counts(o.changes)}" + (f"  ({o.reason})" if o.reason else "") for o in changing]
     total = sum(o.changes.destructive for o in changing)
     head = f"{action.value} would change {len(changing)} stack(s) in `{prepared.environment}`"
     head += f", destroying or replacing {total} resource(s):" if total else ":"
-    typer.echo("\n".join([head, *lines]) + f"\nthe full plans: {_shown(root / LOG_DIR / prepared.environment)}", err=True)
+    typer.echo("\n".join([head, *lines]) + f"\nthe full plans: {from_here(root / LOG_DIR / prepared.environment)}", err=True)
     return typer.confirm("Destroy these resources?" if action is Action.destroy else "Apply these changes?", err=True)
 
 
@@ -225,20 +222,6 @@ def _counts(changes) -> str:
     parts = [(changes.destroy, "to destroy"), (changes.replace, "to replace"), (changes.add, "to add"),
              (changes.change, "to change")]
     return ", ".join(f"{n} {what}" for n, what in parts if n)
-
-
-def _shown(path: Path) -> str:
-    import os
-
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-
-
-def _cancelled() -> int:
-    typer.echo("alchemesh: cancelled", err=True)
-    return 1
 
 
 def _summarise(result, prepared, root: Path, options: _Options) -> None:

@@ -113,6 +113,16 @@ def _entries(value: Any) -> tuple[StackEntry, ...]:
     return tuple(e for e in entries if e is not None)
 
 
+def state_name(product_id: str) -> str:
+    """The `terraform_remote_state` a consumer reads a producer through: `producer_sales__orders`."""
+    return "producer_" + product_id.replace("/", "__")
+
+
+def producer_of(name: str) -> str:
+    """The product a `terraform_remote_state` name reads (`mesh` and `domain` name infrastructure stacks)."""
+    return name.removeprefix("producer_").replace("__", "/")
+
+
 class StackFileError(AlchemeshError):
     """A stack file cannot be used; nothing was run."""
 

@@ -12,6 +12,7 @@ Safe by construction:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -55,8 +56,8 @@ class Build:
         manifest = Manifest(environment, entries, levels(stacks))
         return cls(environment, {**files, MANIFEST: manifest.to_bytes()})
 
-    @property
-    def manifest(self) -> Manifest:
+    @functools.cached_property
+    def manifest(self) -> Manifest:  # parsed once: selection, the writer and the runner all read it
         manifest = Manifest.parse(self.files[MANIFEST])
         assert manifest is not None, "a build always holds its manifest"
         return manifest

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from alchemesh.compile.escape import Expression, literal
+from alchemesh.compile.manifest import state_name
 from alchemesh.model.interface import config_key_problem, is_local_source
 from alchemesh.errors import AlchemeshError
 from alchemesh.resolve.graph import MeshGraph, PortRef, parse_port_ref
@@ -93,6 +94,9 @@ def _refuse_credentials(spec: MeshSpec, environment: str) -> None:
                                    f"credentials come from the environment of the run ({variable}), never from the specs")
     for provider, block in settings.providers.get(environment, {}).items():
         for key, value in _leaves(block):
+            if _holds_secret(key, value):
+                raise CompileError(f"provider `{provider}` for environment `{environment}` sets `{key}`: credentials "
+                                   "belong in the environment of the Terraform run, never in the specs or the build")
             if isinstance(value, str) and _URL_PASSWORD.search(value):
                 raise CompileError(f"provider `{provider}` for environment `{environment}` has a password in the URL "
                                    f"of `{key}`: credentials belong in the environment of the Terraform run")
@@ -174,7 +178,7 @@ class _Builder:
             if port.source.outputPort:
                 ref = parse_port_ref(port.source.outputPort, domain)
                 producers.add(ref.product_id)
-                state = _state_name(ref.product_id)
+                state = state_name(ref.product_id)
                 args["upstream_port"] = str(ref)
                 args["upstream_location"] = Expression(
                     f'${{try(data.terraform_remote_state.{state}.outputs.output_ports["{ref.port}"].location, "")}}')
@@ -195,7 +199,7 @@ class _Builder:
                                                        infrastructure, entry.file)
         for producer in sorted(producers):
             pdomain, pname = producer.split("/", 1)
-            self._remote_state(content, _state_name(producer), pdomain, pname, {"output_ports": {}}, pid)
+            self._remote_state(content, state_name(producer), pdomain, pname, {"output_ports": {}}, pid)
         if modules:
             content["module"] = modules
         content["output"] = {"output_ports": {"value": {
@@ -248,14 +252,7 @@ class _Builder:
         return backend.type, literal(substitute(backend.config))
 
     def _providers(self) -> dict[str, Any]:
-        blocks = self.spec.terraform.providers.get(self.target.environment, {})
-        for provider, block in blocks.items():
-            for key in _keys(block):
-                if _SECRET.search(key):
-                    raise CompileError(
-                        f"provider `{provider}` for environment `{self.target.environment}` sets `{key}`: "
-                        "credentials belong in the environment of the Terraform run, never in the specs or the build"
-                    )
+        blocks = self.spec.terraform.providers.get(self.target.environment, {})  # credentials refused before
         return literal({name: blocks[name] for name in sorted(blocks)})
 
     def _remote_state(self, content: dict, name: str, domain: str, product: str, defaults: dict,
@@ -356,18 +353,6 @@ def _property(prop: Property) -> dict[str, Any]:
         "classification": prop.classification if isinstance(prop.classification, str) else None,
     }
 
-
-
-def _keys(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [*value.keys(), *(k for v in value.values() for k in _keys(v))]
-    if isinstance(value, list):
-        return [k for v in value for k in _keys(v)]
-    return []
-
-
-def _state_name(product: str) -> str:
-    return "producer_" + product.replace("/", "__")
 
 
 def _stack_key(domain: str, product: str) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from alchemesh.findings import Report, Severity
+from alchemesh.repofiles import from_here
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -23,11 +23,7 @@ def render(report: Report, root: Path) -> str:
 
 def _workspace_path(root: Path, file: str) -> str:
     """Annotations need paths from the workspace (the working directory), not the mesh root."""
-    absolute = root / file
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return os.path.relpath(absolute).replace(os.sep, "/") if absolute.is_absolute() else file
+    return from_here(root / file)
 
 
 def _data(text: str) -> str:

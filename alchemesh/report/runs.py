@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alchemesh.compile.output import render
 from alchemesh.report import markdown as md
-from alchemesh.repofiles import shown_path
+from alchemesh.repofiles import from_here, shown_path
 from alchemesh.terraform.outcome import Action, Outcome, Run, Status
 
 COMMENT_LIMIT = 65_536  # GitHub's largest comment, in characters
@@ -83,7 +83,7 @@ def to_text(run: Run, root: Path) -> str:
     for o in ordered(run):
         note = o.error or o.reason or ""
         if o.status is Status.failed and o.log:
-            note = f"{note} (log: {_from_here(o.log)})"
+            note = f"{note} (log: {from_here(o.log)})"
         style = {Status.failed: "red", Status.skipped: "yellow", Status.cancelled: "yellow"}.get(o.status)
         if o.changes.destructive:
             style = "bold red"
@@ -100,26 +100,15 @@ def to_text(run: Run, root: Path) -> str:
         if o.changes.resources:
             shown = o.changes.resources[:_LISTED]
             console.print(f"\n{o.key}:" + "".join(f"\n  {symbol} {address}" for symbol, address in shown))
-            if len(o.changes.resources) > _LISTED or o.log:
-                more = len(o.changes.resources) - len(shown)
-                console.print(f"  {f'… and {more} more; ' if more else ''}the plan: {_from_here(o.log)}")
+            more = len(o.changes.resources) - len(shown)
+            tail = ([f"… and {more} more"] if more else []) + ([f"the plan: {from_here(o.log)}"] if o.log else [])
+            if tail:
+                console.print("  " + "; ".join(tail))
     console.print(("\n" if listed and any(o.changes.resources for o in run.outcomes) else "") + headline(run))
     return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
 _LISTED = 20  # resources listed per stack; the log has them all
-
-
-def _from_here(path: Path | None) -> str:
-    """A path as the user standing in the working directory would type it."""
-    import os
-
-    if path is None:
-        return ""
-    try:
-        return os.path.relpath(path).replace(os.sep, "/")
-    except ValueError:
-        return str(path)
 
 
 def to_markdown(run: Run, root: Path) -> str:

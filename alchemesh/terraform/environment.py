@@ -41,13 +41,18 @@ _DROPPED = ("TF_DATA_DIR", "TF_WORKSPACE", "TF_CLI_ARGS", "TF_CLI_ARGS_init", "T
             "TF_CLI_ARGS_apply")
 
 
+# Stacks of one DAG level run at once on one backend, and some backends lock more than a stack's state (pg takes
+# a database-wide lock to create a workspace): a short wait, not a failure. `--lock-timeout 0s` fails at once.
+DEFAULT_LOCK_TIMEOUT = "60s"
+
+
 @dataclass(frozen=True)
 class Terraform:
     """A binary and the environment to run it in."""
 
     binary: Binary
     env: dict[str, str] = field(repr=False)
-    lock_timeout: str = "60s"  # how long plan and apply wait for a state lock: stacks of one level share a backend
+    lock_timeout: str = DEFAULT_LOCK_TIMEOUT  # how long plan and apply wait for a state lock
     init_args: tuple[str, ...] = ()  # after a backend change: -reconfigure, or -migrate-state -force-copy
 
     @property
@@ -90,9 +95,6 @@ def prepare(binary: Binary, root: Path, *, mirror: Path | None = None, plugin_ca
 
 
 _DURATION = re.compile(r"\d+(ms|s|m|h)")
-# Stacks of one DAG level run at once on one backend, and some backends lock more than a stack's state (pg takes
-# a database-wide lock to create a workspace): a short wait, not a failure. `--lock-timeout 0s` fails at once.
-DEFAULT_LOCK_TIMEOUT = "60s"
 
 
 def cli_config(mirrors: list[Path]) -> str:

@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 
-from alchemesh.compile.manifest import StackFacts, read_stack_facts
+from alchemesh.compile.manifest import StackFacts, producer_of, read_stack_facts
 from alchemesh.compile.output import PLAN_FILE
 from alchemesh.terraform import state
 from alchemesh.terraform.environment import Terraform
@@ -307,7 +307,7 @@ class _StackJob:
                              "outputs": {}, "resources": []}
                     (folder / "empty.tfstate").write_text(json.dumps(empty))
                     self._terraform(["state", "push", "empty.tfstate"], log, cwd=folder)
-                    started.append(name.removeprefix("producer_").replace("__", "/"))
+                    started.append(producer_of(name))
                 self.runner.bootstrapped.add(key)
         return tuple(started)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,9 +58,14 @@ def _analyze(root: Path, use_cache: bool, preread: dict[str, bytes] | None) -> A
 
 def check_file(parsed: ParsedFile) -> list[Finding]:
     """The findings of every per-file rule about one parsed file."""
+    return [finding for check in _file_checks() for finding in check(parsed)]
+
+
+@functools.cache
+def _file_checks() -> tuple:
     from alchemesh.validate.rules import registry
 
-    return [finding for rule in registry().values() if rule.check_file for finding in rule.check_file(parsed)]
+    return tuple(rule.check_file for rule in registry().values() if rule.check_file)
 
 
 def _sort_key(finding: Finding) -> tuple:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from alchemesh.findings import Finding, JsonPath, Severity
 from alchemesh.resolve.graph import MeshGraph
 from alchemesh.resolve.index import MeshIndex
-from alchemesh.load.yamlfile import Document, ParsedFile
+from alchemesh.load.repo import FileCheck
+from alchemesh.load.yamlfile import Document
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,6 @@ class Context:
 
 
 Check = Callable[[Context], Iterable[Finding]]
-FileCheck = Callable[[ParsedFile], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
