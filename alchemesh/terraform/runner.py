@@ -318,11 +318,14 @@ class _StackJob:
         if not asked and stamp_path.is_file() and stamp_path.read_text(encoding="utf-8") == stamp:
             return
         self.runner.phase(self.stack.key, "init")
-        if self.runner.terraform.plugin_cache:  # the plugin cache is not safe for concurrent inits
+        command = ["init", "-input=false", "-no-color", *self.runner.terraform.init_args]
+        # One at a time when the plugin cache is shared (it is not safe for concurrent writers) or states move to
+        # a new backend (a migration takes backend-wide locks, and Terraform 1.0's init cannot wait for one).
+        if self.runner.terraform.plugin_cache or asked:
             with self.runner.init_lock:
-                self._terraform(["init", "-input=false", "-no-color", *self.runner.terraform.init_args], log)
+                self._terraform(command, log)
         else:
-            self._terraform(["init", "-input=false", "-no-color", *self.runner.terraform.init_args], log)
+            self._terraform(command, log)
         stamp_path.parent.mkdir(parents=True, exist_ok=True)  # a module-less stack's init may make no .terraform/
         stamp_path.write_text(stamp, encoding="utf-8")
 
