@@ -39,7 +39,8 @@ def compile_mesh(analysis: Analysis, environments: list[str] | None, out: Path |
     builds = []
     for environment in environments or [spec.environments[0]]:
         target = Target(root, base / environment, environment)
-        builds.append((target.out, Build.of(environment, build_stacks(analysis.graph, target))))
+        builds.append((target.out, Build.of(environment, build_stacks(analysis.graph, target),
+                                            tuple(spec.terraform.lockPlatforms))))
     return Compiled(analysis.report, tuple(builds), analysis)
 
 
@@ -54,7 +55,8 @@ def compile_revision(root: Path, rev: str, current: Analysis, environment: str, 
     with paused_gc():
         graph = build_graph(build_index(load_revision(root, rev, current.repo)))
         try:
-            return Build.of(environment, build_stacks(graph, Target(root, directory, environment)))
+            stacks = build_stacks(graph, Target(root, directory, environment))
+            return Build.of(environment, stacks, tuple(graph.index.mesh.resource.spec.terraform.lockPlatforms))
         except Exception:  # an old revision may not compile at all: then every stack counts as changed
             return None
 

@@ -61,6 +61,7 @@ class Manifest:
     stacks: tuple[StackEntry, ...]
     levels: tuple[tuple[str, ...], ...]  # stack keys by DAG level
     removed: tuple[StackEntry, ...] = ()  # stacks removed from the specs, kept until their resources are destroyed
+    lock_platforms: tuple[str, ...] = ()  # whose provider checksums the committed lock file records
 
     def to_bytes(self) -> bytes:
         content: dict[str, Any] = {
@@ -71,6 +72,8 @@ class Manifest:
         }
         if self.removed:
             content["removed"] = [s.to_json() for s in self.removed]
+        if self.lock_platforms:
+            content["lockPlatforms"] = list(self.lock_platforms)
         return render(content)
 
     @classmethod
@@ -93,6 +96,7 @@ class Manifest:
             _entries(data["stacks"]),
             tuple(tuple(k for k in level if isinstance(k, str)) for level in levels if isinstance(level, list)),
             _entries(data.get("removed")),
+            _strings(data.get("lockPlatforms")),
         )
 
     @classmethod
@@ -111,6 +115,10 @@ class Manifest:
 def _entries(value: Any) -> tuple[StackEntry, ...]:
     entries = (StackEntry.from_json(item) for item in value) if isinstance(value, list) else ()
     return tuple(e for e in entries if e is not None)
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def state_name(product_id: str) -> str:

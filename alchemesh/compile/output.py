@@ -49,11 +49,11 @@ class Build:
     files: dict[str, bytes]
 
     @classmethod
-    def of(cls, environment: str, stacks: list[Stack]) -> Build:
+    def of(cls, environment: str, stacks: list[Stack], lock_platforms: tuple[str, ...] = ()) -> Build:
         files = {str(stack.path): render(stack.content) for stack in stacks}
         entries = tuple(StackEntry(s.key, s.kind, str(s.path), tuple(s.depends_on),
                                    hashlib.sha256(files[str(s.path)]).hexdigest()) for s in stacks)
-        manifest = Manifest(environment, entries, levels(stacks))
+        manifest = Manifest(environment, entries, levels(stacks), lock_platforms=lock_platforms)
         return cls(environment, {**files, MANIFEST: manifest.to_bytes()})
 
     @functools.cached_property

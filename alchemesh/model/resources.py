@@ -64,6 +64,9 @@ class Backend(Model):
     )
 
 
+Platform = Annotated[str, Field(pattern=r"^[a-z0-9]+_[a-z0-9]+$", description="Terraform's OS_ARCH: linux_amd64.")]
+
+
 class RequiredProvider(Model):
     source: str = Field(min_length=1, description="The provider's source address, e.g. hashicorp/google.")
     version: str | None = Field(default=None, description="A version constraint, e.g. ~> 5.0.")
@@ -76,6 +79,9 @@ class TerraformSettings(Model):
         default_factory=dict, description="Per environment: a backend instead of `backend`.")
     requiredProviders: dict[str, RequiredProvider] = Field(
         default_factory=dict, description="Written into every stack's terraform.required_providers.")
+    lockPlatforms: list[Platform] = Field(
+        default_factory=list, description="The platforms whose provider checksums the committed lock file records "
+                                          "(`terraform providers lock -platform`), e.g. linux_amd64, darwin_arm64.")
     providers: dict[Name, dict[str, dict[str, Any]]] = Field(
         default_factory=dict, description="Per environment: provider name → provider block."
     )

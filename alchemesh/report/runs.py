@@ -50,6 +50,7 @@ def to_json(run: Run, root: Path, base: str | None = None) -> bytes:
     return render({"command": run.action.value, "environment": run.environment, "base": base,
                    "terraform": {"name": run.terraform[0], "version": run.terraform[1]},
                    "interrupted": run.interrupted, "stacks": stacks, "removed": list(run.removed),
+                   "lockFileChanged": _relative(run.lock_file, root),
                    "summary": totals(run)})
 
 
@@ -95,6 +96,8 @@ def to_text(run: Run, root: Path) -> str:
         console.print(table)
     for key in run.removed:
         console.print(f"note: {key} is no longer compiled; its resources stay until destroyed from the base revision")
+    if run.lock_file is not None:
+        console.print(f"note: {_lock_note(run, from_here(run.lock_file))}")
     listed = run.action in (Action.plan, Action.drift)  # what each stack would change, resource by resource
     for o in ordered(run) if listed else ():
         if o.changes.resources:
@@ -124,6 +127,8 @@ def to_markdown(run: Run, root: Path) -> str:
         lines.append("")
     for key in run.removed:
         lines.append(f"> `{key}` is no longer compiled: its resources stay until it is destroyed.")
+    if run.lock_file is not None:
+        lines.append(f"> {md.text(_lock_note(run, _relative(run.lock_file, root)))}")
     head = "\n".join(lines) + "\n"
     sections, left_out = [], 0
     used = len(head)
@@ -153,6 +158,10 @@ def validation_failed(action: Action, environment: str, findings: str, *, json_f
                        "stacks": [], "summary": {"stacks": 0, "failed": 0}})
     head = f"{marker(action, environment)}\n### alchemesh {_VERB[action.value]}"
     return f"{head} — not run: the mesh has validation errors\n\n{md.block(findings.strip()[:_BUDGET])}".encode()
+
+
+def _lock_note(run: Run, shown: str) -> str:
+    return f"{shown} records new provider versions or checksums: commit it, so that every run installs the same"
 
 
 def _details(outcome: Outcome, plan: str) -> str:

@@ -54,10 +54,15 @@ class Terraform:
     env: dict[str, str] = field(repr=False)
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT  # how long plan and apply wait for a state lock
     init_args: tuple[str, ...] = ()  # after a backend change: -reconfigure, or -migrate-state -force-copy
+    mirrors: tuple[Path, ...] = ()  # the filesystem mirrors of the CLI configuration alchemesh wrote
 
     @property
     def plugin_cache(self) -> bool:
         return bool(self.env.get("TF_PLUGIN_CACHE_DIR"))
+
+    def mirror_of(self, address: str) -> Path | None:
+        """The mirror a provider (`registry.terraform.io/hashicorp/null`) installs from; None: its registry."""
+        return next((m for m in self.mirrors if address in mirror_providers(m)), None)
 
 
 def prepare(binary: Binary, root: Path, *, mirror: Path | None = None, plugin_cache: Path | None = None,
@@ -73,6 +78,7 @@ def prepare(binary: Binary, root: Path, *, mirror: Path | None = None, plugin_ca
         plugin_cache.mkdir(parents=True, exist_ok=True)
         env["TF_PLUGIN_CACHE_DIR"] = str(plugin_cache.resolve())
     users = os.environ.get("TF_CLI_CONFIG_FILE")
+    used: tuple[Path, ...] = ()
     if not (own_config and users and Path(users).is_file()):
         mirror = mirror or (Path(os.environ[MIRROR_ENV_VAR]) if os.environ.get(MIRROR_ENV_VAR) else None)
         mirrors = [m for m in (_packaged_mirror(binary, root / TERRAFORM_DIR / "mirror"),) if m]
@@ -80,6 +86,7 @@ def prepare(binary: Binary, root: Path, *, mirror: Path | None = None, plugin_ca
             if not mirror.is_dir():
                 raise UsageError(f"provider mirror {mirror}: no such directory")
             mirrors.insert(0, mirror.resolve())
+        used = tuple(mirrors)
         if mirrors:
             config = root / TERRAFORM_DIR / "terraformrc"
             text = cli_config(mirrors)
@@ -91,7 +98,7 @@ def prepare(binary: Binary, root: Path, *, mirror: Path | None = None, plugin_ca
             env.pop("TF_CLI_CONFIG_FILE", None)
     init_args = {"reconfigure": ("-reconfigure",), "migrate-state": ("-migrate-state", "-force-copy"),
                  None: ()}[backend_change]
-    return Terraform(binary, env, lock_timeout or DEFAULT_LOCK_TIMEOUT, init_args)
+    return Terraform(binary, env, lock_timeout or DEFAULT_LOCK_TIMEOUT, init_args, used)
 
 
 _DURATION = re.compile(r"\d+(ms|s|m|h)")

@@ -11,6 +11,7 @@ from alchemesh.compile.output import Build
 from alchemesh.findings import Report
 from alchemesh.workspace import LOG_DIR, TERRAFORM_DIR
 from alchemesh.terraform.environment import Terraform
+from alchemesh.terraform.locks import LOCK_DIR, LockFile
 from alchemesh.terraform.outcome import Action, Run, Status
 from alchemesh.terraform.runner import Listener, run
 from alchemesh.terraform.selection import Selection, changed_stacks, select
@@ -38,6 +39,7 @@ class Prepared:
     selection: Selection | None = None  # None: validation failed, nothing compiled
     base: str | None = None  # the commit --changed-since resolved to
     directory: Path | None = None  # the environment's build folder
+    lock_platforms: tuple[str, ...] = ()  # whose provider checksums the committed lock file records
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,8 @@ def prepared(request: Request, report: Report, build: Build, directory: Path, si
     selection = select(build, directory, products=list(request.products), domains=list(request.domains),
                        changed=since.changed if since else None, include_dependents=request.include_dependents,
                        removed=request.removed)
-    return Prepared(report, build.environment, selection, since.base if since else None, directory)
+    return Prepared(report, build.environment, selection, since.base if since else None, directory,
+                    build.manifest.lock_platforms)
 
 
 def _removed_since(now: Build, before: Build | None) -> dict[str, bytes]:
@@ -85,9 +88,11 @@ def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform
     from alchemesh.compile.output import forget_removed
 
     logs = root / LOG_DIR / prepared.environment
+    lock_file = LockFile.read(root / LOCK_DIR / f"{prepared.environment}.hcl", prepared.environment,
+                              prepared.lock_platforms)
     result = run(prepared.selection, action, terraform, environment=prepared.environment, logs=logs,
                  parallelism=parallelism, listener=listener, preview=preview,
-                 bootstrap=root / TERRAFORM_DIR / "bootstrap" / prepared.environment)
+                 bootstrap=root / TERRAFORM_DIR / "bootstrap" / prepared.environment, lock_file=lock_file)
     if preview:
         return result
     destroyed = {o.key for o in result.outcomes if o.status is Status.destroyed or (

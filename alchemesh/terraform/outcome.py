@@ -87,6 +87,7 @@ class Run:
     removed: tuple[str, ...] = ()  # stacks the base revision had that are no longer compiled
     interrupted: bool = False
     terraform: tuple[str, str] = ("", "")  # the binary that ran: name and version
+    lock_file: Path | None = None  # the environment's provider lock file, when this run changed it: to commit
 
     @property
     def failed(self) -> bool:

@@ -34,10 +34,13 @@ from alchemesh.compile.manifest import StackFacts, producer_of, read_stack_facts
 from alchemesh.compile.output import PLAN_FILE
 from alchemesh.terraform import state
 from alchemesh.terraform.environment import Terraform
+from alchemesh.terraform.locks import LOCK_DIR, STACK_LOCK, LockFile
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
 from alchemesh.terraform.selection import Selection, StackRef
 
 INIT_STAMP = "alchemesh-init.json"
+_STATE_STARTED = "alchemesh-state-started"  # in .terraform/: the stack's remote state exists
+_EMPTY_STATE = "alchemesh-empty.tfstate"
 Listener = Callable[[str, str], None]  # (stack key, phase)
 
 
@@ -47,9 +50,10 @@ class _Interrupted(Exception):
 
 def run(selection: Selection, action: Action, terraform: Terraform, *, environment: str, logs: Path,
         parallelism: int | None = None, listener: Listener | None = None, preview: bool = False,
-        bootstrap: Path | None = None) -> Run:
+        bootstrap: Path | None = None, lock_file: LockFile | None = None) -> Run:
     """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly.
-    `preview`: each stack planned as `action` would plan it (`-destroy` for a destroy), nothing applied."""
+    `preview`: each stack planned as `action` would plan it (`-destroy` for a destroy), nothing applied.
+    `lock_file`: the environment's committed provider lock file, copied into each stack before `init`."""
     facts = {s.key: read_stack_facts(s.directory, s.key) for s in selection.stacks}
     for stack in selection.stacks:
         own = facts[stack.key].state
@@ -60,6 +64,7 @@ def run(selection: Selection, action: Action, terraform: Terraform, *, environme
             state.start_empty(producer)
     runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None), preview)
     runner.bootstrap = bootstrap or logs / ".bootstrap"
+    runner.lock_file = lock_file
     return runner.run(environment, parallelism or os.cpu_count() or 1)
 
 
@@ -70,7 +75,7 @@ class _Runner:
         self.preview = preview
         self.bootstrap = logs / ".bootstrap"  # root configs that start empty states on remote backends
         self.bootstrap_lock = threading.Lock()
-        self.bootstrapped: set[str] = set()
+        self.lock_file: LockFile | None = None
         self.logs, self.listener = logs, listener
         self.cancelled = threading.Event()
         self.processes: set[subprocess.Popen] = set()
@@ -98,8 +103,9 @@ class _Runner:
                 self.close_watchdog()
         ordered = tuple(self.outcomes[s.key] for s in self.selection.stacks)
         binary = self.terraform.binary
+        lock_file = self.lock_file.path if self.lock_file is not None and self.lock_file.changed else None
         return Run(self.action, environment, ordered, self.selection.removed, self.cancelled.is_set(),
-                   (binary.name, binary.version))
+                   (binary.name, binary.version), lock_file)
 
     def _advance(self, stacks: dict[str, StackRef], waits: dict[str, set[str]], pool: ThreadPoolExecutor) -> None:
         """Start what is ready, then take one event from the running stacks."""
@@ -216,6 +222,7 @@ class _StackJob:
         self.log_path = runner.logs / f"{stack.key}.log"
         self.terraform_seconds = 0.0
         self.applying = False  # past the plan: a failure may leave part of the changes made
+        self.replanned = False  # the saved plan went stale before it was applied
 
     def run(self) -> Outcome:
         start = time.perf_counter()
@@ -237,6 +244,10 @@ class _StackJob:
         started = getattr(self, "started_states", ())
         if started:
             reason = "; ".join(filter(None, [reason, f"started an empty state for {', '.join(started)} (never applied)"]))
+        if self.replanned:
+            reason = "; ".join(filter(None, [reason, "planned again: another run changed the state after this one "
+                                                     "planned" + (" (and had made these changes)" if status is
+                                                                  Status.no_changes else "")]))
         if self.stack.removed and status is Status.changes:
             reason = f"removed from the specs: would destroy {changes.destroy}"
         elif self.stack.removed and status is Status.destroyed:
@@ -245,10 +256,29 @@ class _StackJob:
                        end - start, self.terraform_seconds, start, end)
 
     def _steps(self, log: IO[str]) -> tuple[Status, Changes, str]:
-        action, directory = self.runner.action, self.stack.directory
-        destroying = action is Action.destroy or self.stack.removed
         self._init(log)
         self.started_states = self._start_producer_states(log)
+        if self._start_own_state(log):
+            self.started_states += (self.stack.key,)
+        looked_again = False
+        for attempt in range(_REPLANS + 1):
+            try:
+                return self._plan_and_apply(log)
+            except _Failed as failure:
+                if _MISSING_STATE in failure.output and not looked_again:
+                    looked_again = True
+                    self._forget_producer_states()
+                    self.started_states += self._start_producer_states(log)
+                    continue
+                if _STALE not in failure.output or attempt == _REPLANS:
+                    raise
+                # another run changed the state between this one's plan and apply
+                self.applying, self.replanned = False, True
+        raise AssertionError("unreachable")
+
+    def _plan_and_apply(self, log: IO[str]) -> tuple[Status, Changes, str]:
+        action, directory = self.runner.action, self.stack.directory
+        destroying = action is Action.destroy or self.stack.removed
         self.runner.phase(self.stack.key, "planning")
         lock = [f"-lock-timeout={self.runner.terraform.lock_timeout}"]
         plan_args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", *lock, f"-out={PLAN_FILE}"]
@@ -292,32 +322,74 @@ class _StackJob:
         configuration holding nothing but that backend. Returns the names of the states started."""
         started = []
         for name, backend, config in self.runner.facts[self.stack.key].remote_producers:
-            key = hashlib.sha256(json.dumps([backend, config], sort_keys=True).encode()).hexdigest()[:16]
+            folder = self._producer_folder(backend, config)
             with self.runner.bootstrap_lock:
-                if key in self.runner.bootstrapped:
+                if (folder / _STATE_STARTED).is_file():  # seen to exist, by this run or an earlier one
                     continue
-                folder = self.runner.bootstrap / key
                 folder.mkdir(parents=True, exist_ok=True)
                 (folder / "main.tf.json").write_text(json.dumps({"terraform": {"backend": {backend: config}}}))
                 self._terraform(["init", "-input=false", "-no-color", "-reconfigure"], log, cwd=folder)
-                _, pulled = self._terraform(["state", "pull"], None, cwd=folder)
-                if not _stored(pulled):
-                    version = self.runner.terraform.binary.version
-                    empty = {"version": 4, "terraform_version": version, "serial": 1, "lineage": str(uuid.uuid4()),
-                             "outputs": {}, "resources": []}
-                    (folder / "empty.tfstate").write_text(json.dumps(empty))
-                    self._terraform(["state", "push", "empty.tfstate"], log, cwd=folder)
+                if self._start_state(folder, log):
                     started.append(producer_of(name))
-                self.runner.bootstrapped.add(key)
+                (folder / _STATE_STARTED).write_text("", encoding="utf-8")
         return tuple(started)
 
+    def _producer_folder(self, backend: str, config: dict) -> Path:
+        key = hashlib.sha256(json.dumps([backend, config], sort_keys=True).encode()).hexdigest()[:16]
+        return self.runner.bootstrap / key
+
+    def _forget_producer_states(self) -> None:
+        """A producer's state seen once is gone (deleted by hand): look again."""
+        for _, backend, config in self.runner.facts[self.stack.key].remote_producers:
+            (self._producer_folder(backend, config) / _STATE_STARTED).unlink(missing_ok=True)
+
+    def _start_own_state(self, log: IO[str]) -> bool:
+        """On a remote backend, a plan made on a state that does not exist yet has no lineage, and Terraform
+        then applies it even after another run (another checkout) created the state since: the resources would
+        be made twice. An empty state first makes such a plan stale, and the second run plans again."""
+        if self.runner.facts[self.stack.key].state is not None:
+            return False
+        marker = self.stack.directory / ".terraform" / _STATE_STARTED
+        if marker.is_file():
+            return False
+        started = self._start_state(self.stack.directory, log)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text("", encoding="utf-8")
+        return started
+
+    def _start_state(self, folder: Path, log: IO[str]) -> bool:
+        """Push an empty state where the backend initialised in `folder` holds none; False when one is there
+        (or another run pushed one first)."""
+        _, pulled = self._terraform(["state", "pull"], None, cwd=folder)
+        if _stored(pulled):
+            return False
+        version = self.runner.terraform.binary.version
+        empty = {"version": 4, "terraform_version": version, "serial": 1, "lineage": str(uuid.uuid4()),
+                 "outputs": {}, "resources": []}
+        path = folder / _EMPTY_STATE
+        path.write_text(json.dumps(empty))
+        try:
+            self._terraform(["state", "push", f"-lock-timeout={self.runner.terraform.lock_timeout}", _EMPTY_STATE],
+                            log, cwd=folder)
+        except _Failed:  # refused over a state of another lineage: another run was first
+            _, pulled = self._terraform(["state", "pull"], None, cwd=folder)
+            if not _stored(pulled):
+                raise
+            return False
+        finally:
+            path.unlink(missing_ok=True)
+        return True
+
     def _init(self, log: IO[str]) -> None:
-        stamp_path = self.stack.directory / ".terraform" / INIT_STAMP
-        stamp = init_fingerprint(self.runner.facts[self.stack.key], self.runner.terraform)
+        directory, lock_file = self.stack.directory, self.runner.lock_file
+        stamp_path = directory / ".terraform" / INIT_STAMP
+        stamp = self._init_stamp()
         asked = bool(self.runner.terraform.init_args)  # a backend change asked for: init again, whatever the stamp
-        if not asked and stamp_path.is_file() and stamp_path.read_text(encoding="utf-8") == stamp:
+        if not asked and stamp is not None and stamp_path.is_file() and stamp_path.read_text(encoding="utf-8") == stamp:
             return
         self.runner.phase(self.stack.key, "init")
+        if lock_file is not None:
+            lock_file.seed(directory)
         command = ["init", "-input=false", "-no-color", *self.runner.terraform.init_args]
         # One at a time when the plugin cache is shared (it is not safe for concurrent writers) or states move to
         # a new backend (a migration takes backend-wide locks, and Terraform 1.0's init cannot wait for one).
@@ -326,8 +398,43 @@ class _StackJob:
                 self._terraform(command, log)
         else:
             self._terraform(command, log)
-        stamp_path.parent.mkdir(parents=True, exist_ok=True)  # a module-less stack's init may make no .terraform/
-        stamp_path.write_text(stamp, encoding="utf-8")
+        (directory / ".terraform" / _STATE_STARTED).unlink(missing_ok=True)  # perhaps another backend now
+        if lock_file is not None:
+            missing = lock_file.absorb(directory)
+            if missing:
+                self._lock_platforms(missing, log)
+        stamp = self._init_stamp()
+        if stamp is not None:
+            stamp_path.parent.mkdir(parents=True, exist_ok=True)  # a module-less stack's init may make no .terraform/
+            stamp_path.write_text(stamp, encoding="utf-8")
+
+    def _init_stamp(self) -> str | None:
+        """What the last `init` was run on; None when it must run whatever the stamp says."""
+        lock_file = self.runner.lock_file
+        pins = lock_file.digest(self.stack.directory) if lock_file is not None else ""
+        if pins is None:
+            return None
+        return init_fingerprint(self.runner.facts[self.stack.key], self.runner.terraform, pins)
+
+    def _lock_platforms(self, addresses: tuple[str, ...], log: IO[str]) -> None:
+        """`providers lock` for the platforms the lock file must cover, each provider from where it installs
+        (a filesystem mirror, else its registry), at the version the environment pins: in a root configuration
+        requiring just that, so that no checksum already recorded stands in the way."""
+        lock_file, terraform = self.runner.lock_file, self.runner.terraform
+        platforms = [f"-platform={p}" for p in sorted(lock_file.platforms)]
+        with self.runner.bootstrap_lock:
+            by_source: dict[str, list[str]] = {}
+            for address in lock_file.missing(addresses):  # another stack may have just done it
+                mirror = terraform.mirror_of(address)
+                by_source.setdefault(f"-fs-mirror={mirror}" if mirror else "", []).append(address)
+            for source, group in sorted(by_source.items()):
+                required = {f"p{i}": {"source": a, "version": lock_file.pins[a].version} for i, a in enumerate(group)}
+                folder = self.runner.bootstrap / "providers-lock"
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / STACK_LOCK).unlink(missing_ok=True)
+                (folder / "main.tf.json").write_text(json.dumps({"terraform": {"required_providers": required}}))
+                self._terraform(["providers", "lock", *filter(None, [source]), *platforms], log, cwd=folder)
+                lock_file.absorb(folder, platforms_locked=True)
 
     def _terraform(self, args: list[str], log: IO[str] | None, ok: tuple[int, ...] = (0,),
                    cwd: Path | None = None) -> tuple[int, str]:
@@ -359,7 +466,9 @@ class _StackJob:
             if "Backend configuration changed" in output or "Backend initialization required" in output:
                 message += ("; the backend changed since this stack was initialised: rerun with --migrate-state to "
                             "copy its state to the new backend, or --reconfigure to start there")
-            raise _Failed(message)
+            if self.runner.lock_file is not None:
+                message += lock_file_hint(output, f"{LOCK_DIR}/{self.runner.lock_file.path.name}")
+            raise _Failed(message, output)
         return code, output
 
 
@@ -384,14 +493,23 @@ def _read_from(sink, log_path: Path | None, offset: int) -> str:
 
 
 class _Failed(Exception):
-    pass
+    def __init__(self, message: str, output: str = ""):
+        super().__init__(message)
+        self.output = output
 
 
-def init_fingerprint(facts: StackFacts, terraform: Terraform) -> str:
-    """What `init` depends on: backend, required providers, module sources, the binary, the CLI configuration."""
+_STALE = "Saved plan is stale"  # Terraform's refusal to apply a plan made on a state that has changed since
+_REPLANS = 3
+_MISSING_STATE = "Unable to find remote state"
+
+
+def init_fingerprint(facts: StackFacts, terraform: Terraform, pins: str = "") -> str:
+    """What `init` depends on: backend, required providers, module sources, the binary, the CLI configuration,
+    the lock file's pins of the stack's providers."""
     config = terraform.env.get("TF_CLI_CONFIG_FILE")
     config_text = Path(config).read_text(encoding="utf-8", errors="replace") if config and Path(config).is_file() else ""
-    basis = {**facts.init_basis, "binary": [str(terraform.binary.path), terraform.binary.version], "cli": config_text}
+    basis = {**facts.init_basis, "binary": [str(terraform.binary.path), terraform.binary.version], "cli": config_text,
+             "pins": pins}
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
 
 
@@ -410,6 +528,16 @@ def lock_summary(output: str) -> str | None:
         "`terraform force-unlock LOCK_ID` in the stack's folder"
     return (f"the state is locked{f' ({holder})' if holder else ''}: another run holds it, or one was killed "
             f"before it could release it; wait for that run (`--lock-timeout 10m` waits for it), or if none is running, {unlock}")
+
+
+def lock_file_hint(output: str, shown: str) -> str:
+    """What to do when the committed provider lock file is what an `init` trips on."""
+    if "does not match configured version constraint" in output:
+        return f"; the provider lock file {shown} pins another version: remove that provider's block from it to let init choose again"
+    if "doesn't match any of the checksums" in output:
+        return (f"; the provider lock file {shown} has no checksum of this package: list this platform in "
+                "spec.terraform.lockPlatforms, or remove the provider's block from the file to record it again")
+    return ""
 
 
 _BLOB = re.compile(r"[A-Za-z0-9+/]{60,}={0,2}")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
-from tests.testing import edit, run_cli
+from tests.terraform.conftest import SLOW_SQL, start_slow_apply
+from tests.testing import edit, git, run_cli
 
 LOCAL_BACKEND = '''    backend:
       type: local
@@ -14,10 +20,10 @@ LOCAL_BACKEND = '''    backend:
 '''
 
 
-def on_pg(mesh: Path, url: str) -> str:
+def on_pg(mesh: Path, url: str, prefix: str | None = None) -> str:
     """The mesh on the pg backend. Terraform 1.0 reads `conn_str` only from the config (PG_CONN_STR came in
     1.2); the URL carries no password (PGPASSWORD would, from the environment)."""
-    prefix = f"t{uuid.uuid4().hex[:8]}"  # one server for the session: each test its own schemas
+    prefix = prefix or f"t{uuid.uuid4().hex[:8]}"  # one server for the session: each test its own schemas
     edit(mesh, "alchemesh.yaml", (LOCAL_BACKEND, f'''    backend:
       type: pg
       config:
@@ -39,13 +45,23 @@ def test_consumers_plan_before_their_producers_were_ever_applied_then_apply(chec
     assert plan.code == 0, plan.out + plan.err
     assert set(statuses(plan).values()) == {"changes"}
     reasons = {s["stack"]: s["reason"] for s in plan.json()["stacks"]}
-    assert reasons["marketing/customer-value"] == ("started an empty state for sales/customers, sales/orders "
-                                                   "(never applied)")
+    assert reasons["sales/orders"] == "started an empty state for sales/orders (never applied)"
+    assert reasons["marketing/customer-value"] == "started an empty state for marketing/customer-value (never applied)"
     applied = run_cli("apply", "--auto-approve", "--format", "json", cwd=checkout, env=env)
     assert applied.code == 0, applied.out + applied.err
     assert set(statuses(applied).values()) == {"applied"}
     again = run_cli("plan", "--format", "json", cwd=checkout, env=env)
     assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
+
+
+def test_a_consumer_planned_alone_starts_its_producers_states(checkout: Path, terraform_env: dict, pg_url: str):
+    on_pg(checkout, pg_url)
+    plan = run_cli("plan", "--product", "marketing/customer-value", "--format", "json", cwd=checkout,
+                   env=terraform_env)
+    assert plan.code == 0, plan.out + plan.err
+    assert [(s["stack"], s["status"], s["reason"]) for s in plan.json()["stacks"]] == [
+        ("marketing/customer-value", "changes",
+         "started an empty state for sales/customers, sales/orders, marketing/customer-value (never applied)")]
 
 
 def test_a_backend_change_is_said_and_migrate_state_moves_every_state(checkout: Path, terraform_env: dict,
@@ -61,6 +77,51 @@ def test_a_backend_change_is_said_and_migrate_state_moves_every_state(checkout: 
     assert set(statuses(moved).values()) == {"no-changes"}  # the states came along: nothing to create again
     again = run_cli("plan", "--format", "json", cwd=checkout, env=terraform_env)
     assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
+
+
+def test_two_checkouts_applying_at_once_on_one_backend_both_finish_and_agree(checkout: Path, terraform_env: dict,
+                                                                            pg_url: str, tmp_path: Path):
+    """The same commit in two folders (two CI runners) on one pg backend and one platform (the local family's
+    databases in one shared folder), applying at the same moment: each stack is applied by one of them, and the
+    other, planned on the state before that, plans again and finds nothing left to do."""
+    prefix = on_pg(checkout, pg_url)
+    elsewhere = tmp_path / "elsewhere"
+    git(tmp_path, "clone", "-q", str(checkout.parents[1]), str(elsewhere))
+    other = elsewhere / "mesh-examples" / "quickstart"
+    on_pg(other, pg_url, prefix)
+    for mesh in (checkout, other):
+        for product in mesh.glob("domains/*/*/product.yaml"):
+            edit(product.parent, "product.yaml", ("      component: local-duckdb\n", "      component: local-duckdb\n"
+                                                  f"      config: {{state_dir: {tmp_path / 'platform'}}}\n"))
+    runs = [subprocess.Popen([sys.executable, "-m", "alchemesh", "apply", "--auto-approve", "--format", "json"],
+                             cwd=mesh, env={**os.environ, **terraform_env}, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for mesh in (checkout, other)]
+    results = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [(s["stack"], s["error"]) for out, _ in results
+                                                         for s in json.loads(out)["stacks"] if s["error"]]
+    first, second = ({s["stack"]: s["status"] for s in json.loads(out)["stacks"]} for out, _ in results)
+    assert set(first) == set(second) and len(first) == 4
+    assert all(sorted([first[s], second[s]]) == ["applied", "no-changes"] for s in first), (first, second)
+    for mesh in (checkout, other):
+        again = run_cli("plan", "--format", "json", cwd=mesh, env=terraform_env)
+        assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
+
+
+def test_ctrl_c_on_the_pg_backend_leaves_a_state_to_go_on_from(checkout: Path, terraform_env: dict, pg_url: str):
+    """pg's locks are the session's advisory locks: gone with the process. What must hold is the state."""
+    on_pg(checkout, pg_url)
+    process = start_slow_apply(checkout, terraform_env)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, out + err
+    assert json.loads(out)["interrupted"] is True and "Traceback" not in err
+    sql = checkout / "domains/sales/customers/transform/customers.sql"
+    sql.write_text(sql.read_text().replace(SLOW_SQL, ""))
+    again = run_cli("apply", "--auto-approve", "--format", "json", cwd=checkout, env=terraform_env)
+    assert again.code == 0, again.out + again.err
+    assert statuses(again)["sales/customers"] == "applied"
+    settled = run_cli("plan", "--format", "json", cwd=checkout, env=terraform_env)
+    assert settled.code == 0 and set(statuses(settled).values()) == {"no-changes"}, settled.out + settled.err
 
 
 def on_s3(mesh: Path, url: str, version: str) -> None:

@@ -4,7 +4,7 @@
 # the SQL file, the inputs or outputs, or (with `watch_inputs`) the inputs' data change.
 
 locals {
-  spec_dir = abspath(var.spec_dir)
+  spec_dir = trimsuffix(var.spec_dir, "/") # as given: relative to the stack, so that state holds no checkout path
 
   sql_dir = (
     var.sql_dir == null ? local.spec_dir :

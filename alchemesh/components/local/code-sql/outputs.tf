@@ -1,5 +1,5 @@
 output "sql_file" {
-  description = "Absolute path of the SQL file the code runs."
+  description = "Path (relative to the stack, as spec_dir is) of the SQL file the code runs."
   value       = null_resource.run.triggers.sql_file
 }
 

@@ -1,4 +1,4 @@
 output "location" {
-  description = "Absolute path of the landing folder: the product's code finds one file per table in it."
+  description = "Path (relative to the stack, as spec_dir is) of the landing folder: the product's code finds one file per table in it."
   value       = null_resource.folder.triggers.path
 }

@@ -6,7 +6,7 @@
 # - `tables` creates or migrates the contract's tables whenever the contract changes (see README).
 
 locals {
-  spec_dir = abspath(var.spec_dir)
+  spec_dir = trimsuffix(var.spec_dir, "/") # as given: relative to the stack, so that state holds no checkout path
 
   # The mesh root: the nearest folder at or above spec_dir holding alchemesh.yaml.
   spec_parts = split("/", trimsuffix(local.spec_dir, "/"))
@@ -14,7 +14,7 @@ locals {
   mesh_roots = [for dir in local.ancestors : dir if try(fileexists("${dir}/alchemesh.yaml"), false)]
 
   base_raw = (
-    var.base_dir == null ? (length(local.mesh_roots) > 0 ? local.mesh_roots[0] : abspath(path.cwd)) :
+    var.base_dir == null ? (length(local.mesh_roots) > 0 ? local.mesh_roots[0] : ".") :
     can(regex("^(/|[A-Za-z]:[/\\\\])", var.base_dir)) ? var.base_dir : "${local.spec_dir}/${var.base_dir}"
   )
 

@@ -1,0 +1,166 @@
+"""One committed provider lock file per environment, shared by its stacks.
+
+Terraform keeps the provider versions and checksums it chose in each working directory's
+`.terraform.lock.hcl`, which in a build folder nobody commits: a plan and its later apply, or two CI runs, could
+then install different providers. alchemesh keeps one lock file per environment in the repo
+(`.terraform.lock/ENV.hcl`): copied into a stack before its `init`, and what that `init` chose merged back. The
+first stack to pin a provider decides its version for the environment. With `spec.terraform.lockPlatforms`, the
+checksums of every listed platform are recorded too (`terraform providers lock -platform`), so that an `init`
+on a laptop and one in CI accept the same packages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from alchemesh.errors import UsageError
+from alchemesh.workspace import write_atomic
+
+LOCK_DIR = ".terraform.lock"
+STACK_LOCK = ".terraform.lock.hcl"  # where Terraform reads and writes it in a working directory
+
+_HEADER = ("# The provider versions and checksums every stack of `{env}` installs, kept by alchemesh: commit it.\n"
+           "# Remove a provider's block to let the next init choose its version again.\n")
+_BLOCK = re.compile(r'^provider\s+"([^"]+)"\s*\{\s*\n(.*?)^\}[ \t]*$', re.MULTILINE | re.DOTALL)
+_PLATFORMS = re.compile(r"^#\s*platforms:\s*(.*)$")
+_ATTRIBUTE = re.compile(r'^\s*(version|constraints)\s*=\s*"([^"\n]*)"\s*$', re.MULTILINE)
+_HASHES = re.compile(r"^\s*hashes\s*=\s*\[(.*?)\]", re.MULTILINE | re.DOTALL)
+_HASH = re.compile(r'"([a-z0-9]+:[^"\s]+)"')
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A provider's entry: the version chosen, the constraints it was chosen under, its package checksums, and
+    the platforms those checksums are known to cover."""
+
+    version: str
+    constraints: str | None
+    hashes: frozenset[str]
+    platforms: frozenset[str] = frozenset()
+
+    def render(self, address: str, with_platforms: bool = True) -> str:
+        lines = [f"# platforms: {', '.join(sorted(self.platforms))}"] if with_platforms and self.platforms else []
+        lines.append(f'provider "{address}" {{')
+        if self.constraints is not None:
+            lines += [f'  version     = "{self.version}"', f'  constraints = "{self.constraints}"']
+        else:
+            lines.append(f'  version = "{self.version}"')
+        lines += ["  hashes = [", *(f'    "{h}",' for h in sorted(self.hashes)), "  ]", "}"]
+        return "\n".join(lines) + "\n"
+
+
+def parse(text: str) -> dict[str, Pin]:
+    """The providers of a lock file, as Terraform or alchemesh writes it; ValueError when a block is not one."""
+    pins = {}
+    for match in _BLOCK.finditer(text):
+        address, body = match.groups()
+        attributes = dict(_ATTRIBUTE.findall(body))
+        hashes = _HASHES.search(body)
+        if "version" not in attributes:
+            raise ValueError(f'provider "{address}" has no version')
+        preceding = text[:match.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        platforms = _PLATFORMS.match(preceding)
+        pins[address] = Pin(attributes["version"], attributes.get("constraints"),
+                            frozenset(_HASH.findall(hashes.group(1))) if hashes else frozenset(),
+                            frozenset(p.strip() for p in platforms.group(1).split(",") if p.strip())
+                            if platforms else frozenset())
+    leftover = _BLOCK.sub("", text)
+    stray = [line for line in leftover.splitlines() if line.strip() and not line.lstrip().startswith(("#", "//"))]
+    if stray:
+        raise ValueError(f"`{stray[0].strip()[:60]}` is not a provider block")
+    return pins
+
+
+def render(environment: str, pins: dict[str, Pin]) -> str:
+    return _HEADER.format(env=environment) + "".join(f"\n{pins[a].render(a)}" for a in sorted(pins))
+
+
+@dataclass
+class LockFile:
+    """An environment's committed lock file, shared by the stacks of one run (thread-safe)."""
+
+    path: Path
+    environment: str
+    platforms: frozenset[str] = frozenset()
+    pins: dict[str, Pin] = field(default_factory=dict)
+    changed: bool = False  # this run wrote it
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def read(cls, path: Path, environment: str, platforms: tuple[str, ...] = ()) -> LockFile:
+        """The lock file as committed (none yet: empty); a damaged one stops the run before anything starts."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = ""
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"the provider lock file {path.name} cannot be read: {error}") from None
+        try:
+            pins = parse(text)
+        except ValueError as error:
+            raise UsageError(f"the provider lock file {LOCK_DIR}/{path.name} is damaged ({error}): "
+                             "restore it from git, or remove it to let init choose the providers again") from None
+        return cls(path, environment, frozenset(platforms), pins)
+
+    def digest(self, stack_dir: Path) -> str | None:
+        """What the lock file pins of the providers the stack's last `init` installed: when it changes, the
+        stack must init again. None when the stack installed a version the lock file does not pin (or one it
+        pins no longer): then it must init again anyway."""
+        installed = _installed(stack_dir)
+        with self._guard:
+            if any(a not in self.pins or self.pins[a].version != p.version for a, p in installed.items()):
+                return None
+            text = "".join(self.pins[a].render(a) for a in sorted(installed))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def seed(self, stack_dir: Path) -> None:
+        """Before `init`: the stack's lock file is the committed one (none when nothing is pinned yet)."""
+        with self._guard:
+            pins = dict(self.pins)
+        target = stack_dir / STACK_LOCK
+        if pins:
+            write_atomic(target, "".join(f"{p.render(a, with_platforms=False)}\n" for a, p in sorted(pins.items()))
+                         .encode())
+        else:
+            target.unlink(missing_ok=True)
+
+    def absorb(self, stack_dir: Path, platforms_locked: bool = False) -> tuple[str, ...]:
+        """After `init` (or `providers lock`): merge what the stack's lock file holds. A provider new to the
+        environment is pinned as the stack chose it; one of the same version gains the checksums it lacked;
+        one of another version keeps the environment's pin (the stack's next init takes it). Returns the
+        providers of the stack whose checksums miss a platform of `lockPlatforms`."""
+        chosen = _installed(stack_dir)
+        with self._guard:
+            before = dict(self.pins)
+            for address, pin in chosen.items():
+                known = self.pins.get(address)
+                if known is None:
+                    self.pins[address] = replace(pin, platforms=self.platforms if platforms_locked else frozenset())
+                elif known.version == pin.version:
+                    covered = known.platforms | self.platforms if platforms_locked else known.platforms
+                    self.pins[address] = replace(known, hashes=known.hashes | pin.hashes, platforms=covered)
+            if self.pins != before:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(self.path, render(self.environment, self.pins).encode())
+                self.changed = True
+            return self._missing(chosen)
+
+    def missing(self, addresses) -> tuple[str, ...]:
+        """Those of the providers whose checksums miss a platform of `lockPlatforms`."""
+        with self._guard:
+            return self._missing(addresses)
+
+    def _missing(self, addresses) -> tuple[str, ...]:
+        return tuple(sorted(a for a in addresses if a in self.pins and not self.platforms <= self.pins[a].platforms))
+
+
+def _installed(stack_dir: Path) -> dict[str, Pin]:
+    """The providers in a stack's own lock file (none, or one Terraform left unreadable: nothing)."""
+    try:
+        return parse((stack_dir / STACK_LOCK).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
