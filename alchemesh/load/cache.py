@@ -23,7 +23,7 @@ from alchemesh.findings import Finding, Report
 from alchemesh.repofiles import read_repo_file
 from alchemesh.workspace import CACHE_DIR, ignore_itself, write_atomic
 
-_DEPENDENCIES = ("open-data-contract-standard", "jsonschema-rs", "pydantic", "pyyaml")
+_DEPENDENCIES = ("jsonschema-rs", "pydantic", "pyyaml")
 
 
 def digest(raw: bytes) -> str:
@@ -32,10 +32,11 @@ def digest(raw: bytes) -> str:
 
 @functools.cache
 def fingerprint() -> str:
-    """Changes whenever the code that produces cached results could: any source file, any dependency."""
+    """Changes whenever the code that produces cached results could: any source file, any ODCS schema it
+    ships, any dependency."""
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
     package = Path(__file__).parents[1]
-    for source in sorted(package.rglob("*.py")):
+    for source in sorted([*package.rglob("*.py"), *package.glob("model/odcs_schemas/*.json")]):
         h.update(source.relative_to(package).as_posix().encode())
         h.update(source.read_bytes())
     for name in _installed(_DEPENDENCIES):

@@ -120,15 +120,58 @@ _FIELD_NAMES = _collect_field_names()
 
 # --- ODCS -----------------------------------------------------------------------------------------
 
-_UNEXPECTED = re.compile(r"\('([^']+)' was unexpected\)")
+# A contract promises the schema of the ODCS version it declares; each minor version's newest schema judges it.
+ODCS_SCHEMAS = {(3, 0): "v3.0.2", (3, 1): "v3.1.0", (3, 2): "v3.2.0"}
+NEWEST_ODCS = ODCS_SCHEMAS[max(ODCS_SCHEMAS)]
+_API_VERSION = re.compile(r"v(\d+)\.(\d+)\.(\d+)")
+_UNEXPECTED = re.compile(r"\(((?:'[^']+'(?:, )?)+) (?:was|were) unexpected\)")
+
+
+@dataclass(frozen=True)
+class OdcsJudge:
+    """The schema a contract is checked against: `schema` (v3.0.2), and `newer` when the contract declares a
+    version alchemesh does not know, which it is checked as the newest one it knows instead."""
+
+    schema: str
+    newer: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.newer:
+            return f"ODCS {self.schema} (the newest alchemesh knows; the contract declares {self.newer})"
+        return f"ODCS {self.schema}"
+
+
+def odcs_judge(api_version: Any) -> OdcsJudge | str:
+    """The schema for a declared `apiVersion`, or why there is none (ODCS v2, or a major version after 3)."""
+    match = _API_VERSION.fullmatch(api_version) if isinstance(api_version, str) else None
+    if match is None:
+        return OdcsJudge(NEWEST_ODCS)  # its own schema says what is wrong with it
+    major, minor, patch = (int(part) for part in match.groups())
+    if major < 3:
+        return (f"ODCS {api_version} is not supported: alchemesh reads ODCS v3 (v3.0.0 to {NEWEST_ODCS}); migrate "
+                "the contract to v3 (the ODCS changelog lists what changed)")
+    if major > 3:
+        return f"ODCS {api_version} is newer than alchemesh can read (ODCS v3, up to {NEWEST_ODCS})"
+    schema = ODCS_SCHEMAS.get((major, minor))
+    if schema is None:
+        return OdcsJudge(NEWEST_ODCS, api_version) if (major, minor) > max(ODCS_SCHEMAS) else OdcsJudge(NEWEST_ODCS)
+    return OdcsJudge(schema, api_version if patch > int(schema.rsplit(".", 1)[1]) else None)
 
 
 @functools.cache
-def _odcs_validator():
+def odcs_schema(version: str) -> dict[str, Any]:
+    """The official JSON Schema of ODCS `version` (v3.1.0) as alchemesh ships it, with upstream #322 fixed."""
+    text = resources.files("alchemesh.model").joinpath(f"odcs_schemas/odcs-json-schema-{version}.json").read_text(
+        encoding="utf-8")
+    return _guard_logical_type_conditions(json.loads(text))
+
+
+@functools.cache
+def _odcs_validator(version: str):
     import jsonschema_rs
 
-    text = resources.files("open_data_contract_standard").joinpath("schema.json").read_text(encoding="utf-8")
-    return jsonschema_rs.validator_for(_guard_logical_type_conditions(json.loads(text)))
+    return jsonschema_rs.validator_for(odcs_schema(version))
 
 
 def _guard_logical_type_conditions(schema: Any) -> Any:
@@ -154,16 +197,51 @@ def _require_logical_type(condition: dict[str, Any]) -> dict[str, Any]:
 
 
 def contract_problems(data: dict[str, Any]) -> list[SchemaProblem]:
+    """What breaks the ODCS schema of the version the contract declares, each at its node."""
+    judge = odcs_judge(data.get("apiVersion"))
+    if isinstance(judge, str):
+        return [SchemaProblem(("apiVersion",), judge)]
+    if judge.newer:  # checked as the newest version known, which its apiVersion is not one of
+        data = {**data, "apiVersion": judge.schema}
     out, seen = [], set()
-    for error in _odcs_validator().iter_errors(data):
-        path = tuple(error.instance_path)
-        if (path, error.message) in seen:
-            continue
-        seen.add((path, error.message))
-        unexpected = _UNEXPECTED.search(error.message)
-        on_key = unexpected is not None
-        where_path = (*path, unexpected.group(1)) if unexpected else path
-        where = ".".join(str(p) for p in where_path) or "document"
-        message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
-        out.append(SchemaProblem(path, f"ODCS: `{where}`: {message}", None, on_key, where_path))
+    for error in _odcs_validator(judge.schema).iter_errors(data):
+        for leaf in _best_match(error):
+            path = tuple(leaf.instance_path)
+            if (path, leaf.message) in seen:
+                continue
+            seen.add((path, leaf.message))
+            unexpected = _UNEXPECTED.search(leaf.message)
+            keys = re.findall(r"'([^']+)'", unexpected.group(1)) if unexpected else []
+            where_path = (*path, keys[0]) if keys else path
+            where = ".".join(str(p) for p in where_path) or "document"
+            out.append(SchemaProblem(path, f"{judge.label}: `{where}`: {_said(leaf, keys)}", None, bool(keys),
+                                     where_path))
     return out
+
+
+def _best_match(error) -> list:
+    """For a `oneOf`/`anyOf` that no branch satisfies, the errors of the branch that came closest — the one
+    of the value's type, with the fewest errors, deepest in the document — else the error itself."""
+    context = getattr(error.kind, "context", None)
+    if not context:
+        return [error]
+    depth = len(error.instance_path)
+
+    def distance(branch: list) -> tuple:
+        wrong_type = any(len(e.instance_path) == depth and type(e.kind).__name__ == "Type" for e in branch)
+        return (wrong_type, len(branch), -max((len(e.instance_path) for e in branch), default=0))
+
+    closest = min((branch for branch in context if branch), key=distance, default=None)
+    return [leaf for e in closest for leaf in _best_match(e)] if closest else [error]
+
+
+def _said(error, unexpected: list[str]) -> str:
+    """The error's message without a dump of the whole value it is about."""
+    if unexpected:
+        names = ", ".join(f"`{k}`" for k in unexpected)
+        return f"{names} {'was' if len(unexpected) == 1 else 'were'} unexpected (not a field here)"
+    message = error.message
+    if message.startswith(("{", "[")) and " is " in message and len(message) > 120:
+        what = "an object" if isinstance(error.instance, dict) else "a list"
+        message = f"{what} that {message[message.rindex(' is ') + 1:]}"
+    return message if len(message) <= 200 else message[:197] + "..."

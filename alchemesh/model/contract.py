@@ -7,6 +7,7 @@ part in the other rules: a value of the wrong type reads as absent.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from alchemesh.findings import JsonPath
@@ -81,12 +82,15 @@ class Contract(NamedTuple):
             stack.extend(reversed(prop.properties))
 
 
+_ANY_ODCS_VERSION = re.compile(r"v\d")
+
+
 def is_contract(data: Any) -> bool:
     return (
         isinstance(data, dict)
         and data.get("kind") == "DataContract"
         and isinstance(data.get("apiVersion"), str)
-        and data["apiVersion"].startswith(("v3", "v2"))
+        and _ANY_ODCS_VERSION.match(data["apiVersion"]) is not None  # v2 and v4 too: to be told they are not read
     )
 
 
