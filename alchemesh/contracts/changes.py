@@ -1,9 +1,10 @@
 """The one table of contract-change classes: each change's name, how it lands in each mode, and why.
 
 `consumer` mode (the default) asks: can an existing consumer, written against the old contract, fail
-on data that satisfies the new one? `producer` mode asks the same of existing producers (pipelines
-writing data that satisfied the old contract). `full` is breaking when either is; `none` reports
-changes but never fails.
+on data that satisfies the new one? `producer` mode asks: must an existing producer, writing what
+satisfied the old contract, change what it writes for the new contract to describe its data (a column
+the contract dropped, one it now requires, a bound its data may exceed)? `full` is breaking when either
+is; `none` reports changes but never fails.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Kind:
 
     CONTRACT_REMOVED = "contract-removed"
     SCHEMA_REMOVED = "schema-removed"
+    SCHEMA_RENAMED = "schema-renamed"
     SCHEMA_ADDED = "schema-added"
     FIELD_REMOVED = "field-removed"
     FIELD_RENAMED = "field-renamed"
@@ -58,6 +60,9 @@ CHANGES: dict[str, ChangeClass] = {
                     "Consumers lose the promise their pipelines were built on."),
         ChangeClass(Kind.SCHEMA_REMOVED, "breaking", "breaking", "A schema object (table, topic, file) was removed.",
                     "Consumers reading it fail; producers still writing it break the new contract."),
+        ChangeClass(Kind.SCHEMA_RENAMED, "breaking", "breaking",
+                    "A schema object (matched by its stable `id`) was renamed, or its physicalName changed.",
+                    "Queries name the old object; producers still write it under the old name."),
         ChangeClass(Kind.SCHEMA_ADDED, "compatible", "compatible", "A schema object was added.",
                     "Nobody depended on it yet."),
         ChangeClass(Kind.FIELD_REMOVED, "breaking", "breaking", "A property was removed.",

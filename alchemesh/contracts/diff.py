@@ -20,8 +20,11 @@ _PROPERTY_STRUCTURE = {
     "logicalTypeOptions", "enum", "properties", "items", "quality", "physicalName",
 }
 # logicalTypeOptions whose larger value admits more data, and those whose smaller value does.
-_UPPER_BOUNDS = {"maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties"}
-_LOWER_BOUNDS = {"minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties"}
+_UPPER_BOUNDS = {"maxLength", "maxItems", "maxProperties"}
+_LOWER_BOUNDS = {"minLength", "minItems", "minProperties"}
+# A range's bounds: inclusive and exclusive, numbers (3.1+) or an exclusive flag on the inclusive bound (3.0).
+_RANGE = {"upper": ("maximum", "exclusiveMaximum"), "lower": ("minimum", "exclusiveMinimum")}
+_Bound = tuple  # (value, exclusive, the key that says it)
 _FLAGS = {"unique", "primaryKey"}
 
 
@@ -51,10 +54,10 @@ def _objects(old: list, new: list, out: list[Change]) -> None:
     for old_obj, i, new_obj, j in pairs:
         path, label = ("schema", i), _name(new_obj)
         if _name(old_obj) != label:
-            out.append(Change(Kind.SCHEMA_REMOVED, _name(old_obj),
+            out.append(Change(Kind.SCHEMA_RENAMED, _name(old_obj),
                               f"schema object `{_name(old_obj)}` was renamed to `{label}`", (*path, "name")))
         if old_obj.get("physicalName") != new_obj.get("physicalName"):
-            out.append(Change(Kind.SCHEMA_REMOVED, label, f"schema object `{label}` physicalName changed from "
+            out.append(Change(Kind.SCHEMA_RENAMED, label, f"schema object `{label}` physicalName changed from "
                               f"{_show(old_obj.get('physicalName'))} to {_show(new_obj.get('physicalName'))}",
                               (*path, "physicalName")))
         _metadata(old_obj, new_obj, _OBJECT_STRUCTURE, label, path, out)
@@ -85,9 +88,18 @@ def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change
         out.append(Change(Kind.FIELD_RENAMED, field, f"`{field}` physicalName changed from {_show(old.get('physicalName'))} "
                           f"to {_show(new.get('physicalName'))}", (*path, "physicalName")))
     for key in ("logicalType", "physicalType"):
-        if old.get(key) != new.get(key):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        if before is None:  # nothing was promised: a type now narrows what the data may be
+            out.append(Change(Kind.CONSTRAINT_TIGHTENED, field, f"`{field}` now declares {key} {_show(after)} "
+                              "(none before)", (*path, key)))
+        elif after is None:
+            out.append(Change(Kind.CONSTRAINT_LOOSENED, field, f"`{field}` no longer declares a {key} (it was "
+                              f"{_show(before)})", path))
+        else:
             out.append(Change(Kind.FIELD_TYPE_CHANGED, field,
-                              f"`{field}` {key} changed from {_show(old.get(key))} to {_show(new.get(key))}", (*path, key)))
+                              f"`{field}` {key} changed from {_show(before)} to {_show(after)}", (*path, key)))
     was, now = old.get("required") is True, new.get("required") is True
     if was and not now:
         out.append(Change(Kind.FIELD_MADE_OPTIONAL, field, f"`{field}` is no longer required", (*path, "required")))
@@ -116,7 +128,17 @@ def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change
 
 
 def _options(old: dict, new: dict, field: str, parent: JsonPath, out: list[Change]) -> None:
-    for key in sorted(set(old) | set(new)):
+    for side, (inclusive, exclusive) in _RANGE.items():
+        before, after = _bound(old, inclusive, exclusive, side), _bound(new, inclusive, exclusive, side)
+        if (before or (None, None))[:2] != (after or (None, None))[:2]:
+            flag_changed = exclusive in new and old.get(exclusive) != new.get(exclusive)
+            key = exclusive if flag_changed or (after and after[2] == exclusive) else inclusive
+            path = (*parent, "logicalTypeOptions", key) if key in new else parent
+            what = f"`{field}` {_bounds_said(before, after, inclusive)}"
+            for rule in _bound_rules(before, after, side):
+                out.append(Change(rule, field, what, path))
+    ranged = {key for keys in _RANGE.values() for key in keys}
+    for key in sorted((set(old) | set(new)) - ranged):
         before, after = old.get(key), new.get(key)
         if before == after:
             continue
@@ -124,6 +146,48 @@ def _options(old: dict, new: dict, field: str, parent: JsonPath, out: list[Chang
         what = f"`{field}` {key} {_show(before)} → {_show(after)}"
         for rule in _option_rules(key, before, after):
             out.append(Change(rule, field, what, path))
+
+
+def _bound(options: dict, inclusive: str, exclusive: str, side: str) -> _Bound | None:
+    """A range's bound on one side, the tighter when both keys give one."""
+    candidates = []
+    value, flag = options.get(inclusive), options.get(exclusive)
+    if _bounded(value):  # ODCS 3.0: `exclusiveMaximum: true` excludes `maximum` itself
+        candidates.append((value, flag is True, f"{inclusive} ({exclusive})" if flag is True else inclusive))
+    if _bounded(flag):
+        candidates.append((flag, True, exclusive))
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
+    try:  # the tighter: the smaller upper (larger lower) bound; at one value, the exclusive one
+        if side == "upper":
+            return min(candidates, key=lambda c: (c[0], not c[1]))
+        return max(candidates, key=lambda c: (c[0], c[1]))
+    except TypeError:
+        return candidates[0]
+
+
+def _bounds_said(before: _Bound | None, after: _Bound | None, inclusive: str) -> str:
+    if before and after and before[2] == after[2]:
+        return f"{before[2]} {_show(before[0])} → {_show(after[0])}"
+    said = [f"{b[2]} {_show(b[0])}" if b else f"no {inclusive}" for b in (before, after)]
+    return f"{said[0]} → {said[1] if after else 'none'}"
+
+
+def _bound_rules(before: _Bound | None, after: _Bound | None, side: str) -> list[str]:
+    if before is None or after is None:
+        return [Kind.CONSTRAINT_TIGHTENED if before is None else Kind.CONSTRAINT_LOOSENED]
+    (was, was_open, _), (now, now_open, _) = before, after
+    try:
+        wider = now > was if side == "upper" else now < was
+    except TypeError:  # a number against a date: no telling
+        return [Kind.CONSTRAINT_LOOSENED, Kind.CONSTRAINT_TIGHTENED]
+    return [Kind.CONSTRAINT_LOOSENED if wider or (now == was and was_open and not now_open) else Kind.CONSTRAINT_TIGHTENED]
+
+
+def _bounded(value: Any) -> bool:
+    """A bound's value: a number, or an ISO date or time (they compare as strings)."""
+    return isinstance(value, (int, float, str)) and not isinstance(value, bool)
+
 
 
 def _option_rules(key: str, before: Any, after: Any) -> list[str]:

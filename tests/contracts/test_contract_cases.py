@@ -58,6 +58,7 @@ import yaml
 from ruamel.yaml import YAML
 
 from alchemesh.contracts.changes import CHANGES, MODES, VERSION_RULES
+from alchemesh.load.schema_check import odcs_judge
 from tests.testing import invoke, selected_params
 from tests.testing import run_cli as fresh_cli
 
@@ -353,16 +354,19 @@ def test_contract_case(run: Run, outcomes: dict[str, Outcome]) -> None:
 
 
 @cache
-def _odcs():
-    """The official ODCS JSON Schema of the base contract's version, as alchemesh ships it (unguarded: the
-    check below is against the schema as published)."""
-    text = resources.files("alchemesh.model").joinpath("odcs_schemas/odcs-json-schema-v3.2.0.json").read_text(
+def _odcs(version: str):
+    """The official ODCS JSON Schema of a version, as alchemesh ships it (unguarded: the check below is
+    against the schema as published)."""
+    text = resources.files("alchemesh.model").joinpath(f"odcs_schemas/odcs-json-schema-{version}.json").read_text(
         encoding="utf-8")
     return jsonschema_rs.validator_for(json.loads(text))
 
 
 def _odcs_errors(text: str) -> list[str]:
-    return [f"{list(e.instance_path)}: {e.message[:200]}" for e in _odcs().iter_errors(yaml.safe_load(text))]
+    """What the schema of the document's declared version says against it."""
+    data = yaml.safe_load(text)
+    validator = _odcs(odcs_judge(data.get("apiVersion")).schema)
+    return [f"{list(e.instance_path)}: {e.message[:200]}" for e in validator.iter_errors(data)]
 
 
 def test_base_contract_is_valid_odcs() -> None:
