@@ -393,11 +393,18 @@ class _StackJob:
         command = ["init", "-input=false", "-no-color", *self.runner.terraform.init_args]
         # One at a time when the plugin cache is shared (it is not safe for concurrent writers) or states move to
         # a new backend (a migration takes backend-wide locks, and Terraform 1.0's init cannot wait for one).
-        if self.runner.terraform.plugin_cache or asked:
-            with self.runner.init_lock:
-                self._terraform(command, log)
-        else:
-            self._terraform(command, log)
+        for attempt in range(_INIT_TRIES):
+            try:
+                if self.runner.terraform.plugin_cache or asked:
+                    with self.runner.init_lock:
+                        self._terraform(command, log)
+                else:
+                    self._terraform(command, log)
+                break
+            except _Failed as failure:  # a backend set up by two inits at once (pg's shared sequence): again
+                if attempt == _INIT_TRIES - 1 or not any(race in failure.output for race in _SETUP_RACES):
+                    raise
+                time.sleep(0.2 * (attempt + 1))
         (directory / ".terraform" / _STATE_STARTED).unlink(missing_ok=True)  # perhaps another backend now
         if lock_file is not None:
             missing = lock_file.absorb(directory)
@@ -501,6 +508,10 @@ class _Failed(Exception):
 _STALE = "Saved plan is stale"  # Terraform's refusal to apply a plan made on a state that has changed since
 _REPLANS = 3
 _MISSING_STATE = "Unable to find remote state"
+# What an init says when another one set up the same backend objects at the same moment (pg creates a shared
+# sequence and tables with IF NOT EXISTS, which races in PostgreSQL): harmless, and gone on a second try.
+_SETUP_RACES = ("duplicate key value violates unique constraint", "tuple concurrently updated")
+_INIT_TRIES = 3
 
 
 def init_fingerprint(facts: StackFacts, terraform: Terraform, pins: str = "") -> str:

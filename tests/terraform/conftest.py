@@ -34,6 +34,18 @@ def terraform_env(request, tmp_path_factory) -> dict[str, str]:
     return {"ALCHEMESH_TERRAFORM": str(binary), "TF_CLI_CONFIG_FILE": ""}
 
 
+@pytest.fixture(scope="session")
+def one_terraform_env(tmp_path_factory) -> dict[str, str]:
+    """One Terraform (the current one, unless ALCHEMESH_TEST_TERRAFORMS names another), for tests of what
+    alchemesh does around a run — prompts, removed products, the watchdog — which no Terraform version changes."""
+    version = TERRAFORMS[-1]
+    if version == "1.0.3":
+        binary = packaged_terraform()
+    else:
+        binary = current_terraform(tmp_path_factory.mktemp("terraform-one"))
+    return {"ALCHEMESH_TERRAFORM": str(binary), "TF_CLI_CONFIG_FILE": ""}
+
+
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
     """The quickstart mesh where it sits in this repo (its components at ../../components), committed."""

@@ -64,8 +64,8 @@ def on_a_terminal(args: list[str], cwd: Path, env: dict, answer: bytes | None, u
     return process.wait(timeout=60), seen.decode(errors="replace")
 
 
-def test_apply_plans_then_asks_on_a_terminal_and_a_no_stops_it(checkout: Path, terraform_env: dict):
-    code, text = on_a_terminal(["apply"], checkout, terraform_env, b"n\n", b"Apply these changes?")
+def test_apply_plans_then_asks_on_a_terminal_and_a_no_stops_it(checkout: Path, one_terraform_env: dict):
+    code, text = on_a_terminal(["apply"], checkout, one_terraform_env, b"n\n", b"Apply these changes?")
     assert code == 1 and "cancelled" in text, text
     assert "apply would change 4 stack(s) in `dev`:" in text
     assert "sales/customers" in text and "to add" in text
@@ -73,11 +73,11 @@ def test_apply_plans_then_asks_on_a_terminal_and_a_no_stops_it(checkout: Path, t
     assert "the full plans: .alchemesh/logs/dev" in text
     assert not (checkout / ".alchemesh/data").exists()  # planned, nothing applied
 
-    assert run_cli("apply", "--auto-approve", cwd=checkout, env=terraform_env).code == 0
-    code, text = on_a_terminal(["apply"], checkout, terraform_env, None, b"")
+    assert run_cli("apply", "--auto-approve", cwd=checkout, env=one_terraform_env).code == 0
+    code, text = on_a_terminal(["apply"], checkout, one_terraform_env, None, b"")
     assert code == 0 and "nothing to apply: no stack in `dev` would change" in text and "changes?" not in text, text
 
-    code, text = on_a_terminal(["destroy", "--product", "marketing/segments"], checkout, terraform_env, b"y\n",
+    code, text = on_a_terminal(["destroy", "--product", "marketing/segments"], checkout, one_terraform_env, b"y\n",
                                b"Destroy these resources?")
     assert code == 0, text
     assert "destroy would change 1 stack(s) in `dev`, destroying or replacing" in text and "to destroy" in text

@@ -26,14 +26,14 @@ def _resources(state: Path) -> list:
     return json.loads(state.read_text()).get("resources", [])
 
 
-def test_a_removed_product_is_kept_until_destroyed_without_a_backend(checkout: Path, terraform_env: dict):
+def test_a_removed_product_is_kept_until_destroyed_without_a_backend(checkout: Path, one_terraform_env: dict):
     mesh = checkout
     edit(mesh, "alchemesh.yaml", ('''    backend:
       type: local
       config:
         path: "{root}/.alchemesh/state/{env}/{domain}/{product}.tfstate"
 ''', ""))
-    assert run_cli("apply", "--auto-approve", cwd=mesh, env=terraform_env).code == 0
+    assert run_cli("apply", "--auto-approve", cwd=mesh, env=one_terraform_env).code == 0
     stack = mesh / ".alchemesh/build/dev/marketing/segments"
     assert _resources(stack / "terraform.tfstate")
 
@@ -43,14 +43,14 @@ def test_a_removed_product_is_kept_until_destroyed_without_a_backend(checkout: P
     manifest = json.loads((mesh / ".alchemesh/build/dev/manifest.json").read_text())
     assert [s["key"] for s in manifest["removed"]] == ["marketing/segments"]
 
-    plan = run_cli("plan", "--format", "json", cwd=mesh, env=terraform_env)
+    plan = run_cli("plan", "--format", "json", cwd=mesh, env=one_terraform_env)
     assert plan.code == 0, plan.out + plan.err
     segments = next(s for s in plan.json()["stacks"] if s["stack"] == "marketing/segments")
     assert segments["status"] == "changes" and segments["destroy"] == 4
     assert segments["reason"] == "removed from the specs: would destroy 4"
-    assert "removed from the specs: would destroy 4" in run_cli("plan", cwd=mesh, env=terraform_env).out
+    assert "removed from the specs: would destroy 4" in run_cli("plan", cwd=mesh, env=one_terraform_env).out
 
-    only = run_cli("destroy", "--removed", "--auto-approve", "--format", "json", cwd=mesh, env=terraform_env)
+    only = run_cli("destroy", "--removed", "--auto-approve", "--format", "json", cwd=mesh, env=one_terraform_env)
     assert only.code == 0, only.out + only.err
     assert statuses(only) == {"marketing/segments": "destroyed"}
     assert not stack.exists()
@@ -59,22 +59,22 @@ def test_a_removed_product_is_kept_until_destroyed_without_a_backend(checkout: P
     assert not (mesh / ".alchemesh/data/dev/marketing/segments/segments.duckdb").exists()
 
 
-def test_apply_destroys_a_product_removed_in_a_fresh_checkout(checkout: Path, terraform_env: dict):
+def test_apply_destroys_a_product_removed_in_a_fresh_checkout(checkout: Path, one_terraform_env: dict):
     """CI: the build folder is new, so the removed stack comes from the base revision's build."""
     mesh = checkout
-    assert run_cli("apply", "--auto-approve", cwd=mesh, env=terraform_env).code == 0
+    assert run_cli("apply", "--auto-approve", cwd=mesh, env=one_terraform_env).code == 0
     shutil.rmtree(mesh / "domains/marketing/segments")
     commit(mesh, "retire segments")
     shutil.rmtree(mesh / ".alchemesh/build")
-    plan = run_cli("plan", "--changed-since", "HEAD~1", "--format", "json", cwd=mesh, env=terraform_env)
+    plan = run_cli("plan", "--changed-since", "HEAD~1", "--format", "json", cwd=mesh, env=one_terraform_env)
     assert plan.code == 0, plan.out + plan.err
     assert statuses(plan)["marketing/segments"] == "changes"
     applied = run_cli("apply", "--changed-since", "HEAD~1", "--auto-approve", "--format", "json", cwd=mesh,
-                      env=terraform_env)
+                      env=one_terraform_env)
     assert applied.code == 0, applied.out + applied.err
     assert statuses(applied)["marketing/segments"] == "destroyed"
     assert not _resources(mesh / ".alchemesh/state/dev/marketing/segments.tfstate")
-    again = run_cli("plan", "--format", "json", cwd=mesh, env=terraform_env)
+    again = run_cli("plan", "--format", "json", cwd=mesh, env=one_terraform_env)
     assert "marketing/segments" not in statuses(again)
 
 
@@ -118,8 +118,8 @@ def test_sigterm_reaches_terraform_as_one_interrupt(checkout: Path, terraform_en
     _reapply(checkout, terraform_env)
 
 
-def test_terraform_is_interrupted_when_alchemesh_is_killed(checkout: Path, terraform_env: dict):
-    process = start_slow_apply(checkout, terraform_env)
+def test_terraform_is_interrupted_when_alchemesh_is_killed(checkout: Path, one_terraform_env: dict):
+    process = start_slow_apply(checkout, one_terraform_env)
     process.kill()
     process.communicate(timeout=30)
     deadline = time.monotonic() + 90
@@ -129,7 +129,7 @@ def test_terraform_is_interrupted_when_alchemesh_is_killed(checkout: Path, terra
     log = (checkout / ".alchemesh/logs/dev/sales/customers.log").read_text()
     assert "Interrupt received" in log, log[-2000:]
     _states_are_sound(checkout)
-    _reapply(checkout, terraform_env)
+    _reapply(checkout, one_terraform_env)
 
 
 def test_a_held_state_lock_is_reported_as_such(checkout: Path, terraform_env: dict):
@@ -160,20 +160,20 @@ def test_a_checkout_path_with_quotes_and_templates_plans(checkout: Path, terrafo
     assert '\\"mesh\\"' in (mesh / ".alchemesh/terraform/terraformrc").read_text()
 
 
-def test_the_apply_workflow_destroys_what_a_push_removed(checkout: Path, terraform_env: dict):
+def test_the_apply_workflow_destroys_what_a_push_removed(checkout: Path, one_terraform_env: dict):
     """What `alchemesh-apply.yml` runs after a merge that removed a product, in a fresh checkout."""
     mesh = checkout
-    assert run_cli("apply", "--auto-approve", cwd=mesh, env=terraform_env).code == 0
+    assert run_cli("apply", "--auto-approve", cwd=mesh, env=one_terraform_env).code == 0
     before = git(mesh, "rev-parse", "HEAD").strip()
     shutil.rmtree(mesh / "domains/marketing/segments")
     commit(mesh, "retire segments")
     shutil.rmtree(mesh / ".alchemesh/build")
     removed = run_cli("destroy", "--removed", "--auto-approve", "--changed-since", before, "--format", "json",
-                      cwd=mesh, env=terraform_env)
+                      cwd=mesh, env=one_terraform_env)
     assert removed.code == 0, removed.out + removed.err
     assert statuses(removed) == {"marketing/segments": "destroyed"}
     assert not _resources(mesh / ".alchemesh/state/dev/marketing/segments.tfstate")
-    applied = run_cli("apply", "--auto-approve", "--format", "json", cwd=mesh, env=terraform_env)
+    applied = run_cli("apply", "--auto-approve", "--format", "json", cwd=mesh, env=one_terraform_env)
     assert applied.code == 0 and set(statuses(applied).values()) == {"no-changes"}, applied.out
 
 
