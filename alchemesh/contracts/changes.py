@@ -33,6 +33,8 @@ class Kind:
     ENUM_VALUE_REMOVED = "enum-value-removed"
     CONSTRAINT_LOOSENED = "constraint-loosened"
     CONSTRAINT_TIGHTENED = "constraint-tightened"
+    QUALITY_LOOSENED = "quality-loosened"
+    QUALITY_TIGHTENED = "quality-tightened"
     FIELD_ADDED = "field-added"
     METADATA_CHANGED = "metadata-changed"
 
@@ -85,6 +87,13 @@ CHANGES: dict[str, ChangeClass] = {
         ChangeClass(Kind.CONSTRAINT_TIGHTENED, "compatible", "breaking",
                     "A constraint admits fewer values (length, range, pattern, unique, primaryKey).",
                     "Producers' existing data may no longer satisfy it."),
+        ChangeClass(Kind.QUALITY_LOOSENED, "breaking", "compatible",
+                    "A quality rule admits more (more nulls, duplicates or invalid values tolerated, fewer rows "
+                    "promised, a lower severity), or was removed.",
+                    "Consumers that relied on the rule meet data it used to stop; producers' data still passes."),
+        ChangeClass(Kind.QUALITY_TIGHTENED, "compatible", "breaking",
+                    "A quality rule admits less, or was added.",
+                    "Producers' data may fail the rule; consumers only get cleaner data."),
         ChangeClass(Kind.FIELD_ADDED, "compatible", "compatible", "A property was added.",
                     "Existing readers ignore it; a new required property is reported as made-required too."),
         ChangeClass(Kind.METADATA_CHANGED, "info", "info", "Descriptive metadata changed (description, tags, …).",

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from alchemesh.contracts.changes import Kind
+from alchemesh.contracts.quality import quality_changes
 from alchemesh.findings import JsonPath
 
 _CONTRACT_STRUCTURE = {"schema", "version", "id", "kind"}
-_OBJECT_STRUCTURE = {"id", "name", "properties", "physicalName"}
+_OBJECT_STRUCTURE = {"id", "name", "properties", "physicalName", "quality"}
 _PROPERTY_STRUCTURE = {
     "id", "name", "logicalType", "physicalType", "required", "unique", "primaryKey",
     "logicalTypeOptions", "enum", "properties", "items", "quality", "physicalName",
@@ -60,6 +61,7 @@ def _objects(old: list, new: list, out: list[Change]) -> None:
             out.append(Change(Kind.SCHEMA_RENAMED, label, f"schema object `{label}` physicalName changed from "
                               f"{_show(old_obj.get('physicalName'))} to {_show(new_obj.get('physicalName'))}",
                               (*path, "physicalName")))
+        _quality(old_obj, new_obj, label, path, out)
         _metadata(old_obj, new_obj, _OBJECT_STRUCTURE, label, path, out)
         _properties(_list(old_obj.get("properties")), _list(new_obj.get("properties")), label, path, out,
                     ("schema", j))
@@ -112,10 +114,8 @@ def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change
             out.append(Change(rule, field, f"`{field}` {key} {state}", (*path, key)))
     _options(_dict(old.get("logicalTypeOptions")), _dict(new.get("logicalTypeOptions")), field, path, out)
     _enums(old, new, field, path, out)
-    _thresholds(old, new, field, path, out)
+    _quality(old, new, field, path, out)
     _metadata(old, new, _PROPERTY_STRUCTURE, field, path, out)
-    if _other_quality(old) != _other_quality(new):
-        out.append(Change(Kind.METADATA_CHANGED, field, f"`{field}` quality rules changed", (*path, "quality")))
     _properties(_list(old.get("properties")), _list(new.get("properties")), field, path, out, old_path)
     old_items, new_items = old.get("items"), new.get("items")
     if isinstance(old_items, dict) and isinstance(new_items, dict):
@@ -260,49 +260,9 @@ def _enum_values(prop: dict) -> dict[str, str] | None:
     return {k: allowed[0][k] for k in keys}
 
 
-def _thresholds(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
-    """How many invalid values an `invalidValues` rule tolerates: more is looser."""
-    before, after = _invalid_rules(old), _invalid_rules(new)
-    if before == after or not before or not after:  # a rule that comes or goes is an enumeration change
-        return
-    loose_before, loose_after = _tolerance(before), _tolerance(after)
-    if loose_before is not None and loose_after is not None and loose_before != loose_after:
-        rules = [Kind.CONSTRAINT_LOOSENED if loose_after > loose_before else Kind.CONSTRAINT_TIGHTENED]
-    else:
-        rules = [Kind.CONSTRAINT_LOOSENED, Kind.CONSTRAINT_TIGHTENED]
-    where = (*path, "quality", _invalid_rule_index(new))
-    for rule in rules:
-        out.append(Change(rule, field, f"`{field}` invalidValues threshold changed", where))
-
-
-_THRESHOLDS = ("mustBe", "mustBeLessThan", "mustBeLessOrEqualTo", "mustBeBetween")
-
-
-def _invalid_rules(prop: dict) -> list[dict]:
-    """The `invalidValues` rules without their values (compared on their own)."""
-    return [
-        {k: v for k, v in q.items() if k != "arguments"} | {"unit": q.get("unit")}
-        for q in _list(prop.get("quality"))
-        if q.get("metric") == "invalidValues"
-    ]
-
-
-def _tolerance(rules: list[dict]) -> float | None:
-    """The number (or share) of invalid values one rule tolerates, when it says so plainly."""
-    if len(rules) != 1:
-        return None
-    rule = rules[0]
-    for key in _THRESHOLDS:
-        value = rule.get(key)
-        if key == "mustBeBetween" and isinstance(value, list) and len(value) == 2:
-            value = value[1]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value - 0.5 if key == "mustBeLessThan" else float(value)
-    return None
-
-
-def _other_quality(prop: dict) -> list:
-    return [q for q in _list(prop.get("quality")) if q.get("metric") != "invalidValues"]
+def _quality(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
+    for rule, message, where in quality_changes(_list(old.get("quality")), _list(new.get("quality")), field, path):
+        out.append(Change(rule, field, message, where))
 
 
 def _metadata(old: dict, new: dict, structure: set[str], field: str, parent: JsonPath, out: list[Change]) -> None:
