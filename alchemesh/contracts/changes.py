@@ -24,6 +24,7 @@ class Kind:
     SCHEMA_REMOVED = "schema-removed"
     SCHEMA_RENAMED = "schema-renamed"
     SCHEMA_ADDED = "schema-added"
+    SCHEMA_TYPE_CHANGED = "schema-type-changed"
     FIELD_REMOVED = "field-removed"
     FIELD_RENAMED = "field-renamed"
     FIELD_TYPE_CHANGED = "field-type-changed"
@@ -35,6 +36,12 @@ class Kind:
     CONSTRAINT_TIGHTENED = "constraint-tightened"
     QUALITY_LOOSENED = "quality-loosened"
     QUALITY_TIGHTENED = "quality-tightened"
+    SLA_LOOSENED = "sla-loosened"
+    SLA_TIGHTENED = "sla-tightened"
+    SERVER_CHANGED = "server-changed"
+    RELATIONSHIP_REMOVED = "relationship-removed"
+    RELATIONSHIP_ADDED = "relationship-added"
+    CONTRACT_RETIRED = "contract-retired"
     FIELD_ADDED = "field-added"
     METADATA_CHANGED = "metadata-changed"
 
@@ -94,6 +101,25 @@ CHANGES: dict[str, ChangeClass] = {
         ChangeClass(Kind.QUALITY_TIGHTENED, "compatible", "breaking",
                     "A quality rule admits less, or was added.",
                     "Producers' data may fail the rule; consumers only get cleaner data."),
+        ChangeClass(Kind.SCHEMA_TYPE_CHANGED, "breaking", "breaking",
+                    "A schema object's physicalType changed (a table became a topic, a view, a file).",
+                    "Consumers read it another way; producers write it another way."),
+        ChangeClass(Kind.SLA_LOOSENED, "breaking", "compatible",
+                    "A service level promises less (a longer latency, a shorter retention, a lower availability), "
+                    "or was removed.",
+                    "Consumers scheduled on the old level meet stale or missing data; producers still meet it."),
+        ChangeClass(Kind.SLA_TIGHTENED, "compatible", "breaking", "A service level promises more, or was added.",
+                    "Producers' pipelines may not deliver the new level; consumers only gain."),
+        ChangeClass(Kind.SERVER_CHANGED, "breaking", "breaking",
+                    "A server was removed, or where its data is changed (type, host, database, schema, path, "
+                    "format, environment, …).",
+                    "Consumers read from the old place; producers write there."),
+        ChangeClass(Kind.RELATIONSHIP_REMOVED, "breaking", "compatible", "A relationship (a foreign key) was removed.",
+                    "Consumers' joins relied on it holding; producers' data still fits."),
+        ChangeClass(Kind.RELATIONSHIP_ADDED, "compatible", "breaking", "A relationship (a foreign key) was added.",
+                    "Producers' data may not satisfy it; consumers only gain."),
+        ChangeClass(Kind.CONTRACT_RETIRED, "breaking", "compatible", "The contract's status became `retired`.",
+                    "Its data is no longer served: consumers lose it; producers may stop."),
         ChangeClass(Kind.FIELD_ADDED, "compatible", "compatible", "A property was added.",
                     "Existing readers ignore it; a new required property is reported as made-required too."),
         ChangeClass(Kind.METADATA_CHANGED, "info", "info", "Descriptive metadata changed (description, tags, …).",

@@ -12,13 +12,14 @@ from typing import Any
 
 from alchemesh.contracts.changes import Kind
 from alchemesh.contracts.quality import quality_changes
+from alchemesh.contracts.terms import relationship_changes, server_changes, sla_changes, status_change
 from alchemesh.findings import JsonPath
 
-_CONTRACT_STRUCTURE = {"schema", "version", "id", "kind"}
-_OBJECT_STRUCTURE = {"id", "name", "properties", "physicalName", "quality"}
+_CONTRACT_STRUCTURE = {"schema", "version", "id", "kind", "slaProperties", "servers", "status"}
+_OBJECT_STRUCTURE = {"id", "name", "properties", "physicalName", "quality", "physicalType", "relationships"}
 _PROPERTY_STRUCTURE = {
-    "id", "name", "logicalType", "physicalType", "required", "unique", "primaryKey",
-    "logicalTypeOptions", "enum", "properties", "items", "quality", "physicalName",
+    "id", "name", "logicalType", "physicalType", "required", "unique", "primaryKey", "primaryKeyPosition",
+    "logicalTypeOptions", "enum", "properties", "items", "quality", "physicalName", "relationships",
 }
 # logicalTypeOptions whose larger value admits more data, and those whose smaller value does.
 _UPPER_BOUNDS = {"maxLength", "maxItems", "maxProperties"}
@@ -41,6 +42,10 @@ class Change:
 def diff_contracts(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     out: list[Change] = []
     _metadata(old, new, _CONTRACT_STRUCTURE, "", (), out)
+    found = [*status_change(old.get("status"), new.get("status")),
+             *sla_changes(_list(old.get("slaProperties")), _list(new.get("slaProperties"))),
+             *server_changes(_list(old.get("servers")), _list(new.get("servers")))]
+    out += [Change(rule, "", message, where) for rule, message, where in found]
     _objects(_list(old.get("schema")), _list(new.get("schema")), out)
     return out
 
@@ -61,7 +66,12 @@ def _objects(old: list, new: list, out: list[Change]) -> None:
             out.append(Change(Kind.SCHEMA_RENAMED, label, f"schema object `{label}` physicalName changed from "
                               f"{_show(old_obj.get('physicalName'))} to {_show(new_obj.get('physicalName'))}",
                               (*path, "physicalName")))
+        if old_obj.get("physicalType") != new_obj.get("physicalType"):
+            out.append(Change(Kind.SCHEMA_TYPE_CHANGED, label, f"schema object `{label}` physicalType changed from "
+                              f"{_show(old_obj.get('physicalType'))} to {_show(new_obj.get('physicalType'))}",
+                              (*path, "physicalType") if "physicalType" in new_obj else path))
         _quality(old_obj, new_obj, label, path, out)
+        _relationships(old_obj, new_obj, label, path, out)
         _metadata(old_obj, new_obj, _OBJECT_STRUCTURE, label, path, out)
         _properties(_list(old_obj.get("properties")), _list(new_obj.get("properties")), label, path, out,
                     ("schema", j))
@@ -114,7 +124,13 @@ def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change
             out.append(Change(rule, field, f"`{field}` {key} {state}", (*path, key)))
     _options(_dict(old.get("logicalTypeOptions")), _dict(new.get("logicalTypeOptions")), field, path, out)
     _enums(old, new, field, path, out)
+    if old.get("primaryKeyPosition") != new.get("primaryKeyPosition"):  # the key's columns or their order
+        what = (f"`{field}` primaryKeyPosition {_show(old.get('primaryKeyPosition'))} → "
+                f"{_show(new.get('primaryKeyPosition'))}")
+        where = (*path, "primaryKeyPosition") if "primaryKeyPosition" in new else path
+        out += [Change(rule, field, what, where) for rule in (Kind.CONSTRAINT_LOOSENED, Kind.CONSTRAINT_TIGHTENED)]
     _quality(old, new, field, path, out)
+    _relationships(old, new, field, path, out)
     _metadata(old, new, _PROPERTY_STRUCTURE, field, path, out)
     _properties(_list(old.get("properties")), _list(new.get("properties")), field, path, out, old_path)
     old_items, new_items = old.get("items"), new.get("items")
@@ -263,6 +279,12 @@ def _enum_values(prop: dict) -> dict[str, str] | None:
 def _quality(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
     for rule, message, where in quality_changes(_list(old.get("quality")), _list(new.get("quality")), field, path):
         out.append(Change(rule, field, message, where))
+
+
+def _relationships(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
+    found = relationship_changes(_list(old.get("relationships")), _list(new.get("relationships")),
+                                 f"`{field}` " if field else "", path)
+    out += [Change(rule, field, message, where) for rule, message, where in found]
 
 
 def _metadata(old: dict, new: dict, structure: set[str], field: str, parent: JsonPath, out: list[Change]) -> None:
