@@ -19,7 +19,7 @@ _CONTRACT_STRUCTURE = {"schema", "version", "id", "kind", "slaProperties", "serv
 _OBJECT_STRUCTURE = {"id", "name", "properties", "physicalName", "quality", "physicalType", "relationships"}
 _PROPERTY_STRUCTURE = {
     "id", "name", "logicalType", "physicalType", "required", "unique", "primaryKey", "primaryKeyPosition",
-    "logicalTypeOptions", "enum", "properties", "items", "quality", "physicalName", "relationships",
+    "logicalTypeOptions", "enum", "properties", "items", "quality", "physicalName", "relationships", "map",
 }
 # logicalTypeOptions whose larger value admits more data, and those whose smaller value does.
 _UPPER_BOUNDS = {"maxLength", "maxItems", "maxProperties"}
@@ -27,6 +27,12 @@ _LOWER_BOUNDS = {"minLength", "minItems", "minProperties"}
 # A range's bounds: inclusive and exclusive, numbers (3.1+) or an exclusive flag on the inclusive bound (3.0).
 _RANGE = {"upper": ("maximum", "exclusiveMaximum"), "lower": ("minimum", "exclusiveMinimum")}
 _Bound = tuple  # (value, exclusive, the key that says it)
+# logicalTypeOptions that say how values are written (a date's format, a vector's dimensions and element type):
+# one changed is another type. Advisory ones are metadata. A vector's options have defaults (ODCS 3.2).
+_REPRESENTATION = {"format", "timezone", "defaultTimezone", "dimensions", "elementType", "embeddingModel",
+                   "embeddingModelVersion", "normalized"}
+_ADVISORY = {"distanceMetric"}
+_VECTOR_DEFAULTS = {"elementType": "float32", "normalized": False}
 _FLAGS = {"unique", "primaryKey"}
 
 
@@ -122,7 +128,10 @@ def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change
             rule = Kind.CONSTRAINT_TIGHTENED if new.get(key) is True else Kind.CONSTRAINT_LOOSENED
             state = "set" if new.get(key) is True else "dropped"
             out.append(Change(rule, field, f"`{field}` {key} {state}", (*path, key)))
-    _options(_dict(old.get("logicalTypeOptions")), _dict(new.get("logicalTypeOptions")), field, path, out)
+    vector = "vector" in (old.get("logicalType"), new.get("logicalType"))
+    defaults = _VECTOR_DEFAULTS if vector else {}
+    _options({**defaults, **_dict(old.get("logicalTypeOptions"))}, {**defaults, **_dict(new.get("logicalTypeOptions"))},
+             field, path, out)
     _enums(old, new, field, path, out)
     if old.get("primaryKeyPosition") != new.get("primaryKeyPosition"):  # the key's columns or their order
         what = (f"`{field}` primaryKeyPosition {_show(old.get('primaryKeyPosition'))} → "
@@ -133,6 +142,11 @@ def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change
     _relationships(old, new, field, path, out)
     _metadata(old, new, _PROPERTY_STRUCTURE, field, path, out)
     _properties(_list(old.get("properties")), _list(new.get("properties")), field, path, out, old_path)
+    old_map, new_map = _dict(old.get("map")), _dict(new.get("map"))
+    for part in ("key", "value"):
+        if isinstance(old_map.get(part), dict) and isinstance(new_map.get(part), dict):
+            _property(old_map[part], new_map[part], f"{field}{{{part}}}", (*path, "map", part), out,
+                      (*old_path, "map", part))
     old_items, new_items = old.get("items"), new.get("items")
     if isinstance(old_items, dict) and isinstance(new_items, dict):
         _property(old_items, new_items, f"{field}[]", (*path, "items"), out, (*old_path, "items"))
@@ -160,7 +174,13 @@ def _options(old: dict, new: dict, field: str, parent: JsonPath, out: list[Chang
             continue
         path = (*parent, "logicalTypeOptions", key) if key in new else parent
         what = f"`{field}` {key} {_show(before)} → {_show(after)}"
-        for rule in _option_rules(key, before, after):
+        if key in _ADVISORY:
+            rules = [Kind.METADATA_CHANGED]
+        elif key in _REPRESENTATION and before is not None and after is not None:
+            rules = [Kind.FIELD_TYPE_CHANGED]  # the same values written another way: a parser of the old fails
+        else:
+            rules = _option_rules(key, before, after)
+        for rule in rules:
             out.append(Change(rule, field, what, path))
 
 
