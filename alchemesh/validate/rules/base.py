@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from alchemesh.findings import Finding, JsonPath, Severity
-from alchemesh.resolve.graph import MeshGraph
-from alchemesh.resolve.index import MeshIndex
-from alchemesh.load.repo import FileCheck
-from alchemesh.load.yamlfile import Document
+
+if TYPE_CHECKING:  # annotations only: a per-file rule (contracts diff) needs no models, no graph
+    from alchemesh.load.repo import FileCheck
+    from alchemesh.load.yamlfile import Document
+    from alchemesh.resolve.graph import MeshGraph
+    from alchemesh.resolve.index import MeshIndex
 
 
 @dataclass(frozen=True)
