@@ -153,6 +153,8 @@ def _said(rule: dict) -> str:
 
 
 def _how(before: dict, after: dict) -> str:
-    said = [", ".join(f"{k} {json.dumps(v)}" for k, v in sorted(r.items()) if k.startswith("must") or k in
-                      ("severity", "unit", "query", "arguments")) or "no threshold" for r in (before, after)]
+    """What changed, on both sides: the operators, severity, unit, query or arguments that differ."""
+    keys = sorted(k for k in set(before) | set(after) if (k.startswith("must") or k in
+                  ("severity", "unit", "query", "arguments", "metric", "rule", "type")) and before.get(k) != after.get(k))
+    said = [", ".join(f"{k} {json.dumps(r[k])}" for k in keys if k in r) or "none" for r in (before, after)]
     return f"changed: {said[0]} → {said[1]}"
