@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alchemesh.contracts.changes import Kind
+from alchemesh.contracts.matching import match
 from alchemesh.contracts.quality import quality_changes
 from alchemesh.contracts.terms import relationship_changes, server_changes, sla_changes, status_change
 from alchemesh.findings import JsonPath
@@ -57,7 +58,7 @@ def diff_contracts(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 
 
 def _objects(old: list, new: list, out: list[Change]) -> None:
-    pairs, removed, added = _match(old, new)
+    pairs, removed, added = match(old, new, _name)
     for j, obj in removed:
         out.append(Change(Kind.SCHEMA_REMOVED, _name(obj), f"schema object `{_name(obj)}` was removed", ("schema",),
                           ("schema", j)))
@@ -84,7 +85,7 @@ def _objects(old: list, new: list, out: list[Change]) -> None:
 
 
 def _properties(old: list, new: list, prefix: str, parent: JsonPath, out: list[Change], old_parent: JsonPath) -> None:
-    pairs, removed, added = _match(old, new)
+    pairs, removed, added = match(old, new, _name)
     for j, prop in removed:
         field = f"{prefix}.{_name(prop)}"
         out.append(Change(Kind.FIELD_REMOVED, field, f"`{field}` was removed", (*parent, "properties"),
@@ -313,31 +314,6 @@ def _metadata(old: dict, new: dict, structure: set[str], field: str, parent: Jso
         where = f"`{field}` " if field else ""
         path = (*parent, changed[0]) if changed[0] in new else parent
         out.append(Change(Kind.METADATA_CHANGED, field, f"{where}{', '.join(changed)} changed", path))
-
-
-def _match(old: list[dict], new: list[dict]) -> tuple[list[tuple[dict, int, dict, int]], list, list]:
-    """Pair elements by stable id, then by name. Returns (pairs: (old, new index, new, old index), removed:
-    (old index, old), added: (new index, new)), in document order."""
-    new_left = dict(enumerate(new))
-    pairs = []
-    removed = []
-    by_id = {e["id"]: i for i, e in new_left.items() if isinstance(e.get("id"), str)}
-    unmatched = []
-    for j, old_item in enumerate(old):
-        i = by_id.pop(old_item["id"], None) if isinstance(old_item.get("id"), str) else None
-        if i is not None:
-            pairs.append((old_item, i, new_left.pop(i), j))
-        else:
-            unmatched.append((j, old_item))
-    by_name = {_name(e): i for i, e in reversed(list(new_left.items()))}
-    for j, old_item in unmatched:
-        i = by_name.pop(_name(old_item), None)
-        if i is not None and i in new_left:
-            pairs.append((old_item, i, new_left.pop(i), j))
-        else:
-            removed.append((j, old_item))
-    pairs.sort(key=lambda p: p[1])
-    return pairs, removed, sorted(new_left.items())
 
 
 def _name(element: dict) -> str:

@@ -16,6 +16,7 @@ import math
 from typing import Any
 
 from alchemesh.contracts.changes import Kind
+from alchemesh.contracts.matching import match
 from alchemesh.findings import JsonPath
 
 _DESCRIPTIVE = {"id", "name", "description", "dimension", "businessImpact", "tags", "authoritativeDefinitions",
@@ -27,13 +28,16 @@ _Interval = tuple  # (low, low included, high, high included)
 def quality_changes(old: list[dict], new: list[dict], field: str, path: JsonPath) -> list[tuple[str, str, JsonPath]]:
     """(rule, message, where) for each change of the rules `old` → `new` of one element (`path` is the element)."""
     out = []
-    pairs, removed, added = _pairs(old, new)
+    pairs, removed, added = match(old, new, _measures)
     label = f"`{field}` " if field else ""
-    for rule in (r for r in removed if not _enumerates(r)):  # one that lists valid values is an enumeration
-        out.append((Kind.QUALITY_LOOSENED, f"{label}quality rule {_said(rule)} was removed", (*path, "quality")))
-    for i, rule in ((i, r) for i, r in added if not _enumerates(r)):
-        out.append((Kind.QUALITY_TIGHTENED, f"{label}quality rule {_said(rule)} was added", (*path, "quality", i)))
-    for before, i, after in pairs:
+    # a rule that lists valid values is an enumeration, compared as such
+    for _, rule in removed:
+        if not _enumerates(rule):
+            out.append((Kind.QUALITY_LOOSENED, f"{label}quality rule {_said(rule)} was removed", (*path, "quality")))
+    for i, rule in added:
+        if not _enumerates(rule):
+            out.append((Kind.QUALITY_TIGHTENED, f"{label}quality rule {_said(rule)} was added", (*path, "quality", i)))
+    for before, i, after, _ in pairs:
         where = (*path, "quality", i)
         for kind in _compared(before, after):
             out.append((kind, f"{label}quality rule {_said(after)} {_how(before, after)}", where))
@@ -41,26 +45,6 @@ def quality_changes(old: list[dict], new: list[dict], field: str, path: JsonPath
             out.append((Kind.METADATA_CHANGED, f"{label}quality rule {_said(after)}: "
                         f"{', '.join(sorted(k for k in _DESCRIPTIVE if before.get(k) != after.get(k)))} changed", where))
     return out
-
-
-def _pairs(old: list[dict], new: list[dict]) -> tuple[list[tuple[dict, int, dict]], list[dict], list[tuple[int, dict]]]:
-    left = dict(enumerate(new))
-    pairs, unmatched = [], []
-    by_id = {r["id"]: i for i, r in left.items() if isinstance(r.get("id"), str)}
-    for rule in old:
-        i = by_id.pop(rule["id"], None) if isinstance(rule.get("id"), str) else None
-        if i is not None:
-            pairs.append((rule, i, left.pop(i)))
-        else:
-            unmatched.append(rule)
-    removed = []
-    for rule in unmatched:
-        i = next((i for i, r in left.items() if _measures(r) == _measures(rule)), None)
-        if i is None:
-            removed.append(rule)
-        else:
-            pairs.append((rule, i, left.pop(i)))
-    return sorted(pairs, key=lambda p: p[1]), removed, sorted(left.items())
 
 
 def _enumerates(rule: dict) -> bool:

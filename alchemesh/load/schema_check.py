@@ -130,10 +130,12 @@ _UNEXPECTED = re.compile(r"\(((?:'[^']+'(?:, )?)+) (?:was|were) unexpected\)")
 @dataclass(frozen=True)
 class OdcsJudge:
     """The schema a contract is checked against: `schema` (v3.0.2), and `newer` when the contract declares a
-    version alchemesh does not know, which it is checked as the newest one it knows instead."""
+    version alchemesh does not know, which it is checked as the newest one it knows instead; `refused`: why it
+    is not checked at all (ODCS v2, or a major version after 3)."""
 
     schema: str
     newer: str | None = None
+    refused: str | None = None
 
     @property
     def label(self) -> str:
@@ -142,17 +144,18 @@ class OdcsJudge:
         return f"ODCS {self.schema}"
 
 
-def odcs_judge(api_version: Any) -> OdcsJudge | str:
-    """The schema for a declared `apiVersion`, or why there is none (ODCS v2, or a major version after 3)."""
+def odcs_judge(api_version: Any) -> OdcsJudge:
+    """The schema for a declared `apiVersion`."""
     match = _API_VERSION.fullmatch(api_version) if isinstance(api_version, str) else None
     if match is None:
         return OdcsJudge(NEWEST_ODCS)  # its own schema says what is wrong with it
     major, minor, patch = (int(part) for part in match.groups())
     if major < 3:
-        return (f"ODCS {api_version} is not supported: alchemesh reads ODCS v3 (v3.0.0 to {NEWEST_ODCS}); migrate "
-                "the contract to v3 (the ODCS changelog lists what changed)")
+        return OdcsJudge(NEWEST_ODCS, refused=f"ODCS {api_version} is not supported: alchemesh reads ODCS v3 (v3.0.0 "
+                         f"to {NEWEST_ODCS}); migrate the contract to v3 (the ODCS changelog lists what changed)")
     if major > 3:
-        return f"ODCS {api_version} is newer than alchemesh can read (ODCS v3, up to {NEWEST_ODCS})"
+        return OdcsJudge(NEWEST_ODCS, refused=f"ODCS {api_version} is newer than alchemesh can read (ODCS v3, up to "
+                         f"{NEWEST_ODCS})")
     schema = ODCS_SCHEMAS.get((major, minor))
     if schema is None:
         return OdcsJudge(NEWEST_ODCS, api_version) if (major, minor) > max(ODCS_SCHEMAS) else OdcsJudge(NEWEST_ODCS)
@@ -199,8 +202,8 @@ def _require_logical_type(condition: dict[str, Any]) -> dict[str, Any]:
 def contract_problems(data: dict[str, Any]) -> list[SchemaProblem]:
     """What breaks the ODCS schema of the version the contract declares, each at its node."""
     judge = odcs_judge(data.get("apiVersion"))
-    if isinstance(judge, str):
-        return [SchemaProblem(("apiVersion",), judge)]
+    if judge.refused:
+        return [SchemaProblem(("apiVersion",), judge.refused)]
     if judge.newer:  # checked as the newest version known, which its apiVersion is not one of
         data = {**data, "apiVersion": judge.schema}
     out, seen = [], set()

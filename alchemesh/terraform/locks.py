@@ -91,20 +91,31 @@ class LockFile:
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
+    def of(cls, root: Path, environment: str, platforms: tuple[str, ...] = ()) -> LockFile:
+        """The environment's lock file beside the Mesh at `root`."""
+        return cls.read(root / LOCK_DIR / f"{environment}.hcl", environment, platforms)
+
+    @classmethod
     def read(cls, path: Path, environment: str, platforms: tuple[str, ...] = ()) -> LockFile:
         """The lock file as committed (none yet: empty); a damaged one stops the run before anything starts."""
+        shown = f"{LOCK_DIR}/{path.name}"
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             text = ""
         except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(f"the provider lock file {path.name} cannot be read: {error}") from None
+            raise UsageError(f"the provider lock file {shown} cannot be read: {error}") from None
         try:
             pins = parse(text)
         except ValueError as error:
-            raise UsageError(f"the provider lock file {LOCK_DIR}/{path.name} is damaged ({error}): "
+            raise UsageError(f"the provider lock file {shown} is damaged ({error}): "
                              "restore it from git, or remove it to let init choose the providers again") from None
         return cls(path, environment, frozenset(platforms), pins)
+
+    @property
+    def shown(self) -> str:
+        """As the user finds it beside `alchemesh.yaml`."""
+        return f"{LOCK_DIR}/{self.path.name}"
 
     def digest(self, stack_dir: Path) -> str | None:
         """What the lock file pins of the providers the stack's last `init` installed: when it changes, the

@@ -11,7 +11,7 @@ from alchemesh.compile.output import Build
 from alchemesh.findings import Report
 from alchemesh.workspace import LOG_DIR, TERRAFORM_DIR
 from alchemesh.terraform.environment import Terraform
-from alchemesh.terraform.locks import LOCK_DIR, LockFile
+from alchemesh.terraform.locks import LockFile
 from alchemesh.terraform.outcome import Action, Run, Status
 from alchemesh.terraform.runner import Listener, run
 from alchemesh.terraform.selection import Selection, changed_stacks, select
@@ -88,8 +88,7 @@ def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform
     from alchemesh.compile.output import forget_removed
 
     logs = root / LOG_DIR / prepared.environment
-    lock_file = LockFile.read(root / LOCK_DIR / f"{prepared.environment}.hcl", prepared.environment,
-                              prepared.lock_platforms)
+    lock_file = LockFile.of(root, prepared.environment, prepared.lock_platforms)
     result = run(prepared.selection, action, terraform, environment=prepared.environment, logs=logs,
                  parallelism=parallelism, listener=listener, preview=preview,
                  bootstrap=root / TERRAFORM_DIR / "bootstrap" / prepared.environment, lock_file=lock_file)

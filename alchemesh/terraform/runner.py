@@ -34,7 +34,7 @@ from alchemesh.compile.manifest import StackFacts, producer_of, read_stack_facts
 from alchemesh.compile.output import PLAN_FILE
 from alchemesh.terraform import state
 from alchemesh.terraform.environment import Terraform
-from alchemesh.terraform.locks import LOCK_DIR, STACK_LOCK, LockFile
+from alchemesh.terraform.locks import STACK_LOCK, LockFile
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
 from alchemesh.terraform.selection import Selection, StackRef
 
@@ -62,20 +62,19 @@ def run(selection: Selection, action: Action, terraform: Terraform, *, environme
     for stack in selection.stacks:  # a destroy plan reads its producers too, applied or not
         for producer in facts[stack.key].producer_states:
             state.start_empty(producer)
-    runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None), preview)
-    runner.bootstrap = bootstrap or logs / ".bootstrap"
-    runner.lock_file = lock_file
+    runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None), preview,
+                     bootstrap or logs / ".bootstrap", lock_file)
     return runner.run(environment, parallelism or os.cpu_count() or 1)
 
 
 class _Runner:
     def __init__(self, selection: Selection, action: Action, terraform: Terraform, facts: dict[str, StackFacts],
-                 logs: Path, listener: Listener, preview: bool = False):
+                 logs: Path, listener: Listener, preview: bool, bootstrap: Path, lock_file: LockFile | None):
         self.selection, self.action, self.terraform, self.facts = selection, action, terraform, facts
         self.preview = preview
-        self.bootstrap = logs / ".bootstrap"  # root configs that start empty states on remote backends
+        self.bootstrap = bootstrap  # root configs that start empty states on remote backends, or lock providers
         self.bootstrap_lock = threading.Lock()
-        self.lock_file: LockFile | None = None
+        self.lock_file = lock_file
         self.logs, self.listener = logs, listener
         self.cancelled = threading.Event()
         self.processes: set[subprocess.Popen] = set()
@@ -223,6 +222,7 @@ class _StackJob:
         self.terraform_seconds = 0.0
         self.applying = False  # past the plan: a failure may leave part of the changes made
         self.replanned = False  # the saved plan went stale before it was applied
+        self.started_states: tuple[str, ...] = ()  # empty states this stack's run pushed
 
     def run(self) -> Outcome:
         start = time.perf_counter()
@@ -240,14 +240,13 @@ class _StackJob:
             except _Interrupted:
                 status, changes, text, error = Status.failed, Changes(), "", "interrupted"
         end = time.perf_counter()
-        reason = self.stack.reason
-        started = getattr(self, "started_states", ())
-        if started:
-            reason = "; ".join(filter(None, [reason, f"started an empty state for {', '.join(started)} (never applied)"]))
+        notes = [self.stack.reason]
+        if self.started_states:
+            notes.append(f"started an empty state for {', '.join(self.started_states)} (never applied)")
         if self.replanned:
-            reason = "; ".join(filter(None, [reason, "planned again: another run changed the state after this one "
-                                                     "planned" + (" (and had made these changes)" if status is
-                                                                  Status.no_changes else "")]))
+            notes.append("planned again: another run changed the state after this one planned"
+                         + (" (and had made these changes)" if status is Status.no_changes else ""))
+        reason = "; ".join(filter(None, notes))
         if self.stack.removed and status is Status.changes:
             reason = f"removed from the specs: would destroy {changes.destroy}"
         elif self.stack.removed and status is Status.destroyed:
@@ -393,12 +392,10 @@ class _StackJob:
         command = ["init", "-input=false", "-no-color", *self.runner.terraform.init_args]
         # One at a time when the plugin cache is shared (it is not safe for concurrent writers) or states move to
         # a new backend (a migration takes backend-wide locks, and Terraform 1.0's init cannot wait for one).
+        one_at_a_time = self.runner.init_lock if self.runner.terraform.plugin_cache or asked else contextlib.nullcontext()
         for attempt in range(_INIT_TRIES):
             try:
-                if self.runner.terraform.plugin_cache or asked:
-                    with self.runner.init_lock:
-                        self._terraform(command, log)
-                else:
+                with one_at_a_time:
                     self._terraform(command, log)
                 break
             except _Failed as failure:  # a backend set up by two inits at once (pg's shared sequence): again
@@ -474,7 +471,7 @@ class _StackJob:
                 message += ("; the backend changed since this stack was initialised: rerun with --migrate-state to "
                             "copy its state to the new backend, or --reconfigure to start there")
             if self.runner.lock_file is not None:
-                message += lock_file_hint(output, f"{LOCK_DIR}/{self.runner.lock_file.path.name}")
+                message += lock_file_hint(output, self.runner.lock_file.shown)
             raise _Failed(message, output)
         return code, output
 

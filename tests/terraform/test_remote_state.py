@@ -64,6 +64,23 @@ def test_a_consumer_planned_alone_starts_its_producers_states(checkout: Path, te
          "started an empty state for sales/customers, sales/orders, marketing/customer-value (never applied)")]
 
 
+def test_a_producer_state_deleted_since_it_was_seen_is_started_again(checkout: Path, one_terraform_env: dict,
+                                                                     pg_url: str):
+    """alchemesh remembers that a producer's state exists; when it is gone after all (dropped by hand), the
+    consumer's plan looks again instead of failing."""
+    from tests.testing.postgres import BIN_DIRS
+
+    prefix = on_pg(checkout, pg_url)
+    consumer = ["plan", "--product", "marketing/customer-value", "--format", "json"]
+    assert run_cli(*consumer, cwd=checkout, env=one_terraform_env).code == 0
+    subprocess.run([str(BIN_DIRS[0] / "psql"), pg_url, "-q", "-c", f"DROP SCHEMA {prefix}_dev_sales_orders CASCADE"],
+                   check=True, capture_output=True)
+    again = run_cli(*consumer, cwd=checkout, env=one_terraform_env)
+    assert again.code == 0, again.out + again.err
+    (stack,) = again.json()["stacks"]
+    assert stack["status"] == "changes" and stack["reason"] == "started an empty state for sales/orders (never applied)"
+
+
 def test_a_backend_change_is_said_and_migrate_state_moves_every_state(checkout: Path, terraform_env: dict,
                                                                       pg_url: str):
     assert run_cli("apply", "--auto-approve", cwd=checkout, env=terraform_env).code == 0
