@@ -10,6 +10,8 @@ def every_rule() -> dict[str, Rule]:
     """Rule name → rule: the validation rules in documentation order, the contract rules, the component rules."""
     from alchemesh.components.rules import RULES as component_rules
     from alchemesh.contracts.rules import contract_rules
+    from alchemesh.datatest.rules import RULES as data_rules
     from alchemesh.validate.rules import registry
 
-    return {**registry(), **contract_rules(), **{rule.name: rule for rule in component_rules}}
+    return {**registry(), **contract_rules(), **{rule.name: rule for rule in component_rules},
+            **{rule.name: rule for rule in data_rules}}

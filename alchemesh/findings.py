@@ -43,6 +43,17 @@ class ContractImpact:
 
 
 @dataclass(frozen=True, slots=True)
+class DataImpact:
+    """What a data test finding is about: the port whose data broke its contract, and who reads it."""
+
+    contract: str
+    port: str  # domain/product/port
+    observed: Any = None
+    expected: Any = None
+    consumers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at one node. `line`/`column` are 1-based; 0 means the whole file."""
 
@@ -58,6 +69,7 @@ class Finding:
     policy: str | None = None  # the Mesh policy that failed
     reason: str | None = None  # why a waived finding was accepted
     products: tuple[str, ...] | None = None  # the members of a dependency cycle
+    data: DataImpact | None = None  # data tests
 
     def __post_init__(self):
         # A message quotes spec values: in every format it stays one line that shows what the value holds.
@@ -105,7 +117,16 @@ class Finding:
             out["reason"] = self.reason
         if self.products is not None:
             out["products"] = list(self.products)
+        if self.data is not None:
+            d = self.data
+            out.update(contract=d.contract, port=d.port, observed=d.observed, expected=d.expected,
+                       consumers=list(d.consumers))
         return out
+
+    @property
+    def consumers(self) -> tuple[str, ...]:
+        """The input ports a contract or data finding puts at risk."""
+        return self.contract.consumers if self.contract else self.data.consumers if self.data else ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ MODULE_CACHE_DIR = f"{CACHE_DIR}/modules"  # local Terraform modules read with p
 BUILD_DIR = f"{WORK_DIR}/build"  # the compiled stacks, one folder per environment
 LOG_DIR = f"{WORK_DIR}/logs"  # Terraform's output, one file per stack and run
 SITE_DIR = f"{WORK_DIR}/site"  # the catalog
+TEST_DIR = f"{WORK_DIR}/test"  # the last data test result of each port, per environment: ENV.json
 TERRAFORM_DIR = f"{WORK_DIR}/terraform"  # the CLI configuration and the packaged providers' mirror
 
 

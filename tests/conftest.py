@@ -10,6 +10,15 @@ import pytest
 from tests.testing import QUICKSTART, REPO, git
 
 
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """A real PostgreSQL server on 127.0.0.1: the `pg` backend's, and the data tests' engine."""
+    from tests.testing.postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
 @pytest.fixture
 def quickstart(tmp_path: Path) -> Path:
     """A private copy of the quickstart mesh."""

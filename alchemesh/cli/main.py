@@ -8,7 +8,7 @@ from alchemesh.cli import compile, components, contracts, docs, graph, init, rul
 from alchemesh.cli.app import app
 
 # The top-level help lists the commands in pipeline order, each with an example in its own help.
-ORDER = ("init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy", "drift", "docs",
+ORDER = ("init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy", "drift", "test", "docs",
          "rules", "components", "schema")
 EXAMPLES = {
     "init": "alchemesh init my-mesh",
@@ -23,6 +23,7 @@ EXAMPLES = {
     "apply": "alchemesh apply --env prod --product sales/orders",
     "destroy": "alchemesh destroy --removed --changed-since HEAD~1 --auto-approve",
     "drift": "alchemesh drift --env prod --format json",
+    "test": "alchemesh test --changed-since origin/main --include-dependents --format github",
     "docs build": "alchemesh docs build --out site",
     "docs serve": "alchemesh docs serve --port 8000",
     "rules": "alchemesh rules unresolved-reference",

@@ -7,16 +7,18 @@ import inspect
 import signal
 import sys
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from alchemesh.cli.app import RepoPath, app, choices, command, print_markup, print_plain
-from alchemesh.report import RUN_FORMATS
+from alchemesh.cli.app import FailOn, RepoPath, app, choices, command, print_markup, print_plain
+from alchemesh.report import RUN_FORMATS, TEST_FORMATS
 
 
 RunFormat = choices("RunFormat", RUN_FORMATS)
+TestFormat = choices("TestFormat", TEST_FORMATS)
 
 
 Env = Annotated[Optional[str], typer.Option("--env", envvar="ALCHEMESH_ENV", help="Environment (default: the Mesh's first).")]
@@ -47,6 +49,13 @@ MigrateState = Annotated[bool, typer.Option(
     "--migrate-state", help="After a backend change: init each stack and copy its state to the new backend.")]
 Removed = Annotated[bool, typer.Option(
     "--removed", help="Only the stacks of products removed from the specs whose state still holds resources.")]
+TestAfter = Annotated[bool, typer.Option(
+    "--test", help="Test each product's output ports right after its stack applies; a failing port stops its "
+                   "dependents.")]
+TestFormatOption = Annotated[TestFormat, typer.Option("--format", help="Output format.")]
+FailOnOption = Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this severity.")]
+Timeout = Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=0.1,
+                                        help="Give up on a query after this long (a finding, not a hang).")]
 
 
 # The options every run command takes, in the order --help lists them: one table, not four signatures.
@@ -58,11 +67,17 @@ _SHARED = (("path", RepoPath, None), ("env", Env, None), ("product", Products, N
            ("reconfigure", Reconfigure, False), ("migrate_state", MigrateState, False))
 _APPROVE = ("auto_approve", AutoApprove, False)
 _REMOVED = ("removed", Removed, False)
+_TEST_AFTER = ("test", TestAfter, False)
+_TIMEOUT = ("timeout", Timeout, 300.0)
+# `test` reports findings: their formats, and --fail-on; it writes no run summary and has no CI matrix
+_TEST = tuple(("format", TestFormatOption, TestFormat.text) if name == "format" else (name, kind, default)
+              for name, kind, default in _SHARED if name not in ("summary", "matrix")) + (
+    ("fail_on", FailOnOption, FailOn.error), _TIMEOUT)
 
 
-def _register(action: str, doc: str, *extra: tuple) -> None:
+def _register(action: str, doc: str, *extra: tuple, shared: tuple = _SHARED) -> None:
     """A run command: the shared options plus `extra`, all handed to `_run` as one `_Options` record."""
-    table = (*_SHARED, *extra)
+    table = (*shared, *extra)
 
     def run_command(**options) -> int:
         return _run(action, _Options(**options))
@@ -77,9 +92,12 @@ def _register(action: str, doc: str, *extra: tuple) -> None:
 
 
 _register("plan", "Compile, then `terraform init` + `plan` the selected stacks in dependency order.")
-_register("apply", "Compile, then plan and apply the selected stacks, producers before their consumers.", _APPROVE)
+_register("apply", "Compile, then plan and apply the selected stacks, producers before their consumers.", _APPROVE,
+          _TEST_AFTER, _TIMEOUT)
 _register("destroy", "Destroy the selected stacks' resources, consumers before their producers.", _APPROVE, _REMOVED)
 _register("drift", "Plan every selected stack with -detailed-exitcode; exit 1 when any has drifted from its specs.")
+_register("test", "Check the data behind every selected output port against its contract, producers first.",
+          shared=_TEST)
 
 
 @dataclass(frozen=True)
@@ -93,18 +111,21 @@ class _Options:
     changed_since: Optional[str]
     include_dependents: bool
     parallelism: Optional[int]
-    summary: Optional[Path]
-    format: RunFormat
+    format: Enum
     terraform: Optional[str]
     provider_mirror: Optional[Path]
     plugin_cache: Optional[Path]
     out: Optional[Path]
-    matrix: bool
+    summary: Optional[Path] = None
+    matrix: bool = False
     lock_timeout: Optional[str] = None
     reconfigure: bool = False
     migrate_state: bool = False
     auto_approve: bool = False
     removed: bool = False
+    test: bool = False
+    timeout: float = 300.0
+    fail_on: Enum = FailOn.error
 
 
 def _run(action_name: str, options: _Options) -> int:
@@ -121,15 +142,26 @@ def _run(action_name: str, options: _Options) -> int:
         raise UsageError("--reconfigure and --migrate-state exclude each other: keep the old state, or copy it")
     action = Action(action_name)
     root = find_root(options.path)
-    removed = "only" if options.removed else "without" if action is Action.drift else "with"
-    prepared = Pipeline(root).prepare(Request(options.env, options.out, tuple(options.product or ()),
-                                              tuple(options.domain or ()), options.changed_since,
-                                              options.include_dependents, removed))
+    removed = "only" if options.removed else "without" if action in (Action.drift, Action.test) else "with"
+    pipeline = Pipeline(root)
+    prepared = pipeline.prepare(Request(options.env, options.out, tuple(options.product or ()),
+                                        tuple(options.domain or ()), options.changed_since,
+                                        options.include_dependents, removed))
     if prepared.selection is None:
         return _invalid(action, prepared, root, options)
     if options.matrix:
         print_plain(_matrix(prepared).decode())
         return 0
+    tester = None
+    if action is Action.test or options.test:
+        from dataclasses import replace
+
+        from alchemesh.datatest.suite import suite
+        from alchemesh.terraform.orchestrate import only
+
+        tester = suite(pipeline.analysis, timeout=options.timeout)
+        if action is Action.test:
+            prepared = replace(prepared, selection=only(prepared.selection, set(tester.ports)))
     keys = [s.key for s in prepared.selection.stacks]
     asks = action in (Action.apply, Action.destroy) and keys and not options.auto_approve
     if asks:
@@ -155,11 +187,67 @@ def _run(action_name: str, options: _Options) -> int:
             typer.echo("alchemesh: cancelled", err=True)
             return 1
     with _terminate_as_interrupt(), Progress(keys, "" if asks else banner) as progress:
-        result = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress)
+        result = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress,
+                         tester=tester)
+    if action is Action.test:
+        return _tested(result, tester, prepared, root, options)
     _summarise(result, prepared, root, options)
+    if tester is not None:
+        _keep_tests(result, tester, prepared, root)
     if result.interrupted:
         return 130
     return 1 if result.failed or (action is Action.drift and result.drifted) else 0
+
+
+def _test_run(result, tester, prepared):
+    """The ports tested, in the order their stacks ran; those of the selection that were not, and why."""
+    import datetime as dt
+
+    from alchemesh.datatest.result import TestRun
+
+    ran = sorted((o for o in result.outcomes if o.tests), key=lambda o: o.started)
+    ports = tuple(p for o in ran for p in o.tests)
+    selected = {s.key for s in prepared.selection.stacks}
+    skipped = [(port, why) for port, why in tester.untested if port.rsplit("/", 1)[0] in selected]
+    for o in result.outcomes:
+        if not o.tests and o.key in tester.ports:
+            why = o.error or o.reason or o.status.value
+            skipped += [(t.port, f"not tested: {o.key} {o.status.value}" + (f" ({why})" if why != o.status.value
+                                                                              else "")) for t in tester.ports[o.key]]
+    stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return TestRun(prepared.environment, ports, stamp, tuple(sorted(skipped)))
+
+
+def _keep_tests(result, tester, prepared, root: Path):
+    from alchemesh.datatest.history import store
+
+    run = _test_run(result, tester, prepared)
+    if run.ports:
+        store(root, run, {t.port for targets in tester.ports.values() for t in targets})
+    return run
+
+
+def _tested(result, tester, prepared, root: Path, options: _Options) -> int:
+    from alchemesh.findings import Severity
+    from alchemesh.report import reporter
+    from alchemesh.report import tests as test_report
+
+    run = _keep_tests(result, tester, prepared, root)
+    fmt = options.format.value
+    if fmt == "text":
+        print_markup(test_report.to_text(run, root))
+    elif fmt == "json":
+        sys.stdout.write(test_report.to_json(run))
+    elif fmt == "junit":
+        sys.stdout.write(test_report.to_junit(run))
+    elif fmt == "markdown":
+        sys.stdout.write(test_report.to_markdown(run))
+    else:
+        print_plain(reporter(fmt)(run.report, root))
+    if result.interrupted:
+        return 130
+    broken = any(o.status.value == "failed" for o in result.outcomes)  # a stack whose state could not be read
+    return 1 if broken or run.fails(Severity(options.fail_on.value)) else 0
 
 
 @contextlib.contextmanager
@@ -184,7 +272,7 @@ def _invalid(action, prepared, root: Path, options: _Options) -> int:
     if options.summary is not None:
         _write(options.summary, runs.validation_failed(action, prepared.environment, text,
                                                        json_file=options.summary.suffix == ".json"))
-    if options.format is RunFormat.json:
+    if options.format.value == "json":
         print_plain(reporter("json")(prepared.report, root))
     else:
         print_markup(text)

@@ -73,6 +73,15 @@ def _sla_direction(name: str, was: dict, now: dict) -> list[str]:
     return [Kind.SLA_TIGHTENED if tighter else Kind.SLA_LOOSENED]
 
 
+def seconds(value: Any, unit: Any) -> float | None:
+    """A duration in seconds (`4 h`, `1 day`, `2 days`); None when it is not one."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or unit is None:
+        return None
+    unit = str(unit).lower()
+    factor = _SECONDS.get(unit) or _SECONDS.get(unit.rstrip("s"))
+    return float(value) * factor if factor else None
+
+
 def _measure(sla: dict) -> Any:
     """The value in a comparable form: seconds for a duration, the number itself, an ISO date or time."""
     value, unit = sla.get("value"), sla.get("unit")
@@ -81,9 +90,8 @@ def _measure(sla: dict) -> Any:
     if isinstance(value, (int, float)):
         if unit is None:
             return float(value)
-        unit = str(unit).lower()
-        factor = _SECONDS.get(unit) or _SECONDS.get(unit.rstrip("s"))  # d, day, days
-        return float(value) * factor if factor else (float(value) if unit in ("%", "percent") else None)
+        duration = seconds(value, unit)
+        return duration if duration is not None else (float(value) if str(unit).lower() in ("%", "percent") else None)
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ].*)?|\d{2}:\d{2}(:\d{2})?", value):
         return value
     return None

@@ -87,11 +87,18 @@ class TerraformSettings(Model):
     )
 
 
+Engine = Literal["duckdb", "postgres", "bigquery", "snowflake", "athena"]
+
+
 class Component(Model):
     type: ComponentType
     source: str = Field(min_length=1, description="Any Terraform module source.")
     version: str | None = Field(default=None, description="Version constraint for registry sources.")
     description: str | None = None
+    engine: Engine | None = Field(default=None, description=(
+        "Output ports: the engine holding the port's data, which `alchemesh test` reads it with. The module's "
+        "`location` output says where: a DuckDB file (duckdb), postgresql://HOST:PORT/DATABASE?schema=SCHEMA "
+        "(postgres), PROJECT.DATASET (bigquery), DATABASE.SCHEMA (snowflake), CATALOG.DATABASE (athena)."))
 
 
 class PolicyMatch(Model):

@@ -21,6 +21,7 @@ FORMATS = tuple(_REPORTERS)  # validation and component findings
 CHECK_FORMATS = (*FORMATS, "markdown")  # contract checks: also a PR comment
 CHANGELOG_FORMATS = ("text", "json", "markdown")
 RUN_FORMATS = ("text", "json")  # plan, apply, destroy, drift summaries on stdout
+TEST_FORMATS = (*FORMATS, "junit", "markdown")  # data tests: also CI test results and a PR comment
 GRAPH_FORMATS = ("text", "mermaid", "dot", "json")
 
 

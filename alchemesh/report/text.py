@@ -32,7 +32,7 @@ def _block(f: Finding, line_text: str | None) -> str:
         out.append(f"  [dim]{' ' * gutter} |[/] {' ' * (f.column - 1)}[{style}]^[/]")
     if f.hint:
         out.append(f"  [dim]=[/] hint: {escape(printable(f.hint))}")
-    consumers = f.contract.consumers if f.contract else ()
+    consumers = f.consumers
     if consumers:
         out.append(f"  [dim]=[/] consumers: {escape(printable(', '.join(consumers)))}")
     return "\n".join(out)

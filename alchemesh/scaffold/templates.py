@@ -31,6 +31,7 @@ spec:
     local-duckdb:
       type: output-port
       source: {duckdb}
+      engine: duckdb  # `alchemesh test` reads the port's data from the DuckDB file at its `location`
     local-sql:
       type: code
       source: {sql}

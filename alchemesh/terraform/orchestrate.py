@@ -13,7 +13,7 @@ from alchemesh.workspace import LOG_DIR, TERRAFORM_DIR
 from alchemesh.terraform.environment import Terraform
 from alchemesh.terraform.locks import LockFile
 from alchemesh.terraform.outcome import Action, Run, Status
-from alchemesh.terraform.runner import Listener, run
+from alchemesh.terraform.runner import Listener, Tester, run
 from alchemesh.terraform.selection import Selection, changed_stacks, select
 
 if TYPE_CHECKING:
@@ -73,6 +73,12 @@ def prepared(request: Request, report: Report, build: Build, directory: Path, si
                     build.manifest.lock_platforms)
 
 
+def only(selection: Selection, keys: set[str]) -> Selection:
+    """The selection narrowed to these stacks (`test`: the products with ports to test)."""
+    levels = tuple(kept for level in selection.levels if (kept := tuple(k for k in level if k in keys)))
+    return Selection(tuple(s for s in selection.stacks if s.key in keys and not s.removed), levels, ())
+
+
 def _removed_since(now: Build, before: Build | None) -> dict[str, bytes]:
     """Stack key → stack file of the stacks the base revision compiles and the work tree no longer does."""
     if before is None:
@@ -82,8 +88,9 @@ def _removed_since(now: Build, before: Build | None) -> dict[str, bytes]:
 
 
 def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform, *, parallelism: int | None = None,
-            listener: Listener | None = None, preview: bool = False) -> Run:
-    """Run `action` over the selected stacks; `preview`: plan each as the action would, apply nothing."""
+            listener: Listener | None = None, preview: bool = False, tester: Tester | None = None) -> Run:
+    """Run `action` over the selected stacks; `preview`: plan each as the action would, apply nothing.
+    `tester`: test each stack's ports after it applies (for `test`: as it is)."""
     assert prepared.selection is not None, "nothing compiled"
     from alchemesh.compile.output import forget_removed
 
@@ -91,7 +98,8 @@ def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform
     lock_file = LockFile.of(root, prepared.environment, prepared.lock_platforms)
     result = run(prepared.selection, action, terraform, environment=prepared.environment, logs=logs,
                  parallelism=parallelism, listener=listener, preview=preview,
-                 bootstrap=root / TERRAFORM_DIR / "bootstrap" / prepared.environment, lock_file=lock_file)
+                 bootstrap=root / TERRAFORM_DIR / "bootstrap" / prepared.environment, lock_file=lock_file,
+                 tester=tester)
     if preview:
         return result
     destroyed = {o.key for o in result.outcomes if o.status is Status.destroyed or (

@@ -13,6 +13,7 @@ class Action(str, Enum):
     apply = "apply"
     destroy = "destroy"
     drift = "drift"
+    test = "test"
 
 
 class Status(str, Enum):
@@ -24,10 +25,12 @@ class Status(str, Enum):
     failed = "failed"
     skipped = "skipped"  # a stack it depends on failed
     cancelled = "cancelled"  # interrupted before it started
+    tested = "tested"  # its ports' data keeps their contracts
+    test_failed = "test-failed"  # a port's data breaks its contract, or cannot be read
 
     @property
     def ok(self) -> bool:
-        return self not in (Status.failed, Status.skipped, Status.cancelled)
+        return self not in (Status.failed, Status.skipped, Status.cancelled, Status.test_failed)
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Outcome:
     terraform_seconds: float = 0.0  # of which spent inside Terraform
     started: float = 0.0  # time.perf_counter() at start and end: the order stacks really ran in
     ended: float = 0.0
+    tests: tuple[Any, ...] = ()  # PortResult of each port tested (`test`, `apply --test`)
 
 
 _SYMBOL = {"add": "+", "change": "~", "destroy": "-", "replace": "±"}

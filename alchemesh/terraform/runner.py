@@ -42,6 +42,8 @@ INIT_STAMP = "alchemesh-init.json"
 _STATE_STARTED = "alchemesh-state-started"  # in .terraform/: the stack's remote state exists
 _EMPTY_STATE = "alchemesh-empty.tfstate"
 Listener = Callable[[str, str], None]  # (stack key, phase)
+# Tests a stack's ports, given its key, its folder and its `output_ports` output: `test`, `apply --test`.
+Tester = Callable[[str, Path, dict], tuple]
 
 
 class _Interrupted(Exception):
@@ -50,27 +52,31 @@ class _Interrupted(Exception):
 
 def run(selection: Selection, action: Action, terraform: Terraform, *, environment: str, logs: Path,
         parallelism: int | None = None, listener: Listener | None = None, preview: bool = False,
-        bootstrap: Path | None = None, lock_file: LockFile | None = None) -> Run:
+        bootstrap: Path | None = None, lock_file: LockFile | None = None, tester: Tester | None = None) -> Run:
     """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly.
     `preview`: each stack planned as `action` would plan it (`-destroy` for a destroy), nothing applied.
-    `lock_file`: the environment's committed provider lock file, copied into each stack before `init`."""
+    `lock_file`: the environment's committed provider lock file, copied into each stack before `init`.
+    `tester`: tests each stack's ports once it is applied (or, for `test`, as it is); under apply, a stack whose
+    port fails is `test-failed` and its dependents are skipped."""
     facts = {s.key: read_stack_facts(s.directory, s.key) for s in selection.stacks}
     for stack in selection.stacks:
         own = facts[stack.key].state
         if own is not None:
             state.check(own, stack.key)
-    for stack in selection.stacks:  # a destroy plan reads its producers too, applied or not
+    for stack in selection.stacks if action is not Action.test else ():  # a destroy plan reads them, applied or not
         for producer in facts[stack.key].producer_states:
             state.start_empty(producer)
     runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None), preview,
-                     bootstrap or logs / ".bootstrap", lock_file)
+                     bootstrap or logs / ".bootstrap", lock_file, tester)
     return runner.run(environment, parallelism or os.cpu_count() or 1)
 
 
 class _Runner:
     def __init__(self, selection: Selection, action: Action, terraform: Terraform, facts: dict[str, StackFacts],
-                 logs: Path, listener: Listener, preview: bool, bootstrap: Path, lock_file: LockFile | None):
+                 logs: Path, listener: Listener, preview: bool, bootstrap: Path, lock_file: LockFile | None,
+                 tester: Tester | None = None):
         self.selection, self.action, self.terraform, self.facts = selection, action, terraform, facts
+        self.tester = None if preview else tester
         self.preview = preview
         self.bootstrap = bootstrap  # root configs that start empty states on remote backends, or lock providers
         self.bootstrap_lock = threading.Lock()
@@ -120,10 +126,10 @@ class _Runner:
             for key in stacks:
                 if key in outcomes or key in self.running:
                     continue
-                blocking = [w for w in sorted(waits[key]) if w in outcomes and not outcomes[w].status.ok]
+                blocking = [w for w in sorted(waits[key]) if w in outcomes and not outcomes[w].status.ok
+                            and not (self.action is Action.test and outcomes[w].status is Status.test_failed)]
                 if blocking:
-                    verb = "failed" if outcomes[blocking[0]].status is Status.failed else "did not run"
-                    outcomes[key] = Outcome(key, Status.skipped, reason=f"{blocking[0]} {verb}")
+                    outcomes[key] = Outcome(key, Status.skipped, reason=_blocked_by(outcomes[blocking[0]]))
                     self.listener(key, Status.skipped.value)
                 elif all(w in outcomes for w in waits[key]):
                     self.running.add(key)
@@ -215,6 +221,13 @@ class _Runner:
         self.events.put((key, phase, None))
 
 
+def _blocked_by(outcome: Outcome) -> str:
+    if outcome.status is Status.test_failed:
+        broken = [p.port for p in outcome.tests if p.broken]
+        return f"{', '.join(broken)} failed {'its contract' if len(broken) == 1 else 'their contracts'}"
+    return f"{outcome.key} {'failed' if outcome.status is Status.failed else 'did not run'}"
+
+
 class _StackJob:
     def __init__(self, runner: _Runner, stack: StackRef):
         self.runner, self.stack = runner, stack
@@ -223,6 +236,7 @@ class _StackJob:
         self.applying = False  # past the plan: a failure may leave part of the changes made
         self.replanned = False  # the saved plan went stale before it was applied
         self.started_states: tuple[str, ...] = ()  # empty states this stack's run pushed
+        self.tests: tuple = ()
 
     def run(self) -> Outcome:
         start = time.perf_counter()
@@ -233,6 +247,13 @@ class _StackJob:
             try:
                 status, changes, text = self._steps(log)
                 error = None
+                if self.runner.tester is not None and status in (Status.applied, Status.no_changes, Status.tested):
+                    self.runner.phase(self.stack.key, "testing")
+                    self.tests = self.runner.tester(self.stack.key, self.stack.directory, self._port_outputs(log))
+                    if any(p.broken for p in self.tests):
+                        status = Status.test_failed
+                    elif self.runner.action is Action.test:
+                        status = Status.tested
             except _Failed as failure:
                 status, changes, text, error = Status.failed, Changes(), "", str(failure)
                 if self.applying:
@@ -247,14 +268,21 @@ class _StackJob:
             notes.append("planned again: another run changed the state after this one planned"
                          + (" (and had made these changes)" if status is Status.no_changes else ""))
         reason = "; ".join(filter(None, notes))
+        if status is Status.test_failed:
+            broken = [p for p in self.tests if p.broken]
+            notes.append("; ".join(f"{p.port} {'is unreachable' if p.status == 'unreachable' else 'failed its contract'}"
+                                   for p in broken))
+            reason = "; ".join(filter(None, notes))
         if self.stack.removed and status is Status.changes:
             reason = f"removed from the specs: would destroy {changes.destroy}"
         elif self.stack.removed and status is Status.destroyed:
             reason = "removed from the specs: destroyed"
         return Outcome(self.stack.key, status, changes, self.log_path, error, text, reason,
-                       end - start, self.terraform_seconds, start, end)
+                       end - start, self.terraform_seconds, start, end, self.tests)
 
     def _steps(self, log: IO[str]) -> tuple[Status, Changes, str]:
+        if self.runner.action is Action.test:
+            return Status.tested, Changes(), ""
         self._init(log)
         self.started_states = self._start_producer_states(log)
         if self._start_own_state(log):
@@ -303,6 +331,26 @@ class _StackJob:
         if not changes.total:  # outputs only (a stack never applied): no resource was made or destroyed
             return Status.no_changes, changes, text
         return (Status.destroyed if destroying else Status.applied), changes, text
+
+    def _port_outputs(self, log: IO[str]) -> dict:
+        """The stack's `output_ports` output, from its state: the local file as it is, a remote one pulled (after an
+        `init`, which a stack never run here still needs). Empty when the stack was never applied."""
+        own = self.runner.facts[self.stack.key].state
+        if own is not None:
+            try:
+                text = own.read_text(encoding="utf-8", errors="replace")
+            except FileNotFoundError:
+                return {}
+        else:
+            self._init(log)
+            _, text = self._terraform(["state", "pull"], None)
+        try:
+            pulled = json.loads(text[text.index("{"):]) if "{" in text else {}
+        except ValueError:
+            return {}
+        output = pulled.get("outputs", {}).get("output_ports", {}) if isinstance(pulled, dict) else {}
+        value = output.get("value") if isinstance(output, dict) else None
+        return value if isinstance(value, dict) else {}
 
     def _state_now(self, log: IO[str]) -> str:
         """What the state holds after a failure part-way: some of the changes may have been made."""

@@ -16,7 +16,7 @@ STAGES = [
     ("validate", ["validate"]),
     ("contracts", ["contracts"]),
     ("compile", ["compile"]),
-    ("run and render", ["terraform", "docs", "report", "components", "scaffold", "all_rules"]),
+    ("run and render", ["terraform", "datatest", "docs", "report", "components", "scaffold", "all_rules"]),
     ("composition", ["pipeline"]),
     ("cli", ["cli", "__main__"]),
 ]
@@ -62,11 +62,13 @@ def _owners() -> dict[str, Path]:
     from alchemesh.all_rules import every_rule
     from alchemesh.components.rules import RULES as component_rules
     from alchemesh.contracts.rules import contract_rules
+    from alchemesh.datatest.rules import RULES as data_rules
     from alchemesh.validate.rules import registry
 
     owners = {name: PACKAGE / "validate" / "rules" / f"{name.replace('-', '_')}.py" for name in registry()}
     owners |= {name: PACKAGE / "contracts" / "changes.py" for name in contract_rules()}
     owners |= {rule.name: PACKAGE / "components" / "rules.py" for rule in component_rules}
+    owners |= {rule.name: PACKAGE / "datatest" / "rules.py" for rule in data_rules}
     assert owners.keys() == every_rule().keys()
     assert all(path.is_file() for path in owners.values()), owners
     return owners

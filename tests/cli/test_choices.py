@@ -53,10 +53,12 @@ def test_every_graph_format_renders(fmt):
     assert result.code == 0 and "customer-value" in result.out, result.err
 
 
-@pytest.mark.parametrize(("command", "extra"), [("plan", set()), ("drift", set()), ("apply", {"--auto-approve"}),
-                                                ("destroy", {"--auto-approve", "--removed"})])
-def test_run_commands_share_one_option_table(command, extra):
+@pytest.mark.parametrize(("command", "extra", "without"), [
+    ("plan", set(), set()), ("drift", set(), set()), ("apply", {"--auto-approve", "--test", "--timeout"}, set()),
+    ("destroy", {"--auto-approve", "--removed"}, set()),
+    ("test", {"--fail-on", "--timeout"}, {"--summary", "--matrix"})])
+def test_run_commands_share_one_option_table(command, extra, without):
     options = {opt for param in CLI.commands[command].params for opt in param.opts if opt.startswith("--")}
     shared = {opt for param in CLI.commands["plan"].params for opt in param.opts if opt.startswith("--")}
-    assert options == shared | extra
+    assert options == (shared - without) | extra
     assert {"--changed-since", "--include-dependents", "--matrix", "--summary", "--terraform"} <= shared

@@ -53,7 +53,9 @@ def test_rules_explains_one_rule():
 def test_rules_json_and_unknown_rule():
     body = run_cli("rules", "--json").json()
     components = ["component-layout", "component-hcl", "component-interface", "component-undocumented"]
-    assert [r["name"] for r in body] == [*registry(), *contract_rules(), *components]
+    data = ["data-unreachable", "data-object-missing", "data-property-missing", "data-type-mismatch", "data-required",
+            "data-unique", "data-quality", "data-freshness"]
+    assert [r["name"] for r in body] == [*registry(), *contract_rules(), *components, *data]
     unknown = run_cli("rules", "unresolved-refrence")
     assert unknown.code == 2 and "did you mean `unresolved-reference`?" in unknown.err
     assert_no_traceback(unknown)
@@ -70,7 +72,7 @@ def test_the_top_level_help_lists_the_commands_in_pipeline_order():
     out = run_cli("--help").out
     listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.startswith("  ")]
     assert listed == ["init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy",
-                      "drift", "docs", "rules", "components", "schema"]
+                      "drift", "test", "docs", "rules", "components", "schema"]
 
 
 def _leaves(path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -76,15 +76,6 @@ def start_slow_apply(mesh: Path, terraform_env: dict) -> subprocess.Popen:
 
 
 @pytest.fixture(scope="session")
-def pg_url() -> str:
-    """A real PostgreSQL server on 127.0.0.1 for the `pg` backend."""
-    from tests.testing.postgres import postgres_server
-
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
 def s3_url() -> str:
     """A real S3 API (moto's server) on 127.0.0.1 for the `s3` backend."""
     from tests.testing.s3 import s3_server

@@ -52,6 +52,12 @@ def test_consumers_plan_before_their_producers_were_ever_applied_then_apply(chec
     assert set(statuses(applied).values()) == {"applied"}
     again = run_cli("plan", "--format", "json", cwd=checkout, env=env)
     assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
+    # the ports' locations are read from the states on pg (pulled), the data from the DuckDB files
+    tested = run_cli("test", "--format", "json", cwd=checkout, env=env)
+    assert tested.code == 0, tested.out + tested.err
+    assert {p["port"]: p["status"] for p in tested.json()["ports"]} == {
+        "sales/orders/orders": "passed", "sales/customers/customers": "passed",
+        "marketing/customer-value/customer-value": "passed", "marketing/segments/segments": "passed"}
 
 
 def test_a_consumer_planned_alone_starts_its_producers_states(checkout: Path, terraform_env: dict, pg_url: str):

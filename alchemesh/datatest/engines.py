@@ -1,0 +1,320 @@
+"""Where a port's data is read: one connection per port, read-only, from the `location` its stack outputs and the
+engine its component declares. Credentials never come from the specs or the location: each driver reads its own
+environment (PGPASSWORD / PGPASSFILE, GOOGLE_APPLICATION_CREDENTIALS, SNOWFLAKE_PASSWORD, AWS_*).
+
+Every query runs under a timeout, so that a `sql` rule scanning forever ends as a finding, not a hung CI job.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+
+from sqlglot import exp
+
+from alchemesh.datatest.sql import table
+
+
+class Unreachable(Exception):
+    """The port's data cannot be read: not applied yet, engine down, no permission, no driver."""
+
+
+class QueryFailed(Exception):
+    """One query failed (a `sql` rule's syntax, a type the engine cannot compare): that check, not the port."""
+
+
+class Engine:
+    """A read-only connection to one port's data."""
+
+    dialect = ""
+
+    def source(self, name: str) -> exp.Table:
+        raise NotImplementedError
+
+    def columns(self, name: str) -> tuple[str, dict[str, str]] | None:
+        """The table's own name and its columns (name → type as the engine writes it); None when there is no
+        such table."""
+        raise NotImplementedError
+
+    def row(self, sql: str) -> tuple[Any, ...]:
+        """The first row of a query."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+ENGINES = ("duckdb", "postgres", "bigquery", "snowflake", "athena")
+
+
+def connect(engine: str, location: str, stack_dir: Path, timeout: float) -> Engine:
+    if engine == "duckdb":
+        return DuckDb(location, stack_dir, timeout)
+    if engine == "postgres":
+        return Postgres(location, timeout)
+    if engine in ("bigquery", "snowflake", "athena"):
+        return _CLOUD[engine](location, timeout)
+    raise Unreachable(f"no engine `{engine}`: one of {', '.join(ENGINES)}")
+
+
+def _matching(names: list[tuple], wanted: str) -> tuple[str, dict[str, str]] | None:
+    """The rows of the table named `wanted`: exactly, else the one that differs only in case (unquoted names
+    fold case in every engine)."""
+    by_name: dict[str, dict[str, str]] = {}
+    for table_name, column, kind in names:
+        by_name.setdefault(table_name, {})[column] = kind
+    if wanted in by_name:
+        return wanted, by_name[wanted]
+    folded = [t for t in by_name if t.lower() == wanted.lower()]
+    return (folded[0], by_name[folded[0]]) if len(folded) == 1 else None
+
+
+class DuckDb(Engine):
+    """A DuckDB file, `location` relative to the stack folder. External access is off for the connection's life:
+    a contract's `sql` rule reads the port's tables and nothing else on the machine."""
+
+    dialect = "duckdb"
+
+    def __init__(self, location: str, stack_dir: Path, timeout: float):
+        import duckdb
+
+        path = Path(location) if Path(location).is_absolute() else stack_dir / location
+        if not path.is_file():
+            raise Unreachable(f"no DuckDB file at {location} (not applied yet?)")
+        self.timeout = timeout
+        try:
+            self.connection = duckdb.connect(str(path), read_only=True,
+                                             config={"enable_external_access": False, "lock_configuration": True})
+        except duckdb.Error as error:
+            raise Unreachable(f"cannot open {location}: {_first_line(error)}") from None
+
+    def source(self, name: str) -> exp.Table:
+        return table(name)
+
+    def columns(self, name: str) -> tuple[str, dict[str, str]] | None:
+        rows = self._all("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                         "WHERE table_schema = current_schema() AND lower(table_name) = lower(?) "
+                         "ORDER BY ordinal_position", [name])
+        return _matching(rows, name)
+
+    def row(self, sql: str) -> tuple[Any, ...]:
+        rows = self._all(sql, None, limit=1)
+        return rows[0] if rows else ()
+
+    def _all(self, sql: str, params, limit: int | None = None) -> list[tuple]:
+        import duckdb
+
+        timer = threading.Timer(self.timeout, self.connection.interrupt)
+        timer.start()
+        try:
+            cursor = self.connection.execute(sql, params)
+            return cursor.fetchmany(limit) if limit else cursor.fetchall()
+        except duckdb.InterruptException:
+            raise QueryFailed(f"no answer within {self.timeout:g} s") from None
+        except duckdb.Error as error:
+            raise QueryFailed(_first_line(error)) from None
+        finally:
+            timer.cancel()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class Postgres(Engine):
+    """`postgresql://HOST:PORT/DATABASE?schema=SCHEMA`; the user and password from libpq's environment. Each
+    connection is read-only and its statements time out."""
+
+    dialect = "postgres"
+
+    def __init__(self, location: str, timeout: float):
+        try:
+            import psycopg
+            import psycopg.sql
+        except ImportError:
+            raise Unreachable("PostgreSQL needs its driver: pip install 'alchemesh[postgres]'") from None
+        conninfo, self.schema = _postgres_location(location)
+        options = f"-c default_transaction_read_only=on -c statement_timeout={int(timeout * 1000)}"
+        try:
+            self.connection = psycopg.connect(conninfo, options=options, connect_timeout=max(1, int(min(timeout, 30))),
+                                              autocommit=True)
+        except psycopg.Error as error:
+            raise Unreachable(f"cannot connect to {_shown(location)}: {_first_line(error)}") from None
+        # a rule's query may name the port's tables as they are named in its schema
+        self.connection.execute(psycopg.sql.SQL("SET search_path TO {}").format(psycopg.sql.Identifier(self.schema)))
+
+    def source(self, name: str) -> exp.Table:
+        return table(name, self.schema)
+
+    def columns(self, name: str) -> tuple[str, dict[str, str]] | None:
+        rows = self._all(
+            "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+            "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND lower(c.relname) = lower(%s) AND c.relkind IN ('r', 'v', 'm', 'p', 'f') "
+            "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum", (self.schema, name))
+        return _matching(rows, name)
+
+    def row(self, sql: str) -> tuple[Any, ...]:
+        rows = self._all(sql, None, limit=1)
+        return rows[0] if rows else ()
+
+    def _all(self, sql: str, params, limit: int | None = None) -> list[tuple]:
+        import psycopg
+
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql if params is not None else sql.encode(), params)  # bytes: no placeholders
+                return cursor.fetchmany(limit) if limit else cursor.fetchall()
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise Unreachable(f"no permission: {_first_line(error)}") from None
+        except psycopg.errors.QueryCanceled:
+            raise QueryFailed("no answer within the timeout") from None
+        except psycopg.OperationalError as error:
+            raise Unreachable(_first_line(error)) from None
+        except psycopg.Error as error:
+            raise QueryFailed(_first_line(error)) from None
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _postgres_location(location: str) -> tuple[str, str]:
+    """A libpq URI and the schema; a password in the location is refused."""
+    parts = urlsplit(location)
+    if parts.scheme not in ("postgres", "postgresql") or not parts.hostname:
+        raise Unreachable(f"`{_shown(location)}` is not postgresql://HOST:PORT/DATABASE?schema=SCHEMA")
+    if parts.password is not None:
+        raise Unreachable("the location carries a password: credentials come from the environment (PGPASSWORD, "
+                          "PGPASSFILE), never from a stack output")
+    query = dict(parse_qsl(parts.query))
+    schema = query.pop("schema", None) or query.pop("currentSchema", None) or "public"
+    if "password" in query:
+        raise Unreachable("the location carries a password: credentials come from the environment")
+    uri = parts._replace(query=urlencode(query)).geturl()
+    return uri, unquote(schema)
+
+
+def _shown(location: str) -> str:
+    """A location as it may be printed: any password replaced."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", location)
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+class _DbApi(Engine):
+    """An engine behind a DB-API 2 driver that is an optional extra: BigQuery, Snowflake, Athena."""
+
+    extra = ""
+    paramstyle = "%s"
+
+    def __init__(self, location: str, timeout: float):
+        self.timeout = timeout
+        self.parts = tuple(p for p in location.split(".") if p)
+        if len(self.parts) != 2 or any(not re.fullmatch(r"[\w$-]+", p) for p in self.parts):
+            raise Unreachable(f"`{location}` is not {self.shape}")
+        with _driver(self.extra):
+            self.connection = self.open()
+
+    shape = ""
+
+    def open(self):
+        raise NotImplementedError
+
+    def source(self, name: str) -> exp.Table:
+        return table(name, self.parts[1], self.parts[0])
+
+    def columns(self, name: str) -> tuple[str, dict[str, str]] | None:
+        return _matching(self._all(*self.columns_query(name)), name)
+
+    def columns_query(self, name: str) -> tuple[str, Any]:
+        raise NotImplementedError
+
+    def row(self, sql: str) -> tuple[Any, ...]:
+        rows = self._all(sql, None)
+        return tuple(rows[0]) if rows else ()
+
+    def _all(self, sql: str, params) -> list[tuple]:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql, params) if params is not None else cursor.execute(sql)
+            return [tuple(r) for r in cursor.fetchall()]
+        except Exception as error:  # each driver has its own error classes; a query error is that check's
+            raise QueryFailed(_first_line(error)) from None
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@contextmanager
+def _driver(extra: str):
+    try:
+        yield
+    except ImportError:
+        raise Unreachable(f"{extra} needs its driver: pip install 'alchemesh[{extra}]'") from None
+    except Unreachable:
+        raise
+    except Exception as error:
+        raise Unreachable(f"cannot connect: {_first_line(error)}") from None
+
+
+class BigQuery(_DbApi):
+    dialect, extra, shape = "bigquery", "bigquery", "PROJECT.DATASET"
+
+    def open(self):
+        from google.cloud import bigquery
+        from google.cloud.bigquery import dbapi
+
+        client = bigquery.Client(project=self.parts[0], default_query_job_config=bigquery.QueryJobConfig(
+            job_timeout_ms=int(self.timeout * 1000)))
+        return dbapi.connect(client)
+
+    def columns_query(self, name: str) -> tuple[str, tuple]:
+        schema = exp.Table(this=exp.to_identifier("COLUMNS"), db=exp.to_identifier("INFORMATION_SCHEMA"),
+                           catalog=exp.to_identifier(f"{self.parts[0]}.{self.parts[1]}", quoted=True))
+        return (f"SELECT table_name, column_name, data_type FROM {schema.sql(dialect='bigquery')} "
+                "WHERE lower(table_name) = lower(%s) ORDER BY ordinal_position", (name,))
+
+
+class Snowflake(_DbApi):
+    dialect, extra, shape = "snowflake", "snowflake", "DATABASE.SCHEMA"
+
+    def open(self):
+        import snowflake.connector
+
+        return snowflake.connector.connect(account=os.environ.get("SNOWFLAKE_ACCOUNT"),
+                                           user=os.environ.get("SNOWFLAKE_USER"),
+                                           password=os.environ.get("SNOWFLAKE_PASSWORD"),
+                                           database=self.parts[0], schema=self.parts[1],
+                                           network_timeout=int(self.timeout))
+
+    def columns_query(self, name: str) -> tuple[str, tuple]:
+        schema = table("COLUMNS", "INFORMATION_SCHEMA", self.parts[0]).sql(dialect="snowflake")
+        return (f"SELECT table_name, column_name, data_type FROM {schema} WHERE table_schema = %s "
+                "AND lower(table_name) = lower(%s) ORDER BY ordinal_position", (self.parts[1], name))
+
+
+class Athena(_DbApi):
+    dialect, extra, shape = "athena", "athena", "CATALOG.DATABASE"
+
+    def open(self):
+        from pyathena import connect as athena_connect
+
+        return athena_connect(catalog_name=self.parts[0], schema_name=self.parts[1])
+
+    def columns_query(self, name: str) -> tuple[str, Any]:
+        schema = table("columns", "information_schema", self.parts[0]).sql(dialect="athena")
+        return (f"SELECT table_name, column_name, data_type FROM {schema} WHERE table_schema = %(schema)s "
+                "AND lower(table_name) = lower(%(table)s) ORDER BY ordinal_position",
+                {"schema": self.parts[1], "table": name})
+
+
+_CLOUD = {"bigquery": BigQuery, "snowflake": Snowflake, "athena": Athena}

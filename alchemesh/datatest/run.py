@@ -1,0 +1,273 @@
+"""Test one port's data against its contract: the tables and columns first, then every measure of an object in
+one scan, then the queries of their own (composite keys, `sql` rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from alchemesh.datatest.engines import Engine, QueryFailed, Unreachable, connect
+from alchemesh.datatest.plan import Check, Measure, ObjectPlan, plan
+from alchemesh.datatest.result import FAILED, PASSED, SKIPPED, CheckResult, PortResult
+from alchemesh.datatest import sql, types
+from alchemesh.datatest import rules
+from alchemesh.findings import DataImpact, Finding, JsonPath, Severity
+from alchemesh.model.contract import Contract
+
+Locate = Callable[[JsonPath], tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class PortTarget:
+    """A port to test: its contract (and where its nodes are), the engine its component declares, who reads it."""
+
+    port: str  # domain/product/port
+    name: str  # the port's name: the key of its stack's `output_ports`
+    contract: Contract
+    file: str
+    locate: Locate
+    engine: str | None
+    consumers: tuple[str, ...]
+    port_file: str  # the product file, and where the port is in it: where an unreachable port is reported
+    port_position: tuple[int, int]
+    no_engine_hint: str = ""
+
+
+def unreachable(target: PortTarget, message: str, hint: str | None = None) -> PortResult:
+    line, column = target.port_position
+    finding = Finding(rules.UNREACHABLE.name, Severity.ERROR, f"port `{target.port}`: {message}", target.port_file, line,
+                      column, hint=hint, data=DataImpact(target.contract.id, target.port, consumers=target.consumers))
+    return PortResult(target.port, target.contract.id, target.file, "unreachable", (), (finding,), target.consumers)
+
+
+def check_port(target: PortTarget, location: Any, stack_dir: Path, *, timeout: float = 300.0,
+              now: dt.datetime | None = None) -> PortResult:
+    start = time.perf_counter()
+    if target.engine is None:
+        return unreachable(target, "its component declares no engine to read its data with", target.no_engine_hint)
+    if not isinstance(location, str) or not location:
+        return unreachable(target, "its stack has no `location` output (not applied yet?)",
+                           "`alchemesh apply` first; or the component returns no location")
+    try:
+        engine = connect(target.engine, location, stack_dir, timeout)
+    except Unreachable as error:
+        return unreachable(target, str(error))
+    try:
+        tester = _PortTest(target, engine, now or dt.datetime.now(dt.timezone.utc))
+        for object_plan in plan(target.contract):
+            tester.object(object_plan)
+    except Unreachable as error:
+        return unreachable(target, str(error))
+    finally:
+        engine.close()
+    checks = tuple(tester.results)
+    failed = [c.finding for c in checks if c.finding is not None]
+    status = "failed" if any(f.severity is Severity.ERROR for f in failed) else "warned" if failed else "passed"
+    return PortResult(target.port, target.contract.id, target.file, status, checks, tuple(failed), target.consumers,
+                      time.perf_counter() - start)
+
+
+class _PortTest:
+    def __init__(self, target: PortTarget, engine: Engine, now: dt.datetime):
+        self.target, self.engine, self.now = target, engine, now
+        self.results: list[CheckResult] = []
+        self.legacy_date = str(target.contract.raw.get("apiVersion", "")).startswith("v3.0")
+
+    def object(self, object_plan: ObjectPlan) -> None:
+        obj = object_plan.obj
+        found = self.engine.columns(object_plan.table)
+        if found is None:
+            self._fail(rules.OBJECT_MISSING.name, f"{object_plan.table}: exists", obj.path, Severity.ERROR,
+                       f"schema object `{obj.name}` has no table `{object_plan.table}`", "no table", "a table")
+            for check in object_plan.checks:
+                self._skip(check, f"no table `{object_plan.table}`")
+            return
+        self._pass(rules.OBJECT_MISSING.name, f"{object_plan.table}: exists")
+        table_name, columns = found
+        present = self._columns(object_plan, columns)
+        source = self.engine.source(table_name)
+        runnable = [c for c in object_plan.checks if c.skip is None and all(n in present for n in c.measure.columns)]
+        for check in object_plan.checks:
+            if check.skip is not None:
+                self._skip(check, check.skip)
+            elif check not in runnable:
+                missing = next(n for n in check.measure.columns if n not in present)
+                self._skip(check, f"no column `{missing}`")
+        scanned = [c for c in runnable if c.measure.in_scan]
+        measures = list(dict.fromkeys(_renamed(c.measure, present) for c in scanned))
+        try:
+            row = self.engine.row(sql.scan(source, measures, self.engine.dialect))
+        except QueryFailed as error:
+            for check in scanned:
+                self._broken(check, f"the scan of `{object_plan.table}` failed: {error}")
+            scanned, row = [], ()
+        rows = _number(row[0]) if row else 0.0
+        values = dict(zip(measures, row[1:]))
+        for check in scanned:
+            self._judge(check, values[_renamed(check.measure, present)], rows)
+        for check in runnable:
+            if check.measure.in_scan:
+                continue
+            measure = _renamed(check.measure, present)
+            try:
+                if measure.kind == "sql":
+                    column = measure.columns[0] if measure.columns else None
+                    value = self.engine.row(sql.rule_query(measure.query, source, column, self.engine.dialect))
+                else:
+                    value = self.engine.row(sql.duplicates(source, measure.columns, self.engine.dialect))
+            except QueryFailed as error:
+                self._broken(check, f"its query failed: {error}")
+                continue
+            if not value:
+                self._broken(check, "its query returned no row")
+                continue
+            self._judge(check, value[0], rows)
+
+    def _columns(self, object_plan: ObjectPlan, columns: dict[str, str]) -> dict[str, str]:
+        """The contract's column name → the table's (same, or same but for case), checking each column's type."""
+        present = {}
+        folded = {name.lower(): name for name in columns}
+        table = object_plan.table
+        for column in object_plan.columns:
+            actual = column.name if column.name in columns else folded.get(column.name.lower())
+            label = f"{table}.{column.name}"
+            if actual is None:
+                self._fail(rules.PROPERTY_MISSING.name, f"{label}: exists", column.prop.path, Severity.ERROR,
+                           f"table `{table}` has no column `{column.name}`", "no column", "a column")
+                continue
+            self._pass(rules.PROPERTY_MISSING.name, f"{label}: exists")
+            present[column.name] = actual
+            kind = columns[actual]
+            prop = column.prop
+            problem, where = None, prop.path
+            if isinstance(prop.physical_type, str):
+                problem = types.physical_problem(prop.physical_type, kind, self.engine.dialect)
+                where = (*prop.path, "physicalType")
+            if problem is None and isinstance(prop.logical_type, str):
+                problem = types.logical_problem(prop.logical_type, kind, self.engine.dialect, self.legacy_date)
+                where = (*prop.path, "logicalType")
+            expected = prop.physical_type or prop.logical_type
+            if problem:
+                self._fail(rules.TYPE_MISMATCH.name, f"{label}: type", where, Severity.ERROR, f"`{label}`: {problem}",
+                           kind, expected)
+            elif expected:
+                self._pass(rules.TYPE_MISMATCH.name, f"{label}: type", kind, expected)
+        return present
+
+    def _judge(self, check: Check, raw: Any, rows: float) -> None:
+        if check.measure.kind == "newest":
+            self._freshness(check, raw)
+            return
+        value = _number(raw)
+        if value is None:
+            self._broken(check, f"its query returned {raw!r}, not a number")
+            return
+        assert check.expect is not None
+        observed = 100.0 * value / rows if check.expect.unit == "percent" and rows else value
+        observed = 0.0 if check.expect.unit == "percent" and not rows else observed
+        shown = _shown(observed, check.expect.unit)
+        expected = str(check.expect)
+        if check.expect.holds(observed):
+            self._pass(check.rule, check.label, shown, expected)
+            return
+        self._fail(check.rule, check.label, check.path, check.severity, _message(check, shown, expected), shown,
+                   expected)
+
+    def _freshness(self, check: Check, newest: Any) -> None:
+        allowed = _duration(check.max_age or 0)
+        stamp = _instant(newest)
+        if stamp is None:
+            message = (f"`{check.label.split(':')[0]}` holds no value to be fresh by" if newest is None else
+                       f"`{check.label.split(':')[0]}` holds {newest!r}, not a date or time")
+            self._fail(check.rule, check.label, check.path, check.severity, message, None, f"≤ {allowed} old")
+            return
+        age = (self.now - stamp).total_seconds()
+        observed = f"{_duration(max(age, 0))} old (newest {stamp.isoformat()})"
+        if age <= (check.max_age or 0):
+            self._pass(check.rule, check.label, observed, f"≤ {allowed} old")
+            return
+        self._fail(check.rule, check.label, check.path, check.severity,
+                   f"the newest `{check.label.split(':')[0]}` is {_duration(age)} old; the freshness SLA allows {allowed}",
+                   observed, f"≤ {allowed} old")
+
+    # --- results -----------------------------------------------------------------------------------
+
+    def _pass(self, rule: str, label: str, observed: Any = None, expected: Any = None) -> None:
+        self.results.append(CheckResult(rule, label, PASSED, observed, expected))
+
+    def _skip(self, check: Check, why: str) -> None:
+        self.results.append(CheckResult(check.rule, check.label, SKIPPED, detail=why))
+
+    def _broken(self, check: Check, why: str) -> None:
+        """A check whose query could not answer: it failed, and says why."""
+        self._fail(check.rule, check.label, check.path, check.severity, f"{check.label}: {why}", None,
+                   str(check.expect) if check.expect else None)
+
+    def _fail(self, rule: str, label: str, path: JsonPath, severity: Severity, message: str, observed: Any,
+              expected: Any) -> None:
+        target = self.target
+        line, column = target.locate(path)
+        finding = Finding(rule, severity, message, target.file, line, column, path,
+                          data=DataImpact(target.contract.id, target.port, observed, expected, target.consumers))
+        self.results.append(CheckResult(rule, label, FAILED, observed, expected, finding))
+
+
+def _renamed(measure: Measure, present: dict[str, str]) -> Measure:
+    """The measure on the table's own column names (a name that differs from the contract's only in case)."""
+    columns = tuple(present.get(c, c) for c in measure.columns)
+    return measure if columns == measure.columns else Measure(measure.kind, columns, measure.values, measure.pattern,
+                                                              measure.query)
+
+
+def _message(check: Check, shown: str, expected: str) -> str:
+    subject = check.label.split(":")[0]
+    if check.rule == rules.REQUIRED.name:
+        return f"`{subject}` is required but holds {shown} null(s)"
+    if check.rule == rules.UNIQUE.name:
+        what = check.label.split(": ", 1)[1]
+        return f"`{subject}`: {what} holds {shown} duplicate(s)"
+    name = check.label.split(": ", 1)[1]
+    return f"quality rule `{name}` on `{subject}`: measured {shown}, expected {expected}"
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, (int, float, Decimal)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _shown(value: float, unit: str) -> str:
+    text = str(int(value)) if value.is_integer() else f"{value:.4g}"
+    return text + ("%" if unit == "percent" else "")
+
+
+def _instant(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+    if isinstance(value, str):
+        try:
+            return _instant(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            return None
+    return None
+
+
+def _duration(seconds: float) -> str:
+    """`3 d 4 h`, `2 h 5 min`, `12 min`, `40 s`: two units at most."""
+    whole = int(seconds)
+    for unit, size, smaller, small_size in (("d", 86400, "h", 3600), ("h", 3600, "min", 60)):
+        if whole >= size:
+            count, rest = divmod(whole, size)
+            return f"{count} {unit}" + (f" {rest // small_size} {smaller}" if rest >= small_size else "")
+    return f"{whole // 60} min" if whole >= 60 else f"{whole} s"

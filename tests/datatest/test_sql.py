@@ -1,0 +1,67 @@
+"""The checks' SQL in every dialect: each statement parses back in its own dialect (sqlglot's parser, the same
+one BigQuery, Snowflake and Athena users get), names and values stay quoted whatever they hold, and the
+engines that run here give the same answers as the SQL says."""
+
+from __future__ import annotations
+
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from alchemesh.datatest import sql
+from alchemesh.datatest.plan import Measure
+
+HOSTILE = ["plain", 'dq"uote', "bq`tick", "sq'uote", "back\\slash", "semi;colon --", "Upper Case"]
+MEASURES = [Measure("nulls", ("a",)), Measure("missing", ("a",), (None, "", "N/A")),
+            Measure("invalid", ("a",), ("x", "o'k", 1, True), r"^\d+'$"), Measure("duplicates", ("a",)),
+            Measure("newest", ("a",)), Measure("rows")]
+
+
+@pytest.mark.parametrize("dialect", sorted(sql.DIALECTS))
+@pytest.mark.parametrize("name", HOSTILE)
+def test_every_statement_parses_back_with_its_names_and_values_intact(dialect: str, name: str):
+    source = sql.table(name, "schema " + name, "catalog")
+    measures = [Measure(m.kind, (name,) if m.columns else (), m.values, m.pattern) for m in MEASURES]
+    statements = [sql.scan(source, measures, dialect), sql.duplicates(source, (name, "b"), dialect),
+                  sql.rule_query("SELECT COUNT(*) FROM {object} WHERE {property} IS NULL", source, name, dialect)]
+    for statement in statements:
+        tree = sqlglot.parse_one(statement, read=sql.DIALECTS[dialect])
+        identifiers = {i.name for i in tree.find_all(exp.Identifier)}
+        assert name in identifiers and "schema " + name in identifiers, statement
+    strings = {s.name for s in sqlglot.parse_one(statements[0], read=sql.DIALECTS[dialect]).find_all(exp.Literal)
+               if s.is_string}
+    assert {"N/A", "o'k", "1", "true", r"^\d+'$"} <= strings, statements[0]
+
+
+def test_the_pattern_searches_in_every_dialect():
+    """ODCS `pattern`, like JSON Schema's, matches anywhere: Snowflake's REGEXP_LIKE matches the whole value, so
+    it is not what Snowflake runs."""
+    measure = Measure("invalid", ("a",), (), "x")
+    said = {d: sql.scan(sql.table("t"), [measure], d) for d in sql.DIALECTS}
+    assert "REGEXP_MATCHES(" in said["duckdb"] and " ~ 'x'" in said["postgres"]
+    assert "REGEXP_CONTAINS(" in said["bigquery"] and "REGEXP_LIKE(" in said["athena"]
+    assert "REGEXP_INSTR(" in said["snowflake"] and "REGEXP_LIKE" not in said["snowflake"]
+
+
+def test_bigquery_quotes_with_backticks_and_escapes_backslashes():
+    statement = sql.scan(sql.table("t", "dataset", "project"), [Measure("invalid", ("a",), (), r"\d")], "bigquery")
+    assert "`project`.`dataset`.`t`" in statement and r"'\\d'" in statement
+
+
+@pytest.mark.parametrize("query", ["SELECT COUNT(*) FROM {object}", "SELECT COUNT(*) FROM ${object}"])
+def test_a_rule_query_gets_the_quoted_table_in_both_odcs_spellings(query: str):
+    assert sql.rule_query(query, sql.table("my table", "s"), None, "postgres") == 'SELECT COUNT(*) FROM "s"."my table"'
+
+
+def test_a_placeholder_without_a_value_is_left_as_written():
+    assert sql.rule_query("SELECT {property} FROM {object}", sql.table("t"), None, "duckdb") == \
+        'SELECT {property} FROM "t"'
+
+
+def test_the_scan_measures_in_one_statement_what_duckdb_counts():
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE t (a VARCHAR); INSERT INTO t VALUES ('1'), ('1'), (NULL), (''), ('N/A'), ('x')")
+    row = connection.execute(sql.scan(sql.table("t"), MEASURES, "duckdb")).fetchone()
+    assert row == (6, 1, 3, 5, 1, "x", 6)  # rows; nulls; missing; invalid (in the list *and* matching); dups; newest; rows

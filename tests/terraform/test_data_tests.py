@@ -1,0 +1,124 @@
+"""`alchemesh test` and `apply --test` through the real CLI on the applied quickstart: every port's data checked
+against its contract, failures at the contract line with the consumers at risk, in every format, the results
+kept for the catalog, and a failing port stopping its dependents."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import duckdb
+
+from tests.testing import edit, run_cli
+
+PORTS = ["sales/customers/customers", "sales/orders/orders", "marketing/customer-value/customer-value",
+         "marketing/segments/segments"]
+ORDERS = ".alchemesh/data/dev/sales/orders/orders.duckdb"
+CONTRACT = "domains/sales/orders/contract.odcs.yaml"
+
+
+def _line_of(mesh: Path, file: str, text: str) -> int:
+    return next(i for i, line in enumerate((mesh / file).read_text().splitlines(), 1) if text in line)
+
+
+def test_test_passes_then_a_corrupted_row_fails_at_its_contract_line_in_every_format(checkout: Path,
+                                                                                      one_terraform_env: dict):
+    mesh, env = checkout, one_terraform_env
+    applied = run_cli("apply", "--auto-approve", "--format", "json", cwd=mesh, env=env)
+    assert applied.code == 0, applied.out + applied.err
+
+    passed = run_cli("test", cwd=mesh, env=env)
+    assert passed.code == 0, passed.out + passed.err
+    assert "every check passed" in passed.out and all(port in passed.out for port in PORTS)
+    kept = json.loads((mesh / ".alchemesh/test/dev.json").read_text())
+    assert {p["port"]: p["status"] for p in kept["ports"]} == dict.fromkeys(PORTS, "passed")
+
+    with duckdb.connect(str(mesh / ORDERS)) as connection:  # a status the contract does not list
+        connection.execute("UPDATE orders SET status = 'lost' WHERE order_id = (SELECT min(order_id) FROM orders)")
+
+    failed = run_cli("test", "--format", "json", cwd=mesh, env=env)
+    assert failed.code == 1, failed.out + failed.err
+    body = failed.json()
+    (finding,) = body["findings"]
+    assert finding["rule"] == "data-quality" and finding["file"] == CONTRACT
+    assert finding["line"] == _line_of(mesh, CONTRACT, "- metric: invalidValues")
+    assert finding["port"] == "sales/orders/orders" and finding["contract"] == "urn:datacontract:sales:orders"
+    assert finding["observed"] == "1" and finding["expected"] == "= 0"
+    assert finding["consumers"] == ["marketing/customer-value/orders"]
+    assert {p["port"]: p["status"] for p in body["ports"]}["sales/orders/orders"] == "failed"
+    assert body["summary"]["failed"] == 1 and body["summary"]["passed"] == 3
+    # producers before consumers
+    order = [p["port"] for p in body["ports"]]
+    assert order.index("sales/orders/orders") < order.index("marketing/customer-value/customer-value") < \
+        order.index("marketing/segments/segments")
+
+    text = run_cli("test", cwd=mesh, env=env)
+    assert text.code == 1 and f"{CONTRACT}:{finding['line']}:" in text.out
+    assert "consumers: marketing/customer-value/orders" in text.out
+
+    junit = run_cli("test", "--format", "junit", cwd=mesh, env=env)
+    suites = ElementTree.fromstring(junit.out)
+    assert junit.code == 1 and suites.get("failures") == "1"
+    (failure,) = suites.iter("failure")
+    assert failure.get("type") == "data-quality" and CONTRACT in failure.text
+
+    sarif = run_cli("test", "--format", "sarif", cwd=mesh, env=env).json()
+    (result,) = sarif["runs"][0]["results"]
+    assert result["ruleId"] == "data-quality"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == finding["line"]
+    github = run_cli("test", "--format", "github", cwd=mesh, env=env)
+    assert github.out.startswith(f"::error file={CONTRACT},line={finding['line']},")
+
+    markdown = run_cli("test", "--format", "markdown", "--product", "sales/orders", cwd=mesh, env=env)
+    assert markdown.code == 1 and "| `sales/orders/orders` | ❌ failed |" in markdown.out
+    # a run of one product keeps the other ports' last results
+    kept = json.loads((mesh / ".alchemesh/test/dev.json").read_text())
+    assert {p["port"]: p["status"] for p in kept["ports"]} == {**dict.fromkeys(PORTS, "passed"),
+                                                               "sales/orders/orders": "failed"}
+    # a rule of severity warning fails as a warning: below the default --fail-on, not below --fail-on warning
+    edit(mesh, CONTRACT, ("            arguments: {validValues: [placed, shipped, delivered, cancelled]}\n",
+                          "            arguments: {validValues: [placed, shipped, delivered, cancelled]}\n"
+                          "            severity: warning\n"))
+    warned = run_cli("test", "--format", "json", "--product", "sales/orders", cwd=mesh, env=env)
+    assert warned.code == 0 and warned.json()["ports"][0]["status"] == "warned", warned.out + warned.err
+    assert warned.json()["findings"][0]["severity"] == "warning"
+    assert run_cli("test", "--fail-on", "warning", "--product", "sales/orders", cwd=mesh, env=env).code == 1
+
+    # a component that declares no engine: the port is unreachable, and the finding says what to add
+    edit(mesh, "alchemesh.yaml", ("      engine: duckdb", "      description: no engine"))
+    unreachable = run_cli("test", "--format", "json", "--product", "sales/orders", cwd=mesh, env=env)
+    assert unreachable.code == 1, unreachable.err
+    (finding,) = unreachable.json()["findings"]
+    assert finding["rule"] == "data-unreachable" and finding["file"] == "domains/sales/orders/product.yaml"
+    assert "spec.components.local-duckdb.engine" in finding["hint"]
+
+
+def test_ports_never_applied_are_unreachable_not_a_crash(checkout: Path, one_terraform_env: dict):
+    result = run_cli("test", "--format", "json", cwd=checkout, env=one_terraform_env)
+    assert result.code == 1, result.out + result.err
+    body = result.json()
+    assert {p["port"]: p["status"] for p in body["ports"]} == dict.fromkeys(PORTS, "unreachable")
+    assert {f["rule"] for f in body["findings"]} == {"data-unreachable"}
+    assert all("not applied yet" in f["message"] for f in body["findings"])
+    assert "Traceback" not in result.err
+
+
+def test_apply_test_stops_the_dependents_of_a_failing_port(checkout: Path, one_terraform_env: dict):
+    mesh, env = checkout, one_terraform_env
+    # a bug in the orders pipeline: every amount negative, which the contract's sql rule refuses
+    edit(mesh, "domains/sales/orders/transform/orders.sql",
+         ("CAST(amount_eur AS DECIMAL(10, 2))", "-CAST(amount_eur AS DECIMAL(10, 2))"))
+    applied = run_cli("apply", "--auto-approve", "--test", "--format", "json", cwd=mesh, env=env)
+    assert applied.code == 1, applied.out + applied.err
+    stacks = {s["stack"]: s for s in applied.json()["stacks"]}
+    assert stacks["sales/customers"]["status"] == "applied"
+    assert stacks["sales/orders"]["status"] == "test-failed"
+    assert "sales/orders/orders failed its contract" in stacks["sales/orders"]["reason"]
+    assert stacks["marketing/customer-value"]["status"] == "skipped"
+    assert stacks["marketing/customer-value"]["reason"] == "sales/orders/orders failed its contract"
+    assert stacks["marketing/segments"]["status"] == "skipped"
+    assert not (mesh / ".alchemesh/data/dev/marketing/customer-value/customer-value.duckdb").exists()
+    kept = json.loads((mesh / ".alchemesh/test/dev.json").read_text())
+    assert {p["port"]: p["status"] for p in kept["ports"]} == {"sales/customers/customers": "passed",
+                                                               "sales/orders/orders": "failed"}
