@@ -26,7 +26,7 @@ from tests.testing import REPO, run_cli
 
 ACTION = REPO / ".github" / "actions" / "alchemesh" / "action.yml"
 REPO_WORKFLOWS = sorted(p.name for p in (REPO / ".github" / "workflows").glob("*.y*ml"))
-INIT_WORKFLOWS = ("alchemesh-pr.yml", "alchemesh-apply.yml", "alchemesh-drift.yml")
+INIT_WORKFLOWS = ("alchemesh-pr.yml", "alchemesh-apply.yml", "alchemesh-drift.yml", "alchemesh-test.yml")
 OWN_ACTION = re.compile(r"^alchemesh/alchemesh/(?P<path>[^@]+)@(?P<ref>.+)$")
 
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
@@ -430,6 +430,8 @@ def test_init_workflows_run_the_promised_commands(init_dir):
     assert "--auto-approve" in apply.args
     drift = by_command[("alchemesh-drift.yml", "drift")][0]
     assert drift.option("--format") == "json" and drift.stdout == "drift.json"
+    tested = by_command[("alchemesh-test.yml", "test")][0]
+    assert tested.option("--format") == "json" and tested.stdout == "test.json"
 
 
 def test_pr_workflow_comments_even_after_a_failed_plan(init_dir):
@@ -563,3 +565,45 @@ def test_drift_issues_are_opened_updated_and_closed(init_dir, tmp_path):
     assert created["labels"] == ["alchemesh-drift"] and "~1 to change" in created["body"]
     assert "+1 to add" in updated["body"] and "-2 to destroy" in updated["body"]
     assert "https://github.example/acme/mesh/actions/runs/42" in updated["body"]
+
+
+def test_data_test_issues_are_opened_updated_and_closed(init_dir, tmp_path):
+    """The nightly test workflow's script on a real `alchemesh test --format json` report."""
+    from alchemesh.datatest.result import CheckResult, PortResult, TestRun
+    from alchemesh.findings import DataImpact, Finding, Severity
+    from alchemesh.report.tests import to_json
+
+    def port(name: str, status: str, *checks) -> PortResult:
+        findings = tuple(c.finding for c in checks if c.finding)
+        return PortResult(name, f"urn:{name}", "contract.odcs.yaml", status, checks, findings, ("m/reader/in",))
+
+    finding = Finding("data-quality", Severity.ERROR, "quality rule `rowCount` on `t`: measured 0, expected > 0",
+                      "contract.odcs.yaml", 12, 9, data=DataImpact("urn:x", "s/orders/orders", "0", "> 0"))
+    unreachable = Finding("data-unreachable", Severity.ERROR, "port `s/gone/gone`: no DuckDB file at x", "p.yaml",
+                          3, 7, data=DataImpact("urn:x", "s/gone/gone"))
+    run = TestRun("prod", (
+        port("s/orders/orders", "failed", CheckResult("data-quality", "t: rowCount", "failed", "0", "> 0", finding)),
+        port("s/stale/stale", "failed"),  # still failing: its issue is updated
+        port("s/fixed/fixed", "passed", CheckResult("data-required", "t.a: required", "passed", "0", "= 0")),
+        PortResult("s/gone/gone", "urn:g", "c.yaml", "unreachable", (), (unreachable,), ()),
+    ), "2026-06-01T00:00:00Z", (("s/skipped/skipped", "not tested: s/skipped failed"),))
+    (tmp_path / "test.json").write_text(to_json(run), encoding="utf-8")
+    issues = [{"number": 5, "title": "alchemesh test: prod s/stale/stale"},
+              {"number": 6, "title": "alchemesh test: prod s/fixed/fixed"},
+              {"number": 8, "title": "alchemesh test: prod s/skipped/skipped"},  # not tested tonight: stays open
+              {"number": 9, "title": "alchemesh test: dev s/fixed/fixed"}]
+    calls = run_script(the_script(init_dir, "alchemesh-test.yml"), tmp_path, {"issues": issues})
+
+    touched = [(name, params.get("issue_number"), params.get("title"), params.get("state")) for name, params in calls]
+    assert touched == [
+        ("create", None, "alchemesh test: prod s/orders/orders", None),
+        ("update", 5, None, None),
+        ("createComment", 6, None, None),
+        ("update", 6, None, "closed"),
+        ("create", None, "alchemesh test: prod s/gone/gone", None),
+    ]
+    created = calls[0][1]
+    assert created["labels"] == ["alchemesh-test"]
+    assert "`contract.odcs.yaml:12` quality rule `rowCount` on `t`: measured 0, expected > 0" in created["body"]
+    assert "Consumers at risk: `m/reader/in`." in created["body"]
+    assert "no DuckDB file at x" in calls[4][1]["body"]

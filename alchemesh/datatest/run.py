@@ -233,7 +233,12 @@ def _message(check: Check, shown: str, expected: str) -> str:
         what = check.label.split(": ", 1)[1]
         return f"`{subject}`: {what} holds {shown} duplicate(s)"
     name = check.label.split(": ", 1)[1]
-    return f"quality rule `{name}` on `{subject}`: measured {shown}, expected {expected}"
+    what = _MEASURED.get(check.measure.kind, "measured {}").format(shown)
+    return f"quality rule `{name}` on `{subject}`: {what}, expected {expected}"
+
+
+_MEASURED = {"nulls": "{} null value(s)", "missing": "{} missing value(s)", "invalid": "{} invalid value(s)",
+             "duplicates": "{} duplicate value(s)", "rows": "{} row(s)", "sql": "the query returned {}"}
 
 
 def _number(value: Any) -> float | None:

@@ -112,6 +112,29 @@ class Consumer:
 
 
 @dataclass(frozen=True)
+class FailedCheck:
+    rule: str
+    label: str
+    message: str
+    where: str  # file:line:col of the contract node
+    observed: Any
+    expected: Any
+
+
+@dataclass(frozen=True)
+class Health:
+    """A port's last data test in one environment (`alchemesh test`)."""
+
+    environment: str
+    status: str  # passed | warned | failed | unreachable
+    tested_at: str
+    checks: int
+    failing: tuple[FailedCheck, ...]
+    freshness: tuple[tuple[str, str, Any, Any], ...]  # (check, status, observed, expected) of the freshness SLA
+    message: str | None = None  # why it was unreachable
+
+
+@dataclass(frozen=True)
 class PortView:
     link: Link
     product: Link
@@ -122,6 +145,7 @@ class PortView:
     component: str
     contract: Link | None
     consumers: tuple[Consumer, ...]
+    health: tuple[Health, ...] = ()  # per environment tested, in the Mesh's order
 
 
 @dataclass(frozen=True)
@@ -156,6 +180,12 @@ class ProductView:
     code: tuple[CodeView, ...]
     upstream: tuple[Link, ...]  # direct producers
     downstream: tuple[Link, ...]  # direct consumers
+
+    @property
+    def health(self) -> str | None:
+        """The worst last test result of its ports in any environment; None when none was tested."""
+        seen = {h.status for port in self.outputs for h in port.health}
+        return next((s for s in ("unreachable", "failed", "warned", "passed") if s in seen), None)
 
 
 @dataclass(frozen=True)
@@ -258,7 +288,8 @@ def polyseme_link(name: str) -> Link:
 
 
 def build_catalog(analysis: Analysis, history: dict[str, tuple[VersionView, ...]] | None = None,
-                  recent: tuple[Recent, ...] = (), shallow: bool = False) -> Catalog:
+                  recent: tuple[Recent, ...] = (), shallow: bool = False,
+                  health: dict[str, tuple[Health, ...]] | None = None) -> Catalog:
     index, graph = analysis.index, analysis.graph
     mesh = index.mesh.resource if index.mesh else None
     ports_of_contract: dict[str, list[Link]] = {}
@@ -267,7 +298,7 @@ def build_catalog(analysis: Analysis, history: dict[str, tuple[VersionView, ...]
             if port.contract:
                 ports_of_contract.setdefault(port.contract, []).append(
                     port_link(PortRef(entry.resource.spec.domain, entry.resource.name, port.name)))
-    products = tuple(_product(graph, index.products[pid]) for pid in sorted(index.products))
+    products = tuple(_product(graph, index.products[pid], health or {}) for pid in sorted(index.products))
     contracts = tuple(_contract(cid, index.contracts[cid].file, index.contracts[cid].resource, index.polysemes,
                                 tuple(ports_of_contract.get(cid, ())), (history or {}).get(cid, ()))
                       for cid in sorted(index.contracts))
@@ -291,7 +322,7 @@ def build_catalog(analysis: Analysis, history: dict[str, tuple[VersionView, ...]
     )
 
 
-def _product(graph: MeshGraph, entry) -> ProductView:
+def _product(graph: MeshGraph, entry, health: dict[str, tuple[Health, ...]]) -> ProductView:
     product, pid = entry.resource, product_id(entry)
     spec = product.spec
     inputs = []
@@ -309,7 +340,7 @@ def _product(graph: MeshGraph, entry) -> ProductView:
                           for e in sorted(graph.consumers(ref), key=lambda e: (e.consumer_id, e.input_port)))
         outputs.append(PortView(port_link(ref), product_link(pid), port.name, port.description, port.visibility,
                                 port.version, port.component, contract_link(port.contract) if port.contract else None,
-                                consumers))
+                                consumers, health.get(str(ref), ())))
     return ProductView(
         link=product_link(pid), name=product.name, domain=domain_link(spec.domain), owner=team_link(spec.owner),
         description=product.metadata.description, version=spec.version, status=spec.status,

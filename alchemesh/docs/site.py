@@ -44,7 +44,8 @@ def build(analysis: Analysis) -> Built:
         in_git = False
     history = _history(root, analysis) if in_git else {}
     recent = _recent(root, analysis) if in_git else ()
-    catalog = build_catalog(analysis, history, recent, shallow=in_git and gitrepo.is_shallow(root))
+    catalog = build_catalog(analysis, history, recent, shallow=in_git and gitrepo.is_shallow(root),
+                            health=_health(root, analysis))
     return Built(analysis.report, render_site(catalog, _rules()))
 
 
@@ -111,6 +112,29 @@ def _history(root: Path, analysis):
                    for v in log.versions)
         for cid, log in changelogs(root, analysis).items()
     }
+
+
+def _health(root: Path, analysis):
+    """Port → its last data test in each of the Mesh's environments (`alchemesh test` keeps them)."""
+    from alchemesh.datatest.history import load
+    from alchemesh.datatest.rules import FRESHNESS
+    from alchemesh.docs.catalog import FailedCheck, Health
+
+    mesh = analysis.index.mesh
+    out: dict[str, list[Health]] = {}
+    for environment in (mesh.resource.spec.environments if mesh else ()):
+        for port, result in load(root, environment).items():
+            checks = [c for c in result["checks"] if isinstance(c, dict)]
+            failing = tuple(FailedCheck(str(c.get("rule")), str(c.get("name")), str(c.get("message", "")),
+                                        f"{c.get('file')}:{c.get('line')}:{c.get('column')}", c.get("observed"),
+                                        c.get("expected"))
+                            for c in checks if c.get("status") == "failed")
+            freshness = tuple((str(c.get("name")), str(c.get("status")), c.get("observed"), c.get("expected"))
+                              for c in checks if c.get("rule") == FRESHNESS.name and c.get("status") != "skipped")
+            out.setdefault(port, []).append(Health(environment, result["status"], str(result.get("testedAt", "")),
+                                                   sum(1 for c in checks if c.get("status") != "skipped"), failing,
+                                                   freshness, result.get("message")))
+    return {port: tuple(h) for port, h in out.items()}
 
 
 def _recent(root: Path, analysis):

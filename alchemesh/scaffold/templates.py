@@ -370,10 +370,63 @@ jobs:
         run: jq -e '.summary.failed == 0' drift.json || { echo "::error::failed stacks, see the drift step"; exit 1; }
 """ + _KEEP_LOGS
 
+WORKFLOW_TEST = """\
+# Nightly: test the data behind every output port against its contract. One issue per failing port is
+# opened or updated (what failed, where in the contract, who reads the port), and closed once it passes.
+name: alchemesh-test
+on:
+  schedule:
+    - cron: "47 5 * * *"  # after the drift check, off the hour
+  workflow_dispatch:
+permissions:
+  contents: read
+  issues: write  # the data test issues
+env:
+  MESH_ENV: prod  # the environment to test: one of spec.environments in alchemesh.yaml
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+""" + _SETUP + """\
+      - run: alchemesh validate --format github
+      # Exit 1 means failing ports: the next steps report them. Anything else stops here.
+      - run: alchemesh test --env "$MESH_ENV" --format json > test.json || [ $? -eq 1 ]
+      - name: Open, update or close data test issues
+        uses: actions/github-script@v7
+        with:
+          script: |
+            const report = JSON.parse(require('fs').readFileSync('test.json', 'utf8'));
+            const label = 'alchemesh-test';  // created on first use
+            const open = await github.paginate(github.rest.issues.listForRepo,
+              { ...context.repo, state: 'open', labels: label });
+            const issues = new Map(open.filter((i) => !i.pull_request).map((i) => [i.title, i]));
+            const run = `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/actions/runs/${context.runId}`;
+            for (const p of report.ports) {
+              const title = `alchemesh test: ${report.environment} ${p.port}`;
+              const issue = issues.get(title);
+              if (p.status === 'failed' || p.status === 'unreachable') {
+                const checks = p.checks.filter((c) => c.status === 'failed').map((c) =>
+                  `- \\`${c.file}:${c.line}\\` ${c.message} (observed ${c.observed}, expected ${c.expected})`);
+                const readers = p.consumers.length ? p.consumers.map((c) => `\\`${c}\\``).join(', ') : 'none yet';
+                const body = `The data of \\`${p.port}\\` in \\`${report.environment}\\` breaks its contract `
+                  + `\\`${p.contract}\\`${p.message ? ': ' + p.message : ''}.\\n\\n${checks.join('\\n')}\\n\\n`
+                  + `Consumers at risk: ${readers}.\\n\\nLast seen by ${run}. The next passing test closes this issue.`;
+                if (issue) await github.rest.issues.update({ ...context.repo, issue_number: issue.number, body });
+                else await github.rest.issues.create({ ...context.repo, title, body, labels: [label] });
+              } else if (issue) {
+                await github.rest.issues.createComment({ ...context.repo, issue_number: issue.number,
+                  body: `The data keeps its contract again (${run}).` });
+                await github.rest.issues.update({ ...context.repo, issue_number: issue.number, state: 'closed' });
+              }
+            }
+""" + _KEEP_LOGS
+
 WORKFLOWS = {
     "alchemesh-pr.yml": WORKFLOW_PR,
     "alchemesh-apply.yml": WORKFLOW_APPLY,
     "alchemesh-drift.yml": WORKFLOW_DRIFT,
+    "alchemesh-test.yml": WORKFLOW_TEST,
 }
 
 GITIGNORE = """\

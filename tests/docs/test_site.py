@@ -283,3 +283,38 @@ def test_the_catalog_serves_data_consumers(tmp_path: Path):
     assert "<th>Examples</th>" in contract  # the quickstart's `status` gives `examples: [delivered]`
     assert "<th>Polyseme</th>" not in index and "No polysemes." in index
     assert "<h3>Why</h3>" in (site / "rules.html").read_text()
+
+
+def test_the_last_data_tests_show_on_product_and_port_pages(tmp_path: Path):
+    """`alchemesh test` keeps each port's last result; the catalog shows a badge per environment, the failing
+    checks with what was measured and where, and "not tested" for the others. Values from the data are text."""
+    from alchemesh.datatest.result import CheckResult, PortResult, TestRun
+    from alchemesh.datatest.history import store
+    from alchemesh.findings import DataImpact, Finding, Severity
+
+    mesh = tmp_path / "quickstart"
+    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    contract = "domains/sales/orders/contract.odcs.yaml"
+    finding = Finding("data-quality", Severity.ERROR, f"measured {HOSTILE}", contract, 52, 13,
+                      data=DataImpact("urn:datacontract:sales:orders", "sales/orders/orders", HOSTILE, "= 0"))
+    failed = PortResult("sales/orders/orders", "urn:datacontract:sales:orders", contract, "failed",
+                        (CheckResult("data-required", "orders.order_id: required", "passed", "0", "= 0"),
+                         CheckResult("data-quality", "orders.status: invalidValues", "failed", HOSTILE, "= 0", finding),
+                         CheckResult("data-freshness", "orders.ordered_at: freshness", "passed", "2 h old", "≤ 1 d old")),
+                        (finding,))
+    passed = PortResult("sales/customers/customers", "urn:datacontract:sales:customers",
+                        "domains/sales/customers/contract.odcs.yaml", "passed",
+                        (CheckResult("data-required", "customers.customer_id: required", "passed", "0", "= 0"),))
+    store(mesh, TestRun("dev", (failed, passed), "2026-06-01T12:00:00Z"), {failed.port, passed.port})
+    result = run_cli("docs", "build", cwd=mesh)
+    assert result.code == 0, result.out + result.err
+    site = mesh / ".alchemesh" / "site"
+    port = (site / "ports/sales/orders/orders.html").read_text()
+    assert 'class="badge health failed"' in port and "Tested 2026-06-01T12:00:00Z: 3 checks, 1 failing." in port
+    assert f"<code>{contract}:52:13</code>" in port and "orders.status: invalidValues" in port
+    assert "orders.ordered_at: freshness: 2 h old (passed, SLA ≤ 1 d old)" in port
+    assert "<script>alert" not in port and "&lt;script&gt;" in port
+    assert 'class="badge health failed"' in (site / "products/sales/orders.html").read_text()
+    assert 'class="badge health passed"' in (site / "products/sales/customers.html").read_text()
+    untested = (site / "ports/marketing/segments/segments.html").read_text()
+    assert "Not tested yet" in untested and "badge health" not in untested

@@ -5,16 +5,19 @@ kept for the catalog, and a failing port stopping its dependents."""
 from __future__ import annotations
 
 import json
+import re
+import shlex
+import subprocess
+import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
-import duckdb
+from tests.testing import REPO, edit, run_cli
 
-from tests.testing import edit, run_cli
+README = (REPO / "README.md").read_text(encoding="utf-8")
 
 PORTS = ["sales/customers/customers", "sales/orders/orders", "marketing/customer-value/customer-value",
          "marketing/segments/segments"]
-ORDERS = ".alchemesh/data/dev/sales/orders/orders.duckdb"
 CONTRACT = "domains/sales/orders/contract.odcs.yaml"
 
 
@@ -28,14 +31,21 @@ def test_test_passes_then_a_corrupted_row_fails_at_its_contract_line_in_every_fo
     applied = run_cli("apply", "--auto-approve", "--format", "json", cwd=mesh, env=env)
     assert applied.code == 0, applied.out + applied.err
 
-    passed = run_cli("test", cwd=mesh, env=env)
-    assert passed.code == 0, passed.out + passed.err
-    assert "every check passed" in passed.out and all(port in passed.out for port in PORTS)
-    kept = json.loads((mesh / ".alchemesh/test/dev.json").read_text())
-    assert {p["port"]: p["status"] for p in kept["ports"]} == dict.fromkeys(PORTS, "passed")
-
-    with duckdb.connect(str(mesh / ORDERS)) as connection:  # a status the contract does not list
-        connection.execute("UPDATE orders SET status = 'lost' WHERE order_id = (SELECT min(order_id) FROM orders)")
+    # the README's tour, command by command, printing what it shows: all passes, then a status the contract
+    # does not list
+    repo = mesh.parent.parent
+    tour = README.split("Then check that the data keeps its contracts", 1)[1].split("```console\n", 1)[1]
+    steps = re.findall(r"^\$ (.+)\n((?:(?!\$ ).*\n)*)", tour.split("```", 1)[0], re.M)
+    assert [command.split()[0] for command, _ in steps] == ["alchemesh", "python", "alchemesh"]
+    for command, printed in steps:
+        if command.startswith("python "):
+            subprocess.run([sys.executable, *shlex.split(command)[1:]], cwd=repo, check=True)
+            continue
+        result = run_cli(*shlex.split(command)[1:], cwd=repo, env=env)
+        assert result.out.rstrip("\n") == printed.rstrip("\n"), result.out + result.err
+        if "passed" in printed.splitlines()[-1]:
+            kept = json.loads((mesh / ".alchemesh/test/dev.json").read_text())
+            assert {p["port"]: p["status"] for p in kept["ports"]} == dict.fromkeys(PORTS, "passed")
 
     failed = run_cli("test", "--format", "json", cwd=mesh, env=env)
     assert failed.code == 1, failed.out + failed.err
