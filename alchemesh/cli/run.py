@@ -193,7 +193,11 @@ def _run(action_name: str, options: _Options) -> int:
         return _tested(result, tester, prepared, root, options)
     _summarise(result, prepared, root, options)
     if tester is not None:
-        _keep_tests(result, tester, prepared, root)
+        tested = _keep_tests(result, tester, prepared, root)
+        if options.format.value == "text" and tested.ports:
+            from alchemesh.report import tests as test_report
+
+            print_markup("\n" + test_report.to_text(tested, root))
     if result.interrupted:
         return 130
     return 1 if result.failed or (action is Action.drift and result.drifted) else 0

@@ -21,8 +21,8 @@ def marker(action: Action, environment: str) -> str:
 
 def ordered(run: Run) -> list[Outcome]:
     """Destructive changes first, then failures, then other changes, then the rest."""
-    rank = {Status.failed: 1, Status.changes: 2, Status.drifted: 2, Status.applied: 2, Status.destroyed: 2,
-            Status.skipped: 3, Status.cancelled: 3, Status.no_changes: 4}
+    rank = {Status.failed: 1, Status.test_failed: 1, Status.changes: 2, Status.drifted: 2, Status.applied: 2,
+            Status.destroyed: 2, Status.skipped: 3, Status.cancelled: 3, Status.no_changes: 4, Status.tested: 4}
     return sorted(run.outcomes, key=lambda o: (-o.changes.destructive, rank[o.status], o.key))
 
 
@@ -31,8 +31,9 @@ def totals(run: Run) -> dict[str, int]:
     return {
         "stacks": len(outcomes),
         "changed": sum(o.status in (Status.changes, Status.drifted, Status.applied, Status.destroyed)
-                       for o in outcomes),
+                       or (o.status is Status.test_failed and o.changes.total > 0) for o in outcomes),
         "failed": sum(o.status is Status.failed for o in outcomes),
+        "testFailed": sum(o.status is Status.test_failed for o in outcomes),
         "skipped": sum(o.status in (Status.skipped, Status.cancelled) for o in outcomes),
         "add": sum(o.changes.add for o in outcomes),
         "change": sum(o.changes.change for o in outcomes),
@@ -46,6 +47,8 @@ def to_json(run: Run, root: Path, base: str | None = None) -> bytes:
         "stack": o.key, "status": o.status.value, "add": o.changes.add, "change": o.changes.change,
         "destroy": o.changes.destroy, "replace": o.changes.replace, "reason": o.reason or None,
         "error": o.error, "log": _relative(o.log, root),
+        **({"tests": [{"port": p.port, "status": p.status, "failed": sum(1 for c in p.checks if c.status == "failed")}
+                      for p in o.tests]} if o.tests else {}),
     } for o in run.outcomes]
     return render({"command": run.action.value, "environment": run.environment, "base": base,
                    "terraform": {"name": run.terraform[0], "version": run.terraform[1]},
@@ -63,6 +66,8 @@ def headline(run: Run) -> str:
              f"+{t['add']} to add, ~{t['change']} to change, -{t['destroy']} to destroy, ±{t['replace']} to replace"]
     if t["failed"]:
         parts.append(f"{t['failed']} failed")
+    if t["testFailed"]:
+        parts.append(f"{t['testFailed']} failed its data tests")
     if t["skipped"]:
         parts.append(f"{t['skipped']} skipped")
     if run.interrupted:
@@ -85,7 +90,8 @@ def to_text(run: Run, root: Path) -> str:
         note = o.error or o.reason or ""
         if o.status is Status.failed and o.log:
             note = f"{note} (log: {from_here(o.log)})"
-        style = {Status.failed: "red", Status.skipped: "yellow", Status.cancelled: "yellow"}.get(o.status)
+        style = {Status.failed: "red", Status.test_failed: "red", Status.skipped: "yellow",
+                 Status.cancelled: "yellow"}.get(o.status)
         if o.changes.destructive:
             style = "bold red"
         table.add_row(o.key, o.status.value, str(o.changes.add), str(o.changes.change), str(o.changes.destroy),

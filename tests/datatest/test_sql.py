@@ -4,6 +4,8 @@ engines that run here give the same answers as the SQL says."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sqlglot
 from sqlglot import exp
@@ -65,3 +67,35 @@ def test_the_scan_measures_in_one_statement_what_duckdb_counts():
     connection.execute("CREATE TABLE t (a VARCHAR); INSERT INTO t VALUES ('1'), ('1'), (NULL), (''), ('N/A'), ('x')")
     row = connection.execute(sql.scan(sql.table("t"), MEASURES, "duckdb")).fetchone()
     assert row == (6, 1, 3, 5, 1, "x", 6)  # rows; nulls; missing; invalid (in the list *and* matching); dups; newest; rows
+
+
+@pytest.mark.parametrize(("engine", "location"), [("bigquery", "my-project.sales"), ("snowflake", "SHOP.SALES"),
+                                                  ("athena", "awsdatacatalog.sales")])
+def test_the_cloud_engines_without_their_driver_say_which_extra_to_install(engine: str, location: str):
+    from alchemesh.datatest.engines import Unreachable, connect
+
+    with pytest.raises(Unreachable, match=rf"pip install 'alchemesh\[{engine}\]'"):
+        connect(engine, location, Path("."), 10)
+
+
+@pytest.mark.parametrize("engine", ["bigquery", "snowflake", "athena"])
+@pytest.mark.parametrize("location", ["just-one-part", "a.b.c", "a.b;DROP"])
+def test_a_cloud_location_that_is_not_two_names_is_refused_before_any_driver(engine: str, location: str):
+    from alchemesh.datatest.engines import Unreachable, connect
+
+    with pytest.raises(Unreachable, match="is not "):
+        connect(engine, location, Path("."), 10)
+
+
+@pytest.mark.parametrize("engine", ["bigquery", "snowflake", "athena"])
+def test_the_cloud_engines_read_columns_with_sql_of_their_dialect(engine: str):
+    """The information-schema query each cloud engine runs (its driver's paramstyle: `%s`, `%(name)s`)."""
+    from alchemesh.datatest.engines import _CLOUD
+
+    reader = object.__new__(_CLOUD[engine])
+    reader.parts = ("proj-1", "sales")
+    query, params = reader.columns_query("orders")
+    bound = query.replace("%(schema)s", "'sales'").replace("%(table)s", "'orders'").replace("%s", "'x'")
+    tree = sqlglot.parse_one(bound, read=sql.DIALECTS[engine])
+    assert [t.name.lower().rsplit(".", 1)[-1] for t in tree.find_all(exp.Table)] == ["columns"]
+    assert "orders" in (params.values() if isinstance(params, dict) else params)

@@ -124,6 +124,9 @@ def test_apply_test_stops_the_dependents_of_a_failing_port(checkout: Path, one_t
     stacks = {s["stack"]: s for s in applied.json()["stacks"]}
     assert stacks["sales/customers"]["status"] == "applied"
     assert stacks["sales/orders"]["status"] == "test-failed"
+    assert stacks["sales/orders"]["tests"] == [{"port": "sales/orders/orders", "status": "failed", "failed": 1}]
+    assert stacks["sales/customers"]["tests"] == [{"port": "sales/customers/customers", "status": "passed", "failed": 0}]
+    assert applied.json()["summary"]["testFailed"] == 1
     assert "sales/orders/orders failed its contract" in stacks["sales/orders"]["reason"]
     assert stacks["marketing/customer-value"]["status"] == "skipped"
     assert stacks["marketing/customer-value"]["reason"] == "sales/orders/orders failed its contract"
@@ -132,3 +135,7 @@ def test_apply_test_stops_the_dependents_of_a_failing_port(checkout: Path, one_t
     kept = json.loads((mesh / ".alchemesh/test/dev.json").read_text())
     assert {p["port"]: p["status"] for p in kept["ports"]} == {"sales/customers/customers": "passed",
                                                                "sales/orders/orders": "failed"}
+    # on a terminal's text: the run's table, then the failed check at its contract line
+    again = run_cli("apply", "--auto-approve", "--test", cwd=mesh, env=env)
+    assert again.code == 1 and "1 failed its data tests" in again.out
+    assert f"{CONTRACT}:{_line_of(mesh, CONTRACT, 'No negative order totals')}:" in again.out

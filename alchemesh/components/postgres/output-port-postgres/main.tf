@@ -1,0 +1,77 @@
+# A schema per data product on a PostgreSQL server, one table per object of the port's contract, typed from it,
+# and one role per consumer product granted SELECT on the port's tables — and nothing else.
+#
+# - The product's own role (`<mesh>_<domain>_<product>`, no login) owns its schema and tables: its code runs as
+#   that role, so it can write its own tables and read only what it was granted.
+# - Each consumer product's role (`<mesh>_<domain>_<product>`) gets USAGE on the schema and SELECT on the port's
+#   tables; a product that stops reading the port loses both on the next apply.
+# - A contract change rebuilds the tables whose columns changed, keeping the rows that still fit.
+#
+# No credential is held: the scripts connect as the user of Terraform's environment (PGUSER, PGPASSWORD,
+# PGPASSFILE), which must be allowed to create roles and schemas.
+
+locals {
+  server   = try(var.infrastructure[var.server], {})
+  host     = var.host != null ? var.host : try(local.server.host, "127.0.0.1")
+  tcp_port = var.server_port != null ? var.server_port : try(local.server.port, 5432)
+  database = var.database != null ? var.database : try(local.server.database, "postgres")
+
+  schema      = var.schema != null ? var.schema : replace("${var.domain}_${var.product}", "-", "_")
+  role_prefix = "${replace(var.mesh, "-", "_")}_"
+  owner       = replace("${local.role_prefix}${var.domain}_${var.product}", "-", "_")
+  readers     = sort([for c in var.consumers : replace("${local.role_prefix}${replace(c, "/", "_")}", "-", "_")])
+  tables      = var.contract == null ? [] : sort([for o in var.contract.objects : o.physical_name != null ? o.physical_name : o.name])
+}
+
+resource "null_resource" "port" {
+  triggers = {
+    host        = local.host
+    tcp_port    = tostring(local.tcp_port)
+    database    = local.database
+    schema      = local.schema
+    owner       = local.owner
+    port        = var.port
+    tables      = jsonencode(local.tables)
+    contract    = md5(jsonencode(var.contract))
+    readers     = jsonencode(local.readers)
+    role_prefix = local.role_prefix
+    python      = var.python
+  }
+
+  # A new interpreter must not replace the port (that would drop its tables).
+  lifecycle {
+    ignore_changes = [triggers["python"]]
+  }
+
+  # No shell: the interpreter runs the script with the JSON document as its only argument.
+  provisioner "local-exec" {
+    interpreter = [var.python, "${path.module}/scripts/port.py"]
+    command = jsonencode({
+      action      = "apply"
+      host        = local.host
+      tcp_port    = local.tcp_port
+      database    = local.database
+      schema      = local.schema
+      owner       = local.owner
+      port        = var.port
+      readers     = local.readers
+      role_prefix = local.role_prefix
+      contract_gz = base64gzip(jsonencode(var.contract))
+    })
+  }
+
+  # Destroy-time provisioners may only read `self`.
+  provisioner "local-exec" {
+    when        = destroy
+    interpreter = [self.triggers.python, "${path.module}/scripts/port.py"]
+    command = jsonencode({
+      action   = "destroy"
+      host     = self.triggers.host
+      tcp_port = self.triggers.tcp_port
+      database = self.triggers.database
+      schema   = self.triggers.schema
+      owner    = self.triggers.owner
+      port     = self.triggers.port
+    })
+  }
+}

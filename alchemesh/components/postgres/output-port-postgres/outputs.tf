@@ -1,0 +1,20 @@
+output "location" {
+  description = "postgresql://HOST:PORT/DATABASE?schema=SCHEMA, once the tables exist: consumers and `alchemesh test` read the data there (as the user of their own environment)."
+  # Unknown at plan time whenever the port is (re)made, so that the product's code runs again after it.
+  value = null_resource.port.id != "" ? "postgresql://${local.host}:${local.tcp_port}/${local.database}?schema=${local.schema}" : ""
+}
+
+output "schema" {
+  description = "The product's schema."
+  value       = local.schema
+}
+
+output "owner" {
+  description = "The product's own role: it owns the schema and its tables, and its code runs as it."
+  value       = local.owner
+}
+
+output "readers" {
+  description = "The consumer products' roles granted SELECT on the port's tables."
+  value       = local.readers
+}

@@ -1,0 +1,124 @@
+"""The PostgreSQL component family for real: `mesh-examples/postgres-shop` applied on a PostgreSQL server the tests
+start — a schema per product, tables typed from the contracts, one role per product reading exactly the ports it
+consumes — its data tested, a consumer that stops reading a port losing its grant, and a destroy that leaves
+nothing behind."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.testing import REPO, edit, git, run_cli
+
+SHOP = REPO / "mesh-examples" / "postgres-shop"
+CONTRACT = "domains/sales/orders/contract.odcs.yaml"
+
+
+@pytest.fixture
+def shop(tmp_path: Path, pg_url: str) -> tuple[Path, str, str]:
+    """The example where it sits in this repo, on the tests' server, under a mesh name of its own (the roles are
+    the server's: each test has its own)."""
+    repo = tmp_path / "repo"
+    mesh = repo / "mesh-examples" / "postgres-shop"
+    shutil.copytree(SHOP, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    shutil.copytree(REPO / "components" / "postgres", repo / "components" / "postgres")
+    name = f"t{uuid.uuid4().hex[:8]}"
+    host, port = pg_url.split("@", 1)[1].split("/", 1)[0].split(":")
+    edit(mesh, "alchemesh.yaml", ("  name: pgshop", f"  name: {name}"),
+         ("{host: 127.0.0.1, server_port: 5432, database: postgres}", f"{{host: {host}, server_port: {port}, "
+                                                                       "database: postgres}"))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "shop")
+    return mesh, name, pg_url
+
+
+def _as(url: str, role: str | None = None) -> psycopg.Connection:
+    """A connection as the server's superuser, or as a role of the mesh (trust authentication on loopback)."""
+    return psycopg.connect(url if role is None else url.replace("postgres@", f"{role}@", 1), autocommit=True)
+
+
+def _can(url: str, role: str, query: str) -> bool:
+    with _as(url, role) as connection:
+        try:
+            connection.execute(query)
+            return True
+        except psycopg.errors.InsufficientPrivilege:
+            return False
+
+
+def test_schemas_typed_tables_and_grants_then_tested_revoked_and_destroyed(shop, one_terraform_env: dict):
+    mesh, name, url = shop
+    env = {**one_terraform_env, "PGUSER": "postgres"}
+    applied = run_cli("apply", "--auto-approve", "--test", "--format", "json", cwd=mesh, env=env)
+    assert applied.code == 0, applied.out + applied.err
+    assert {s["stack"]: s["status"] for s in applied.json()["stacks"]} == {
+        "_mesh": "no-changes", "sales/orders": "applied", "sales/customers": "applied",
+        "marketing/customer-value": "applied"}
+
+    with _as(url) as connection:
+        columns = connection.execute(
+            "SELECT column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, is_nullable "
+            "FROM information_schema.columns WHERE table_schema = 'sales_orders' AND table_name = 'orders' "
+            "ORDER BY ordinal_position").fetchall()
+        key = connection.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                                 "WHERE conrelid = 'sales_orders.orders'::regclass AND contype = 'p'").fetchone()
+        owner = connection.execute("SELECT tableowner FROM pg_tables WHERE schemaname = 'sales_orders'").fetchone()
+        rows = connection.execute("SELECT count(*) FROM marketing_customer_value.customer_value").fetchone()
+        connection.execute("CREATE TABLE sales_orders.internal (x int)")  # the product's own, not its port's
+    assert columns == [("order_id", "character varying", None, None, None, "NO"),
+                       ("customer_id", "character varying", None, None, None, "NO"),
+                       ("ordered_at", "timestamp without time zone", None, None, None, "NO"),
+                       ("status", "character varying", None, None, None, "NO"),
+                       ("amount_eur", "numeric", None, 10, 2, "NO")]
+    assert key == ("PRIMARY KEY (order_id)",) and owner == (f"{name}_sales_orders",)
+    assert rows[0] > 0  # its code read both producers' ports with the grants they gave it
+
+    reader = f"{name}_marketing_customer_value"
+    assert _can(url, reader, "SELECT * FROM sales_orders.orders")
+    assert _can(url, reader, "SELECT * FROM sales_customers.customers")
+    assert not _can(url, reader, "SELECT * FROM sales_orders.internal")  # not a port: not granted
+    assert not _can(url, reader, "DELETE FROM sales_orders.orders")  # reading is all it may do
+    with _as(url) as connection:  # a product reads only what it consumes: orders does not read customers
+        connection.execute(f'SET ROLE "{name}_sales_orders"')
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connection.execute("SELECT * FROM sales_customers.customers")
+
+    tested = run_cli("test", "--format", "json", cwd=mesh, env=env)
+    assert tested.code == 0, tested.out + tested.err
+    assert {p["status"] for p in tested.json()["ports"]} == {"passed"} and len(tested.json()["ports"]) == 3
+    with _as(url) as connection:
+        connection.execute("INSERT INTO sales_orders.orders VALUES ('O-X', 'C-1001', now(), 'placed', -1)")
+    failed = run_cli("test", "--format", "json", "--product", "sales/orders", cwd=mesh, env=env)
+    assert failed.code == 1, failed.out + failed.err
+    (finding,) = failed.json()["findings"]
+    assert finding["rule"] == "data-quality" and finding["file"] == CONTRACT
+    assert "No negative order totals" in finding["message"] and finding["observed"] == "1"
+    assert finding["consumers"] == ["marketing/customer-value/orders"]
+
+    # customer-value stops reading orders: its role loses the table and the schema
+    edit(mesh, "domains/marketing/customer-value/product.yaml",
+         ("    - name: orders                    # read in place: sales/orders granted this product's role SELECT\n"
+          "      component: pg-read\n      source: {outputPort: sales/orders/orders}\n", ""))
+    (mesh / "domains/marketing/customer-value/transform/customer_value.sql").write_text(
+        "DELETE FROM customer_value;\nINSERT INTO customer_value SELECT customer_id, country, signed_up_on, "
+        "signed_up_on, 1, 0 FROM {{ input.customers }}.customers;\n")
+    again = run_cli("apply", "--auto-approve", "--format", "json", cwd=mesh, env=env)
+    assert again.code == 0, again.out + again.err
+    assert not _can(url, reader, "SELECT * FROM sales_orders.orders")
+    with _as(url) as connection:
+        assert connection.execute("SELECT has_schema_privilege(%s, 'sales_orders', 'USAGE')",
+                                  (reader,)).fetchone() == (False,)
+        connection.execute("DROP TABLE sales_orders.internal")
+
+    destroyed = run_cli("destroy", "--auto-approve", "--format", "json", cwd=mesh, env=env)
+    assert destroyed.code == 0, destroyed.out + destroyed.err
+    with _as(url) as connection:
+        left = connection.execute("SELECT nspname FROM pg_namespace WHERE nspname IN "
+                                  "('sales_orders', 'sales_customers', 'marketing_customer_value')").fetchall()
+        owners = connection.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"{name}_sales%",)).fetchall()
+    assert left == [] and owners == []
