@@ -59,13 +59,19 @@ class Expect:
 @dataclass(frozen=True)
 class Check:
     rule: str  # the rule a failure is reported under (datatest.rules)
-    label: str  # what is checked, for a person and a JUnit test case: "orders.order_id: required"
+    subject: str  # the table or column checked: "orders.order_id"
+    what: str  # what of it: "required", a quality rule's name
     path: JsonPath  # the contract node it checks
     severity: Severity
     measure: Measure
     expect: Expect | None = None  # None: freshness (max_age) or a rule alchemesh cannot run (skip)
     max_age: float | None = None  # freshness: seconds
     skip: str | None = None  # why the check cannot run (a custom engine's rule, an unknown metric)
+
+    @property
+    def label(self) -> str:
+        """For a person and a JUnit test case: "orders.order_id: required"."""
+        return f"{self.subject}: {self.what}"
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ def plan(contract: Contract) -> tuple[ObjectPlan, ...]:
         for column in columns:
             checks += _column_checks(obj, column)
         checks += _key_check(obj, columns)
-        checks += _quality_checks(obj, None, obj.quality, obj.path)
+        checks += _quality_checks(obj, None, obj.raw.get("quality"), obj.path)
         checks += _freshness_checks(contract, obj, columns)
         out.append(ObjectPlan(obj, _table(obj), columns, tuple(checks)))
     return tuple(out)
@@ -102,13 +108,13 @@ def _table(obj: SchemaObject) -> str:
 
 
 def _column_checks(obj: SchemaObject, column: Column) -> list[Check]:
-    prop, label = column.prop, f"{_table(obj)}.{column.name}"
+    prop, subject = column.prop, f"{_table(obj)}.{column.name}"
     out = []
     if prop.required:
-        out.append(Check(rules.REQUIRED.name, f"{label}: required", (*prop.path, "required"), Severity.ERROR,
+        out.append(Check(rules.REQUIRED.name, subject, "required", (*prop.path, "required"), Severity.ERROR,
                          Measure("nulls", (column.name,)), Expect((("mustBe", 0),))))
     if prop.unique:
-        out.append(Check(rules.UNIQUE.name, f"{label}: unique", (*prop.path, "unique"), Severity.ERROR,
+        out.append(Check(rules.UNIQUE.name, subject, "unique", (*prop.path, "unique"), Severity.ERROR,
                          Measure("duplicates", (column.name,)), Expect((("mustBe", 0),))))
     out += _quality_checks(obj, column, prop.raw.get("quality"), prop.path)
     return out
@@ -123,8 +129,7 @@ def _key_check(obj: SchemaObject, columns: tuple[Column, ...]) -> list[Check]:
     if len(keys) == 1 and keys[0].prop.unique:
         return []  # the unique check already says it
     names = tuple(c.name for c in keys)
-    label = f"{_table(obj)}: primary key ({', '.join(names)})"
-    return [Check(rules.UNIQUE.name, label, (*keys[0].prop.path, "primaryKey"), Severity.ERROR,
+    return [Check(rules.UNIQUE.name, _table(obj), f"primary key ({', '.join(names)})", (*keys[0].prop.path, "primaryKey"), Severity.ERROR,
                   Measure("duplicates", names), Expect((("mustBe", 0),)))]
 
 
@@ -134,12 +139,9 @@ def _position(prop: Property) -> float:
 
 
 def _quality_checks(obj: SchemaObject, column: Column | None, rules: Any, path: JsonPath) -> list[Check]:
-    if column is not None:
-        rules = rules if isinstance(rules, list) else []
-    else:
-        rules = obj.raw.get("quality") if isinstance(obj.raw.get("quality"), list) else []
+    """The checks of an element's `quality` list (a schema object's when `column` is None)."""
     out = []
-    for i, rule in enumerate(rules):
+    for i, rule in enumerate(rules if isinstance(rules, list) else ()):
         if isinstance(rule, dict):
             out.append(_quality_check(obj, column, rule, (*path, "quality", i)))
     return out
@@ -150,14 +152,13 @@ def _quality_check(obj: SchemaObject, column: Column | None, rule: dict, path: J
     kind = str(rule.get("type") or "library")
     metric = rule.get("metric") or _V30_RULES.get(str(rule.get("rule")), rule.get("rule"))
     name = rule.get("name") or rule.get("id") or metric or (kind == "sql" and rule.get("description")) or kind
-    label = f"{where}: {name}"
     severity = _SEVERITY.get(str(rule.get("severity", "error")).lower(), Severity.ERROR)
     operators = tuple((k, v) for k, v in rule.items() if k.startswith(("mustBe", "mustNot")))
     unit = "percent" if str(rule.get("unit", "rows")).lower() in ("percent", "%") else "rows"
     arguments = rule.get("arguments") if isinstance(rule.get("arguments"), dict) else {}
 
     def skipped(why: str) -> Check:
-        return Check(rules.QUALITY.name, label, path, severity, Measure("rows"), None, skip=why)
+        return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("rows"), None, skip=why)
 
     bad = next((f"`{op}: {bound!r}`" for op, bound in operators if not _valid_bound(op, bound)), None)
     if bad:
@@ -166,7 +167,7 @@ def _quality_check(obj: SchemaObject, column: Column | None, rule: dict, path: J
         query = rule.get("query")
         if not isinstance(query, str) or not query.strip():
             return skipped("a `sql` rule without a `query`")
-        return Check(rules.QUALITY.name, label, path, severity, Measure("sql", (column.name,) if column else (),
+        return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("sql", (column.name,) if column else (),
                      query=query), Expect(operators or (("mustBe", True),)))
     if kind != "library" or not isinstance(metric, str):
         return skipped(f"a rule of type `{kind}` runs in its own engine, not in alchemesh")
@@ -174,25 +175,29 @@ def _quality_check(obj: SchemaObject, column: Column | None, rule: dict, path: J
         return skipped(f"`{metric}` measures a property: put the rule on one")
     expect = Expect(operators or _DEFAULT.get(metric, (("mustBe", 0),)), unit)
     if metric == "rowCount":
-        return Check(rules.QUALITY.name, label, path, severity, Measure("rows"), Expect(expect.operators))
+        return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("rows"), Expect(expect.operators))
     if metric == "nullValues":
-        return Check(rules.QUALITY.name, label, path, severity, Measure("nulls", (column.name,)), expect)
+        return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("nulls", (column.name,)), expect)
     if metric == "missingValues":
         values = arguments.get("missingValues", [None, ""])
         values = tuple(values) if isinstance(values, list) else (None, "")
-        return Check(rules.QUALITY.name, label, path, severity, Measure("missing", (column.name,), values), expect)
+        if not all(map(_scalar, values)):
+            return skipped("`missingValues` must list values, not lists or mappings")
+        return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("missing", (column.name,), values), expect)
     if metric == "invalidValues":
         valid = arguments.get("validValues", rule.get("validValues"))
         pattern = arguments.get("pattern")
         if not isinstance(valid, list) and not isinstance(pattern, str):
             return skipped("`invalidValues` needs `arguments.validValues` or `arguments.pattern`")
-        return Check(rules.QUALITY.name, label, path, severity,
+        if isinstance(valid, list) and not all(map(_scalar, valid)):
+            return skipped("`validValues` must list values, not lists or mappings")
+        return Check(rules.QUALITY.name, where, str(name), path, severity,
                      Measure("invalid", (column.name,), tuple(valid) if isinstance(valid, list) else (),
                              pattern if isinstance(pattern, str) else None), expect)
     if metric == "duplicateValues":
         names = (column.name,) if column else tuple(_physical(obj, p) for p in arguments.get("properties", ())
                                                     if isinstance(p, str))
-        return Check(rules.QUALITY.name, label, path, severity, Measure("duplicates", names), expect)
+        return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("duplicates", names), expect)
     return skipped(f"no metric `{metric}` in the ODCS library")
 
 
@@ -222,13 +227,13 @@ def _freshness_checks(contract: Contract, obj: SchemaObject, columns: tuple[Colu
         column = next((c for c in columns if name in (c.prop.name, c.name)), None)
         max_age = seconds(sla.get("value"), sla.get("unit", "d"))
         path = ("slaProperties", i)
-        label = f"{_table(obj)}.{name}: freshness"
+        subject = f"{_table(obj)}.{name}"
         if column is None or max_age is None:
             why = f"`{element}` names no property of `{obj.name}`" if column is None else \
                 f"`{sla.get('value')} {sla.get('unit')}` is not a duration"
-            out.append(Check(rules.FRESHNESS.name, label, path, Severity.ERROR, Measure("rows"), skip=why))
+            out.append(Check(rules.FRESHNESS.name, subject, "freshness", path, Severity.ERROR, Measure("rows"), skip=why))
             continue
-        out.append(Check(rules.FRESHNESS.name, label, path, Severity.ERROR, Measure("newest", (column.name,)),
+        out.append(Check(rules.FRESHNESS.name, subject, "freshness", path, Severity.ERROR, Measure("newest", (column.name,)),
                          max_age=max_age))
     return out
 
@@ -237,6 +242,10 @@ def _valid_bound(op: str, bound: Any) -> bool:
     if op in ("mustBeBetween", "mustNotBeBetween"):
         return isinstance(bound, list) and len(bound) == 2 and all(map(_number, bound))
     return op in _COMPARE and (_number(bound) or (op in ("mustBe", "mustNotBe") and isinstance(bound, bool)))
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
 
 
 def _number(value: Any) -> bool:

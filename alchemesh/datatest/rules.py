@@ -40,8 +40,7 @@ Example:
 Fix:
     Add or rename the column in the product's code, or the property's `name` / `physicalName` in the contract.
 """)
-TYPE_MISMATCH = Rule("data-type-mismatch", Severity.ERROR, """A column's type is not the property's `physicalType`, or does not
-hold its `logicalType`'s values.
+TYPE_MISMATCH = Rule("data-type-mismatch", Severity.ERROR, """A column's type is not the property's `physicalType`, or does not hold its `logicalType`.
 
 Why:
     Consumers parse the values by the promised type: text where a number was promised breaks them.
@@ -88,8 +87,7 @@ Example:
 Fix:
     Correct the data in the product's code, or the rule (a tightened rule is a breaking change for producers).
 """)
-FRESHNESS = Rule("data-freshness", Severity.ERROR, """The newest value of the freshness SLA's element is older than it
-allows.
+FRESHNESS = Rule("data-freshness", Severity.ERROR, """The newest value of the freshness SLA's element is older than it allows.
 
 Why:
     Consumers schedule on the promised freshness: stale data gives them yesterday's answer as today's.

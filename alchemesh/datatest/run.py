@@ -101,16 +101,13 @@ class _PortTest:
                 self._skip(check, f"no column `{missing}`")
         scanned = [c for c in runnable if c.measure.in_scan]
         measures = list(dict.fromkeys(_renamed(c.measure, present) for c in scanned))
-        try:
-            row = self.engine.row(sql.scan(source, measures, self.engine.dialect))
-        except QueryFailed as error:
-            for check in scanned:
-                self._broken(check, f"the scan of `{object_plan.table}` failed: {error}")
-            scanned, row = [], ()
-        rows = _number(row[0]) if row else 0.0
-        values = dict(zip(measures, row[1:]))
+        values, rows = self._scan(source, measures)
         for check in scanned:
-            self._judge(check, values[_renamed(check.measure, present)], rows)
+            measure = _renamed(check.measure, present)
+            if isinstance(values.get(measure), QueryFailed):
+                self._broken(check, f"its query failed: {values[measure]}")
+            else:
+                self._judge(check, values[measure], rows)
         for check in runnable:
             if check.measure.in_scan:
                 continue
@@ -128,6 +125,25 @@ class _PortTest:
                 self._broken(check, "its query returned no row")
                 continue
             self._judge(check, value[0], rows)
+
+    def _scan(self, source, measures: list[Measure]) -> tuple[dict[Measure, Any], float]:
+        """Every measure in one scan; when that fails (a pattern the engine refuses, a type it cannot cast), one
+        scan per measure, so that one bad check fails alone."""
+        try:
+            row = self.engine.row(sql.scan(source, measures, self.engine.dialect))
+            return dict(zip(measures, row[1:])), _number(row[0]) or 0.0
+        except QueryFailed as error:
+            if not measures:  # the table itself cannot be scanned
+                raise Unreachable(f"cannot read `{source.name}`: {error}") from None
+        values: dict[Measure, Any] = {}
+        rows = 0.0
+        for measure in measures:
+            try:
+                row = self.engine.row(sql.scan(source, [measure], self.engine.dialect))
+                values[measure], rows = row[1], _number(row[0]) or 0.0
+            except QueryFailed as error:
+                values[measure] = error
+        return values, rows
 
     def _columns(self, object_plan: ObjectPlan, columns: dict[str, str]) -> dict[str, str]:
         """The contract's column name → the table's (same, or same but for case), checking each column's type."""
@@ -183,8 +199,8 @@ class _PortTest:
         allowed = _duration(check.max_age or 0)
         stamp = _instant(newest)
         if stamp is None:
-            message = (f"`{check.label.split(':')[0]}` holds no value to be fresh by" if newest is None else
-                       f"`{check.label.split(':')[0]}` holds {newest!r}, not a date or time")
+            message = (f"`{check.subject}` holds no value to be fresh by" if newest is None else
+                       f"`{check.subject}` holds {newest!r}, not a date or time")
             self._fail(check.rule, check.label, check.path, check.severity, message, None, f"≤ {allowed} old")
             return
         age = (self.now - stamp).total_seconds()
@@ -193,7 +209,7 @@ class _PortTest:
             self._pass(check.rule, check.label, observed, f"≤ {allowed} old")
             return
         self._fail(check.rule, check.label, check.path, check.severity,
-                   f"the newest `{check.label.split(':')[0]}` is {_duration(age)} old; the freshness SLA allows {allowed}",
+                   f"the newest `{check.subject}` is {_duration(age)} old; the freshness SLA allows {allowed}",
                    observed, f"≤ {allowed} old")
 
     # --- results -----------------------------------------------------------------------------------
@@ -226,13 +242,12 @@ def _renamed(measure: Measure, present: dict[str, str]) -> Measure:
 
 
 def _message(check: Check, shown: str, expected: str) -> str:
-    subject = check.label.split(":")[0]
+    subject = check.subject
     if check.rule == rules.REQUIRED.name:
         return f"`{subject}` is required but holds {shown} null(s)"
     if check.rule == rules.UNIQUE.name:
-        what = check.label.split(": ", 1)[1]
-        return f"`{subject}`: {what} holds {shown} duplicate(s)"
-    name = check.label.split(": ", 1)[1]
+        return f"`{subject}`: {check.what} holds {shown} duplicate(s)"
+    name = check.what
     what = _MEASURED.get(check.measure.kind, "measured {}").format(shown)
     return f"quality rule `{name}` on `{subject}`: {what}, expected {expected}"
 
