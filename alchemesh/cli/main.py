@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from alchemesh.cli import compile, components, contracts, docs, graph, init, rules, run, schema, validate  # noqa: F401
+from alchemesh.cli import (  # noqa: F401
+    compile, components, contracts, docs, graph, init, interop, rules, run, schema, validate)
 from alchemesh.cli.app import app
 
 # The top-level help lists the commands in pipeline order, each with an example in its own help.
-ORDER = ("init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy", "drift", "test", "docs",
+ORDER = ("init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy", "drift", "test", "docs", "import",
          "rules", "components", "schema")
 EXAMPLES = {
     "init": "alchemesh init my-mesh",
@@ -24,6 +25,7 @@ EXAMPLES = {
     "destroy": "alchemesh destroy --removed --changed-since HEAD~1 --auto-approve",
     "drift": "alchemesh drift --env prod --format json",
     "test": "alchemesh test --changed-since origin/main --include-dependents --format github",
+    "import dbt": "alchemesh import dbt ../shop/target/manifest.json ../marketing/target/manifest.json --check",
     "docs build": "alchemesh docs build --out site",
     "docs serve": "alchemesh docs serve --port 8000",
     "rules": "alchemesh rules unresolved-reference",

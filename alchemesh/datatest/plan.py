@@ -116,6 +116,13 @@ def _column_checks(obj: SchemaObject, column: Column) -> list[Check]:
     if prop.unique:
         out.append(Check(rules.UNIQUE.name, subject, "unique", (*prop.path, "unique"), Severity.ERROR,
                          Measure("duplicates", (column.name,)), Expect((("mustBe", 0),))))
+    enum = prop.raw.get("enum")
+    if isinstance(enum, list) and enum:  # ODCS 3.2: the values a property may take
+        values = tuple(e.get("value") if isinstance(e, dict) else e for e in enum)
+        if all(map(_scalar, values)):
+            out.append(Check(rules.QUALITY.name, subject, "enum", (*prop.path, "enum"), Severity.ERROR,
+                             Measure("invalid", (column.name,), tuple(v for v in values if v is not None)),
+                             Expect((("mustBe", 0),))))
     out += _quality_checks(obj, column, prop.raw.get("quality"), prop.path)
     return out
 

@@ -58,6 +58,11 @@ def init_repo(directory: Path, mesh: str) -> list[Path]:
 
 def bundled_components() -> dict[str, bytes]:
     """The local components that ship with alchemesh, as files of a mesh's `components/local/`."""
+    return bundled_family("local")
+
+
+def bundled_family(family: str) -> dict[str, bytes]:
+    """A component family that ships with alchemesh, as files of a mesh's `components/<family>/`."""
     out: dict[str, bytes] = {}
 
     def walk(folder, rel: str) -> None:
@@ -69,7 +74,7 @@ def bundled_components() -> dict[str, bytes]:
             else:
                 out[f"{rel}/{child.name}"] = child.read_bytes()
 
-    walk(resources.files("alchemesh.components") / "local", "components/local")
+    walk(resources.files("alchemesh.components") / family, f"components/{family}")
     return out
 
 

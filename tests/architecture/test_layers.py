@@ -16,7 +16,7 @@ STAGES = [
     ("validate", ["validate"]),
     ("contracts", ["contracts"]),
     ("compile", ["compile"]),
-    ("run and render", ["terraform", "datatest", "docs", "report", "components", "scaffold", "all_rules"]),
+    ("run and render", ["terraform", "datatest", "interop", "docs", "report", "components", "scaffold", "all_rules"]),
     ("composition", ["pipeline"]),
     ("cli", ["cli", "__main__"]),
 ]

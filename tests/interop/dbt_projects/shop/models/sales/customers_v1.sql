@@ -1,0 +1,1 @@
+select customer_id, email from {{ source('shop_raw', 'raw_customers') }}
