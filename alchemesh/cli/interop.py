@@ -32,12 +32,15 @@ def import_dbt(
     mesh: Annotated[Optional[str], typer.Option("--mesh", help="The Mesh's name, when the folder has no "
                                                                "alchemesh.yaml yet (default: the first project).")]
     = None,
+    duckdb: Annotated[Optional[Path], typer.Option("--duckdb", metavar="FILE", help="The dbt-duckdb database the "
+                                                    "models are built in: the ports read there, and `alchemesh test` "
+                                                    "tests them (engine duckdb).")] = None,
 ) -> int:
     """Write domains, teams, data products and ODCS contracts from dbt manifests; again, to carry dbt changes over."""
     from alchemesh.interop.dbt import TOOL, Options, mesh_files
     from alchemesh.interop.generated import apply, reconcile
 
-    wanted, once = mesh_files(manifests, Options(domain_from.value, product_from.value, mesh))
+    wanted, once = mesh_files(manifests, Options(domain_from.value, product_from.value, mesh, duckdb, out))
     outcome = reconcile(out, TOOL, wanted, once)
     lines = [f"  {verb:<8} {rel}" for verb, files in (("create", outcome.created), ("update", outcome.written),
                                                       ("remove", outcome.removed)) for rel in files]

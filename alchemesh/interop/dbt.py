@@ -10,6 +10,7 @@ ports from systems; a ref to another product's model → an input port reading i
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,8 @@ class Options:
     domain_from: str = "project"  # project | group | folder
     product_from: str = "group"  # group | model
     mesh: str | None = None  # the Mesh's name, when the folder has none yet
+    duckdb: Path | None = None  # the dbt-duckdb database the models are built in: ports read (and are tested) there
+    out: Path = Path(".")  # the mesh folder: `duckdb` is written relative to each product's
 
 
 @dataclass
@@ -210,7 +213,8 @@ class _Builder:
 
         mesh = slug(self.options.mesh or self.projects[0] if self.projects else "mesh")
         registry = {
-            COMPONENTS["output-port"]: {"type": "output-port", "source": "./components/dbt/output-port-dbt-model"},
+            COMPONENTS["output-port"]: {"type": "output-port", "source": "./components/dbt/output-port-dbt-model",
+                                         **({"engine": "duckdb"} if self.options.duckdb else {})},
             COMPONENTS["source"]: {"type": "input-port", "source": "./components/dbt/input-port-dbt"},
             COMPONENTS["ref"]: {"type": "input-port", "source": "./components/dbt/input-port-dbt"},
             COMPONENTS["code"]: {"type": "code", "source": "./components/dbt/code-dbt"},
@@ -243,7 +247,7 @@ class _Builder:
                             "component": COMPONENTS["output-port"], "contract": _contract_id(model),
                             "version": model.version or 1,
                             "visibility": {"public": "public", "protected": "domain"}.get(model.access, "private"),
-                            "config": {"relation": _relation(model.node)}})
+                            "config": {"relation": _relation(model.node), **self._location(domain, product)}})
         group = self._group(members[0])
         description = _text((group or {}).get("description")) or (
             f"The dbt group `{members[0].group}` of {members[0].project}." if members[0].group else
@@ -260,6 +264,14 @@ class _Builder:
                          "config": {"project": p, "select": selector}} for p in projects]
         return {"apiVersion": "alchemesh.io/v1alpha1", "kind": "DataProduct",
                 "metadata": {"name": product, "description": description}, "spec": spec}
+
+    def _location(self, domain: str, product: str) -> dict:
+        """The port's `location` config: the dbt-duckdb file, relative to the product's folder (as the component
+        reads it), so that the mesh stays relocatable."""
+        if self.options.duckdb is None:
+            return {}
+        folder = Path(os.path.abspath(self.options.out)) / "domains" / domain / product
+        return {"location": Path(os.path.relpath(os.path.abspath(self.options.duckdb), folder)).as_posix()}
 
     def _contract(self, domain: str, model: _Model) -> dict:
         node = model.node

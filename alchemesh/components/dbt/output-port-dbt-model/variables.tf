@@ -22,7 +22,7 @@ variable "infrastructure" {
 
 variable "spec_dir" {
   type        = string
-  description = "The folder of the YAML file declaring the port, relative to the stack. Unused."
+  description = "The folder of the YAML file declaring the port, relative to the stack: a relative `location` starts there."
 }
 
 variable "domain" {
@@ -65,6 +65,6 @@ variable "relation" {
 
 variable "location" {
   type        = string
-  description = "Where the data is read, when not the relation itself: a DuckDB file for dbt-duckdb."
+  description = "Where the data is read, when not the relation itself: the DuckDB file of a dbt-duckdb profile (relative paths start at `spec_dir`)."
   default     = null
 }

@@ -1,1 +1,1 @@
-select cast(o.order_id as varchar) as day, sum(o.amount) as revenue from {{ ref('orders') }} o group by 1
+select current_date as day, cast(sum(o.amount) as numeric(12, 2)) as revenue from {{ ref('orders') }} o group by 1
