@@ -33,13 +33,26 @@ def check(
     ] = None,
     format: FormatOption = CheckFormat.text,
     fail_on: FailOnOption = FailOn.error,
+    events: Annotated[Optional[Path], typer.Option(
+        "--events", metavar="FILE", help="Append each breaking change as a CloudEvent (io.alchemesh.contract.breaking).")]
+    = None,
 ) -> int:
     """Check every contract changed since a base revision, uncommitted work included."""
     from alchemesh.load.discovery import find_root
     from alchemesh.pipeline import Pipeline
 
     root = find_root(path)
-    return _emit(Pipeline(root).check_contracts(against), root, format, fail_on)
+    pipeline = Pipeline(root)
+    result = pipeline.check_contracts(against)
+    if events is not None:
+        from alchemesh.report.events import contract_events, run_id, to_lines
+
+        mesh = pipeline.analysis.index.mesh
+        events.parent.mkdir(parents=True, exist_ok=True)
+        with events.open("ab") as handle:
+            handle.write(to_lines(contract_events(result.report, mesh.resource.name if mesh else "mesh", result.base,
+                                                  run_id())))
+    return _emit(result, root, format, fail_on)
 
 
 @contracts_app.command("diff")

@@ -54,6 +54,8 @@ TestAfter = Annotated[bool, typer.Option(
                    "dependents.")]
 TestFormatOption = Annotated[TestFormat, typer.Option("--format", help="Output format.")]
 FailOnOption = Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this severity.")]
+Events = Annotated[Optional[Path], typer.Option(
+    "--events", metavar="FILE", help="Append what the run did as CloudEvents 1.0, one JSON document per line.")]
 Timeout = Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=0.1,
                                         help="Give up on a query after this long (a finding, not a hang).")]
 
@@ -64,7 +66,7 @@ _SHARED = (("path", RepoPath, None), ("env", Env, None), ("product", Products, N
            ("parallelism", Parallelism, None), ("summary", Summary, None), ("format", Format, RunFormat.text),
            ("terraform", Binary, None), ("provider_mirror", Mirror, None), ("plugin_cache", PluginCache, None),
            ("out", Out, None), ("matrix", Matrix, False), ("lock_timeout", LockTimeout, None),
-           ("reconfigure", Reconfigure, False), ("migrate_state", MigrateState, False))
+           ("reconfigure", Reconfigure, False), ("migrate_state", MigrateState, False), ("events", Events, None))
 _APPROVE = ("auto_approve", AutoApprove, False)
 _REMOVED = ("removed", Removed, False)
 _TEST_AFTER = ("test", TestAfter, False)
@@ -119,6 +121,7 @@ class _Options:
     summary: Optional[Path] = None
     matrix: bool = False
     lock_timeout: Optional[str] = None
+    events: Optional[Path] = None
     reconfigure: bool = False
     migrate_state: bool = False
     auto_approve: bool = False
@@ -189,6 +192,8 @@ def _run(action_name: str, options: _Options) -> int:
     with _terminate_as_interrupt(), Progress(keys, "" if asks else banner) as progress:
         result = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress,
                          tester=tester)
+    if options.events is not None:
+        _append_events(options.events, result, pipeline)
     if action is Action.test:
         return _tested(result, tester, prepared, root, options)
     _summarise(result, prepared, root, options)
@@ -201,6 +206,16 @@ def _run(action_name: str, options: _Options) -> int:
     if result.interrupted:
         return 130
     return 1 if result.failed or (action is Action.drift and result.drifted) else 0
+
+
+def _append_events(path: Path, result, pipeline) -> None:
+    """One write of every line: a receiver tailing the file never reads half a run's event."""
+    from alchemesh.report.events import run_events, run_id, to_lines
+
+    mesh = pipeline.analysis.index.mesh
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("ab") as handle:
+        handle.write(to_lines(run_events(result, mesh.resource.name if mesh else "mesh", run_id())))
 
 
 def _test_run(result, tester, prepared):

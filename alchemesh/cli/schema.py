@@ -15,12 +15,19 @@ from alchemesh.cli.app import command, schema_app
 def export(
     directory: Annotated[Path, typer.Argument(help="Where to write the schemas.")] = Path("schemas"),
 ) -> int:
-    """Write one JSON Schema per kind (for `# yaml-language-server: $schema=…`)."""
+    """Write one JSON Schema per kind (for `# yaml-language-server: $schema=…`), and one per event type
+    (`events/`, for the receivers of `--events`)."""
     from alchemesh.errors import UsageError
-    from alchemesh.model.schema_export import export_schemas
+    from alchemesh.model.schema_export import export_schemas, render_schema
+    from alchemesh.report.events import event_schemas
+    from alchemesh.workspace import write_atomic
 
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: not a directory")
     for path in export_schemas(directory):
         typer.echo(str(path))
+    (directory / "events").mkdir(exist_ok=True)
+    for name, schema in event_schemas().items():
+        write_atomic(directory / "events" / name, render_schema(schema))
+        typer.echo(str(directory / "events" / name))
     return 0

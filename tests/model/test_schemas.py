@@ -22,8 +22,11 @@ def test_published_schemas_match_the_models():
 def test_schema_export_writes_every_kind(tmp_path):
     result = run_cli("schema", "export", str(tmp_path / "out"))
     assert result.code == 0
+    from alchemesh.report.events import event_schemas
+
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == sorted(kind_schemas())
+    assert names == sorted([*kind_schemas(), "events"])
+    assert sorted(p.name for p in (tmp_path / "out" / "events").iterdir()) == sorted(event_schemas())
 
 
 @pytest.mark.parametrize("rel", ["domains/sales/orders/product.yaml", "alchemesh.yaml", "teams.yaml"])
