@@ -44,14 +44,14 @@ def check(
     root = find_root(path)
     pipeline = Pipeline(root)
     result = pipeline.check_contracts(against)
-    if events is not None:
-        from alchemesh.report.events import contract_events, run_id, to_lines
+    mesh = pipeline.analysis.index.mesh
+    notifications = mesh.resource.spec.notifications if mesh else ()
+    if events is not None or notifications:
+        from alchemesh.cli.run import publish_events
+        from alchemesh.report.events import contract_events, run_id
 
-        mesh = pipeline.analysis.index.mesh
-        events.parent.mkdir(parents=True, exist_ok=True)
-        with events.open("ab") as handle:
-            handle.write(to_lines(contract_events(result.report, mesh.resource.name if mesh else "mesh", result.base,
-                                                  run_id())))
+        publish_events(contract_events(result.report, mesh.resource.name if mesh else "mesh", result.base, run_id()),
+                       events, notifications)
     return _emit(result, root, format, fail_on)
 
 

@@ -192,8 +192,7 @@ def _run(action_name: str, options: _Options) -> int:
     with _terminate_as_interrupt(), Progress(keys, "" if asks else banner) as progress:
         result = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress,
                          tester=tester)
-    if options.events is not None:
-        _append_events(options.events, result, pipeline)
+    _publish(options.events, result, pipeline, root)
     if action is Action.test:
         return _tested(result, tester, prepared, root, options)
     _summarise(result, prepared, root, options)
@@ -208,14 +207,34 @@ def _run(action_name: str, options: _Options) -> int:
     return 1 if result.failed or (action is Action.drift and result.drifted) else 0
 
 
-def _append_events(path: Path, result, pipeline) -> None:
-    """One write of every line: a receiver tailing the file never reads half a run's event."""
-    from alchemesh.report.events import run_events, run_id, to_lines
+def _publish(path: Optional[Path], result, pipeline, root: Path) -> None:
+    """The run's events to `--events` and to the Mesh's notifications (the mesh is read only when one of them is
+    asked for: a run without either pays nothing)."""
+    from alchemesh.load.discovery import MESH_FILE
+
+    mesh_file = root / MESH_FILE
+    notified = mesh_file.is_file() and b"notifications" in mesh_file.read_bytes()
+    if path is None and not notified:
+        return
+    from alchemesh.report.events import run_events, run_id
 
     mesh = pipeline.analysis.index.mesh
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("ab") as handle:
-        handle.write(to_lines(run_events(result, mesh.resource.name if mesh else "mesh", run_id())))
+    events = run_events(result, mesh.resource.name if mesh else "mesh", run_id())
+    publish_events(events, path, mesh.resource.spec.notifications if mesh else ())
+
+
+def publish_events(events: list, path: Optional[Path], notifications) -> None:
+    """Append the events to `path` in one write (a reader tailing it never sees half a run), POST them to the
+    notifications, and say on stderr what was not delivered."""
+    from alchemesh.report.deliver import deliver
+    from alchemesh.report.events import to_lines
+
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("ab") as handle:
+            handle.write(to_lines(events))
+    for missed in deliver(events, notifications) if notifications and events else ():
+        typer.echo(f"alchemesh: note: {missed.events} event(s) not delivered to {missed.url}: {missed.why}", err=True)
 
 
 def _test_run(result, tester, prepared):

@@ -133,6 +133,22 @@ class ContractSettings(Model):
     ignore: list[ContractWaiver] = Field(default_factory=list)
 
 
+class NotificationMatch(Model):
+    types: list[str] = Field(default_factory=list, description="Event types (globs: `io.alchemesh.test.*`); all when empty.")
+    domains: list[Name] = Field(default_factory=list, description="Only events of these domains' stacks and ports.")
+
+
+class Notification(Model):
+    """A webhook every matching event of a run is POSTed to (CloudEvents structured mode)."""
+
+    url: str = Field(pattern=r"^https?://[^\s@/]+(/\S*)?$",
+                     description="http(s) URL; no credential in it (a signature secret comes from `secretEnv`).")
+    secretEnv: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description=(
+        "Environment variable holding the secret: each body is signed with HMAC-SHA256 in X-Alchemesh-Signature."))
+    match: NotificationMatch = Field(default_factory=NotificationMatch)
+    timeout: float = Field(default=10.0, gt=0, le=120, description="Seconds, retries included, the receiver may take.")
+
+
 class MeshSpec(Model):
     environments: list[Name] = Field(default_factory=lambda: ["dev"], min_length=1)
     terraform: TerraformSettings = Field(default_factory=TerraformSettings)
@@ -143,6 +159,7 @@ class MeshSpec(Model):
     rules: dict[str, Literal["error", "warning", "info", "off"]] = Field(default_factory=dict)
     policies: list[Policy] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    notifications: list[Notification] = Field(default_factory=list)
 
 
 # --- Team, Domain, Polyseme -----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from alchemesh.findings import DataImpact, Finding, Severity
 from alchemesh.model.schema_export import render_schema
 from alchemesh.report.events import TYPES, event_schemas, run_events, to_lines
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
+from tests.report.test_deliver import SECRET, receiver
 from tests.testing import REPO, edit, run_cli
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -97,14 +98,26 @@ def test_apply_test_writes_its_events(checkout: Path, one_terraform_env: dict):
          ("CAST(amount_eur AS DECIMAL(10, 2))", "-CAST(amount_eur AS DECIMAL(10, 2))"))
     events_file = mesh / "events.jsonl"
     events_file.write_text('{"an": "earlier line, kept"}\n')
-    applied = run_cli("apply", "--auto-approve", "--test", "--events", str(events_file), cwd=mesh,
-                      env={**one_terraform_env, "GITHUB_RUN_ID": "99", "GITHUB_RUN_ATTEMPT": "1"})
+    with receiver("ok") as (url, got, _), receiver("fail") as (failing, _, _):
+        edit(mesh, "alchemesh.yaml", ("  compatibility: consumer\n", f"""  compatibility: consumer
+  notifications:
+    - {{url: "{url}", secretEnv: HOOK_SECRET, match: {{types: ["io.alchemesh.test.*"]}}}}
+    - {{url: "{failing}", timeout: 2}}
+"""))
+        applied = run_cli("apply", "--auto-approve", "--test", "--events", str(events_file), cwd=mesh,
+                          env={**one_terraform_env, "GITHUB_RUN_ID": "99", "GITHUB_RUN_ATTEMPT": "1",
+                               "HOOK_SECRET": SECRET})
     assert applied.code == 1, applied.out + applied.err
+    # the webhook got the test events, signed, as the file has them; the failing one is said, the run not failed by it
+    assert sorted(e["type"] for e in got) == ["io.alchemesh.test.failed", "io.alchemesh.test.passed"]
+    assert f"event(s) not delivered to {failing}: HTTP 500 (3 attempts)" in applied.err
     lines = events_file.read_text().splitlines()
     assert lines[0] == '{"an": "earlier line, kept"}'  # appended
     events = [json.loads(line) for line in lines[1:]]
     for event in events:
         _valid(event)
+    assert sorted(got, key=lambda e: e["id"]) == sorted((e for e in events if ".test." in e["type"]),
+                                                        key=lambda e: e["id"])
     seen = {(e["type"], e["subject"]) for e in events}
     assert {("io.alchemesh.stack.applied", "sales/orders"), ("io.alchemesh.stack.applied", "sales/customers"),
             ("io.alchemesh.test.failed", "sales/orders/orders"), ("io.alchemesh.test.passed", "sales/customers/customers"),
