@@ -1,4 +1,4 @@
-"""`alchemesh import dbt`: a mesh from dbt manifests, kept in step with them."""
+"""`alchemesh import dbt|odps`, `alchemesh export odps`: the mesh and the ecosystem's formats."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from alchemesh.cli.app import app, choices, command, print_plain
+from alchemesh.cli.app import RepoPath, app, choices, command, print_markup, print_plain
+from alchemesh.findings import Severity
 
-import_app = typer.Typer(help="Bring an existing estate into the mesh: dbt projects.", no_args_is_help=True)
+import_app = typer.Typer(help="Bring an existing estate into the mesh: dbt projects, ODPS documents.",
+                         no_args_is_help=True)
 app.add_typer(import_app, name="import")
 
 DomainFrom = choices("DomainFrom", ("project", "group", "folder"))
@@ -56,3 +58,65 @@ def import_dbt(
     print_plain("\n".join([*lines, f"{done} file(s) written or removed, {outcome.same} unchanged in {out}"
                            + (f"; {len(outcome.kept)} kept as they are" if outcome.kept else "")]))
     return 0
+
+
+export_app = typer.Typer(help="The mesh in the ecosystem's formats: ODPS.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("odps")
+@command
+def export_odps(
+    path: RepoPath = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Where to write (default: .alchemesh/export/odps).")]
+    = None,
+    site_url: Annotated[Optional[str], typer.Option("--site-url", metavar="URL", help="Where the catalog is served: "
+                                                    "each product's page becomes an authoritative definition.")] = None,
+) -> int:
+    """Write one Open Data Product Standard (ODPS v1.0.0) document per data product."""
+    from alchemesh.interop.odps import export
+    from alchemesh.load.discovery import find_root
+    from alchemesh.pipeline import Pipeline
+    from alchemesh.report import reporter
+    from alchemesh.workspace import WORK_DIR, write_atomic
+
+    root = find_root(path)
+    analysis = Pipeline(root).analysis
+    if analysis.report.count(Severity.ERROR):
+        print_markup(reporter("text")(analysis.report, root))
+        typer.echo("alchemesh: nothing exported: the mesh has validation errors", err=True)
+        return 1
+    target = out if out is not None else root / WORK_DIR / "export" / "odps"
+    documents = export(analysis, site_url)
+    for rel, content in documents.items():
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target / rel, content)
+    print_plain(f"{len(documents)} ODPS document(s) in {target}")
+    return 0
+
+
+@import_app.command("odps")
+@command
+def import_odps(
+    documents: Annotated[list[Path], typer.Argument(help="ODPS documents `alchemesh export odps` wrote.",
+                                                    show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help="The mesh folder (default: the working directory).")] = Path("."),
+) -> int:
+    """Give back the data product files of an ODPS export; a different file already there is kept and said."""
+    from alchemesh.interop.odps import import_documents
+    from alchemesh.repofiles import read_repo_file
+    from alchemesh.workspace import write_atomic
+
+    files = import_documents(documents)
+    kept = []
+    for rel, content in sorted(files.items()):
+        path = out / rel
+        if path.exists() and read_repo_file(out, rel) != content:
+            kept.append(rel)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, content)
+    for rel in kept:
+        typer.echo(f"alchemesh: {rel} exists and differs from the document: kept as it is", err=True)
+    print_plain(f"{len(files) - len(kept)} data product file(s) in {out}")
+    return 1 if kept else 0

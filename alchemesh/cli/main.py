@@ -9,7 +9,7 @@ from alchemesh.cli import (  # noqa: F401
 from alchemesh.cli.app import app
 
 # The top-level help lists the commands in pipeline order, each with an example in its own help.
-ORDER = ("init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy", "drift", "test", "docs", "import",
+ORDER = ("init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy", "drift", "test", "docs", "import", "export",
          "rules", "components", "schema")
 EXAMPLES = {
     "init": "alchemesh init my-mesh",
@@ -26,6 +26,8 @@ EXAMPLES = {
     "drift": "alchemesh drift --env prod --format json",
     "test": "alchemesh test --changed-since origin/main --include-dependents --format github",
     "import dbt": "alchemesh import dbt ../shop/target/manifest.json ../marketing/target/manifest.json --check",
+    "import odps": "alchemesh import odps exported/*.odps.yaml",
+    "export odps": "alchemesh export odps --out exported --site-url https://mesh.example.com",
     "docs build": "alchemesh docs build --out site",
     "docs serve": "alchemesh docs serve --port 8000",
     "rules": "alchemesh rules unresolved-reference",

@@ -1,0 +1,168 @@
+"""`alchemesh export odps` / `import odps`: each data product as an Open Data Product Standard v1.0.0 document
+(Bitol, `kind: DataProduct`), and back.
+
+The export fills ODPS's own fields (a stable `id`, name, version, status, domain, description, output ports with
+their contracts' `id` and version, input ports reading other products' ports with theirs, the owning team and its
+contacts as `support`, the catalog page as an authoritative definition) and keeps what ODPS has no field for under
+`customProperties` (`alchemesh:*`: each port's component, visibility and config, the input ports from systems, the
+code entries, the labels), plus the product file itself, so that importing an export gives it back byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from alchemesh.errors import UsageError
+
+if TYPE_CHECKING:
+    from alchemesh.validate import Analysis
+
+VERSION = "v1.0.0"
+_NAMESPACE = uuid.UUID("3b0c5e8a-2d1f-5a4e-9b7c-6e1f0a2d4c8b")  # alchemesh's: product ids are UUIDv5 in it
+_SOURCE, _FILE = "alchemesh:source", "alchemesh:file"
+
+
+def product_id(mesh: str, domain: str, product: str) -> str:
+    """Stable across exports: the same product keeps its id, so a catalog does not see it as new."""
+    return str(uuid.uuid5(_NAMESPACE, f"{mesh}/{domain}/{product}"))
+
+
+def export(analysis: Analysis, site_url: str | None = None) -> dict[str, bytes]:
+    """Relative path (`DOMAIN/PRODUCT.odps.yaml`) → the document, for every data product."""
+    index, graph, repo = analysis.index, analysis.graph, analysis.repo
+    mesh = index.mesh.resource.name if index.mesh else "mesh"
+    contracts = {cid: entry.resource for cid, entry in index.contracts.items()}
+    out = {}
+    for key, entry in sorted(index.products.items()):
+        product, spec = entry.resource, entry.resource.spec
+        document: dict[str, Any] = {"apiVersion": VERSION, "kind": "DataProduct",
+                                    "id": product_id(mesh, spec.domain, product.name), "name": product.name,
+                                    "version": spec.version, "status": spec.status, "domain": spec.domain}
+        if product.metadata.description:
+            document["description"] = {"purpose": product.metadata.description}
+        inputs = []
+        for port in spec.inputPorts:
+            ref = port.source.outputPort
+            if ref is None:
+                continue
+            edge = next((e for e in graph.edges if e.consumer_id == key and e.input_port == port.name), None)
+            producer = graph.output_port(edge.ref) if edge else None
+            contract = contracts.get(producer.contract) if producer and producer.contract else None
+            if contract is not None:
+                inputs.append({"name": port.name, "version": contract.version, "contractId": contract.id})
+        if inputs:
+            document["inputPorts"] = inputs
+        outputs = []
+        for port in spec.outputPorts:
+            contract = contracts.get(port.contract) if port.contract else None
+            item: dict[str, Any] = {"name": port.name}
+            if port.description:
+                item["description"] = port.description
+            item["version"] = contract.version if contract else f"{port.version}.0.0"
+            if contract is not None:
+                item["contractId"] = contract.id
+            outputs.append(item)
+        document["outputPorts"] = outputs
+        team = index.teams.get(spec.owner)
+        if team is not None:
+            document["team"] = {"name": team.resource.name, **(
+                {"description": team.resource.metadata.description} if team.resource.metadata.description else {}),
+                **({"members": [{"username": m.name, **({"role": m.role} if m.role else {})}
+                                for m in team.resource.spec.members]} if team.resource.spec.members else {})}
+            support = [{"channel": c.type, "url": f"mailto:{c.value}" if c.type == "email" and "@" in c.value
+                        else c.value} for c in team.resource.spec.contacts]
+            if support:
+                document["support"] = support
+        if site_url:
+            document["authoritativeDefinitions"] = [{"type": "catalog", "url": (
+                f"{site_url.rstrip('/')}/products/{spec.domain}/{product.name}.html"),
+                "description": "The product's page in the mesh catalog."}]
+        document["customProperties"] = _custom(entry, repo)
+        out[f"{spec.domain}/{product.name}.odps.yaml"] = yaml.dump(
+            document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120).encode()
+    return out
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line strings (the product file) as literal blocks: readable, and the same text back."""
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    block = "\n" in value and value.endswith("\n") and not any(line != line.rstrip() for line in value.split("\n"))
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if block else None)
+
+
+_Dumper.add_representer(str, _string)
+
+
+def _custom(entry, repo) -> list[dict[str, Any]]:
+    """What ODPS has no field for, and the product file itself."""
+    spec = entry.resource.spec
+    ports = [{"name": p.name, "component": p.component, "visibility": p.visibility, "majorVersion": p.version,
+              **({"config": p.config} if p.config else {})} for p in spec.outputPorts]
+    inputs = [{"name": p.name, "component": p.component,
+               "source": {"system": p.source.system} if p.source.system else {"outputPort": p.source.outputPort},
+               **({"config": p.config} if p.config else {})} for p in spec.inputPorts]
+    code = [{"name": c.name, "component": c.component, **({"config": c.config} if c.config else {})}
+            for c in spec.code]
+    values = [("alchemesh:outputPorts", ports), ("alchemesh:inputPorts", inputs), ("alchemesh:code", code),
+              ("alchemesh:labels", dict(entry.resource.metadata.labels))]
+    out = [{"property": name, "value": json.dumps(value, sort_keys=True, ensure_ascii=False)}
+           for name, value in values if value]
+    out.append({"property": _FILE, "value": entry.file})
+    out.append({"property": _SOURCE, "value": _document_text(repo, entry)})
+    return out
+
+
+def _document_text(repo, entry) -> str:
+    """The product's own YAML document, as written (a file may hold several documents: only this one)."""
+    from alchemesh.repofiles import read_repo_file
+
+    text = read_repo_file(repo.root, entry.file).decode("utf-8")
+    documents = _split(text)
+    return documents[entry.doc.index] if entry.doc.index < len(documents) else text
+
+
+def _split(text: str) -> list[str]:
+    """A YAML stream's documents as text, each as written."""
+    parts, current = [], []
+    for line in text.splitlines(keepends=True):
+        if line.rstrip() == "---" and current:
+            parts.append("".join(current))
+            current = []
+            continue
+        if line.rstrip() != "---":
+            current.append(line)
+    parts.append("".join(current))
+    return [p for p in parts if p.strip()] or [text]
+
+
+def import_documents(paths: list[Path]) -> dict[str, bytes]:
+    """Relative path → the product file each document exported by alchemesh holds."""
+    out: dict[str, bytes] = {}
+    for path in paths:
+        try:
+            document = yaml.safe_load(path.read_bytes())
+        except OSError as error:
+            raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+        except yaml.YAMLError as error:
+            raise UsageError(f"{path} is not YAML: {str(error).splitlines()[0]}") from None
+        if not isinstance(document, dict) or document.get("kind") != "DataProduct" or \
+                not str(document.get("apiVersion", "")).startswith("v1."):
+            raise UsageError(f"{path} is not an ODPS v1 DataProduct document")
+        custom = {c.get("property"): c.get("value") for c in document.get("customProperties") or []
+                  if isinstance(c, dict)}
+        file, source = custom.get(_FILE), custom.get(_SOURCE)
+        if not isinstance(file, str) or not isinstance(source, str):
+            raise UsageError(f"{path}: not exported by alchemesh (no `{_FILE}` and `{_SOURCE}` custom properties); "
+                             "documents of other tools are not read yet")
+        rel = Path(file)
+        if rel.is_absolute() or ".." in rel.parts or not file.endswith((".yaml", ".yml")):
+            raise UsageError(f"{path}: `{_FILE}` {file!r} is not a YAML file inside the mesh")
+        out[rel.as_posix()] = source.encode("utf-8")
+    return out

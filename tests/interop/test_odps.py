@@ -1,0 +1,120 @@
+"""`alchemesh export odps` and `import odps` on both examples: every document valid against the official ODPS
+v1.0.0 schema and by a second tool (`dataproduct lint`, the Entropy team's ODPS CLI), stable ids, and an import of
+the export that gives back every product file byte for byte."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from tests.testing import EXAMPLES, REPO, assert_no_traceback, run_cli
+
+SCHEMA = json.loads((REPO / "alchemesh/interop/odps_schemas/odps-json-schema-v1.0.0.json").read_text())
+MESHES = ["quickstart", "acme-retail"]
+
+
+@pytest.fixture(params=MESHES)
+def exported(request, tmp_path: Path) -> tuple[Path, Path]:
+    mesh = tmp_path / request.param
+    shutil.copytree(EXAMPLES / request.param, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    out = tmp_path / "odps"
+    result = run_cli("export", "odps", str(mesh), "--out", str(out), "--site-url", "https://mesh.example.com/")
+    assert result.code == 0, result.out + result.err
+    return mesh, out
+
+
+def test_every_document_is_valid_odps_by_the_schema_and_by_dataproduct_lint(exported):
+    mesh, out = exported
+    documents = sorted(out.rglob("*.odps.yaml"))
+    assert len(documents) == len(list(mesh.glob("domains/**/product.yaml")))
+    for path in documents:
+        jsonschema.validate(yaml.safe_load(path.read_text()), SCHEMA)
+    linter = str(Path(sys.executable).parent / "dataproduct")
+    for path in documents[:3]:  # a few: each lint is a process of its own
+        lint = subprocess.run([linter, "lint", str(path)], cwd=mesh, capture_output=True, text=True, timeout=120)
+        assert lint.returncode == 0 and "Data product is valid" in lint.stdout, lint.stdout + lint.stderr
+
+
+def test_what_odps_says_of_a_product(exported):
+    mesh, out = exported
+    if mesh.name != "quickstart":
+        pytest.skip("the quickstart's values are known here")
+    document = yaml.safe_load((out / "marketing/customer-value.odps.yaml").read_text())
+    assert document["id"] == str(uuid.uuid5(uuid.UUID("3b0c5e8a-2d1f-5a4e-9b7c-6e1f0a2d4c8b"),
+                                            "quickstart/marketing/customer-value"))
+    assert (document["apiVersion"], document["kind"], document["status"], document["domain"]) == (
+        "v1.0.0", "DataProduct", "active", "marketing")
+    assert document["outputPorts"] == [{"name": "customer-value", "version": "1.0.0",
+                                        "contractId": "urn:datacontract:marketing:customer-value"}]
+    assert document["inputPorts"] == [{"name": "orders", "version": "1.1.0", "contractId": "urn:datacontract:sales:orders"},
+                                      {"name": "customers", "version": "1.0.0",
+                                       "contractId": "urn:datacontract:sales:customers"}]
+    assert document["team"]["name"] == "growth-analytics"
+    assert document["support"] == [{"channel": "email", "url": "mailto:growth-analytics@example.com"}]
+    assert document["authoritativeDefinitions"][0]["url"] == \
+        "https://mesh.example.com/products/marketing/customer-value.html"
+    custom = {c["property"]: c["value"] for c in document["customProperties"]}
+    assert json.loads(custom["alchemesh:outputPorts"]) == [
+        {"name": "customer-value", "component": "local-duckdb", "visibility": "domain", "majorVersion": 1}]
+    assert custom["alchemesh:file"] == "domains/marketing/customer-value/product.yaml"
+
+
+def test_a_second_export_is_the_same_bytes(exported, tmp_path: Path):
+    mesh, out = exported
+    again = tmp_path / "again"
+    assert run_cli("export", "odps", str(mesh), "--out", str(again), "--site-url", "https://mesh.example.com/").code == 0
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*.yaml")} == {
+        p.relative_to(again): p.read_bytes() for p in again.rglob("*.yaml")}
+
+
+def test_import_of_the_export_gives_back_every_product_file_byte_for_byte(exported, tmp_path: Path):
+    mesh, out = exported
+    originals = {p.relative_to(mesh).as_posix(): p.read_bytes() for p in mesh.glob("domains/**/product.yaml")}
+    for rel in originals:
+        (mesh / rel).unlink()
+    result = run_cli("import", "odps", *map(str, sorted(out.rglob("*.odps.yaml"))), "--out", str(mesh))
+    assert result.code == 0, result.out + result.err
+    assert {rel: (mesh / rel).read_bytes() for rel in originals} == originals
+    assert run_cli("validate", str(mesh)).code == 0
+    again = run_cli("import", "odps", *map(str, sorted(out.rglob("*.odps.yaml"))), "--out", str(mesh))
+    assert again.code == 0  # the same files again: nothing to keep
+
+
+def test_import_never_writes_over_a_different_file_or_out_of_the_mesh(exported, tmp_path: Path):
+    mesh, out = exported
+    document = sorted(out.rglob("*.odps.yaml"))[0]
+    target = mesh / yaml.safe_load(document.read_text())["customProperties"][-2]["value"]
+    target.write_text(target.read_text() + "# my edit\n")
+    kept = run_cli("import", "odps", str(document), "--out", str(mesh))
+    assert kept.code == 1 and "exists and differs from the document: kept as it is" in kept.err
+    assert target.read_text().endswith("# my edit\n")
+
+    hostile = yaml.safe_load(document.read_text())
+    for custom in hostile["customProperties"]:
+        if custom["property"] == "alchemesh:file":
+            custom["value"] = "../../outside.yaml"
+    (tmp_path / "hostile.odps.yaml").write_text(yaml.safe_dump(hostile))
+    refused = run_cli("import", "odps", str(tmp_path / "hostile.odps.yaml"), "--out", str(mesh))
+    assert refused.code == 2 and "is not a YAML file inside the mesh" in refused.err
+    assert not (tmp_path / "outside.yaml").exists()
+    assert_no_traceback(refused)
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    ("{a: [", "is not YAML"),
+    ("kind: DataContract\napiVersion: v3.1.0\n", "is not an ODPS v1 DataProduct document"),
+    ("apiVersion: v1.0.0\nkind: DataProduct\nid: x\nstatus: active\n", "not exported by alchemesh"),
+])
+def test_what_import_cannot_read_is_one_line_and_exit_2(tmp_path: Path, content: str, said: str):
+    path = tmp_path / "doc.odps.yaml"
+    path.write_text(content)
+    result = run_cli("import", "odps", str(path), "--out", str(tmp_path))
+    assert result.code == 2 and said in result.err and len(result.err.strip().splitlines()) == 1, result.err
