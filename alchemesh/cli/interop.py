@@ -60,7 +60,7 @@ def import_dbt(
     return 0
 
 
-export_app = typer.Typer(help="The mesh in the ecosystem's formats: ODPS.", no_args_is_help=True)
+export_app = typer.Typer(help="The mesh in the ecosystem's formats: ODPS, Backstage.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
 
@@ -92,6 +92,36 @@ def export_odps(
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target / rel, content)
     print_plain(f"{len(documents)} ODPS document(s) in {target}")
+    return 0
+
+
+@export_app.command("backstage")
+@command
+def export_backstage(
+    path: RepoPath = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="The file to write (default: "
+                                                              ".alchemesh/export/backstage/catalog-info.yaml).")] = None,
+    site_url: Annotated[Optional[str], typer.Option("--site-url", metavar="URL", help="Where the catalog is served: "
+                                                    "each entity links its page.")] = None,
+) -> int:
+    """Write the mesh as Backstage catalog entities (catalog-info.yaml), built-in kinds only."""
+    from alchemesh.interop.backstage import export
+    from alchemesh.load.discovery import find_root
+    from alchemesh.pipeline import Pipeline
+    from alchemesh.report import reporter
+    from alchemesh.workspace import WORK_DIR, write_atomic
+
+    root = find_root(path)
+    analysis = Pipeline(root).analysis
+    if analysis.report.count(Severity.ERROR):
+        print_markup(reporter("text")(analysis.report, root))
+        typer.echo("alchemesh: nothing exported: the mesh has validation errors", err=True)
+        return 1
+    target = out if out is not None else root / WORK_DIR / "export" / "backstage" / "catalog-info.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    content = export(analysis, site_url)
+    write_atomic(target, content)
+    print_plain(f"{content.count(b'---' + bytes([10]))} Backstage entities in {target}")
     return 0
 
 

@@ -28,6 +28,7 @@ EXAMPLES = {
     "import dbt": "alchemesh import dbt ../shop/target/manifest.json ../marketing/target/manifest.json --check",
     "import odps": "alchemesh import odps exported/*.odps.yaml",
     "export odps": "alchemesh export odps --out exported --site-url https://mesh.example.com",
+    "export backstage": "alchemesh export backstage --out catalog-info.yaml",
     "docs build": "alchemesh docs build --out site",
     "docs serve": "alchemesh docs serve --port 8000",
     "rules": "alchemesh rules unresolved-reference",
