@@ -46,7 +46,11 @@ def build(analysis: Analysis) -> Built:
     recent = _recent(root, analysis) if in_git else ()
     catalog = build_catalog(analysis, history, recent, shallow=in_git and gitrepo.is_shallow(root),
                             health=_health(root, analysis))
-    return Built(analysis.report, render_site(catalog, _rules()))
+    files = render_site(catalog, _rules())
+    from alchemesh.docs.feed import feed
+
+    files.update(feed(catalog.name, _product_history(root, analysis) if in_git else [], history))
+    return Built(analysis.report, files)
 
 
 def write(files: dict[str, str | bytes], out: Path, root: Path) -> None:
@@ -112,6 +116,44 @@ def _history(root: Path, analysis):
                    for v in log.versions)
         for cid, log in changelogs(root, analysis).items()
     }
+
+
+def _product_history(root: Path, analysis):
+    """Each data product's status at every commit that changed its file, oldest first (None: gone). Files read
+    from git objects in one batch: today's product files, and the files since deleted."""
+    import yaml
+
+    from alchemesh import gitrepo
+    from alchemesh.docs.feed import ProductChange
+    from alchemesh.load.discovery import YAML_SUFFIXES
+
+    present = {e.file for e in analysis.index.products.values()}
+    commits = list(reversed(gitrepo.commits_touching(root, YAML_SUFFIXES)))
+    wanted = [(commit, file) for commit, files in commits for file in files
+              if file in present or not (root / file).exists()]
+    blobs = gitrepo.read_blobs(root, [f"{c.sha}:{file}" for c, file in wanted], allow_missing=True)
+    in_file: dict[str, dict[str, str | None]] = {}
+    status: dict[str, str | None] = {}
+    out = []
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for (commit, file), blob in zip(wanted, blobs):
+        now: dict[str, str | None] = {}
+        try:
+            documents = list(yaml.load_all(blob, Loader=loader)) if blob is not None else []
+        except yaml.YAMLError:
+            continue  # a broken file at that commit says nothing of its products
+        for doc in documents:
+            if isinstance(doc, dict) and doc.get("kind") == "DataProduct" and isinstance(doc.get("spec"), dict):
+                name = (doc.get("metadata") or {}).get("name") if isinstance(doc.get("metadata"), dict) else None
+                if isinstance(name, str) and isinstance(doc["spec"].get("domain"), str):
+                    now[f"{doc['spec']['domain']}/{name}"] = str(doc["spec"].get("status", "active"))
+        for key in set(in_file.get(file, {})) | set(now):
+            value = now.get(key)
+            if status.get(key) != value:
+                status[key] = value
+                out.append(ProductChange(key, value, commit.sha[:10], commit.date, commit.author, commit.subject))
+        in_file[file] = now
+    return out
 
 
 def _health(root: Path, analysis):

@@ -21,6 +21,9 @@ _NAMESPACE = uuid.UUID("6f1d3c1e-8f0a-5d7b-9c51-3a8e2f4b7d10")  # alchemesh's: e
 STACK_TYPES = ("planned", "applied", "destroyed", "failed", "skipped")
 TYPES = (*(f"io.alchemesh.stack.{t}" for t in STACK_TYPES), "io.alchemesh.drift.detected",
          "io.alchemesh.test.passed", "io.alchemesh.test.failed", "io.alchemesh.contract.breaking")
+# the catalog's event feed (`docs build`: api/v1/events/), derived from git history
+FEED_TYPES = ("io.alchemesh.product.added", "io.alchemesh.product.deprecated", "io.alchemesh.product.retired",
+              "io.alchemesh.contract.published")
 
 
 def run_id() -> str:
@@ -161,14 +164,36 @@ _CONTRACT_DATA = {
 }
 
 
+_COMMIT = {"commit": {"type": "string"}, "date": {"type": "string", "format": "date-time"},
+           "author": {"type": "string"}, "subject": {"type": "string"}}
+_PRODUCT_DATA = {
+    "type": "object", "additionalProperties": False, "required": ["product", "status", *_COMMIT],
+    "properties": {"product": {"type": "string", "pattern": "^[^/]+/[^/]+$"},
+                   "status": {"enum": ["draft", "active", "deprecated", "retired"]}, **_COMMIT},
+}
+_PUBLISHED_DATA = {
+    "type": "object", "additionalProperties": False,
+    "required": ["contract", "version", "breaking", "changes", *_COMMIT],
+    "properties": {"contract": {"type": "string"}, "version": {"type": "string"}, "breaking": {"type": "boolean"},
+                   "changes": {"type": "array", "items": {
+                       "type": "object", "required": ["rule", "impact", "field", "message"],
+                       "properties": {"rule": {"type": "string"}, "impact": {"type": "string"},
+                                      "field": _NULLABLE_STRING, "message": {"type": "string"}}}},
+                   **{k: {"type": ["string", "null"]} if k != "date" else
+                      {"type": ["string", "null"], "format": "date-time"} for k in _COMMIT}},
+}
+
+
 def event_schemas() -> dict[str, dict]:
     """File name → the JSON Schema of each event type: a CloudEvents 1.0 envelope and its `data`."""
     from alchemesh.model.schema_export import SCHEMA_BASE
 
     out = {}
-    for kind in TYPES:
+    for kind in (*TYPES, *FEED_TYPES):
         name = f"{kind}.schema.json"
-        data = _TEST_DATA if ".test." in kind else _CONTRACT_DATA if ".contract." in kind else _STACK_DATA
+        data = {"io.alchemesh.contract.published": _PUBLISHED_DATA}.get(kind) or (
+            _PRODUCT_DATA if ".product." in kind else _TEST_DATA if ".test." in kind else
+            _CONTRACT_DATA if ".contract." in kind else _STACK_DATA)
         out[name] = {
             "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{SCHEMA_BASE}events/{name}",
             "title": kind, "type": "object", "additionalProperties": False,

@@ -1,0 +1,76 @@
+"""`api/v1/events/`: the mesh's history as a static CloudEvents feed, derived from git, so that a poller can follow
+the mesh from a static host with no server.
+
+Events: a data product added, deprecated or retired (its file's status, commit by commit); a contract version
+published (a breaking one says which changes, and that its major went up). Oldest first, in pages of `PAGE`
+events as CloudEvents JSON batches (`page-1.json`, …); `index.json` says how many and which is the newest.
+Each id is a UUIDv5 of the commit and the event: the same on every build.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+PAGE = 100
+_NAMESPACE = uuid.UUID("9d2b7f4e-1c3a-5e6f-8a0b-2c4d6e8f0a1b")
+
+
+@dataclass(frozen=True)
+class ProductChange:
+    """A product file's status at a commit where it changed (None: the product is not there)."""
+
+    product: str  # domain/product
+    status: str | None
+    commit: str
+    date: str
+    author: str
+    subject: str
+
+
+def feed(mesh: str, products: list[ProductChange], contracts: dict[str, tuple]) -> dict[str, bytes]:
+    """The feed's files; `contracts`: contract id → its versions (`docs.catalog.VersionView`), newest first."""
+    source = f"/alchemesh/{mesh}/catalog"
+    events: list[tuple[str, dict[str, Any]]] = []
+    before: dict[str, str | None] = {}
+    for change in products:  # oldest first
+        was = before.get(change.product)
+        before[change.product] = change.status
+        kind = ("added" if was is None and change.status is not None else
+                change.status if change.status in ("deprecated", "retired") and change.status != was else None)
+        if kind:
+            events.append((change.date, _event(f"io.alchemesh.product.{kind}", source, change.product, change.commit,
+                                               change.date, {"product": change.product, "status": change.status,
+                                                             **_commit(change)})))
+    for contract_id, versions in sorted(contracts.items()):
+        for version in reversed(versions):
+            if version.version is None or version.commit is None:
+                continue  # removed, or not committed yet
+            data = {"contract": contract_id, "version": version.version, "breaking": version.breaking,
+                    "changes": [{"rule": c.rule, "impact": c.impact, "field": c.field or None, "message": c.message}
+                                for c in version.changes if c.impact == "breaking"] if version.breaking else [],
+                    "commit": version.commit, "date": version.date, "author": version.author,
+                    "subject": version.subject}
+            events.append((version.date or "", _event("io.alchemesh.contract.published", source, contract_id,
+                                                      version.commit, version.date, data)))
+    events.sort(key=lambda e: (e[0], e[1]["type"], e[1]["subject"]))
+    ordered = [e for _, e in events]
+    pages = [ordered[i:i + PAGE] for i in range(0, len(ordered), PAGE)] or [[]]
+    option = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+    out = {f"api/v1/events/page-{i}.json": orjson.dumps(page, option=option) for i, page in enumerate(pages, 1)}
+    out["api/v1/events/index.json"] = orjson.dumps({
+        "mesh": mesh, "events": len(ordered), "pageSize": PAGE, "pages": [f"page-{i}.json" for i in range(1, len(pages) + 1)],
+        "newest": f"page-{len(pages)}.json", "contentType": "application/cloudevents-batch+json"}, option=option)
+    return out
+
+
+def _commit(change: ProductChange) -> dict[str, str]:
+    return {"commit": change.commit, "date": change.date, "author": change.author, "subject": change.subject}
+
+
+def _event(kind: str, source: str, subject: str, commit: str, date: str | None, data: dict) -> dict[str, Any]:
+    return {"specversion": "1.0", "id": str(uuid.uuid5(_NAMESPACE, f"{commit}\n{kind}\n{subject}")), "source": source,
+            "type": kind, "subject": subject, "time": date, "datacontenttype": "application/json", "data": data}
