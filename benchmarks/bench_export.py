@@ -1,0 +1,70 @@
+"""Time `alchemesh export odps` and `export backstage` on synthetic meshes of N products, next to `alchemesh compile`
+of the same mesh (each from a cached validation, as after a `validate` in pre-commit).
+
+    python benchmarks/bench_export.py [--sizes 1000,10000] [--repeat 3] [--markdown]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+from bench_validate import alchemesh_cmd, best_of, cached_mesh, log, ratio, render, run_once
+
+HERE = Path(__file__).resolve().parent
+
+
+def valid(mesh: Path) -> None:
+    """The generated meshes' code entries lack the SQL file their component needs (1 component-config error per
+    product): give each one, so that compile and export both run on a mesh that validates."""
+    for path in mesh.glob("domains/*/*/product.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if "sql_file" not in text:
+            path.write_text(text.replace("      component: local-sql\n",
+                                         "      component: local-sql\n      config: {sql_file: transform.sql}\n"),
+                            encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache-dir", type=Path, default=HERE / ".cache")
+    parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--markdown", action="store_true")
+    args = parser.parse_args(argv)
+    alchemesh = alchemesh_cmd()
+    rows = []
+    for n in (int(x) for x in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as tmp:
+            log(f"N={n}: mesh")
+            mesh = Path(tmp) / "mesh"
+            shutil.copytree(cached_mesh(n, args.seed, args.cache_dir), mesh, symlinks=True)
+            valid(mesh)
+            run_once([*alchemesh, "validate", str(mesh)], args.timeout, findings_ok=True, quiet=True)
+            out = Path(tmp) / "out"
+
+            def clean() -> None:
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(mesh / ".alchemesh" / "build", ignore_errors=True)
+
+            log(f"N={n}: compile")
+            compiled = best_of([*alchemesh, "compile", "--out", str(out), str(mesh)], args.repeat, args.timeout,
+                               findings_ok=True, before=clean)
+            log(f"N={n}: export odps")
+            odps = best_of([*alchemesh, "export", "odps", "--out", str(out), str(mesh)], args.repeat, args.timeout,
+                           findings_ok=True, before=clean)
+            log(f"N={n}: export backstage")
+            backstage = best_of([*alchemesh, "export", "backstage", "--out", str(out / "catalog-info.yaml"),
+                                 str(mesh)], args.repeat, args.timeout, findings_ok=True, before=clean)
+        rows.append([f"{n:,}", compiled.cell(), odps.cell(), ratio(odps, compiled), backstage.cell(),
+                     ratio(backstage, compiled)])
+    print(render(["products", "compile s", "export odps s", "÷ compile", "export backstage s", "÷ compile"], rows,
+                 args.markdown))
+
+
+if __name__ == "__main__":
+    main()
