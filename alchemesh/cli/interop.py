@@ -43,6 +43,8 @@ def import_dbt(
     from alchemesh.interop.generated import apply, reconcile
 
     wanted, once = mesh_files(manifests, Options(domain_from.value, product_from.value, mesh, duckdb, out))
+    if (out / "alchemesh.yaml").exists():
+        once = {}  # an existing mesh: its Mesh, registry and components are the team's
     outcome = reconcile(out, TOOL, wanted, once)
     lines = [f"  {verb:<8} {rel}" for verb, files in (("create", outcome.created), ("update", outcome.written),
                                                       ("remove", outcome.removed)) for rel in files]

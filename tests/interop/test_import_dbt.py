@@ -207,3 +207,13 @@ def test_what_is_not_a_manifest_is_one_line_and_exit_2(tmp_path: Path, content: 
     assert not (tmp_path / "mesh").exists()
     missing = run_cli("import", "dbt", str(tmp_path / "nope.json"))
     assert missing.code == 2 and "cannot read" in missing.err
+
+
+def test_into_an_existing_mesh_only_the_products_are_written(manifests: list[Path], tmp_path: Path):
+    mesh = tmp_path / "mesh"
+    mesh.mkdir()
+    (mesh / "alchemesh.yaml").write_text("# the team's own\n")
+    result = run_cli("import", "dbt", *map(str, manifests), "--out", str(mesh))
+    assert result.code == 0, result.out + result.err
+    assert (mesh / "alchemesh.yaml").read_text() == "# the team's own\n"
+    assert not (mesh / "components").exists() and (mesh / "domains/shop/sales/product.yaml").exists()
