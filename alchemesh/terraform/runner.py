@@ -297,7 +297,7 @@ class _StackJob:
                     self._forget_producer_states()
                     self.started_states += self._start_producer_states(log)
                     continue
-                if _STALE not in failure.output or attempt == _REPLANS:
+                if not any(stale in failure.output for stale in _STALE) or attempt == _REPLANS:
                     raise
                 # another run changed the state between this one's plan and apply
                 self.applying, self.replanned = False, True
@@ -550,7 +550,9 @@ class _Failed(Exception):
         self.output = output
 
 
-_STALE = "Saved plan is stale"  # Terraform's refusal to apply a plan made on a state that has changed since
+# Terraform's refusals to apply a plan made on a state that has changed since: a newer serial, or another lineage
+# (two runs starting the same remote state at once: the one that lost the race planned on the other's)
+_STALE = ("Saved plan is stale", "Saved plan does not match the given state")
 _REPLANS = 3
 _MISSING_STATE = "Unable to find remote state"
 # What an init says when another one set up the same backend objects at the same moment (pg creates a shared

@@ -122,3 +122,23 @@ def test_an_init_that_met_another_setting_up_the_backend_is_tried_again(checkout
     (checkout / ".alchemesh/build/dev/sales/orders/.raced").unlink()
     failed = run_cli("plan", "--product", "sales/orders", "--reconfigure", cwd=checkout, env=env)
     assert failed.code == 1 and "no such host" in failed.out  # another failure is not tried again
+
+
+def test_a_plan_made_on_another_lineage_is_planned_again(checkout: Path, tmp_path: Path):
+    """Two runs starting one remote state at once: the one that lost the race planned on the other's empty state,
+    and Terraform refuses its plan (seen under load, not reproducible at will: a stand-in refuses each stack's
+    first apply so)."""
+    calls = tmp_path / "calls.txt"
+    path = recording_terraform(tmp_path / "bin")
+    path.write_text(path.read_text() + 'case "$1" in\n  plan) exit 2 ;;\n'
+                    '  show) echo \'{"resource_changes": [{"address": "null_resource.x", '
+                    '"change": {"actions": ["create"]}}]}\' ;;\n'
+                    '  apply) if [ ! -f .raced ]; then touch .raced; echo "Error: Saved plan does not match the given '
+                    'state"; exit 1; fi ;;\nesac\n')
+    env = {"ALCHEMESH_TERRAFORM": str(path), "CALLS": str(calls), "TF_CLI_CONFIG_FILE": ""}
+    result = run_cli("apply", "--auto-approve", "--product", "sales/orders", "--format", "json", cwd=checkout, env=env)
+    assert result.code == 0, result.err + result.out
+    (stack,) = result.json()["stacks"]
+    assert stack["status"] == "applied" and "planned again" in stack["reason"]
+    assert [line.split()[0] for line in calls.read_text().splitlines() if line.split()[0] in ("plan", "apply")] == [
+        "plan", "apply", "plan", "apply"]
