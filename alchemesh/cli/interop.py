@@ -133,13 +133,25 @@ def import_odps(
     documents: Annotated[list[Path], typer.Argument(help="ODPS documents `alchemesh export odps` wrote.",
                                                     show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="The mesh folder (default: the working directory).")] = Path("."),
+    output_component: Annotated[Optional[str], typer.Option(
+        "--output-component", metavar="NAME", help="Documents of other tools: the registry's component of their "
+                                                   "output ports.")] = None,
+    input_component: Annotated[Optional[str], typer.Option(
+        "--input-component", metavar="NAME", help="Documents of other tools: the registry's component of their "
+                                                  "input ports.")] = None,
 ) -> int:
-    """Give back the data product files of an ODPS export; a different file already there is kept and said."""
-    from alchemesh.interop.odps import import_documents
+    """Give back the data product files of an ODPS export, or make products of other tools' ODPS documents (their
+    contractIds resolved to the mesh's contracts); a different file already there is kept and said."""
+    from alchemesh.interop.odps import Placement, import_documents
     from alchemesh.repofiles import read_repo_file
     from alchemesh.workspace import write_atomic
 
-    files = import_documents(documents)
+    placement = None
+    if output_component and (out / "alchemesh.yaml").is_file():
+        from alchemesh.pipeline import Pipeline
+
+        placement = Placement(Pipeline(out).analysis, output_component, input_component or output_component)
+    files = import_documents(documents, placement)
     kept = []
     for rel, content in sorted(files.items()):
         path = out / rel

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -143,8 +144,18 @@ def _split(text: str) -> list[str]:
     return [p for p in parts if p.strip()] or [text]
 
 
-def import_documents(paths: list[Path]) -> dict[str, bytes]:
-    """Relative path → the product file each document exported by alchemesh holds."""
+@dataclass(frozen=True)
+class Placement:
+    """How documents other tools wrote become products of the mesh at `analysis`: the components of their ports."""
+
+    analysis: Analysis
+    output_component: str
+    input_component: str
+
+
+def import_documents(paths: list[Path], placement: Placement | None = None) -> dict[str, bytes]:
+    """Relative path → a product file: the one a document exported by alchemesh holds, or one built from a
+    document of another tool (`placement`: its contractIds resolved to the mesh's contracts)."""
     out: dict[str, bytes] = {}
     for path in paths:
         try:
@@ -160,10 +171,73 @@ def import_documents(paths: list[Path]) -> dict[str, bytes]:
                   if isinstance(c, dict)}
         file, source = custom.get(_FILE), custom.get(_SOURCE)
         if not isinstance(file, str) or not isinstance(source, str):
-            raise UsageError(f"{path}: not exported by alchemesh (no `{_FILE}` and `{_SOURCE}` custom properties); "
-                             "documents of other tools are not read yet")
+            if placement is None:
+                raise UsageError(f"{path}: not exported by alchemesh (no `{_FILE}` custom property): name the "
+                                 "components of its ports, --output-component and --input-component, in a mesh")
+            rel, text = _product_of(document, path, placement)
+            out[rel] = text
+            continue
         rel = Path(file)
         if rel.is_absolute() or ".." in rel.parts or not file.endswith((".yaml", ".yml")):
             raise UsageError(f"{path}: `{_FILE}` {file!r} is not a YAML file inside the mesh")
         out[rel.as_posix()] = source.encode("utf-8")
     return out
+
+
+_STATUS = {"proposed": "draft", "draft": "draft", "active": "active", "deprecated": "deprecated", "retired": "retired"}
+
+
+def _product_of(document: dict, path: Path, placement: Placement) -> tuple[str, bytes]:
+    """A product file from an ODPS document of another tool: its output ports bound to the mesh's contracts of
+    their `contractId`, its input ports reading the products whose ports have theirs (else a system of that name)."""
+    import re
+
+    from alchemesh.interop.dbt import slug
+
+    index = placement.analysis.index
+    name = slug(str(document.get("name") or document.get("id") or ""))
+    domain = slug(str(document.get("domain") or ""))
+    team = document.get("team") if isinstance(document.get("team"), dict) else {}
+    if not document.get("domain") or not team.get("name"):
+        raise UsageError(f"{path}: an ODPS document needs a `domain` and a `team.name` to become a data product here")
+    producers = {p.contract: (entry.resource.spec.domain, entry.resource.name, p.name)
+                 for entry in index.products.values() for p in entry.resource.spec.outputPorts if p.contract}
+    outputs = []
+    for port in document.get("outputPorts") or []:
+        if not isinstance(port, dict):
+            continue
+        contract = index.contracts.get(str(port.get("contractId"))) if port.get("contractId") else None
+        major = contract.resource.major if contract else _major(port.get("version"))
+        item = {"name": slug(str(port.get("name"))), "component": placement.output_component}
+        if contract:
+            item["contract"] = contract.resource.id
+        item["version"] = major or 1
+        if port.get("description"):
+            item["description"] = str(port["description"])
+        outputs.append(item)
+    inputs = []
+    for port in document.get("inputPorts") or []:
+        if not isinstance(port, dict):
+            continue
+        producer = producers.get(str(port.get("contractId")))
+        source = ({"outputPort": "/".join(producer)} if producer else {"system": slug(str(port.get("name")))})
+        inputs.append({"name": slug(str(port.get("name"))), "component": placement.input_component, "source": source})
+    version = str(document.get("version") or "")
+    spec: dict[str, Any] = {"domain": domain, "owner": slug(str(team["name"])),
+                            "version": version if re.fullmatch(r"\d+\.\d+\.\d+", version) else "1.0.0",
+                            "status": _STATUS.get(str(document.get("status")), "draft")}
+    if inputs:
+        spec["inputPorts"] = inputs
+    spec["outputPorts"] = outputs
+    metadata: dict[str, Any] = {"name": name}
+    purpose = (document.get("description") or {}).get("purpose") if isinstance(document.get("description"), dict) else None
+    if purpose:
+        metadata["description"] = str(purpose)
+    product = {"apiVersion": "alchemesh.io/v1alpha1", "kind": "DataProduct", "metadata": metadata, "spec": spec}
+    header = f"# Imported from the ODPS document {path.name} (id {document.get('id')}).\n"
+    return f"domains/{domain}/{name}/product.yaml", (header + yaml.safe_dump(product, sort_keys=False)).encode()
+
+
+def _major(version: Any) -> int | None:
+    head = str(version or "").lstrip("vV").split(".", 1)[0]
+    return int(head) if head.isdigit() else None

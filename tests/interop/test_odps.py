@@ -118,3 +118,42 @@ def test_what_import_cannot_read_is_one_line_and_exit_2(tmp_path: Path, content:
     path.write_text(content)
     result = run_cli("import", "odps", str(path), "--out", str(tmp_path))
     assert result.code == 2 and said in result.err and len(result.err.strip().splitlines()) == 1, result.err
+
+
+FOREIGN = """\
+apiVersion: v1.0.0
+kind: DataProduct
+id: fbe8d147-28db-4f1d-bedf-a3fe9f458427
+name: Order Returns
+version: 0.3.0
+status: proposed
+domain: sales
+description: {purpose: Every return of an order.}
+team: {name: web-shop, members: [{username: alice}]}
+inputPorts:
+  - {name: orders, version: 1.1.0, contractId: "urn:datacontract:sales:orders"}
+  - {name: carrier feed, version: 1.0.0, contractId: dbb7b1eb-7628-436e-8914-2a00638ba6db}
+outputPorts:
+  - {name: returns, version: 1.0.0, description: One row per return}
+"""
+
+
+def test_a_document_of_another_tool_becomes_a_product_reading_the_mesh(quickstart: Path, tmp_path: Path):
+    path = tmp_path / "returns.odps.yaml"
+    path.write_text(FOREIGN)
+    jsonschema.validate(yaml.safe_load(FOREIGN), SCHEMA)  # a valid ODPS document, as other tools write them
+    refused = run_cli("import", "odps", str(path), "--out", str(quickstart))
+    assert refused.code == 2 and "--output-component" in refused.err
+    result = run_cli("import", "odps", str(path), "--out", str(quickstart), "--output-component", "local-duckdb",
+                     "--input-component", "local-duckdb-attach")
+    assert result.code == 0, result.out + result.err
+    product = yaml.safe_load((quickstart / "domains/sales/order-returns/product.yaml").read_text())
+    assert product["spec"]["status"] == "draft" and product["spec"]["version"] == "0.3.0"
+    assert product["spec"]["inputPorts"] == [
+        {"name": "orders", "component": "local-duckdb-attach", "source": {"outputPort": "sales/orders/orders"}},
+        {"name": "carrier-feed", "component": "local-duckdb-attach", "source": {"system": "carrier-feed"}}]
+    assert product["spec"]["outputPorts"] == [{"name": "returns", "component": "local-duckdb", "version": 1,
+                                               "description": "One row per return"}]
+    graph = run_cli("graph", str(quickstart), "--format", "json").json()
+    assert {"producer": "sales/orders", "outputPort": "orders", "consumer": "sales/order-returns",
+            "inputPort": "orders"} in graph["edges"]
