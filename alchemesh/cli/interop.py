@@ -16,6 +16,7 @@ app.add_typer(import_app, name="import")
 
 DomainFrom = choices("DomainFrom", ("project", "group", "folder"))
 ProductFrom = choices("ProductFrom", ("group", "model"))
+OdpsVersion = choices("OdpsVersion", ("1.0.0", "1.1.0"))
 
 
 @import_app.command("dbt")
@@ -74,8 +75,9 @@ def export_odps(
     = None,
     site_url: Annotated[Optional[str], typer.Option("--site-url", metavar="URL", help="Where the catalog is served: "
                                                     "each product's page becomes an authoritative definition.")] = None,
+    version: Annotated[OdpsVersion, typer.Option("--version", help="The ODPS version to write.")] = OdpsVersion("1.0.0"),
 ) -> int:
-    """Write one Open Data Product Standard (ODPS v1.0.0) document per data product."""
+    """Write one Open Data Product Standard (ODPS v1) document per data product."""
     from alchemesh.interop.odps import export
     from alchemesh.load.discovery import find_root
     from alchemesh.pipeline import Pipeline
@@ -89,7 +91,7 @@ def export_odps(
         typer.echo("alchemesh: nothing exported: the mesh has validation errors", err=True)
         return 1
     target = out if out is not None else root / WORK_DIR / "export" / "odps"
-    documents = export(analysis, site_url)
+    documents = export(analysis, site_url, version.value)
     for rel, content in documents.items():
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target / rel, content)

@@ -23,7 +23,8 @@ from alchemesh.errors import UsageError
 if TYPE_CHECKING:
     from alchemesh.validate import Analysis
 
-VERSION = "v1.0.0"
+VERSIONS = ("1.0.0", "1.1.0")  # 1.1: the product's architectural `type`, `deprecated`
+_TYPE = {"source-aligned": "sourceAligned", "aggregate": "aggregate", "consumer-aligned": "consumerAligned"}
 _NAMESPACE = uuid.UUID("3b0c5e8a-2d1f-5a4e-9b7c-6e1f0a2d4c8b")  # alchemesh's: product ids are UUIDv5 in it
 _SOURCE, _FILE = "alchemesh:source", "alchemesh:file"
 
@@ -33,7 +34,7 @@ def product_id(mesh: str, domain: str, product: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{mesh}/{domain}/{product}"))
 
 
-def export(analysis: Analysis, site_url: str | None = None) -> dict[str, bytes]:
+def export(analysis: Analysis, site_url: str | None = None, version: str = "1.0.0") -> dict[str, bytes]:
     """Relative path (`DOMAIN/PRODUCT.odps.yaml`) → the document, for every data product."""
     index, graph, repo = analysis.index, analysis.graph, analysis.repo
     mesh = index.mesh.resource.name if index.mesh else "mesh"
@@ -42,9 +43,14 @@ def export(analysis: Analysis, site_url: str | None = None) -> dict[str, bytes]:
     out = {}
     for key, entry in sorted(index.products.items()):
         product, spec = entry.resource, entry.resource.spec
-        document: dict[str, Any] = {"apiVersion": VERSION, "kind": "DataProduct",
+        document: dict[str, Any] = {"apiVersion": f"v{version}", "kind": "DataProduct",
                                     "id": product_id(mesh, spec.domain, product.name), "name": product.name,
                                     "version": spec.version, "status": spec.status, "domain": spec.domain}
+        if version != "1.0.0":
+            domain = index.domains.get(spec.domain)
+            if domain is not None:
+                document["type"] = _TYPE[domain.resource.spec.type]
+            document["deprecated"] = spec.status in ("deprecated", "retired")
         if product.metadata.description:
             document["description"] = {"purpose": product.metadata.description}
         inputs = []
@@ -68,6 +74,8 @@ def export(analysis: Analysis, site_url: str | None = None) -> dict[str, bytes]:
             item["version"] = contract.version if contract else f"{port.version}.0.0"
             if contract is not None:
                 item["contractId"] = contract.id
+                if version != "1.0.0" and contract.status in ("deprecated", "retired"):
+                    item["deprecated"] = True
             outputs.append(item)
         document["outputPorts"] = outputs
         team = index.teams.get(spec.owner)

@@ -157,3 +157,23 @@ def test_a_document_of_another_tool_becomes_a_product_reading_the_mesh(quickstar
     graph = run_cli("graph", str(quickstart), "--format", "json").json()
     assert {"producer": "sales/orders", "outputPort": "orders", "consumer": "sales/order-returns",
             "inputPort": "orders"} in graph["edges"]
+
+
+@pytest.mark.parametrize("example", MESHES)
+def test_odps_1_1_adds_the_product_type_and_deprecated(example: str, tmp_path: Path):
+    """Checked against the ODPS 1.1.0 schema dataproduct-cli ships (the ODPS repository has published none yet)."""
+    from importlib import resources
+
+    schema = json.loads((resources.files("dataproduct") / "schemas" / "odps-1.1.0.schema.json").read_text())
+    out = tmp_path / "odps"
+    result = run_cli("export", "odps", str(EXAMPLES / example), "--out", str(out), "--version", "1.1.0")
+    assert result.code == 0, result.out + result.err
+    documents = [yaml.safe_load(p.read_text()) for p in sorted(out.rglob("*.odps.yaml"))]
+    for document in documents:
+        jsonschema.validate(document, schema)
+        assert document["apiVersion"] == "v1.1.0" and document["deprecated"] is (
+            document["status"] in ("deprecated", "retired"))
+    assert {d["type"] for d in documents} <= {"sourceAligned", "aggregate", "consumerAligned"}
+    if example == "acme-retail":
+        assert {d["type"] for d in documents} == {"sourceAligned", "aggregate", "consumerAligned"}
+        assert any(d["deprecated"] for d in documents)
