@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from alchemesh.errors import UsageError
+from alchemesh.errors import AlchemeshError, UsageError
 
 if TYPE_CHECKING:
     from alchemesh.validate import Analysis
@@ -93,9 +95,21 @@ def export(analysis: Analysis, site_url: str | None = None, version: str = "1.0.
                 f"{site_url.rstrip('/')}/products/{spec.domain}/{product.name}.html"),
                 "description": "The product's page in the mesh catalog."}]
         document["customProperties"] = _custom(entry, repo)
+        problem = next(iter(_validator(version).iter_errors(document)), None)
+        if problem is not None:  # what alchemesh writes is valid ODPS, or nothing is written
+            raise AlchemeshError(f"the ODPS document of {key} is not valid ODPS v{version}: {problem.message}")
         out[f"{spec.domain}/{product.name}.odps.yaml"] = yaml.dump(
             document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120).encode()
     return out
+
+
+@lru_cache(maxsize=None)
+def _validator(version: str):
+    """The official schema of an ODPS version (package data), compiled once."""
+    import jsonschema_rs
+
+    raw = (resources.files("alchemesh.interop") / "odps_schemas" / f"odps-json-schema-v{version}.json").read_bytes()
+    return jsonschema_rs.validator_for(json.loads(raw))
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: ten times faster
