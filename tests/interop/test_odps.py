@@ -177,3 +177,23 @@ def test_odps_1_1_adds_the_product_type_and_deprecated(example: str, tmp_path: P
     if example == "acme-retail":
         assert {d["type"] for d in documents} == {"sourceAligned", "aggregate", "consumerAligned"}
         assert any(d["deprecated"] for d in documents)
+
+
+def test_a_document_the_schema_refuses_is_an_error_not_a_file(monkeypatch):
+    """Every document is checked against its version's schema before it is returned: one that fails stops the
+    export (a document missing its `id`, here, as a changed schema would refuse)."""
+    from alchemesh.errors import AlchemeshError
+    from alchemesh.interop import odps
+    from alchemesh.pipeline import Pipeline
+
+    assert list(odps._validator("1.0.0").iter_errors({"apiVersion": "v1.0.0", "kind": "DataProduct",
+                                                       "status": "active"}))  # no id: refused
+    refusing = odps._validator("1.0.0")
+
+    class Strict:
+        def iter_errors(self, document):
+            return refusing.iter_errors({k: v for k, v in document.items() if k != "id"})
+
+    monkeypatch.setattr(odps, "_validator", lambda version: Strict())
+    with pytest.raises(AlchemeshError, match="is not valid ODPS v1.0.0"):
+        odps.export(Pipeline(EXAMPLES / "quickstart", use_cache=False).analysis)
