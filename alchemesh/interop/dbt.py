@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from alchemesh.errors import UsageError
+from alchemesh.model.resources import to_name
 
 TOOL = "dbt"
 COMPONENTS = {"output-port": "dbt-model", "source": "dbt-source", "ref": "dbt-ref", "code": "dbt-project"}
@@ -136,13 +137,6 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def slug(text: str) -> str:
-    """A resource name: lowercase letters, digits and `-`, starting with a letter."""
-    name = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    name = re.sub(r"^[^a-z]+", "", name)[:63].rstrip("-")
-    return name or "x"
-
-
 class _Builder:
     def __init__(self, models: dict[str, _Model], sources: dict[str, dict], groups: dict[str, dict],
                  projects: list[str], options: Options):
@@ -152,25 +146,25 @@ class _Builder:
 
     def _domain(self, model: _Model) -> str:
         if self.options.domain_from == "group" and model.group:
-            return slug(model.group)
+            return to_name(model.group)
         if self.options.domain_from == "folder":
             fqn = model.node.get("fqn") or []
             if len(fqn) > 2 + (model.version is not None):
-                return slug(str(fqn[1]))
-        return slug(model.project)
+                return to_name(str(fqn[1]))
+        return to_name(model.project)
 
     def _product(self, model: _Model) -> tuple[str, str]:
         if self.options.product_from == "model" and model.exported:
-            return self._domain(model), slug(model.name)
-        return self._domain(model), slug(model.group or model.project)
+            return self._domain(model), to_name(model.name)
+        return self._domain(model), to_name(model.group or model.project)
 
     def _port(self, model: _Model) -> str:
-        return slug(model.name) + (f"-v{model.version}" if model.version is not None else "")
+        return to_name(model.name) + (f"-v{model.version}" if model.version is not None else "")
 
     def _team(self, group: dict | None, project: str) -> tuple[str, dict]:
         owner = (group or {}).get("owner") or {}
         name = owner.get("name") or (owner.get("email") or "").split("@")[0] or f"{project}-team"
-        return slug(str(name)), owner
+        return to_name(str(name)), owner
 
     def _group(self, model: _Model) -> dict | None:
         return self.groups.get(f"group.{model.project}.{model.group}") if model.group else None
@@ -211,7 +205,7 @@ class _Builder:
     def _once(self) -> dict[str, bytes]:
         from alchemesh.scaffold.create import bundled_family
 
-        mesh = slug(self.options.mesh or self.projects[0] if self.projects else "mesh")
+        mesh = to_name(self.options.mesh or (self.projects[0] if self.projects else "mesh"))
         registry = {
             COMPONENTS["output-port"]: {"type": "output-port", "source": "./components/dbt/output-port-dbt-model",
                                          **({"engine": "duckdb"} if self.options.duckdb else {})},
@@ -232,7 +226,7 @@ class _Builder:
             for dependency in model.node.get("depends_on", {}).get("nodes") or []:
                 if dependency in self.sources:
                     source = self.sources[dependency]
-                    name = slug(str(source.get("source_name")))
+                    name = to_name(str(source.get("source_name")))
                     inputs.setdefault(name, {"name": name, "component": COMPONENTS["source"],
                                              "source": {"system": name}})
                 elif dependency in self.port_of and self.product_of[dependency] != (domain, product):
@@ -260,7 +254,7 @@ class _Builder:
         if inputs:
             spec["inputPorts"] = [inputs[name] for name in sorted(inputs)]
         spec["outputPorts"] = [{k: v for k, v in p.items() if v is not None} for p in outputs]
-        spec["code"] = [{"name": slug(p), "component": COMPONENTS["code"],
+        spec["code"] = [{"name": to_name(p), "component": COMPONENTS["code"],
                          "config": {"project": p, "select": selector}} for p in projects]
         return {"apiVersion": "alchemesh.io/v1alpha1", "kind": "DataProduct",
                 "metadata": {"name": product, "description": description}, "spec": spec}

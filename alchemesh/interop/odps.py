@@ -214,11 +214,11 @@ def _product_of(document: dict, path: Path, placement: Placement) -> tuple[str, 
     their `contractId`, its input ports reading the products whose ports have theirs (else a system of that name)."""
     import re
 
-    from alchemesh.interop.dbt import slug
+    from alchemesh.model.resources import to_name
 
     index = placement.analysis.index
-    name = slug(str(document.get("name") or document.get("id") or ""))
-    domain = slug(str(document.get("domain") or ""))
+    name = to_name(str(document.get("name") or document.get("id") or ""))
+    domain = to_name(str(document.get("domain") or ""))
     team = document.get("team") if isinstance(document.get("team"), dict) else {}
     if not document.get("domain") or not team.get("name"):
         raise UsageError(f"{path}: an ODPS document needs a `domain` and a `team.name` to become a data product here")
@@ -230,7 +230,7 @@ def _product_of(document: dict, path: Path, placement: Placement) -> tuple[str, 
             continue
         contract = index.contracts.get(str(port.get("contractId"))) if port.get("contractId") else None
         major = contract.resource.major if contract else _major(port.get("version"))
-        item = {"name": slug(str(port.get("name"))), "component": placement.output_component}
+        item = {"name": to_name(str(port.get("name"))), "component": placement.output_component}
         if contract:
             item["contract"] = contract.resource.id
         item["version"] = major or 1
@@ -242,10 +242,10 @@ def _product_of(document: dict, path: Path, placement: Placement) -> tuple[str, 
         if not isinstance(port, dict):
             continue
         producer = producers.get(str(port.get("contractId")))
-        source = ({"outputPort": "/".join(producer)} if producer else {"system": slug(str(port.get("name")))})
-        inputs.append({"name": slug(str(port.get("name"))), "component": placement.input_component, "source": source})
+        source = ({"outputPort": "/".join(producer)} if producer else {"system": to_name(str(port.get("name")))})
+        inputs.append({"name": to_name(str(port.get("name"))), "component": placement.input_component, "source": source})
     version = str(document.get("version") or "")
-    spec: dict[str, Any] = {"domain": domain, "owner": slug(str(team["name"])),
+    spec: dict[str, Any] = {"domain": domain, "owner": to_name(str(team["name"])),
                             "version": version if re.fullmatch(r"\d+\.\d+\.\d+", version) else "1.0.0",
                             "status": _STATUS.get(str(document.get("status")), "draft")}
     if inputs:

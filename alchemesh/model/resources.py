@@ -13,6 +13,16 @@ from alchemesh.model.interface import COMPONENT_TYPES
 
 API_VERSION = "alchemesh.io/v1alpha1"
 NAME_PATTERN = r"^[a-z][a-z0-9-]{0,62}$"
+
+
+def to_name(text: str, empty: str = "x") -> str:
+    """A resource name made of `text`: lowercase letters, digits and `-`, starting with a letter (`empty` when
+    nothing is left)."""
+    import re
+
+    name = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    name = re.sub(r"^[^a-z]+", "", name)[:63].rstrip("-")
+    return name or empty
 _SEGMENT = r"[a-z][a-z0-9-]{0,62}"
 PORT_REF_PATTERN = rf"^(?:{_SEGMENT}/)?{_SEGMENT}/{_SEGMENT}$"
 SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$"

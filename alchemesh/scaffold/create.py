@@ -11,16 +11,14 @@ from alchemesh.workspace import write_atomic
 from alchemesh.errors import UsageError
 from alchemesh.hints import did_you_mean
 from alchemesh.resolve.index import MeshIndex
-from alchemesh.model.resources import NAME_PATTERN
+from alchemesh.model.resources import NAME_PATTERN, to_name
 from alchemesh.load.modules import source_kinds
 from alchemesh.scaffold import templates as t
 
 
 def mesh_name_for(directory: Path) -> str:
     """A valid resource name derived from a directory name."""
-    name = re.sub(r"[^a-z0-9-]+", "-", directory.resolve().name.lower()).strip("-")
-    name = re.sub(r"^[^a-z]+", "", name)[:63].rstrip("-")
-    return name or "mesh"
+    return to_name(directory.resolve().name, "mesh")
 
 
 def check_name(name: str, what: str) -> None:
