@@ -100,18 +100,16 @@ def _stack_data(result: Run, o: Outcome) -> dict[str, Any]:
 
 
 def _test_data(environment: str, port) -> dict[str, Any]:
+    from alchemesh.report.tests import plain
+
     checks = [c for c in port.checks if c.status != "skipped"]
     return {"environment": environment, "port": port.port, "contract": port.contract, "status": port.status,
             "checks": len(checks), "failed": sum(1 for c in checks if c.status == "failed"),
             "consumers": list(port.consumers),
             "findings": [{"rule": f.rule, "severity": f.severity.value, "message": f.message, "file": f.file,
                           "line": f.line, "column": f.column,
-                          "observed": _plain(f.data.observed if f.data else None),
-                          "expected": _plain(f.data.expected if f.data else None)} for f in port.findings]}
-
-
-def _plain(value: Any) -> Any:
-    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+                          "observed": plain(f.data.observed if f.data else None),
+                          "expected": plain(f.data.expected if f.data else None)} for f in port.findings]}
 
 
 def to_lines(events: list[dict[str, Any]]) -> bytes:

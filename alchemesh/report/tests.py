@@ -67,15 +67,16 @@ def to_dict(run: TestRun) -> dict:
 def port_dict(p, tested_at: str) -> dict:
     return {"port": p.port, "contract": p.contract, "file": p.file, "status": p.status, "testedAt": tested_at,
             "consumers": list(p.consumers),
-            "checks": [{"rule": c.rule, "name": c.label, "status": c.status, "observed": _plain(c.observed),
-                        "expected": _plain(c.expected), **({"detail": c.detail} if c.detail else {}),
+            "checks": [{"rule": c.rule, "name": c.label, "status": c.status, "observed": plain(c.observed),
+                        "expected": plain(c.expected), **({"detail": c.detail} if c.detail else {}),
                         **({"file": c.finding.file, "line": c.finding.line, "column": c.finding.column,
                             "message": c.finding.message} if c.finding else {})}
                        for c in p.checks],
             **({"message": p.findings[0].message} if p.status == "unreachable" and p.findings else {})}
 
 
-def _plain(value):
+def plain(value):
+    """A value as JSON holds it: scalars as they are, anything else as its text."""
     return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
 
 
