@@ -79,16 +79,10 @@ def export_odps(
 ) -> int:
     """Write one Open Data Product Standard (ODPS v1) document per data product."""
     from alchemesh.interop.odps import export
-    from alchemesh.load.discovery import find_root
-    from alchemesh.pipeline import Pipeline
-    from alchemesh.report import reporter
     from alchemesh.workspace import WORK_DIR, write_atomic
 
-    root = find_root(path)
-    analysis = Pipeline(root).analysis
-    if analysis.report.count(Severity.ERROR):
-        print_markup(reporter("text")(analysis.report, root))
-        typer.echo("alchemesh: nothing exported: the mesh has validation errors", err=True)
+    root, analysis = _validated(path)
+    if analysis is None:
         return 1
     target = out if out is not None else root / WORK_DIR / "export" / "odps"
     documents = export(analysis, site_url, version.value)
@@ -110,23 +104,33 @@ def export_backstage(
 ) -> int:
     """Write the mesh as Backstage catalog entities (catalog-info.yaml), built-in kinds only."""
     from alchemesh.interop.backstage import export
+    from alchemesh.workspace import WORK_DIR, write_atomic
+
+    root, analysis = _validated(path)
+    if analysis is None:
+        return 1
+    target = out if out is not None else root / WORK_DIR / "export" / "backstage" / "catalog-info.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    content = export(analysis, site_url)
+    write_atomic(target, content)
+    entities = content.count(b"---\n")  # one document per entity
+    print_plain(f"{entities} Backstage entities in {target}")
+    return 0
+
+
+def _validated(path: Optional[Path]):
+    """The repo root and its analysis; None (its findings printed) when the mesh has errors: nothing exports."""
     from alchemesh.load.discovery import find_root
     from alchemesh.pipeline import Pipeline
     from alchemesh.report import reporter
-    from alchemesh.workspace import WORK_DIR, write_atomic
 
     root = find_root(path)
     analysis = Pipeline(root).analysis
     if analysis.report.count(Severity.ERROR):
         print_markup(reporter("text")(analysis.report, root))
         typer.echo("alchemesh: nothing exported: the mesh has validation errors", err=True)
-        return 1
-    target = out if out is not None else root / WORK_DIR / "export" / "backstage" / "catalog-info.yaml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    content = export(analysis, site_url)
-    write_atomic(target, content)
-    print_plain(f"{content.count(b'---' + bytes([10]))} Backstage entities in {target}")
-    return 0
+        return root, None
+    return root, analysis
 
 
 @import_app.command("odps")

@@ -197,3 +197,13 @@ def test_a_document_the_schema_refuses_is_an_error_not_a_file(monkeypatch):
     monkeypatch.setattr(odps, "_validator", lambda version: Strict())
     with pytest.raises(AlchemeshError, match="is not valid ODPS v1.0.0"):
         odps.export(Pipeline(EXAMPLES / "quickstart", use_cache=False).analysis)
+
+
+@pytest.mark.parametrize("target", ["odps", "backstage"])
+def test_a_mesh_with_errors_exports_nothing(quickstart: Path, tmp_path: Path, target: str):
+    from tests.testing import edit
+
+    edit(quickstart, "domains/sales/orders/product.yaml", ("owner: web-shop", "owner: nobody"))
+    result = run_cli("export", target, str(quickstart), "--out", str(tmp_path / "out"))
+    assert result.code == 1 and "nothing exported: the mesh has validation errors" in result.err
+    assert "unresolved-reference" in result.out and not (tmp_path / "out").exists()
