@@ -35,10 +35,24 @@ _SAME = {t: T.TEXT for t in exp.DataType.TEXT_TYPES if t not in (T.CHAR, T.NCHAR
 
 @lru_cache(maxsize=1024)
 def parse(type_text: str, dialect: str) -> exp.DataType | None:
-    try:
-        return exp.DataType.build(type_text, dialect=DIALECTS[dialect])
-    except (ParseError, ValueError, KeyError, TypeError):
+    """A type in an engine's dialect (any dialect sqlglot knows; else its generic one)."""
+    for name in (DIALECTS.get(dialect, dialect), None):
+        try:
+            return exp.DataType.build(type_text, dialect=name)
+        except (ParseError, ValueError, KeyError, TypeError):
+            continue
+    return None
+
+
+_ORDER = ("boolean", "integer", "number", "date", "timestamp", "time", "array", "object", "string")
+
+
+def logical_of(type_text: str, dialect: str) -> str | None:
+    """The ODCS logical type whose values a column type holds; None when the type cannot be told."""
+    actual = parse(type_text, dialect)
+    if actual is None or actual.this in (T.UNKNOWN, T.USERDEFINED):
         return None
+    return next((family for family in _ORDER if actual.this in _FAMILIES[family]), None)
 
 
 def logical_problem(logical: str, column_type: str, dialect: str, legacy_date: bool) -> str | None:

@@ -25,18 +25,6 @@ TOOL = "dbt"
 COMPONENTS = {"output-port": "dbt-model", "source": "dbt-source", "ref": "dbt-ref", "code": "dbt-project"}
 _MIN_SCHEMA = 9  # dbt 1.5: groups, access, contracts, versions
 
-# dbt data types (any adapter) → ODCS logical types, by the type's first word
-_LOGICAL = [
-    (r"^(big|small|tiny|hug|u)?int(eger|\d+)?$|^(long|short|byte|serial|bigserial)$", "integer"),
-    (r"^(numeric|decimal|number|float\d*|double|real|money|bignumeric)", "number"),
-    (r"^(bool|boolean)$", "boolean"),
-    (r"^date$", "date"),
-    (r"^(timestamp|datetime)", "timestamp"),
-    (r"^time", "time"),
-    (r"^(json|jsonb|struct|object|variant|record|map)", "object"),
-    (r"^(array|list)|\[\]$", "array"),
-    (r"^(var)?char|^text|^string|^uuid|^character|^nvarchar|^nchar", "string"),
-]
 
 
 @dataclass(frozen=True)
@@ -66,18 +54,30 @@ class _Model:
         return self.access in ("public", "protected") or self.enforced
 
 
-def read_manifests(paths: list[Path]) -> tuple[dict[str, dict], dict[str, dict], dict[str, dict], list[str]]:
-    """Nodes, sources and groups of every manifest (a project's own manifest wins over its copy in another
-    project's, as a package or injected by dbt-loom), and the projects the manifests are of."""
+@dataclass(frozen=True)
+class Estate:
+    """What the manifests hold together: a project's own manifest wins over its copy in another project's (as a
+    package, or injected by dbt-loom)."""
+
+    nodes: dict[str, dict]
+    sources: dict[str, dict]
+    groups: dict[str, dict]
+    projects: list[str]  # the projects the manifests are of
+    adapter: str  # the first manifest's adapter (duckdb, postgres, bigquery…): the dialect of its data types
+
+
+def read_manifests(paths: list[Path]) -> Estate:
     nodes: dict[str, dict] = {}
     sources: dict[str, dict] = {}
     groups: dict[str, dict] = {}
     projects: list[str] = []
+    adapters: list[str] = []
     owned: dict[str, str] = {}
     for path in paths:
         manifest = _read(path)
         project = str(manifest["metadata"].get("project_name") or "")
         projects.append(project)
+        adapters.append(str(manifest["metadata"].get("adapter_type") or ""))
         for table, target in (("nodes", nodes), ("sources", sources), ("groups", groups)):
             for key, value in (manifest.get(table) or {}).items():
                 if not isinstance(value, dict):
@@ -87,7 +87,7 @@ def read_manifests(paths: list[Path]) -> tuple[dict[str, dict], dict[str, dict],
                     target[key] = value
                     if mine:
                         owned[key] = project
-    return nodes, sources, groups, sorted(set(projects))
+    return Estate(nodes, sources, groups, sorted(set(projects)), adapters[0] if adapters else "")
 
 
 def _read(path: Path) -> dict:
@@ -97,9 +97,10 @@ def _read(path: Path) -> dict:
         raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
     except ValueError as error:
         raise UsageError(f"{path} is not JSON: {error}") from None
-    version = manifest.get("metadata", {}).get("dbt_schema_version", "") if isinstance(manifest, dict) else ""
+    metadata = manifest.get("metadata") if isinstance(manifest, dict) else None
+    version = metadata.get("dbt_schema_version", "") if isinstance(metadata, dict) else ""
     match = re.search(r"/manifest/v(\d+)\.json$", str(version))
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("nodes"), dict) or match is None:
+    if not isinstance(manifest.get("nodes") if isinstance(manifest, dict) else None, dict) or match is None:
         raise UsageError(f"{path} is not a dbt manifest.json (no metadata.dbt_schema_version)")
     if int(match.group(1)) < _MIN_SCHEMA:
         raise UsageError(f"{path} is a manifest of schema v{match.group(1)}; dbt 1.5 or later (v9+) is needed: "
@@ -109,9 +110,8 @@ def _read(path: Path) -> dict:
 
 def mesh_files(paths: list[Path], options: Options) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """(generated files, stamped; files written only where none is yet) of the mesh the manifests make."""
-    nodes, sources, groups, projects = read_manifests(paths)
-    models = _models(nodes, projects)
-    return _Builder(models, sources, groups, projects, options).files()
+    estate = read_manifests(paths)
+    return _Builder(_models(estate.nodes, estate.projects), estate, options).files()
 
 
 def _models(nodes: dict[str, dict], projects: list[str]) -> dict[str, _Model]:
@@ -138,9 +138,10 @@ def _int(value: Any) -> int | None:
 
 
 class _Builder:
-    def __init__(self, models: dict[str, _Model], sources: dict[str, dict], groups: dict[str, dict],
-                 projects: list[str], options: Options):
-        self.models, self.sources, self.groups, self.projects, self.options = models, sources, groups, projects, options
+    def __init__(self, models: dict[str, _Model], estate: Estate, options: Options):
+        self.models, self.options = models, options
+        self.sources, self.groups, self.projects, self.adapter = estate.sources, estate.groups, estate.projects, \
+            estate.adapter
         self.product_of = {key: self._product(m) for key, m in models.items()}
         self.port_of = {key: self._port(m) for key, m in models.items() if m.exported}
 
@@ -280,7 +281,7 @@ class _Builder:
             prop: dict[str, Any] = {"name": name}
             data_type = column.get("data_type")
             if data_type:
-                prop["logicalType"] = logical_type(str(data_type))
+                prop["logicalType"] = logical_type(str(data_type), self.adapter)
                 prop["physicalType"] = str(data_type)
             if _text(column.get("description")):
                 prop["description"] = _text(column.get("description"))
@@ -355,12 +356,15 @@ def _physical(node: dict) -> str:
     return {"incremental": "table", "snapshot": "table", "ephemeral": "view"}.get(materialized, materialized)
 
 
-def logical_type(data_type: str) -> str:
-    head = data_type.strip().lower()
-    for pattern, logical in _LOGICAL:
-        if re.search(pattern, head):
-            return logical
-    return "string"
+def logical_type(data_type: str, adapter: str) -> str:
+    """The ODCS logical type of a dbt `data_type`, parsed in its adapter's dialect (as `alchemesh test` reads column
+    types); `string` when it cannot be told."""
+    from alchemesh.datatest.types import logical_of
+
+    return logical_of(data_type, _DIALECT.get(adapter, adapter)) or "string"
+
+
+_DIALECT = {"sqlserver": "tsql", "fabric": "tsql", "synapse": "tsql", "glue": "spark"}  # adapters sqlglot names otherwise
 
 
 def _custom(meta: Any) -> dict:

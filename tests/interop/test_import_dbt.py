@@ -195,6 +195,8 @@ def test_product_per_model_and_domain_per_group(manifests: list[Path], tmp_path:
 @pytest.mark.parametrize(("content", "said"), [
     (b"{not json", "is not JSON"),
     (b'{"metadata": {}, "nodes": {}}', "is not a dbt manifest.json"),
+    (b'{"metadata": "v12", "nodes": {}}', "is not a dbt manifest.json"),
+    (b'[{"metadata": {}}]', "is not a dbt manifest.json"),
     (b'{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v8.json"}, "nodes": {}}',
      "dbt 1.5 or later (v9+) is needed"),
 ])
