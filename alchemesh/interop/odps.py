@@ -139,31 +139,16 @@ def _custom(entry, repo) -> list[dict[str, Any]]:
     out = [{"property": name, "value": json.dumps(value, sort_keys=True, ensure_ascii=False)}
            for name, value in values if value]
     out.append({"property": _FILE, "value": entry.file})
-    out.append({"property": _SOURCE, "value": _document_text(repo, entry)})
+    out.append({"property": _SOURCE, "value": _file_text(repo, entry)})
     return out
 
 
-def _document_text(repo, entry) -> str:
-    """The product's own YAML document, as written (a file may hold several documents: only this one)."""
+def _file_text(repo, entry) -> str:
+    """The product's file as written: the whole file, so that a file of several products comes back whole from any
+    of their documents."""
     from alchemesh.repofiles import read_repo_file
 
-    text = read_repo_file(repo.root, entry.file).decode("utf-8")
-    documents = _split(text)
-    return documents[entry.doc.index] if entry.doc.index < len(documents) else text
-
-
-def _split(text: str) -> list[str]:
-    """A YAML stream's documents as text, each as written."""
-    parts, current = [], []
-    for line in text.splitlines(keepends=True):
-        if line.rstrip() == "---" and current:
-            parts.append("".join(current))
-            current = []
-            continue
-        if line.rstrip() != "---":
-            current.append(line)
-    parts.append("".join(current))
-    return [p for p in parts if p.strip()] or [text]
+    return read_repo_file(repo.root, entry.file).decode("utf-8")
 
 
 @dataclass(frozen=True)

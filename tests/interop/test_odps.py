@@ -207,3 +207,17 @@ def test_a_mesh_with_errors_exports_nothing(quickstart: Path, tmp_path: Path, ta
     result = run_cli("export", target, str(quickstart), "--out", str(tmp_path / "out"))
     assert result.code == 1 and "nothing exported: the mesh has validation errors" in result.err
     assert "unresolved-reference" in result.out and not (tmp_path / "out").exists()
+
+
+def test_a_file_of_several_products_comes_back_whole(quickstart: Path, tmp_path: Path):
+    marketing = quickstart / "domains/marketing"
+    both = (marketing / "customer-value/product.yaml").read_text() + "--- # the segments product, in the same file\n" \
+        + (marketing / "segments/product.yaml").read_text()
+    (marketing / "segments/product.yaml").unlink()
+    (marketing / "customer-value/product.yaml").write_text(both)
+    out = tmp_path / "odps"
+    assert run_cli("export", "odps", str(quickstart), "--out", str(out)).code == 0
+    (marketing / "customer-value/product.yaml").unlink()
+    result = run_cli("import", "odps", *map(str, sorted(out.glob("marketing/*.odps.yaml"))), "--out", str(quickstart))
+    assert result.code == 0, result.out + result.err
+    assert (marketing / "customer-value/product.yaml").read_text() == both
