@@ -16,17 +16,6 @@ from bench_validate import alchemesh_cmd, best_of, cached_mesh, log, ratio, rend
 HERE = Path(__file__).resolve().parent
 
 
-def valid(mesh: Path) -> None:
-    """The generated meshes' code entries lack the SQL file their component needs (1 component-config error per
-    product): give each one, so that compile and export both run on a mesh that validates."""
-    for path in mesh.glob("domains/*/*/product.yaml"):
-        text = path.read_text(encoding="utf-8")
-        if "sql_file" not in text:
-            path.write_text(text.replace("      component: local-sql\n",
-                                         "      component: local-sql\n      config: {sql_file: transform.sql}\n"),
-                            encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
@@ -43,7 +32,6 @@ def main(argv: list[str] | None = None) -> None:
             log(f"N={n}: mesh")
             mesh = Path(tmp) / "mesh"
             shutil.copytree(cached_mesh(n, args.seed, args.cache_dir), mesh, symlinks=True)
-            valid(mesh)
             run_once([*alchemesh, "validate", str(mesh)], args.timeout, findings_ok=True, quiet=True)
             out = Path(tmp) / "out"
 

@@ -7,7 +7,9 @@ Usage::
 The mesh follows SPEC.md §1: a ``.gitignore`` for ``.alchemesh/``, one ``alchemesh.yaml`` (Mesh), ~N/50 teams in
 ``teams/``, ~N/25 domains in ``domains/DOMAIN/domain.yaml``, a ``polysemes.yaml``
 with the ``customer`` polyseme, and per product ``domains/DOMAIN/PRODUCT/product.yaml``
-(DataProduct) plus ``contract.odcs.yaml`` (ODCS v3.1.0 DataContract).
+(DataProduct), ``contract.odcs.yaml`` (ODCS v3.1.0 DataContract) and the ``transform.sql`` its code entry
+runs. The mesh carries a copy of the real local components (``components/local/``, as ``alchemesh init`` writes
+them), so it validates clean with every rule on: ``component-config`` reads the modules it would run.
 
 Products only consume output ports of *earlier* products, so the graph is a DAG,
 and only ports they may see (``public``, or ``domain`` within the same domain).
@@ -21,6 +23,7 @@ import argparse
 import random
 import shutil
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +31,7 @@ API_VERSION = "alchemesh.io/v1alpha1"
 ODCS_VERSION = "v3.1.0"
 POLYSEME = "customer"
 POLYSEME_KEY = "customer_id"
+COMPONENTS = Path(__file__).resolve().parents[1] / "alchemesh" / "components" / "local"
 
 # Words never include YAML 1.1 booleans/nulls (yes, no, on, off, null, ...).
 DOMAIN_WORDS = [
@@ -216,16 +220,16 @@ spec:
   components:
     local-landing:
       type: input-port
-      source: ../components/local/input-port-landing
+      source: ./components/local/input-port-landing
     local-duckdb-attach:
       type: input-port
-      source: ../components/local/input-port-duckdb-attach
+      source: ./components/local/input-port-duckdb-attach
     local-duckdb:
       type: output-port
-      source: ../components/local/output-port-duckdb
+      source: ./components/local/output-port-duckdb
     local-sql:
       type: code
-      source: ../components/local/code-sql
+      source: ./components/local/code-sql
   compatibility: consumer
   exclude: [".alchemesh/**"]
 """
@@ -320,6 +324,7 @@ spec:
   code:
     - name: transform
       component: local-sql
+      config: {{sql_file: transform.sql}}
 """
 
 
@@ -377,6 +382,12 @@ schema:
 {contract_properties(rng, p)}"""
 
 
+def transform_sql(p: Product) -> str:
+    """The SQL the product's code entry runs: its output table, from its landing data."""
+    table = p.name.replace("-", "_")
+    return f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv_auto('data/{p.system}/*.csv');\n"
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -395,6 +406,7 @@ def generate(n: int, out: Path, seed: int = 0) -> int:
     products = make_products(rng, n, domains)
 
     write(out / ".gitignore", ".alchemesh/\n")
+    shutil.copytree(COMPONENTS, out / "components" / "local", ignore=_not_module_files)
     write(out / "alchemesh.yaml", mesh_yaml(f"bench-{n}"))
     write(out / "polysemes.yaml", polysemes_yaml(teams[0]))
     for team in teams:
@@ -406,7 +418,17 @@ def generate(n: int, out: Path, seed: int = 0) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         write(folder / "product.yaml", product_yaml(p))
         write(folder / "contract.odcs.yaml", contract_yaml(rng, p))
-    return 3 + len(teams) + len(domains) + 2 * len(products)
+        write(folder / "transform.sql", transform_sql(p))
+    return 3 + len(teams) + len(domains) + 3 * len(products) + sum(1 for _ in _files(out / "components"))
+
+
+def _not_module_files(folder: str, names: list[str]) -> list[str]:
+    """What a module's folder holds besides the module: Terraform's working files, bytecode."""
+    return [n for n in names if n.startswith((".terraform", "terraform.tfstate")) or n == "__pycache__"]
+
+
+def _files(folder: Path) -> Iterator[Path]:
+    return (path for path in folder.rglob("*") if path.is_file())
 
 
 def prepare_out_dir(out: Path, force: bool) -> None:

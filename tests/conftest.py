@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.testing import QUICKSTART, REPO, git
+from tests.testing import QUICKSTART, copy_mesh, git
 
 
 @pytest.fixture(scope="session")
@@ -21,10 +20,9 @@ def pg_url() -> str:
 
 @pytest.fixture
 def quickstart(tmp_path: Path) -> Path:
-    """A private copy of the quickstart mesh."""
-    target = tmp_path / "quickstart"
-    shutil.copytree(QUICKSTART, target, ignore=shutil.ignore_patterns(".alchemesh"))
-    return target
+    """A private copy of the quickstart placed as in this repo, with a private copy of the local components its
+    `../../components` sources reach (safe to edit)."""
+    return copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
 
 
 @pytest.fixture
@@ -36,12 +34,3 @@ def git_quickstart(quickstart: Path) -> Path:
     return quickstart
 
 
-@pytest.fixture
-def placed_quickstart(tmp_path: Path) -> Path:
-    """A copy of the quickstart placed as in this repo, with a private copy of the local components that its
-    `../../components` sources reach (safe to edit)."""
-    target = tmp_path / "mesh-examples" / "quickstart"
-    shutil.copytree(QUICKSTART, target, ignore=shutil.ignore_patterns(".alchemesh"))
-    shutil.copytree(REPO / "components" / "local", tmp_path / "components" / "local",
-                    ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "__pycache__"))
-    return target

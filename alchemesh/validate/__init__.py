@@ -44,7 +44,7 @@ def _analyze(root: Path, use_cache: bool, preread: dict[str, bytes] | None) -> A
     repo = load_repo(root, check_file, use_cache=use_cache, preread=preread)
     index = build_index(repo)
     graph = build_graph(index)
-    ctx = Context(index, graph)
+    ctx = Context(index, graph, use_cache)
     findings = list(repo.findings)
     for rule in registry().values():
         if rule.check is not None:

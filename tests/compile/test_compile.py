@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.testing import EXAMPLES, REPO, assert_no_traceback, edit, run_cli
+from tests.testing import EXAMPLES, REPO, assert_no_traceback, copy_mesh, edit, run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("ALCHEMESH_REGENERATE") == "1"
@@ -31,8 +31,7 @@ def normalized(root: Path, path: Path) -> str:
 def example(tmp_path: Path, request) -> Path:
     """A copy of an example mesh placed like the original, so module sources resolve the same way."""
     name = request.param
-    target = tmp_path / "mesh-examples" / name
-    shutil.copytree(EXAMPLES / name, target, ignore=shutil.ignore_patterns(".alchemesh"))
+    target = copy_mesh(EXAMPLES / name, tmp_path / "mesh-examples" / name)
     (tmp_path / "components").symlink_to(REPO / "components")
     return target
 
@@ -156,7 +155,7 @@ def test_the_same_commit_compiles_to_the_same_bytes_in_any_checkout_folder(tmp_p
     builds = []
     for folder in ("first", "second/deeper"):
         mesh = tmp_path / folder / "mesh-examples" / "quickstart"
-        shutil.copytree(EXAMPLES / "quickstart", mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+        copy_mesh(EXAMPLES / "quickstart", mesh)
         (tmp_path / folder / "components").symlink_to(REPO / "components")
         assert run_cli("compile", cwd=mesh).code == 0
         build = build_of(mesh)

@@ -9,12 +9,11 @@ one input port, `marketing/customer-value/orders`; `marketing/segments/segments`
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.testing import QUICKSTART, Result, assert_no_traceback, commit, edit, git, run_cli, write_files
+from tests.testing import QUICKSTART, Result, assert_no_traceback, commit, copy_mesh, edit, git, run_cli, write_files
 
 ORDERS_ID = "urn:datacontract:sales:orders"
 ORDERS = "domains/sales/orders/contract.odcs.yaml"
@@ -172,7 +171,7 @@ def test_no_default_branch_asks_for_against(quickstart: Path) -> None:
 
 def test_mesh_in_a_subfolder_of_the_git_repo(tmp_path: Path) -> None:
     top = tmp_path / "monorepo"
-    shutil.copytree(QUICKSTART, top / "mesh", ignore=shutil.ignore_patterns(".alchemesh"))
+    copy_mesh(QUICKSTART, top / "mesh")
     write_files(top, {"README.md": "the company monorepo\n"})
     git(top, "init", "-q", "-b", "main")
     commit(top, "initial")

@@ -6,16 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.testing import QUICKSTART, commit, edit, git, run_cli
+from tests.testing import QUICKSTART, commit, copy_mesh, edit, git, run_cli
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """The quickstart with its orders contract moved from 1.1.0 to 1.2.0 in git, and its site."""
-    import shutil
-
-    mesh = tmp_path_factory.mktemp("docs") / "quickstart"
-    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    mesh = copy_mesh(QUICKSTART, tmp_path_factory.mktemp("docs") / "mesh-examples" / "quickstart")
     git(mesh, "init", "-q", "-b", "main")
     commit(mesh, "initial mesh")
     contract = "domains/sales/orders/contract.odcs.yaml"

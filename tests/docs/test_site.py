@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.testing import EXAMPLES, QUICKSTART, assert_no_traceback, edit, run_cli
+from tests.testing import EXAMPLES, QUICKSTART, assert_no_traceback, copy_mesh, edit, run_cli
 
 
 class _Links(HTMLParser):
@@ -137,8 +136,7 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> ${oops} {{ 7*
 
 
 def test_hostile_spec_values_are_escaped(tmp_path: Path):
-    mesh = tmp_path / "quickstart"
-    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    mesh = copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
     yaml_text = json.dumps(HOSTILE)  # a JSON string is a YAML string
     edit(mesh, "domains/sales/orders/product.yaml", ("  description: ", f"  description: {yaml_text}\n  x-was: "))
     edit(mesh, "domains/sales/domain.yaml", ("  description: ", f"  description: {yaml_text}\n  x-was: "))
@@ -162,8 +160,7 @@ def test_hostile_spec_values_are_escaped(tmp_path: Path):
 
 
 def test_a_failed_build_leaves_the_previous_site(tmp_path: Path):
-    mesh = tmp_path / "quickstart"
-    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    mesh = copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
     assert run_cli("docs", "build", cwd=mesh).code == 0
     site = mesh / ".alchemesh" / "site"
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
@@ -176,8 +173,7 @@ def test_a_failed_build_leaves_the_previous_site(tmp_path: Path):
 
 @pytest.mark.parametrize("target", ["repo", "foreign"])
 def test_never_replaces_a_folder_it_did_not_build(tmp_path: Path, target: str):
-    mesh = tmp_path / "quickstart"
-    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    mesh = copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
     out = mesh if target == "repo" else tmp_path / "precious"
     if target == "foreign":
         out.mkdir()
@@ -199,8 +195,7 @@ def test_serve_rebuilds_on_change(tmp_path: Path):
     import time
     import urllib.request
 
-    mesh = tmp_path / "quickstart"
-    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    mesh = copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
     process = subprocess.Popen([sys.executable, "-m", "alchemesh", "docs", "serve", "--port", "0"], cwd=mesh,
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
                                env={**os.environ, "NO_COLOR": "1"})
@@ -242,8 +237,7 @@ def test_path_segments_never_leave_their_folder(name: str):
 def test_serve_on_a_port_in_use_is_a_one_line_error(tmp_path: Path):
     import socket
 
-    mesh = tmp_path / "quickstart"
-    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    mesh = copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -256,8 +250,7 @@ def test_serve_on_a_port_in_use_is_a_one_line_error(tmp_path: Path):
 def test_the_catalog_serves_data_consumers(tmp_path: Path):
     """Index pages for products and contracts, Markdown rendered (raw HTML and script links refused), contacts
     as mailto links, contract examples shown, no table header without rows."""
-    mesh = tmp_path / "quickstart"
-    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    mesh = copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
     description = "Orders **per day**, see [the runbook](https://example.org/runbook) <b>raw</b> [x](javascript:alert(1))"
     edit(mesh, "domains/sales/orders/product.yaml",
          ("  description: Every order placed", f"  description: {json.dumps(description)}\n  x-was: Every order placed"))
@@ -292,8 +285,7 @@ def test_the_last_data_tests_show_on_product_and_port_pages(tmp_path: Path):
     from alchemesh.datatest.history import store
     from alchemesh.findings import DataImpact, Finding, Severity
 
-    mesh = tmp_path / "quickstart"
-    shutil.copytree(QUICKSTART, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    mesh = copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
     contract = "domains/sales/orders/contract.odcs.yaml"
     finding = Finding("data-quality", Severity.ERROR, f"measured {HOSTILE}", contract, 52, 13,
                       data=DataImpact("urn:datacontract:sales:orders", "sales/orders/orders", HOSTILE, "= 0"))

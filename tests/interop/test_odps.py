@@ -5,7 +5,6 @@ the export that gives back every product file byte for byte."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import uuid
@@ -15,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.testing import EXAMPLES, REPO, assert_no_traceback, run_cli
+from tests.testing import EXAMPLES, REPO, assert_no_traceback, copy_mesh, run_cli
 
 SCHEMA = json.loads((REPO / "alchemesh/interop/odps_schemas/odps-json-schema-v1.0.0.json").read_text())
 MESHES = ["quickstart", "acme-retail"]
@@ -23,8 +22,7 @@ MESHES = ["quickstart", "acme-retail"]
 
 @pytest.fixture(params=MESHES)
 def exported(request, tmp_path: Path) -> tuple[Path, Path]:
-    mesh = tmp_path / request.param
-    shutil.copytree(EXAMPLES / request.param, mesh, ignore=shutil.ignore_patterns(".alchemesh"))
+    mesh = copy_mesh(EXAMPLES / request.param, tmp_path / "mesh-examples" / request.param)
     out = tmp_path / "odps"
     result = run_cli("export", "odps", str(mesh), "--out", str(out), "--site-url", "https://mesh.example.com/")
     assert result.code == 0, result.out + result.err

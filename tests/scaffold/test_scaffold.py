@@ -63,9 +63,9 @@ def test_new_product_refuses_existing_and_escaping_names(quickstart):
     assert not (quickstart.parent / "etc").exists()
 
 
-def test_new_product_reads_a_system_through_a_component_that_can(placed_quickstart):
+def test_new_product_reads_a_system_through_a_component_that_can(quickstart):
     # The quickstart registers two input-port components; the first by name attaches a producer's port.
-    quickstart = placed_quickstart
+    quickstart = quickstart
     assert run_cli("new", "product", "sales", "returns", cwd=quickstart).code == 0
     product = yaml.safe_load((quickstart / "domains/sales/returns/product.yaml").read_text())
     (port,) = product["spec"]["inputPorts"]
@@ -76,8 +76,8 @@ def test_new_product_reads_a_system_through_a_component_that_can(placed_quicksta
     assert (quickstart / "data/returns/returns.csv").read_text().startswith("id,created_at\n")
 
 
-def test_an_input_port_on_a_component_that_cannot_read_its_source_is_a_finding(placed_quickstart):
-    quickstart = placed_quickstart
+def test_an_input_port_on_a_component_that_cannot_read_its_source_is_a_finding(quickstart):
+    quickstart = quickstart
     product = quickstart / "domains/sales/orders/product.yaml"
     product.write_text(product.read_text().replace("component: local-landing", "component: local-duckdb-attach"))
     result = run_cli("validate", "--format", "json", cwd=quickstart)

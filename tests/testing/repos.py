@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "mesh-examples"
 QUICKSTART = EXAMPLES / "quickstart"
+
+
+_NOT_COPIED = shutil.ignore_patterns(".alchemesh", ".terraform*", "*.tfstate*", "__pycache__")
+_LOCAL_SOURCE = re.compile(r"source:\s*[\"']?(\.\.?/[^\s,}\"']+)")
+
+
+def copy_mesh(example: Path, target: Path) -> Path:
+    """A copy of a mesh at `target`, with a private copy (safe to edit) of each module folder its local sources
+    reach, placed where they reach from `target`: the example's `../../components` need `target` two folders deep."""
+    shutil.copytree(example, target, ignore=_NOT_COPIED)
+    for source in _LOCAL_SOURCE.findall((example / "alchemesh.yaml").read_text(encoding="utf-8")):
+        module, original = Path(os.path.normpath(target / source)), (example / source).resolve()
+        if not module.is_relative_to(target.parents[1]):
+            raise ValueError(f"{source} reaches outside {target.parents[1]}: place the mesh deeper")
+        if original.is_dir() and not module.exists():
+            shutil.copytree(original, module, ignore=_NOT_COPIED)
+    return target
 
 
 def write_files(root: Path, files: dict[str, str | bytes | None]) -> None:

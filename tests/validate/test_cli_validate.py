@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.testing import EXAMPLES, assert_no_traceback, git, run_cli, write_files
+from tests.testing import EXAMPLES, assert_no_traceback, copy_mesh, git, run_cli, write_files
 
 BROKEN_PRODUCT = """\
 apiVersion: alchemesh.io/v1alpha1
@@ -25,8 +25,7 @@ spec:
 
 @pytest.mark.parametrize("example", ["quickstart", "acme-retail"])
 def test_bundled_examples_validate_clean(example, tmp_path):
-    target = tmp_path / example
-    shutil.copytree(EXAMPLES / example, target)
+    target = copy_mesh(EXAMPLES / example, tmp_path / "mesh-examples" / example)
     result = run_cli("validate", "--format", "json", "--fail-on", "warning", str(target))
     assert result.code == 0, result.out
     assert result.json()["findings"] == []
@@ -215,10 +214,10 @@ def test_output_is_deterministic(quickstart):
     assert run_cli("validate", "--format", "sarif", "--no-cache", str(quickstart)).out == first
 
 
-def test_the_cache_is_never_stale_for_a_local_component_module(placed_quickstart: Path):
+def test_the_cache_is_never_stale_for_a_local_component_module(quickstart: Path):
     """A module's `.tf` files are inputs of `component-config`: an edit there, even one that keeps the file's
     size and time, is seen by the next cached validate."""
-    mesh = placed_quickstart
+    mesh = quickstart
     assert run_cli("validate", cwd=mesh).code == 0
     variables = mesh.parents[1] / "components/local/code-sql/variables.tf"
     before = variables.stat()
@@ -249,7 +248,7 @@ def test_a_sub_folder_is_validated_as_the_mesh_it_is_in(quickstart: Path):
 
 def test_a_folder_above_several_meshes_names_them_instead_of_merging_them(tmp_path: Path):
     for name in ("one", "two"):
-        shutil.copytree(EXAMPLES / "quickstart", tmp_path / "meshes" / name, ignore=shutil.ignore_patterns(".alchemesh"))
+        copy_mesh(EXAMPLES / "quickstart", tmp_path / "meshes" / name)
     for where in ({"cwd": tmp_path}, {"args": (str(tmp_path),)}):
         result = run_cli("validate", *where.get("args", ()), cwd=where.get("cwd"))
         assert result.code == 2 and "the meshes below it: meshes/one, meshes/two" in result.err, result.err
@@ -258,3 +257,13 @@ def test_a_folder_above_several_meshes_names_them_instead_of_merging_them(tmp_pa
     empty = tmp_path / "empty"
     empty.mkdir()
     assert "missing-mesh" in run_cli("validate", str(empty)).out  # no mesh anywhere: the finding says so
+
+
+def test_no_cache_reads_and_writes_no_cache(quickstart: Path):
+    """`--no-cache` means none: not the report, not the files, not the module readings."""
+    mesh = quickstart
+    shutil.rmtree(mesh / ".alchemesh", ignore_errors=True)
+    assert run_cli("validate", "--no-cache", cwd=mesh).code == 0
+    assert not (mesh / ".alchemesh").exists()
+    assert run_cli("validate", cwd=mesh).code == 0
+    assert list((mesh / ".alchemesh/cache/modules").iterdir())

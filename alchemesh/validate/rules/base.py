@@ -21,6 +21,7 @@ class Context:
 
     index: MeshIndex
     graph: MeshGraph
+    use_cache: bool = True  # False: a rule reads and writes no cache of its own (`--no-cache`)
 
     def finding(
         self,

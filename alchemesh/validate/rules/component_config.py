@@ -34,7 +34,7 @@ from alchemesh.workspace import MODULE_CACHE_DIR
 def check(ctx: Context) -> Iterator[Finding]:
     index = ctx.index
     root = index.repo.root
-    cache = root / MODULE_CACHE_DIR
+    cache = root / MODULE_CACHE_DIR if ctx.use_cache else None
     modules = {}  # component name → its module, or None when its source is not a local folder
     for use in index.component_uses:
         component = index.components.get(use.component)

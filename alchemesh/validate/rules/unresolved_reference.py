@@ -1,4 +1,5 @@
-"""A reference names no existing team, domain, product, port, contract, component or polyseme.
+"""A reference names no existing team, domain, product, port, contract, component or polyseme — or a
+component's local module folder that is not there.
 
 Why:
     A dangling reference breaks the graph and the build: a consumer wired to nothing, a product
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from alchemesh.findings import Finding, Severity
 from alchemesh.hints import did_you_mean
 from alchemesh.model.contract import polyseme_path
+from alchemesh.model.interface import is_local_source
 from alchemesh.validate.rules.base import Context, Rule
 
 
@@ -48,6 +50,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 yield missing(entry, ("spec", "outputPorts", i, "contract"), "contract", port.contract, index.contracts)
     yield from _port_references(ctx)
     if index.mesh is not None:
+        yield from _module_folders(ctx)
         for use in index.component_uses:
             if use.component not in index.components:
                 yield missing(use.entry, use.path, "component", use.component, index.components)
@@ -55,6 +58,16 @@ def check(ctx: Context) -> Iterator[Finding]:
         for prop in entry.resource.walk_properties():
             if prop.polyseme is not None and not index.declares("Polyseme", prop.polyseme):
                 yield missing(entry, polyseme_path(prop), "polyseme", prop.polyseme, index.polysemes)
+
+
+def _module_folders(ctx: Context) -> Iterator[Finding]:
+    """A local `source` that is no folder fails at `terraform init`, far from the spec: say so here."""
+    root = ctx.index.repo.root
+    for name, component in ctx.index.components.items():
+        if is_local_source(component.source) and not (root / component.source).is_dir():
+            yield ctx.finding(RULE, ctx.index.mesh.doc, ("spec", "components", name, "source"),
+                              f"component `{name}`: module folder `{component.source}` does not exist",
+                              hint="a local source is a folder relative to the repo root (where alchemesh.yaml is)")
 
 
 def _port_references(ctx: Context) -> Iterator[Finding]:

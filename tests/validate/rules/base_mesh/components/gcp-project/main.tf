@@ -1,0 +1,4 @@
+variable "billing_account" {
+  type        = string
+  description = "The billing account of the project."
+}
