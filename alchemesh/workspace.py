@@ -6,7 +6,9 @@ Everything under it is alchemesh's own, safe to delete, and ignored by git (it i
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 WORK_DIR = ".alchemesh"
 CACHE_DIR = f"{WORK_DIR}/cache"  # per-file parse results, the last validation report, build stamps
@@ -18,13 +20,18 @@ TEST_DIR = f"{WORK_DIR}/test"  # the last data test result of each port, per env
 TERRAFORM_DIR = f"{WORK_DIR}/terraform"  # the CLI configuration and the packaged providers' mirror
 
 
-def write_atomic(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers see the old or the new bytes."""
+def write_atomic(path: Path, content: bytes | Callable[[IO[str]], None]) -> None:
+    """Write to a temporary file beside `path`, then rename: readers see the old or the new bytes. `content`: the
+    bytes, or a function that writes UTF-8 text to the file it is given (a large file, never whole in memory)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # the umask applies, as for any new file
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+        if isinstance(content, bytes):
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as text:
+                content(text)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -199,6 +199,6 @@ def _store(path: Path, content: dict[str, Any]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         ignore_itself(path.parent.parent)
-        write_atomic(path, json.dumps(content, separators=(",", ":")).encode())
+        write_atomic(path, lambda out: json.dump(content, out, separators=(",", ":")))
     except OSError:
         pass  # a read-only checkout still validates, just without a cache

@@ -67,6 +67,7 @@ class MeshRepo:
     contracts: tuple[Entry[Contract], ...]
     resource_docs: tuple[tuple[str, yamlfile.Document], ...]  # (kind, document) of every resource
     _nodes: dict[str, dict[int, Any]] = field(default_factory=dict, compare=False, repr=False)  # reparsed for positions
+    _raw: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)  # files not in the work tree
 
     @property
     def mesh(self) -> Entry[Mesh] | None:
@@ -86,7 +87,8 @@ class MeshRepo:
 
     def _reparse(self, file: str) -> dict[int, Any]:
         if file not in self._nodes:
-            self._nodes[file] = dict(enumerate(yamlfile.compose(file, _read_or_empty(self.root, file))))
+            raw = self._raw[file] if file in self._raw else _read_or_empty(self.root, file)
+            self._nodes[file] = dict(enumerate(yamlfile.compose(file, raw)))
         return self._nodes[file]
 
 
@@ -141,7 +143,7 @@ def load_snapshot(root: Path, files: dict[str, bytes], same: dict[str, FileRecor
     with paused_gc():
         mesh_record = record(discovery.MESH_FILE) if discovery.MESH_FILE in files.keys() | same.keys() else None
         selected = discovery.select_yaml(files.keys() | same.keys(), _exclude(mesh_record))
-        return _classify(root, tuple(record(f) for f in selected))
+        return _classify(root, tuple(record(f) for f in selected), files)
 
 
 def load_revision(root: Path, rev: str, current: MeshRepo) -> MeshRepo:
@@ -196,11 +198,14 @@ def _record(root: Path, file: str, check: FileCheck, cache: Cache, fresh: dict[s
 
 
 def _build_record(file: str, raw: bytes, file_digest: str, check: FileCheck | None) -> FileRecord:
-    """Parse a file; `check` gives its findings (a past revision needs only its data: None)."""
+    """Parse a file; `check` gives its findings (a past revision needs only its data: None). The node trees are
+    dropped once the file's own checks have run: they are most of a parse's memory, and a later finding that
+    needs a position parses its file again (`MeshRepo.locate`)."""
     parsed = yamlfile.parse(file, raw)
     findings = tuple(check(parsed)) if check else ()
     waivers = _waivers(raw.decode("utf-8", "replace"), parsed.documents) if b"alchemesh:" in raw else ()
-    return FileRecord(file, file_digest, parsed.documents, findings, waivers)
+    documents = tuple(yamlfile.Document(d.file, d.index, d.data, d.line) for d in parsed.documents)
+    return FileRecord(file, file_digest, documents, findings, waivers)
 
 
 def kind_of(data: Any) -> str | None:
@@ -290,7 +295,7 @@ def _drop(data: Any, loc: list) -> None:
         parent.pop(loc[-1], None)
 
 
-def _classify(root: Path, records: tuple[FileRecord, ...]) -> MeshRepo:
+def _classify(root: Path, records: tuple[FileRecord, ...], raw: dict[str, bytes] | None = None) -> MeshRepo:
     by_kind: dict[str, list[Entry]] = {kind: [] for kind in (*KINDS, "DataContract")}
     resource_docs = []
     for record in records:
@@ -315,4 +320,5 @@ def _classify(root: Path, records: tuple[FileRecord, ...]) -> MeshRepo:
         polysemes=tuple(by_kind["Polyseme"]),
         contracts=tuple(by_kind["DataContract"]),
         resource_docs=tuple(resource_docs),
+        _raw=raw or {},
     )
