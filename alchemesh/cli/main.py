@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from alchemesh.cli import (  # noqa: F401
-    compile, components, contracts, docs, graph, init, interop, rules, run, schema, validate)
-from alchemesh.cli.app import app
-
 # The top-level help lists the commands in pipeline order, each with an example in its own help.
 ORDER = ("init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy", "drift", "test", "docs", "import", "export",
          "rules", "components", "schema")
@@ -41,6 +37,7 @@ def cli():
     """The click command behind the Typer app, with the order and the examples above."""
     import typer
 
+    app = _app()
     group = typer.main.get_command(app)
     group.list_commands = lambda ctx: [name for name in ORDER if name in group.commands]
     for path, example in EXAMPLES.items():
@@ -74,8 +71,29 @@ def _argument_help(command) -> None:
                 param.help = info.help
 
 
+def _app():
+    """The Typer app with every command registered."""
+    from alchemesh.cli import (  # noqa: F401
+        compile, components, contracts, docs, graph, init, interop, rules, run, schema, validate)
+    from alchemesh.cli.app import app
+
+    return app
+
+
+def __getattr__(name: str):
+    if name == "app":
+        return _app()
+    raise AttributeError(name)
+
+
 def main() -> None:
-    cli()(args=_debug_first(sys.argv[1:]), prog_name="alchemesh")
+    from alchemesh.cli.fast import answer
+
+    args = _debug_first(sys.argv[1:])
+    code = answer(args)
+    if code is not None:
+        raise SystemExit(code)
+    cli()(args=args, prog_name="alchemesh")
 
 
 def _debug_first(args: list[str]) -> list[str]:

@@ -16,12 +16,14 @@ import stat
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alchemesh import __version__
-from alchemesh.findings import Finding, Report
 from alchemesh.repofiles import read_repo_file
 from alchemesh.workspace import CACHE_DIR, ignore_itself, write_atomic
+
+if TYPE_CHECKING:
+    from alchemesh.findings import Report
 
 _DEPENDENCIES = ("jsonschema-rs", "pydantic", "pyyaml")
 
@@ -33,12 +35,19 @@ def digest(raw: bytes) -> str:
 @functools.cache
 def fingerprint() -> str:
     """Changes whenever the code that produces cached results could: any source file, any ODCS schema it
-    ships, any dependency."""
+    ships (by name, size and time, as git's index tells a file changed: reading them all cost more than the
+    rest of a cached run), any dependency."""
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
-    package = Path(__file__).parents[1]
-    for source in sorted([*package.rglob("*.py"), *package.glob("model/odcs_schemas/*.json")]):
-        h.update(source.relative_to(package).as_posix().encode())
-        h.update(source.read_bytes())
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    sources = []
+    for folder, dirs, names in os.walk(package):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in names:
+            if name.endswith(".py") or (name.endswith(".json") and folder.endswith("odcs_schemas")):
+                info = os.stat(os.path.join(folder, name))
+                sources.append(f"{os.path.relpath(folder, package)}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0")
+    for source in sorted(sources):
+        h.update(source.encode())
     for name in _installed(_DEPENDENCIES):
         h.update(name.encode())
     return h.hexdigest()
@@ -143,7 +152,17 @@ class ReportCache:
         except (OSError, ValueError, KeyError, TypeError):
             return {}, 0
 
-    def get(self) -> Report | None:
+    def clean(self) -> tuple[int, int] | None:
+        """(files, waived) when the last report is this key's and has no finding, without building it."""
+        content = self._content()
+        if content is None or content["findings"] != [] or not isinstance(content["waived"], list):
+            return None
+        if self.read:
+            self._store_stats()
+        return content["files"], len(content["waived"])
+
+    def _content(self) -> dict | None:
+        """The stored report, when it is this key's and its local modules are unchanged."""
         try:
             content = json.loads(self.path.read_bytes())
             if content["key"] != self.key or not isinstance(content["files"], int):
@@ -151,6 +170,17 @@ class ReportCache:
             modules = content["modules"]
             if not isinstance(modules, dict) or module_digests(self.root, list(modules)) != modules:
                 return None  # a local component module changed: its rules must run again
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return content
+
+    def get(self) -> Report | None:
+        from alchemesh.findings import Finding, Report
+
+        content = self._content()
+        if content is None:
+            return None
+        try:
             report = Report(
                 tuple(Finding.from_dict(f) for f in content["findings"]),
                 content["files"],

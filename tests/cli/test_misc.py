@@ -113,3 +113,66 @@ def test_a_wrong_name_gets_the_closest_other_one(quickstart):
 
     assert did_you_mean("orders", ["orders", "order"]) == "did you mean `order`?"  # never the word itself
     assert did_you_mean("orders", ["orders"]) is None
+
+
+def _validate_in_a_fresh_interpreter(mesh, *, terminal: bool = False) -> tuple[int, bytes, str]:
+    """`alchemesh validate` run as the console script runs it: exit code, stdout's bytes, the heavy modules it
+    imported. With `terminal`, stdout is a pseudo-terminal (pre-commit runs hooks in one when it shows colours)."""
+    import os
+    import pty
+
+    probe = (
+        "import sys\n"
+        "from alchemesh.cli.main import main\n"
+        "sys.argv = ['alchemesh', 'validate']\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    code = exit.code\n"
+        "sys.stdout.flush()\n"
+        f"sys.stderr.write('LOADED:' + ','.join(m for m in {HEAVY + ('typer', 'click')!r} if m in sys.modules)"
+        " + f' CODE:{code}')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "COLUMNS", "TERM")}
+    env["TERM"] = "xterm"
+    if not terminal:
+        done = subprocess.run([sys.executable, "-c", probe], cwd=mesh, capture_output=True, env=env)
+        out, err = done.stdout, done.stderr.decode()
+    else:
+        primary, secondary = pty.openpty()
+        done = subprocess.run([sys.executable, "-c", probe], cwd=mesh, stdout=secondary, stderr=subprocess.PIPE,
+                              env=env)
+        os.close(secondary)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        os.close(primary)
+        err = done.stderr.decode()
+    loaded, code = err.rsplit("LOADED:", 1)[1].split(" CODE:")
+    return int(code), out, loaded
+
+
+def test_a_validate_with_nothing_changed_answers_before_the_cli_is_imported(quickstart):
+    """Pre-commit's common case costs about two interpreter start-ups: from the report cache, without typer,
+    rich or the models, and in the very bytes the full command prints, on a pipe and on a terminal."""
+    import shutil
+
+    for terminal in (False, True):
+        shutil.rmtree(quickstart / ".alchemesh", ignore_errors=True)
+        full = _validate_in_a_fresh_interpreter(quickstart, terminal=terminal)
+        fast = _validate_in_a_fresh_interpreter(quickstart, terminal=terminal)
+        assert full[0] == fast[0] == 0 and full[1] == fast[1], (full, fast)
+        assert "pydantic" in full[2] and fast[2] == "", fast
+        assert (b"\x1b[32m" in fast[1]) is terminal and b"no findings in 13 files" in fast[1]
+
+
+def test_a_finding_or_an_option_takes_the_full_command(quickstart):
+    assert _validate_in_a_fresh_interpreter(quickstart)[0] == 0
+    (quickstart / "domains/sales/orders/product.yaml").write_text("a: [\n", encoding="utf-8")
+    assert _validate_in_a_fresh_interpreter(quickstart)[0] == 1
+    assert _validate_in_a_fresh_interpreter(quickstart)[0] == 1  # a cached report with findings: still printed whole
+    result = run_cli("validate", "--format", "json", cwd=quickstart)
+    assert result.code == 1 and "yaml-syntax" in {f["rule"] for f in result.json()["findings"]}
