@@ -60,9 +60,22 @@ class Pipeline:
         return self.analysis.report
 
     def compile(self, environments: list[str] | None = None, out: Path | None = None) -> Compiled:
-        from alchemesh.compile.compiler import compile_mesh
+        """Every environment asked for; on a repo whose specs compiled to the builds on disk, those builds."""
+        from alchemesh.compile.compiler import Compiled, compile_cached, compile_mesh
 
+        if self.key is not None and "analysis" not in self.__dict__:
+            hits = [compile_cached(self.key, environment, out) for environment in environments or [None]]
+            if all(hits):
+                return Compiled(hits[0].report, tuple(b for hit in hits for b in hit.builds), cached=True)
         return compile_mesh(self.analysis, environments, out)
+
+    def remember(self, compiled: Compiled, environments: list[str] | None = None) -> None:
+        """Record the builds just written as what these specs compile to, for the next `compile` or `plan`."""
+        from alchemesh.compile.compiler import Compiled, remember_build
+
+        if self.key is not None:
+            for environment, build in zip(environments or [None], compiled.builds):
+                remember_build(self.key, environment, Compiled(compiled.report, (build,), cached=compiled.cached))
 
     def prepare(self, request: Request) -> Prepared:
         """Compile the environment (or take the build on disk, when it is what these specs compile to), write
@@ -76,7 +89,9 @@ class Pipeline:
             compiled = compile_cached(self.key, request.environment, request.out)
         fresh = compiled is None
         if compiled is None:
-            compiled = self.compile([request.environment] if request.environment else None, request.out)
+            from alchemesh.compile.compiler import compile_mesh
+
+            compiled = compile_mesh(self.analysis, [request.environment] if request.environment else None, request.out)
             if not compiled.builds:
                 return Prepared(compiled.report, request.environment or self._first_environment())
         directory, build = compiled.builds[0]

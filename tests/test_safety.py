@@ -365,7 +365,7 @@ def test_a_shallow_clone_says_its_history_is_cut(git_quickstart: Path, tmp_path:
     mesh = git_quickstart
     edit(mesh, "domains/sales/customers/contract.odcs.yaml", ("version: 1.0.0", "version: 1.1.0"))
     commit(mesh, "a version")
-    clone = tmp_path / "shallow"
+    clone = tmp_path / "mesh-examples" / "shallow"  # beside the mesh: its components are reached alike
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{mesh}", str(clone))
     result = run_cli("contracts", "changelog", "urn:datacontract:sales:customers", cwd=clone)
     assert result.code == 0, result.err

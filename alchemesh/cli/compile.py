@@ -25,7 +25,8 @@ def compile_command(
     from alchemesh.report import reporter
 
     root = find_root(path)
-    compiled = Pipeline(root).compile(env, out)
+    pipeline = Pipeline(root)
+    compiled = pipeline.compile(env, out)
     if not compiled.builds:
         print_markup(reporter("text")(compiled.report, root))
         typer.echo("alchemesh: not compiled: the mesh has validation errors", err=True)
@@ -35,9 +36,11 @@ def compile_command(
         if check:
             stale += [f"{directory.name}/{line}" for line in differences(build, directory)]
             continue
-        changed = write(build, directory)
+        changed = [] if compiled.cached else write(build, directory)
         stacks = len(build.files) - 1
         typer.echo(f"{build.environment}: {stacks} stack(s) in {directory}, {len(changed)} file(s) changed")
+    if not check:
+        pipeline.remember(compiled, env)
     if check:
         for line in stale:
             typer.echo(f"stale: {line}")

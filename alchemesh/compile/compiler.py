@@ -25,7 +25,7 @@ class Compiled:
     report: Report  # the validation that came first
     builds: tuple[tuple[Path, Build], ...]  # (environment directory, files), empty when validation failed
     analysis: Analysis | None = None
-
+    cached: bool = False  # the builds are the ones on disk, compiled from these very specs before
 
 def compile_mesh(analysis: Analysis, environments: list[str] | None, out: Path | None) -> Compiled:
     """Every environment asked for (default: the Mesh's first), unless validation found errors."""
@@ -89,7 +89,7 @@ def compile_cached(cache: ReportCache, environment: str | None, out: Path | None
                 return None
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return Compiled(report, ((directory, Build(recorded["environment"], files)),))
+    return Compiled(report, ((directory, Build(recorded["environment"], files)),), cached=True)
 
 
 def remember_build(cache: ReportCache, environment: str | None, compiled: Compiled) -> None:
@@ -97,6 +97,8 @@ def remember_build(cache: ReportCache, environment: str | None, compiled: Compil
     compile to (see compile_cached)."""
     from alchemesh.workspace import write_atomic
 
+    if compiled.cached:
+        return
     directory, build = compiled.builds[0]
     stamp = _stamp_path(cache.root, environment)
     try:

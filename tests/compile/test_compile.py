@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.testing import EXAMPLES, REPO, assert_no_traceback, copy_mesh, edit, run_cli
+from tests.testing import EXAMPLES, assert_no_traceback, copy_mesh, edit, run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("ALCHEMESH_REGENERATE") == "1"
@@ -31,9 +31,7 @@ def normalized(root: Path, path: Path) -> str:
 def example(tmp_path: Path, request) -> Path:
     """A copy of an example mesh placed like the original, so module sources resolve the same way."""
     name = request.param
-    target = copy_mesh(EXAMPLES / name, tmp_path / "mesh-examples" / name)
-    (tmp_path / "components").symlink_to(REPO / "components")
-    return target
+    return copy_mesh(EXAMPLES / name, tmp_path / "mesh-examples" / name)
 
 
 @pytest.mark.parametrize("example", ["quickstart", "acme-retail"], indirect=True)
@@ -156,7 +154,6 @@ def test_the_same_commit_compiles_to_the_same_bytes_in_any_checkout_folder(tmp_p
     for folder in ("first", "second/deeper"):
         mesh = tmp_path / folder / "mesh-examples" / "quickstart"
         copy_mesh(EXAMPLES / "quickstart", mesh)
-        (tmp_path / folder / "components").symlink_to(REPO / "components")
         assert run_cli("compile", cwd=mesh).code == 0
         build = build_of(mesh)
         files = {p.relative_to(build).as_posix(): p.read_bytes() for p in sorted(build.rglob("*.json"))}
@@ -225,3 +222,26 @@ def test_flags_and_files_about_credentials_are_no_credentials(quickstart: Path):
 ''')
     result = run_cli("compile", cwd=quickstart)
     assert result.code == 0, result.err
+
+
+def test_an_unchanged_mesh_compiles_from_the_build_on_disk(quickstart: Path):
+    """`compile` answers from the cached build as `plan` does: no parse, no models; an edit compiles again."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom alchemesh.cli.main import main\nsys.argv = ['alchemesh', 'compile']\n"
+             "try:\n    main()\nexcept SystemExit as exit:\n    code = exit.code\n"
+             "print('MODELS' if 'alchemesh.model.resources' in sys.modules else 'NONE', code)\n")
+
+    def compile_once() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", probe], cwd=quickstart, capture_output=True, text=True)
+        return done.stdout.splitlines()
+
+    first, again = compile_once(), compile_once()
+    assert first[-1] == "MODELS 0" and "0 file(s) changed" not in first[0]
+    assert again == [first[0].replace(first[0].split(", ")[-1], "0 file(s) changed"), "NONE 0"]
+    edit(quickstart, "domains/sales/orders/product.yaml", ("version: 1.1.0", "version: 1.1.1"))
+    assert compile_once()[-1] == "MODELS 0"  # the specs changed (not the stacks, here): compiled, not taken
+    (build_of(quickstart) / "sales/orders/main.tf.json").write_text("{}")  # a stack changed by hand: compiled again
+    mended = compile_once()
+    assert mended[-1] == "MODELS 0" and "1 file(s) changed" in mended[0]
