@@ -36,6 +36,13 @@ def test_compile_refuses_an_out_folder_with_foreign_content(quickstart: Path, tm
     assert result.code == 2, result.out + result.err
     assert "did not build" in result.err and len(result.err.strip().splitlines()) == 1
     assert (foreign / "dev/vpc/terraform.tfstate").read_text() == '{"version": 4}'
+    # Terraform's working files of stacks (a CI cache restored them) are no foreign content; anything beside them is
+    restored = tmp_path / "restored"
+    write_files(restored, {"dev/sales/orders/.terraform/providers/x": "binary", "dev/sales/orders/.terraform.lock.hcl": ""})
+    assert run_cli("compile", "--out", str(restored), cwd=quickstart).code == 0
+    write_files(foreign, {"dev/vpc/main.tf.json": None, "dev/vpc/terraform.tfstate": None,
+                          "dev/vpc/.terraform/providers/x": "binary", "dev/vpc/notes.txt": "mine"})
+    assert run_cli("compile", "--out", str(foreign), cwd=quickstart).code == 2
 
     as_file = tmp_path / "a-file"
     as_file.write_text("keep me")

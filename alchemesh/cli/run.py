@@ -67,6 +67,9 @@ _SHARED = (("path", RepoPath, None), ("env", Env, None), ("product", Products, N
            ("terraform", Binary, None), ("provider_mirror", Mirror, None), ("plugin_cache", PluginCache, None),
            ("out", Out, None), ("matrix", Matrix, False), ("lock_timeout", LockTimeout, None),
            ("reconfigure", Reconfigure, False), ("migrate_state", MigrateState, False), ("events", Events, None))
+PlanDependents = Annotated[bool, typer.Option(
+    "--plan-dependents", help="With --changed-since --include-dependents: also plan the unchanged dependents now "
+                              "(by default `deferred`: they read their producers' state, which has yet to change).")]
 _APPROVE = ("auto_approve", AutoApprove, False)
 _REMOVED = ("removed", Removed, False)
 _TEST_AFTER = ("test", TestAfter, False)
@@ -93,7 +96,8 @@ def _register(action: str, doc: str, *extra: tuple, shared: tuple = _SHARED) -> 
     app.command(action)(command(run_command))
 
 
-_register("plan", "Compile, then `terraform init` + `plan` the selected stacks in dependency order.")
+_register("plan", "Compile, then `terraform init` + `plan` the selected stacks in dependency order.",
+          ("plan_dependents", PlanDependents, False))
 _register("apply", "Compile, then plan and apply the selected stacks, producers before their consumers.", _APPROVE,
           _TEST_AFTER, _TIMEOUT)
 _register("destroy", "Destroy the selected stacks' resources, consumers before their producers.", _APPROVE, _REMOVED)
@@ -127,6 +131,7 @@ class _Options:
     auto_approve: bool = False
     removed: bool = False
     test: bool = False
+    plan_dependents: bool = False
     timeout: float = 300.0
     fail_on: Enum = FailOn.error
 
@@ -178,7 +183,7 @@ def _run(action_name: str, options: _Options) -> int:
     if asks:  # the plan first, then the question: about what would really change
         with _terminate_as_interrupt(), Progress(keys, banner) as progress:
             preview = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress,
-                              preview=True)
+                              preview=True, defer=True)
         if preview.failed or preview.interrupted:
             _summarise(preview, prepared, root, options)
             return 130 if preview.interrupted else 1
@@ -191,7 +196,7 @@ def _run(action_name: str, options: _Options) -> int:
             return 1
     with _terminate_as_interrupt(), Progress(keys, "" if asks else banner) as progress:
         result = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress,
-                         tester=tester)
+                         tester=tester, defer=not options.plan_dependents)
     _publish(options.events, result, pipeline, root)
     if action is Action.test:
         return _tested(result, tester, prepared, root, options)

@@ -252,7 +252,8 @@ def prepare_folder(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} is a file, not a build folder")
     if not _marked(out):
-        foreign = [p.name for p in base.iterdir() if not _legacy_build(p)] if base.is_dir() else []
+        foreign = [p.name for p in base.iterdir() if not (_legacy_build(p) or _terraform_folders_only(p))] \
+            if base.is_dir() else []
         if foreign:
             raise UsageError(f"--out {base} holds files alchemesh did not build ({', '.join(sorted(foreign)[:3])}"
                              f"{', …' if len(foreign) > 3 else ''}): choose an empty folder or one it built")
@@ -272,6 +273,18 @@ def _marked(out: Path) -> bool:
 def _legacy_build(path: Path) -> bool:
     """An environment folder of a build written before builds were marked: a manifest of ours in it."""
     return path.is_dir() and Manifest.read(path) is not None
+
+
+def _terraform_folders_only(path: Path) -> bool:
+    """An environment folder holding nothing but stacks' `.terraform` folders and lock files: Terraform's working
+    files, as a CI cache restores them into a fresh checkout before the first compile."""
+    if not path.is_dir() or path.is_symlink():
+        return False
+    for _folder, dirs, files in os.walk(path):
+        if any(name != ".terraform.lock.hcl" for name in files):
+            return False
+        dirs[:] = [d for d in dirs if d != ".terraform"]
+    return True
 
 
 def _safe_key(key: str) -> bool:

@@ -74,6 +74,8 @@ def _stack_type(action: Action, outcome: Outcome) -> str | None:
         return "io.alchemesh.stack.failed"
     if status in (Status.skipped, Status.cancelled):
         return "io.alchemesh.stack.skipped"
+    if status is Status.deferred:
+        return None  # nothing was planned: the plan after its producers apply says what it does
     if action is Action.drift:
         return "io.alchemesh.drift.detected" if status is Status.drifted else None
     if action is Action.test:

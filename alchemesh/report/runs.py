@@ -22,7 +22,8 @@ def marker(action: Action, environment: str) -> str:
 def ordered(run: Run) -> list[Outcome]:
     """Destructive changes first, then failures, then other changes, then the rest."""
     rank = {Status.failed: 1, Status.test_failed: 1, Status.changes: 2, Status.drifted: 2, Status.applied: 2,
-            Status.destroyed: 2, Status.skipped: 3, Status.cancelled: 3, Status.no_changes: 4, Status.tested: 4}
+            Status.destroyed: 2, Status.skipped: 3, Status.cancelled: 3, Status.no_changes: 4, Status.tested: 4,
+            Status.deferred: 4}
     return sorted(run.outcomes, key=lambda o: (-o.changes.destructive, rank[o.status], o.key))
 
 
@@ -35,6 +36,7 @@ def totals(run: Run) -> dict[str, int]:
         "failed": sum(o.status is Status.failed for o in outcomes),
         "testFailed": sum(o.status is Status.test_failed for o in outcomes),
         "skipped": sum(o.status in (Status.skipped, Status.cancelled) for o in outcomes),
+        "deferred": sum(o.status is Status.deferred for o in outcomes),
         "add": sum(o.changes.add for o in outcomes),
         "change": sum(o.changes.change for o in outcomes),
         "destroy": sum(o.changes.destroy for o in outcomes),
@@ -70,6 +72,8 @@ def headline(run: Run) -> str:
         parts.append(f"{t['testFailed']} failed its data tests")
     if t["skipped"]:
         parts.append(f"{t['skipped']} skipped")
+    if t["deferred"]:
+        parts.append(f"{t['deferred']} to plan once their producers apply")
     if run.interrupted:
         parts.append("interrupted")
     return "; ".join(parts)

@@ -225,6 +225,16 @@ _SETUP = """\
       - uses: hashicorp/setup-terraform@v3
         with:
           terraform_wrapper: false  # alchemesh reads terraform's own output and exit codes
+      # Each stack's .terraform (providers, modules, backend) and lock file from the last run: a stack whose
+      # backend, providers, module sources and Terraform are those of its last init is not initialised again.
+      # Any key is safe (a stale folder is initialised again): this one changes with the specs' pins.
+      - uses: actions/cache@v4
+        with:
+          path: |
+            .alchemesh/build/${{ env.MESH_ENV }}/**/.terraform
+            .alchemesh/build/${{ env.MESH_ENV }}/**/.terraform.lock.hcl
+          key: alchemesh-terraform-${{ runner.os }}-${{ env.MESH_ENV }}-${{ hashFiles('alchemesh.yaml', '.terraform.lock/*.hcl') }}
+          restore-keys: alchemesh-terraform-${{ runner.os }}-${{ env.MESH_ENV }}-
       # Cloud credentials: mocked out, the local components need none. For cloud components replace
       # this step with your login, e.g. google-github-actions/auth@v2 (workload_identity_provider,
       # service_account) or aws-actions/configure-aws-credentials@v4, and add `id-token: write`.

@@ -88,9 +88,11 @@ def _removed_since(now: Build, before: Build | None) -> dict[str, bytes]:
 
 
 def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform, *, parallelism: int | None = None,
-            listener: Listener | None = None, preview: bool = False, tester: Tester | None = None) -> Run:
+            listener: Listener | None = None, preview: bool = False, tester: Tester | None = None,
+            defer: bool = False) -> Run:
     """Run `action` over the selected stacks; `preview`: plan each as the action would, apply nothing.
-    `tester`: test each stack's ports after it applies (for `test`: as it is)."""
+    `tester`: test each stack's ports after it applies (for `test`: as it is). `defer`: a plan leaves out the
+    unchanged dependents of changed stacks (see `runner.run`)."""
     assert prepared.selection is not None, "nothing compiled"
     from alchemesh.compile.output import forget_removed
 
@@ -99,7 +101,7 @@ def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform
     result = run(prepared.selection, action, terraform, environment=prepared.environment, logs=logs,
                  parallelism=parallelism, listener=listener, preview=preview,
                  bootstrap=root / TERRAFORM_DIR / "bootstrap" / prepared.environment, lock_file=lock_file,
-                 tester=tester)
+                 tester=tester, defer=defer)
     if preview:
         return result
     destroyed = {o.key for o in result.outcomes if o.status is Status.destroyed or (

@@ -27,6 +27,7 @@ class Status(str, Enum):
     cancelled = "cancelled"  # interrupted before it started
     tested = "tested"  # its ports' data keeps their contracts
     test_failed = "test-failed"  # a port's data breaks its contract, or cannot be read
+    deferred = "deferred"  # not planned: unchanged itself, it reads a producer that has yet to apply
 
     @property
     def ok(self) -> bool:

@@ -52,12 +52,15 @@ class _Interrupted(Exception):
 
 def run(selection: Selection, action: Action, terraform: Terraform, *, environment: str, logs: Path,
         parallelism: int | None = None, listener: Listener | None = None, preview: bool = False,
-        bootstrap: Path | None = None, lock_file: LockFile | None = None, tester: Tester | None = None) -> Run:
+        bootstrap: Path | None = None, lock_file: LockFile | None = None, tester: Tester | None = None,
+        defer: bool = False) -> Run:
     """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly.
     `preview`: each stack planned as `action` would plan it (`-destroy` for a destroy), nothing applied.
     `lock_file`: the environment's committed provider lock file, copied into each stack before `init`.
     `tester`: tests each stack's ports once it is applied (or, for `test`, as it is); under apply, a stack whose
-    port fails is `test-failed` and its dependents are skipped."""
+    port fails is `test-failed` and its dependents are skipped. `defer`: a plan (or a preview) skips the stacks
+    selected by change only for reading a changed producer: unchanged, they read its state as it is until it
+    applies, so a plan now cannot show what they will do then; they are `deferred`, without a Terraform run."""
     facts = {s.key: read_stack_facts(s.directory, s.key) for s in selection.stacks}
     for stack in selection.stacks:
         own = facts[stack.key].state
@@ -67,15 +70,17 @@ def run(selection: Selection, action: Action, terraform: Terraform, *, environme
         for producer in facts[stack.key].producer_states:
             state.start_empty(producer)
     runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None), preview,
-                     bootstrap or logs / ".bootstrap", lock_file, tester)
+                     bootstrap or logs / ".bootstrap", lock_file, tester,
+                     defer and (action is Action.plan or (preview and action is Action.apply)))
     return runner.run(environment, parallelism or os.cpu_count() or 1)
 
 
 class _Runner:
     def __init__(self, selection: Selection, action: Action, terraform: Terraform, facts: dict[str, StackFacts],
                  logs: Path, listener: Listener, preview: bool, bootstrap: Path, lock_file: LockFile | None,
-                 tester: Tester | None = None):
+                 tester: Tester | None = None, defer: bool = False):
         self.selection, self.action, self.terraform, self.facts = selection, action, terraform, facts
+        self.defer = defer
         self.tester = None if preview else tester
         self.preview = preview
         self.bootstrap = bootstrap  # root configs that start empty states on remote backends, or lock providers
@@ -267,6 +272,8 @@ class _StackJob:
         if self.replanned:
             notes.append("planned again: another run changed the state after this one planned"
                          + (" (and had made these changes)" if status is Status.no_changes else ""))
+        if status is Status.deferred:
+            notes.append(f"planned once {self.stack.upstream} applies (`--plan-dependents` plans it now)")
         reason = "; ".join(filter(None, notes))
         if status is Status.test_failed:
             broken = [p for p in self.tests if p.broken]
@@ -283,6 +290,8 @@ class _StackJob:
     def _steps(self, log: IO[str]) -> tuple[Status, Changes, str]:
         if self.runner.action is Action.test:
             return Status.tested, Changes(), ""
+        if self.runner.defer and self.stack.upstream:
+            return Status.deferred, Changes(), ""
         self._init(log)
         self.started_states = self._start_producer_states(log)
         if self._start_own_state(log):

@@ -28,6 +28,7 @@ class StackRef:
     depends_on: tuple[str, ...]
     reason: str = ""  # why it is selected, when not simply asked for
     removed: bool = False  # removed from the specs, kept for its state: every run destroys it
+    upstream: str = ""  # selected by change only for being downstream of this changed stack
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def select(build: Build, directory: Path, *, products: list[str] = (), domains: 
     if products or domains:
         chosen = {key: "" for key in _filtered(pool, products, domains)}
     kept = {s.key for s in retained if s.key in chosen}
+    upstream: dict[str, str] = {}
     if changed is not None:
         chosen = {key: reason for key, reason in changed.items() if key in chosen} | {key: "" for key in kept}
     if include_dependents and removed != "only":
@@ -60,9 +62,11 @@ def select(build: Build, directory: Path, *, products: list[str] = (), domains: 
                 dependents.setdefault(dependency, []).append(stack.key)
         for key in list(chosen):
             for dependent in sorted(reach(key, dependents)):
-                chosen.setdefault(dependent, f"downstream of {key}")
-    selected = tuple(StackRef(s.key, s.directory, s.depends_on, chosen[s.key]) for s in stacks
-                     if s.key in chosen and removed != "only")
+                if dependent not in chosen:
+                    chosen[dependent] = f"downstream of {key}"
+                    upstream[dependent] = key if changed is not None else ""
+    selected = tuple(StackRef(s.key, s.directory, s.depends_on, chosen[s.key], upstream=upstream.get(s.key, ""))
+                     for s in stacks if s.key in chosen and removed != "only")
     selected += tuple(s for s in retained if s.key in kept)
     levels = [tuple(k for k in level if k in chosen) for level in manifest.levels] if removed != "only" else []
     levels.append(tuple(sorted(kept)))

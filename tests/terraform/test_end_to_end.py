@@ -4,6 +4,8 @@ contract change planned for the changed product and its consumers only, then `de
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 from tests.components.local.test_local_components import query
@@ -53,11 +55,19 @@ def test_apply_plan_change_destroy(checkout: Path, terraform_env: dict):
                       "--summary", "plan.md", cwd=mesh, env=terraform_env)
     assert changed.code == 0, changed.out + changed.err
     report = changed.json()
-    assert sorted(statuses(changed)) == ["marketing/customer-value", "marketing/segments", "sales/customers"]
-    assert statuses(changed)["sales/customers"] == "changes"
+    # The dependents are unchanged and read sales/customers' state, which has yet to change: not planned now.
+    assert statuses(changed) == {"sales/customers": "changes", "marketing/customer-value": "deferred",
+                                 "marketing/segments": "deferred"}
+    assert report["summary"]["deferred"] == 2
     reasons = {s["stack"]: s["reason"] for s in report["stacks"]}
     assert reasons["sales/customers"] == "compiled stack changed"
-    assert reasons["marketing/customer-value"] == "downstream of sales/customers"
+    assert reasons["marketing/customer-value"] == ("downstream of sales/customers; planned once sales/customers "
+                                                   "applies (`--plan-dependents` plans it now)")
+    assert "$ terraform" not in (mesh / ".alchemesh/logs/dev/marketing/segments.log").read_text()
+    planned = run_cli("plan", "--changed-since", "HEAD", "--include-dependents", "--plan-dependents", "--format",
+                      "json", cwd=mesh, env=terraform_env)
+    assert statuses(planned) == {"sales/customers": "changes", "marketing/customer-value": "no-changes",
+                                 "marketing/segments": "no-changes"}
     assert report["base"] == commit_id(mesh, "HEAD")
     markdown = (mesh / "plan.md").read_text()
     assert markdown.startswith("<!-- alchemesh:plan:dev -->\n")
@@ -100,3 +110,34 @@ def test_json_report_is_deterministic(checkout: Path, terraform_env: dict):
     assert first.out == second.out
     assert (checkout / "out/plan.json").read_text() == second.out  # a .json summary is the JSON report
     assert json.loads(first.out)["summary"]["stacks"] == 2
+
+
+def test_stacks_restored_with_their_terraform_folder_plan_without_init(checkout: Path, one_terraform_env: dict):
+    """What the workflows' cache step keeps (`.alchemesh/build/ENV/**/.terraform`) is all a fresh CI checkout
+    needs to skip every `init`: the rest of `.alchemesh/` is gone, as on a new runner."""
+    import fnmatch
+
+    from alchemesh.scaffold.templates import WORKFLOW_PR
+
+    step = WORKFLOW_PR.split("actions/cache@")[1].split("key:")[0]
+    patterns = [line.strip().replace("${{ env.MESH_ENV }}", "dev").replace("**/", "*/")
+                for line in step.split("path: |")[1].splitlines() if line.strip()]
+    assert run_cli("plan", cwd=checkout, env=one_terraform_env).code == 0
+    build = checkout / ".alchemesh/build/dev"
+    kept_paths = sorted(p for p in build.rglob("*") if p.name in (".terraform", ".terraform.lock.hcl"))
+    assert len(kept_paths) == 2 * len(STACKS)
+    shown = [p.relative_to(checkout).as_posix() for p in kept_paths]
+    assert all(any(fnmatch.fnmatch(p, pattern) for pattern in patterns) for p in shown), (patterns, shown)
+    kept = checkout.parent / "cache"
+    for path in kept_paths:
+        (kept / path.relative_to(checkout)).parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            shutil.copytree(path, kept / path.relative_to(checkout), symlinks=True)
+        else:
+            shutil.copy2(path, kept / path.relative_to(checkout))
+    shutil.rmtree(checkout / ".alchemesh")
+    shutil.copytree(kept, checkout, symlinks=True, dirs_exist_ok=True)
+    again = run_cli("plan", "--format", "json", cwd=checkout, env=one_terraform_env)
+    assert again.code == 0 and set(statuses(again).values()) == {"changes"}, again.out + again.err
+    logs = [p.read_text() for p in (checkout / ".alchemesh/logs/dev").rglob("*.log")]
+    assert len(logs) == len(STACKS) and not [log for log in logs if "$ terraform init" in log]
