@@ -4,7 +4,6 @@ contract change planned for the changed product and its consumers only, then `de
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 
