@@ -16,12 +16,12 @@ from alchemesh import __version__
 from alchemesh.docs.catalog import Catalog, ContractView, Link, ProductView, product_link
 from alchemesh.docs.lineage import Node, lineage_svg
 from alchemesh.docs.search import Entry, build_index
-from alchemesh.resolve.dag import reach
 from alchemesh.validate.rules.base import Rule
 
 HERE = Path(__file__).parent
 FULL_GRAPH_LIMIT = 300  # beyond it the home page draws domains, not products
-FOCUS_LIMIT = 60  # beyond it a product page draws its direct neighbours only
+HOPS = 2  # a product page draws its producers and consumers this many steps away; its neighbours' pages go on
+FOCUS_LIMIT = 40  # beyond it a product page draws its direct neighbours only
 
 
 def render_site(catalog: Catalog, rules: list[Rule]) -> dict[str, str | bytes]:
@@ -105,16 +105,26 @@ def _home_lineage(catalog: Catalog) -> tuple[str, str | None]:
 
 def _product_lineage(catalog: Catalog, product: ProductView, root: str,
                      adjacency: tuple[dict[str, set[str]], dict[str, set[str]]]) -> tuple[str, str | None]:
-    up = reach(product.link.id, adjacency[0])
-    down = reach(product.link.id, adjacency[1])
-    note = None
+    (up, more_up), (down, more_down) = (_near(product.link.id, side) for side in adjacency)
+    note = f"Producers and consumers up to {HOPS} steps away: each box's page goes on." \
+        if more_up or more_down else None
     if len(up) + len(down) > FOCUS_LIMIT:
         up, down = {u.id for u in product.upstream}, {d.id for d in product.downstream}
-        note = "Direct producers and consumers only: the full lineage is too large to draw."
+        note = "Direct producers and consumers only: the lineage is too large to draw."
     keep = up | down | {product.link.id}
     nodes = [_node(product_link(pid), pid.split("/", 1)[0], root) for pid in sorted(keep)]
     edges = [(a, b) for a in sorted(keep) for b in sorted(adjacency[1].get(a, ())) if b in keep]
     return lineage_svg(nodes, edges, focus=product.link.id, title=f"Lineage of {product.link.id}"), note
+
+
+def _near(start: str, neighbours: dict[str, set[str]]) -> tuple[set[str], bool]:
+    """The products within HOPS steps of `start` (itself excluded), and whether the lineage goes on past them."""
+    seen, frontier = {start}, {start}
+    for _ in range(HOPS):
+        frontier = {n for v in frontier for n in neighbours.get(v, ())} - seen
+        seen |= frontier
+    seen.discard(start)
+    return seen, any(n not in seen and n != start for v in frontier for n in neighbours.get(v, ()))
 
 
 def _adjacency(edges) -> tuple[dict[str, set[str]], dict[str, set[str]]]:

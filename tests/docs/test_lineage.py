@@ -18,7 +18,12 @@ def _nodes(*ids: str) -> list[Node]:
 def _x(svg: str) -> dict[str, float]:
     """Left edge of each node's box, by node id."""
     root = ET.fromstring(svg)
-    return {g.get("data-id"): float(g.find(f"{SVG}rect").get("x")) for g in root.iter(f"{SVG}g")}
+    return {g.get("data-id"): float(g.find(f"{SVG}rect").get("x")) for g in root.iter(f"{SVG}g") if g.get("data-id")}
+
+
+def _boxes(root: ET.Element) -> list[ET.Element]:
+    """The node groups (one per data product), wherever they sit in the drawing."""
+    return [g for g in root.iter(f"{SVG}g") if g.get("data-id") is not None]
 
 
 def _edges(svg: str) -> list[tuple[str, str]]:
@@ -48,12 +53,14 @@ def test_longest_path_layering_puts_a_shortcut_target_in_the_last_layer() -> Non
 def test_edges_leave_the_producer_right_side_and_enter_the_consumer_left_side() -> None:
     svg = lineage_svg(_nodes("d/a", "d/b"), [("d/a", "d/b")])
     x = _x(svg)
-    path = next(p for p in ET.fromstring(svg).iter(f"{SVG}path") if p.get("class") == "edge")
+    root = ET.fromstring(svg)
+    path = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "edge")
     numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d"))]
     width = float(next(ET.fromstring(svg).iter(f"{SVG}rect")).get("width"))
     assert path.get("d").startswith("M") and "C" in path.get("d")
     assert numbers[0] == x["d/a"] + width and numbers[-2] == x["d/b"]
-    assert path.get("marker-end", "").startswith("url(#lineage-arrow-")
+    edges = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "edges")
+    assert path in list(edges) and edges.get("marker-end", "").startswith("url(#lineage-arrow-")  # inherited
 
 
 def test_same_bytes_whatever_the_input_order() -> None:
@@ -87,7 +94,7 @@ def test_numbers_have_at_most_one_decimal_and_no_trailing_zero() -> None:
 def test_barycenter_sweeps_uncross_edges() -> None:
     # By id alone b1 sits above b2 and both edges cross; b2 follows its producer a1 to the top.
     root = ET.fromstring(lineage_svg(_nodes("d/a1", "d/a2", "d/b1", "d/b2"), [("d/a1", "d/b2"), ("d/a2", "d/b1")]))
-    y = {g.get("data-id"): float(g.find(f"{SVG}rect").get("y")) for g in root.iter(f"{SVG}g")}
+    y = {g.get("data-id"): float(g.find(f"{SVG}rect").get("y")) for g in root.iter(f"{SVG}g") if g.get("data-id")}
     assert y["d/a1"] < y["d/a2"] and y["d/b2"] < y["d/b1"]
 
 
@@ -141,14 +148,14 @@ def test_hostile_text_is_escaped() -> None:
 )
 def test_unsafe_hrefs_are_dropped(href: str) -> None:
     svg = lineage_svg([Node("d/a", "a", "d", href)], [])
-    assert ET.fromstring(svg).find(f"{SVG}a") is None
+    assert ET.fromstring(svg).find(f".//{SVG}a") is None
     assert "<a " not in svg
 
 
 @pytest.mark.parametrize("href", ["../products/d/a.html", "a.html", "#d/a", "dir/a.html?x=1:2", "a.html?q=\"><script>"])
 def test_relative_hrefs_and_fragments_are_links(href: str) -> None:
     root = ET.fromstring(lineage_svg([Node("d/a", "a", "d", href)], []))
-    link = root.find(f"{SVG}a")
+    link = root.find(f".//{SVG}a")
     assert link is not None and link.get("href") == href
     assert link.find(f"{SVG}g").get("data-id") == "d/a"
 
@@ -161,9 +168,10 @@ def test_edges_naming_unknown_nodes_and_self_loops_are_ignored() -> None:
 
 def test_focus_is_highlighted() -> None:
     root = ET.fromstring(lineage_svg(_nodes("d/a", "d/b"), [("d/a", "d/b")], focus="d/b"))
-    classes = {g.get("data-id"): g.get("class") for g in root.iter(f"{SVG}g")}
+    classes = {g.get("data-id"): g.get("class") for g in _boxes(root)}
     assert classes == {"d/a": "node", "d/b": "node focus"}
-    widths = {g.get("data-id"): float(g.find(f"{SVG}rect").get("stroke-width")) for g in root.iter(f"{SVG}g")}
+    inherited = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "nodes").get("stroke-width")
+    widths = {g.get("data-id"): float(g.find(f"{SVG}rect").get("stroke-width", inherited)) for g in _boxes(root)}
     assert widths["d/b"] > widths["d/a"]
 
 
@@ -181,7 +189,7 @@ def test_counts_and_root_attributes() -> None:
 def test_long_labels_are_truncated_with_the_full_label_as_tooltip() -> None:
     label = "a_very_long_data_product_name_indeed"
     root = ET.fromstring(lineage_svg([Node("d/x", label, "d")], []))
-    g = root.find(f"{SVG}g")
+    (g,) = _boxes(root)
     shown = g.findall(f"{SVG}text")[-1].text
     assert shown.endswith("…") and len(shown) <= 28 and label.startswith(shown[:-1])
     assert g.find(f"{SVG}title").text == label
@@ -189,9 +197,9 @@ def test_long_labels_are_truncated_with_the_full_label_as_tooltip() -> None:
 
 def test_groups_get_stable_distinct_colours() -> None:
     root = ET.fromstring(lineage_svg([Node(f"g{i}/x", "x", f"g{i}") for i in range(12)], []))
-    colours = {g.get("data-id"): g.find(f"{SVG}rect").get("stroke") for g in root.iter(f"{SVG}g")}
+    colours = {g.get("data-id"): g.find(f"{SVG}rect").get("stroke") for g in _boxes(root)}
     assert len(set(colours.values())) > 3
-    again = ET.fromstring(lineage_svg([Node("g3/x", "x", "g3")], [])).find(f"{SVG}g/{SVG}rect").get("stroke")
+    again = _boxes(ET.fromstring(lineage_svg([Node("g3/x", "x", "g3")], [])))[0].find(f"{SVG}rect").get("stroke")
     assert again == colours["g3/x"]
 
 
