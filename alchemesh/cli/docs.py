@@ -70,7 +70,7 @@ def _build(root: Path, out: Path) -> bool:
         print_markup(reporter("text")(built.report, root))
         typer.echo("alchemesh: site not built: the mesh has validation errors", err=True)
         return False
-    write(built.files, out, root)
-    pages = sum(1 for name in built.files if name.endswith(".html"))
-    typer.echo(f"catalog: {pages} pages in {out} ({time.perf_counter() - start:.1f}s)", err=True)
+    written = write(built.files, out, root)
+    typer.echo(f"catalog: {written.pages} pages in {out}, {len(written.changed)} file(s) changed "
+               f"({time.perf_counter() - start:.1f}s)", err=True)
     return True

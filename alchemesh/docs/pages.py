@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import textwrap
 from pathlib import Path, PurePosixPath
+from collections.abc import Iterator
 from typing import Any
 
 import jinja2
@@ -24,48 +25,47 @@ HOPS = 2  # a product page draws its producers and consumers this many steps awa
 FOCUS_LIMIT = 40  # beyond it a product page draws its direct neighbours only
 
 
-def render_site(catalog: Catalog, rules: list[Rule]) -> dict[str, str | bytes]:
+def render_site(catalog: Catalog, rules: list[Rule]) -> Iterator[tuple[str, str | bytes]]:
+    """Every file of the site, (path, content), one at a time: a large catalog is never whole in memory."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = markdown
     env.filters["md_inline"] = markdown_inline
     env.filters["dedent"] = textwrap.dedent
-    files: dict[str, str | bytes] = {}
 
-    def page(path: str, template: str, title: str, **context: Any) -> None:
+    def page(path: str, template: str, title: str, **context: Any) -> tuple[str, str]:
         root = "../" * (len(PurePosixPath(path).parts) - 1)
-        files[path] = env.get_template(template).render(catalog=catalog, root=root, title=title,
-                                                        version=__version__, **context)
+        return path, env.get_template(template).render(catalog=catalog, root=root, title=title,
+                                                       version=__version__, **context)
 
     contracts = {c.link.id: c for c in catalog.contracts}
     home_svg, home_note = _home_lineage(catalog)
-    page("index.html", "index.html", "Home", ports=catalog.ports, lineage=home_svg, lineage_note=home_note)
-    page("rules.html", "rules.html", "Rules", rules=rules)
-    page("products.html", "products.html", "Data products")
-    page("contracts.html", "contracts.html", "Data contracts")
+    yield page("index.html", "index.html", "Home", ports=catalog.ports, lineage=home_svg, lineage_note=home_note)
+    yield page("rules.html", "rules.html", "Rules", rules=rules)
+    yield page("products.html", "products.html", "Data products")
+    yield page("contracts.html", "contracts.html", "Data contracts")
     products_by_domain: dict[str, list[ProductView]] = {}
     for product in catalog.products:
         products_by_domain.setdefault(product.domain.id, []).append(product)
     for d in catalog.domains:
-        page(d.link.url, "domain.html", d.link.title, d=d, products=products_by_domain.get(d.link.id, []))
+        yield page(d.link.url, "domain.html", d.link.title, d=d, products=products_by_domain.get(d.link.id, []))
     for t in catalog.teams:
-        page(t.link.url, "team.html", t.link.title, t=t)
+        yield page(t.link.url, "team.html", t.link.title, t=t)
     adjacency = _adjacency(catalog.edges)
     for p in catalog.products:
         svg, note = _product_lineage(catalog, p, "../" * (len(PurePosixPath(p.link.url).parts) - 1), adjacency)
-        page(p.link.url, "product.html", p.link.title, p=p, lineage=svg, lineage_note=note)
+        yield page(p.link.url, "product.html", p.link.title, p=p, lineage=svg, lineage_note=note)
         for port in p.outputs:
-            page(port.link.url, "port.html", port.link.title, port=port,
-                 contract=contracts.get(port.contract.id) if port.contract else None)
+            yield page(port.link.url, "port.html", port.link.title, port=port,
+                       contract=contracts.get(port.contract.id) if port.contract else None)
     for c in catalog.contracts:
-        page(c.link.url, "contract.html", c.name or c.link.title, c=c)
+        yield page(c.link.url, "contract.html", c.name or c.link.title, c=c)
     for p in catalog.polysemes:
-        page(p.link.url, "polyseme.html", p.link.title, p=p)
-    files.update(api_documents(catalog))
-    files.update(build_index(search_entries(catalog)))
+        yield page(p.link.url, "polyseme.html", p.link.title, p=p)
+    yield from api_documents(catalog)
+    yield from build_index(search_entries(catalog)).items()
     for asset in sorted((HERE / "static").iterdir()):
-        files[f"static/{asset.name}"] = asset.read_bytes()
-    return files
+        yield f"static/{asset.name}", asset.read_bytes()
 
 
 # --- Markdown in descriptions --------------------------------------------------------------------------
@@ -144,13 +144,12 @@ def _node(link: Link, group: str, root: str) -> Node:
 # --- API and search --------------------------------------------------------------------------------
 
 
-def api_documents(catalog: Catalog) -> dict[str, bytes]:
+def api_documents(catalog: Catalog) -> Iterator[tuple[str, bytes]]:
     """`api/v1/…`: one document per resource, an index, and the graph."""
     option = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE  # compact: 10,000 products make 30,000 documents
-    docs: dict[str, bytes] = {}
 
-    def put(path: str, value: Any) -> None:
-        docs[f"api/v1/{path}"] = orjson.dumps(value, option=option)
+    def put(path: str, value: Any) -> tuple[str, bytes]:
+        return f"api/v1/{path}", orjson.dumps(value, option=option)
 
     def api_path(link: Link) -> str:
         return str(PurePosixPath(link.url).with_suffix(".json"))
@@ -159,13 +158,12 @@ def api_documents(catalog: Catalog) -> dict[str, bytes]:
               "ports": catalog.ports, "contracts": catalog.contracts, "polysemes": catalog.polysemes}
     for items in groups.values():
         for item in items:
-            put(api_path(item.link), item)  # orjson writes dataclasses as objects, fast
-    put("index.json", {"mesh": catalog.name, "description": catalog.description, **{
+            yield put(api_path(item.link), item)  # orjson writes dataclasses as objects, fast
+    yield put("index.json", {"mesh": catalog.name, "description": catalog.description, **{
         kind: [{"id": i.link.id, "url": i.link.url, "api": f"api/v1/{api_path(i.link)}"} for i in items]
         for kind, items in groups.items()}})
-    put("graph.json", {"nodes": [p.link.id for p in catalog.products],
-                       "edges": [{"producer": a, "consumer": b} for a, b in catalog.edges]})
-    return docs
+    yield put("graph.json", {"nodes": [p.link.id for p in catalog.products],
+                             "edges": [{"producer": a, "consumer": b} for a, b in catalog.edges]})
 
 
 def search_entries(catalog: Catalog) -> list[Entry]:

@@ -1,30 +1,41 @@
-"""`docs build`: validate, read the contracts' history from git, render the site, and swap it into
-place atomically — a failed build leaves the previous site as it was."""
+"""`docs build`: validate, read the contracts' history from git, render the site page by page, and write only
+the files that changed — staged beside the site first, so a failed build leaves the previous site as it was,
+then moved in under a journal that the next build completes if this one is killed halfway."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import re
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from alchemesh.errors import UsageError
 from alchemesh.findings import Report, Severity
-from alchemesh.workspace import pid_alive
+from alchemesh.workspace import pid_alive, write_atomic
 
 if TYPE_CHECKING:
     from alchemesh.validate import Analysis
 
 MARKER = ".alchemesh-site"  # in every site we write: only such a folder is ever replaced
+JOURNAL = ".alchemesh-site-journal"  # the moves of a write under way: completed by the next build
 RECENT = 10
 
 
 @dataclass(frozen=True)
 class Built:
     report: Report
-    files: dict[str, str | bytes] | None  # None: validation failed
+    files: Iterable[tuple[str, str | bytes]] | None  # (path, content), rendered as they are read; None: invalid
+
+
+@dataclass(frozen=True)
+class Written:
+    pages: int  # HTML pages in the site
+    changed: tuple[str, ...]  # files written or removed: those whose bytes differ from the previous site
 
 
 def build(analysis: Analysis) -> Built:
@@ -46,38 +57,85 @@ def build(analysis: Analysis) -> Built:
     recent = _recent(root, analysis) if in_git else ()
     catalog = build_catalog(analysis, history, recent, shallow=in_git and gitrepo.is_shallow(root),
                             health=_health(root, analysis))
-    files = render_site(catalog, _rules())
     from alchemesh.docs.feed import feed
 
-    files.update(feed(catalog.name, _product_history(root, analysis) if in_git else [], history))
+    products = _product_history(root, analysis) if in_git else []
+    files = itertools.chain(render_site(catalog, _rules()), feed(catalog.name, products, history).items())
     return Built(analysis.report, files)
 
 
-def write(files: dict[str, str | bytes], out: Path, root: Path) -> None:
-    """Write the whole site beside `out`, then swap it in; refuses to replace a folder it did not build."""
+def write(files: Iterable[tuple[str, str | bytes]], out: Path, root: Path) -> Written:
+    """Stage the files that differ from the site in `out` (all of them for a new site), then move them in and
+    remove the files the site no longer has; refuses to write into a folder it did not build."""
     out = Path(os.path.abspath(out))
     _check_target(out, Path(os.path.abspath(root)))
+    _complete(out)
     _remove_abandoned(out)
     staging = out.with_name(f".{out.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        for rel, content in sorted(files.items()):
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content.encode() if isinstance(content, str) else content)
-        (staging / MARKER).write_text("built by alchemesh docs build; this folder is replaced on every build\n")
-        previous = out.with_name(f".{out.name}.previous-{os.getpid()}")
-        if out.exists():
-            os.replace(out, previous)
-        try:
+        kept, staged, pages = {MARKER}, [], 0
+        for rel, content in files:
+            if not _inside(rel) or rel in kept:
+                raise UsageError(f"the site would write {rel!r} twice or outside its folder")  # a bug, not input
+            kept.add(rel)
+            pages += rel.endswith(".html")
+            data = content.encode() if isinstance(content, str) else content
+            if _read(out / rel) != data:
+                path = staging / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                staged.append(rel)
+        if not out.exists():  # a new site: in place at once
+            (staging / MARKER).write_text("built by alchemesh docs build; its files are replaced on every build\n")
             os.replace(staging, out)
-        except OSError:
-            if previous.exists():
-                os.replace(previous, out)  # the old site back, as it was
-            raise
-        shutil.rmtree(previous, ignore_errors=True)
+            return Written(pages, tuple(staged))
+        gone = sorted(rel for rel in _files(out) if rel not in kept and rel != JOURNAL)
+        if not (out / MARKER).is_file():  # an empty folder given as --out: ours from now on
+            write_atomic(out / MARKER, b"built by alchemesh docs build; its files are replaced on every build\n")
+        if staged or gone:
+            write_atomic(out / JOURNAL, json.dumps({"staging": staging.name, "moves": staged, "remove": gone}).encode())
+            _complete(out)
+        return Written(pages, tuple(staged + gone))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _complete(out: Path) -> None:
+    """Carry out the journal of a write: move its staged files in (those still staged), remove what it removes."""
+    try:
+        journal = json.loads((out / JOURNAL).read_bytes())
+        staging, moves, remove = out.with_name(journal["staging"]), journal["moves"], journal["remove"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    for rel in moves:
+        if _inside(rel) and (staging / rel).is_file():
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, out / rel)
+    for rel in remove:
+        if _inside(rel):
+            (out / rel).unlink(missing_ok=True)
+    for folder in sorted({(out / rel).parent for rel in remove if _inside(rel)}, key=lambda p: -len(p.parts)):
+        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    (out / JOURNAL).unlink(missing_ok=True)
+
+
+def _files(out: Path) -> list[str]:
+    return [(Path(folder) / name).relative_to(out).as_posix() for folder, _, names in os.walk(out) for name in names]
+
+
+def _inside(rel: str) -> bool:
+    path = PurePosixPath(rel)
+    return bool(path.parts) and not path.is_absolute() and ".." not in path.parts and "\\" not in rel
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _remove_abandoned(out: Path) -> None:

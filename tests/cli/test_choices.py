@@ -54,11 +54,11 @@ def test_every_graph_format_renders(fmt):
 
 
 @pytest.mark.parametrize(("command", "extra", "without"), [
-    ("plan", set(), set()), ("drift", set(), set()), ("apply", {"--auto-approve", "--test", "--timeout"}, set()),
+    ("plan", {"--plan-dependents"}, set()), ("drift", set(), set()), ("apply", {"--auto-approve", "--test", "--timeout"}, set()),
     ("destroy", {"--auto-approve", "--removed"}, set()),
     ("test", {"--fail-on", "--timeout"}, {"--summary", "--matrix"})])
 def test_run_commands_share_one_option_table(command, extra, without):
     options = {opt for param in CLI.commands[command].params for opt in param.opts if opt.startswith("--")}
-    shared = {opt for param in CLI.commands["plan"].params for opt in param.opts if opt.startswith("--")}
+    shared = {opt for param in CLI.commands["drift"].params for opt in param.opts if opt.startswith("--")}
     assert options == (shared - without) | extra
     assert {"--changed-since", "--include-dependents", "--matrix", "--summary", "--terraform"} <= shared

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.testing import EXAMPLES, QUICKSTART, assert_no_traceback, copy_mesh, edit, run_cli
+from tests.testing import EXAMPLES, QUICKSTART, assert_no_traceback, copy_mesh, edit, run_cli, write_files
 
 
 class _Links(HTMLParser):
@@ -171,6 +172,50 @@ def test_a_failed_build_leaves_the_previous_site(tmp_path: Path):
     assert broken.code == 1
     assert "site not built" in broken.err
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+def test_a_rebuild_writes_only_the_files_that_changed(tmp_path: Path):
+    """One description edited: its product page, the pages and API documents that show it, the search shards
+    holding it — nothing else is written; a product removed takes its files with it; the bytes are those of a
+    build from scratch."""
+    mesh = copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
+    first = run_cli("docs", "build", cwd=mesh)
+    site = mesh / ".alchemesh" / "site"
+    stamps = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    assert first.code == 0 and f"{len(stamps) - 1} file(s) changed" in first.err  # all of them (not the marker)
+    assert "0 file(s) changed" in run_cli("docs", "build", cwd=mesh).err
+    edit(mesh, "domains/marketing/segments/product.yaml", ("description: ", "description: Newly described. "))
+    again = run_cli("docs", "build", cwd=mesh)
+    written = {p for p in site.rglob("*") if p.is_file() and p.stat().st_mtime_ns != stamps.get(p)}
+    assert again.code == 0 and f"{len(written)} file(s) changed" in again.err, again.err
+    assert site / "products/marketing/segments.html" in written and 0 < len(written) < len(stamps) / 3
+    assert site / "products/sales/orders.html" not in written
+    shutil.rmtree(mesh / "domains/marketing/segments")
+    assert run_cli("docs", "build", cwd=mesh).code == 0
+    assert not (site / "products/marketing/segments.html").exists() and not (site / "ports/marketing/segments").exists()
+    fresh = copy_mesh(mesh, tmp_path / "elsewhere" / "quickstart")
+    assert run_cli("docs", "build", cwd=fresh).code == 0
+    tree = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}  # noqa: E731
+    assert tree(site) == tree(fresh / ".alchemesh/site")
+
+
+def test_a_build_killed_while_moving_its_files_in_is_completed_by_the_next(tmp_path: Path):
+    from alchemesh.docs.site import JOURNAL
+
+    mesh = copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
+    assert run_cli("docs", "build", cwd=mesh).code == 0
+    site = mesh / ".alchemesh" / "site"
+    staging = mesh / ".alchemesh" / f".site.building-{2**22 + 7}"  # a process that is gone
+    write_files(staging, {"index.html": "the new home"})
+    write_files(site, {"old.html": "no longer built", JOURNAL: json.dumps(
+        {"staging": staging.name, "moves": ["index.html"], "remove": ["old.html"]})})
+    from alchemesh.docs.site import _complete
+
+    _complete(site)  # what a build does first: the moves the killed one had journaled
+    assert (site / "index.html").read_text() == "the new home" and not (site / "old.html").exists()
+    assert not (site / JOURNAL).exists()
+    result = run_cli("docs", "build", cwd=mesh)  # then the build itself: the home page it renders
+    assert result.code == 0 and not staging.exists() and "the new home" not in (site / "index.html").read_text()
 
 
 @pytest.mark.parametrize("target", ["repo", "foreign"])
