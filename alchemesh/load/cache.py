@@ -94,7 +94,7 @@ class Cache:
 
     def store(self, entries: dict[str, Any]) -> None:
         if self.enabled and entries != self.entries:
-            _store(self.path, {"fingerprint": self.fingerprint, "files": entries})
+            _store(self.path, {"fingerprint": self.fingerprint, "files": entries}, stream="files")
 
 
 class ReportCache:
@@ -225,10 +225,22 @@ def module_digests(root: Path, folders: list[str]) -> dict[str, dict[str, str] |
 _RACY_NS = 200_000_000  # file times are kernel ticks: a change in the tick of the record is not "settled"
 
 
-def _store(path: Path, content: dict[str, Any]) -> None:
+def _store(path: Path, content: dict[str, Any], stream: str | None = None) -> None:
+    """`stream`: a key whose mapping is written entry by entry (each in C: `json.dump` to a file encodes in
+    Python), so that a large cache is never whole in memory as one string."""
+    def dump(out) -> None:
+        head = {k: v for k, v in content.items() if k != stream}
+        out.write(json.dumps(head, separators=(",", ":"))[:-1])
+        if stream is not None:
+            out.write(f'{"," if head else ""}{json.dumps(stream)}:{{')
+            for i, (key, value) in enumerate(content[stream].items()):
+                out.write(f'{"," if i else ""}{json.dumps(key)}:{json.dumps(value, separators=(",", ":"))}')
+            out.write("}")
+        out.write("}")
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         ignore_itself(path.parent.parent)
-        write_atomic(path, lambda out: json.dump(content, out, separators=(",", ":")))
+        write_atomic(path, dump)
     except OSError:
         pass  # a read-only checkout still validates, just without a cache
