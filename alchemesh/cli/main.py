@@ -33,18 +33,29 @@ EXAMPLES = {
 }
 
 
-def cli():
-    """The click command behind the Typer app, with the order and the examples above."""
+# The module that registers each command: a run imports and builds only its own (typer builds every command it
+# knows on every call); the top-level help, or a name that is no command, takes them all.
+MODULES = {"init": "init", "new": "init", "validate": "validate", "graph": "graph", "contracts": "contracts",
+           "compile": "compile", "plan": "run", "apply": "run", "destroy": "run", "drift": "run", "test": "run",
+           "docs": "docs", "import": "interop", "export": "interop", "rules": "rules", "components": "components",
+           "schema": "schema"}
+
+
+def cli(args: list[str] | None = None):
+    """The click command behind the Typer app, with the order and the examples above; `args`: the command line,
+    whose command alone is registered."""
     import typer
 
-    app = _app()
+    name = next((a for a in args or () if not a.startswith("-")), None)
+    app = _app(MODULES.get(name) if args else None)
     group = typer.main.get_command(app)
     group.list_commands = lambda ctx: [name for name in ORDER if name in group.commands]
     for path, example in EXAMPLES.items():
         command = group
         for word in path.split():
-            command = command.commands[word]
-        command.epilog = f"\b\nExample:\n  {example}"
+            command = getattr(command, "commands", {}).get(word)
+        if command is not None:
+            command.epilog = f"\b\nExample:\n  {example}"
     _argument_help(group)
     return group
 
@@ -71,12 +82,14 @@ def _argument_help(command) -> None:
                 param.help = info.help
 
 
-def _app():
-    """The Typer app with every command registered."""
-    from alchemesh.cli import (  # noqa: F401
-        compile, components, contracts, docs, graph, init, interop, rules, run, schema, validate)
+def _app(module: str | None = None):
+    """The Typer app with the commands of `module` registered, or every command."""
+    import importlib
+
     from alchemesh.cli.app import app
 
+    for name in [module] if module else sorted(set(MODULES.values())):
+        importlib.import_module(f"alchemesh.cli.{name}")
     return app
 
 
@@ -93,7 +106,7 @@ def main() -> None:
     code = answer(args)
     if code is not None:
         raise SystemExit(code)
-    cli()(args=args, prog_name="alchemesh")
+    cli(args)(args=args, prog_name="alchemesh")
 
 
 def _debug_first(args: list[str]) -> list[str]:
