@@ -230,11 +230,17 @@ class _Builder:
     def _mapping(self, node: MappingNode) -> dict:
         out: dict = {}
         merged: dict = {}
+        build, scalar, intern = self.build, ScalarNode, _intern
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            # Most keys and values are strings: taken here, without a call of `build` for each (counted alike)
+            if key_node.tag == _STR and type(key_node) is scalar:
+                self.budget -= 1
+                key = intern(key_node.value) if len(key_node.value) <= _INTERNED else key_node.value
+            elif key_node.tag == _MERGE:
                 merged.update(self._merge_source(key_node, value_node))
                 continue
-            key = self.build(key_node)
+            else:
+                key = build(key_node)
             if type(key) is not str:
                 if isinstance(key, (dict, list)):
                     raise _problem(key_node, "a mapping key must be a scalar")
@@ -242,7 +248,12 @@ class _Builder:
             if key in out:
                 mark = key_node.start_mark
                 self.duplicates.append(DuplicateKey(key, mark.line + 1, mark.column + 1))
-            out[key] = self.build(value_node)
+            if value_node.tag == _STR and type(value_node) is scalar:
+                self.budget -= 1
+                value = value_node.value
+                out[key] = intern(value) if len(value) <= _INTERNED else value
+            else:
+                out[key] = build(value_node)
         if merged:
             merged.update(out)
             return merged
