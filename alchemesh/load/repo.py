@@ -18,7 +18,7 @@ from alchemesh.findings import Finding, JsonPath, Severity
 from alchemesh.model.contract import Contract, is_contract, read_contract
 from alchemesh.model.resources import API_VERSION, KINDS, DataProduct, Domain, Mesh, Polyseme, Team
 from alchemesh.repofiles import describe, read_repo_file
-from alchemesh.load.schema_check import validate_resource
+from alchemesh.load.schema_check import validate_resource, validated
 
 T = TypeVar("T")
 
@@ -273,7 +273,7 @@ def _record_of(file: str, entry: dict[str, Any]) -> FileRecord:
 def _salvage(kind: str, data: dict[str, Any]):
     """The typed resource, or for a document with schema findings, the resource without the fields at
     fault when those are optional: its references are still checked, its schema findings stand."""
-    resource, error = validate_resource(kind, data)
+    resource, error = validated(kind, data)
     for _ in range(3):
         if error is None:
             return resource

@@ -36,7 +36,7 @@ def check_file(parsed: ParsedFile) -> Iterator[Finding]:
         if kind == "DataContract":
             problems = contract_problems(doc.data)
         elif kind in KINDS:
-            error = validate_resource(kind, doc.data)[1]
+            error = validate_resource(kind, doc.data, keep=True)[1]
             problems = model_problems(error) if error else []
         else:
             continue
