@@ -29,10 +29,13 @@ if TYPE_CHECKING:
 class Pipeline:
     """The stages over the repo at `root`, each run at most once; `use_cache=False` reads and writes no cache."""
 
-    def __init__(self, root: Path, *, use_cache: bool = True):
+    def __init__(self, root: Path, *, use_cache: bool = True, key: ReportCache | None = None):
+        """`key`: the repo's files already looked at, by a caller that needed them first."""
         self.root = root
         self.use_cache = use_cache
         self._cached_report: Report | None = None
+        if key is not None:
+            self.__dict__["key"] = key
 
     @cached_property
     def key(self) -> ReportCache | None:

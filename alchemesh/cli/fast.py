@@ -1,7 +1,7 @@
-"""`alchemesh validate` in pre-commit on a repo whose files are those of a clean report: answered from the report
-cache before the CLI (typer, rich, the models) is imported — the whole run costs about two interpreter start-ups.
-Anything else (an option, a finding, a cache miss, a terminal whose colours rich would decide) goes the whole way,
-and says the same."""
+"""`alchemesh validate` in pre-commit, when the repo is clean: answered without the CLI (typer, rich). On files
+that are those of a clean report, from the report cache alone — no models either: about two interpreter
+start-ups; after an edit, validated here. A report with findings goes to the full command, which prints it from
+the cache this run just wrote; so does anything else (an option, a terminal whose colours rich would decide)."""
 
 from __future__ import annotations
 
@@ -23,10 +23,20 @@ def answer(args: list[str]) -> int | None:
         from alchemesh.load.cache import ReportCache
         from alchemesh.load.discovery import find_root
 
-        clean = ReportCache(find_root(Path(args[1]) if len(args) == 2 else None)).clean()
+        root = find_root(Path(args[1]) if len(args) == 2 else None)
+        key = ReportCache(root)
+        clean = key.clean()
+        if clean is None:
+            from alchemesh.pipeline import Pipeline
+
+            report = Pipeline(root, key=key).report()
+            if report.findings:
+                return None
+            clean = report.files, len(report.waived)
+    except KeyboardInterrupt:
+        sys.stderr.write("alchemesh: interrupted\n")
+        return 130
     except Exception:  # noqa: BLE001 — whatever stands in the way, the full command reports it properly
-        return None
-    if clean is None:
         return None
     files, waived = clean
     mark = "\x1b[32m✓\x1b[0m" if sys.stdout.isatty() else "✓"
