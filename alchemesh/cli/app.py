@@ -26,9 +26,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: importing rich would double the start-up time
     context_settings={"help_option_names": ["-h", "--help"]},
+    suggest_commands=False,  # click says "Did you mean …?" itself: typer's would say it twice
 )
-new_app = typer.Typer(help="Scaffold a resource inside an existing mesh.", no_args_is_help=True)
-schema_app = typer.Typer(help="The JSON Schemas of the alchemesh kinds.", no_args_is_help=True)
+new_app = typer.Typer(help="Scaffold a resource inside an existing mesh.", no_args_is_help=True, suggest_commands=False)
+schema_app = typer.Typer(help="The JSON Schemas of the alchemesh kinds.", no_args_is_help=True, suggest_commands=False)
 app.add_typer(new_app, name="new")
 app.add_typer(schema_app, name="schema")
 

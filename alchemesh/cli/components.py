@@ -10,7 +10,7 @@ import typer
 from alchemesh.cli.app import FailOn, ReportFormat, app, choices, command, print_markup, print_plain
 from alchemesh.model.interface import COMPONENT_TYPES
 
-components_app = typer.Typer(help="Check platform components (Terraform modules).", no_args_is_help=True)
+components_app = typer.Typer(help="Check platform components (Terraform modules).", no_args_is_help=True, suggest_commands=False)
 app.add_typer(components_app, name="components")
 
 

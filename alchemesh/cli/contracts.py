@@ -11,7 +11,7 @@ from alchemesh.cli.app import FailOn, RepoPath, app, choices, command, print_mar
 from alchemesh.contracts.changes import Mode as ModeName
 from alchemesh.report import CHANGELOG_FORMATS, CHECK_FORMATS
 
-contracts_app = typer.Typer(help="Check data contracts for compatibility across versions.", no_args_is_help=True)
+contracts_app = typer.Typer(help="Check data contracts for compatibility across versions.", no_args_is_help=True, suggest_commands=False)
 app.add_typer(contracts_app, name="contracts")
 
 

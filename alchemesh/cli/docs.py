@@ -10,7 +10,7 @@ import typer
 from alchemesh.cli.app import RepoPath, app, command, print_markup
 from alchemesh.workspace import SITE_DIR
 
-docs_app = typer.Typer(help="The static catalog site of the mesh.", no_args_is_help=True)
+docs_app = typer.Typer(help="The static catalog site of the mesh.", no_args_is_help=True, suggest_commands=False)
 app.add_typer(docs_app, name="docs")
 
 Out = Annotated[Optional[Path], typer.Option(help="Site folder (default: .alchemesh/site).")]

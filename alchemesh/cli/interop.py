@@ -11,7 +11,7 @@ from alchemesh.cli.app import RepoPath, app, choices, command, print_markup, pri
 from alchemesh.findings import Severity
 
 import_app = typer.Typer(help="Bring an existing estate into the mesh: dbt projects, ODPS documents.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, suggest_commands=False)
 app.add_typer(import_app, name="import")
 
 DomainFrom = choices("DomainFrom", ("project", "group", "folder"))
@@ -63,7 +63,7 @@ def import_dbt(
     return 0
 
 
-export_app = typer.Typer(help="The mesh in the ecosystem's formats: ODPS, Backstage.", no_args_is_help=True)
+export_app = typer.Typer(help="The mesh in the ecosystem's formats: ODPS, Backstage.", no_args_is_help=True, suggest_commands=False)
 app.add_typer(export_app, name="export")
 
 

@@ -178,3 +178,9 @@ def test_a_finding_or_an_option_takes_the_full_command(quickstart):
         assert code == 1 and b"domains/sales/orders/product.yaml:2:1 yaml-syntax" in out and "typer" in loaded, out
     result = run_cli("validate", "--format", "json", cwd=quickstart)
     assert result.code == 1 and "yaml-syntax" in {f["rule"] for f in result.json()["findings"]}
+
+
+def test_a_mistyped_command_is_suggested_once():
+    for typed, meant in (("validte", "validate"), ("contracts chek", "check")):
+        result = run_cli(*typed.split())
+        assert result.code == 2 and result.err.count(f"Did you mean '{meant}'?") == 1, result.err
