@@ -62,11 +62,13 @@ class Pipeline:
                 return self._cached_report
         return self.analysis.report
 
-    def compile(self, environments: list[str] | None = None, out: Path | None = None) -> Compiled:
-        """Every environment asked for; on a repo whose specs compiled to the builds on disk, those builds."""
+    def compile(self, environments: list[str] | None = None, out: Path | None = None, *,
+                from_disk: bool = True) -> Compiled:
+        """Every environment asked for; on a repo whose specs compiled to the builds on disk, those builds
+        (unless not `from_disk`)."""
         from alchemesh.compile.compiler import Compiled, compile_cached, compile_mesh
 
-        if self.key is not None and "analysis" not in self.__dict__:
+        if from_disk and self.key is not None and "analysis" not in self.__dict__:
             hits = [compile_cached(self.key, environment, out) for environment in environments or [None]]
             if all(hits):
                 return Compiled(hits[0].report, tuple(b for hit in hits for b in hit.builds), cached=True)
@@ -74,37 +76,30 @@ class Pipeline:
 
     def remember(self, compiled: Compiled, environments: list[str] | None = None) -> None:
         """Record the builds just written as what these specs compile to, for the next `compile` or `plan`."""
-        from alchemesh.compile.compiler import Compiled, remember_build
+        from alchemesh.compile.compiler import remember_build
 
-        if self.key is not None:
-            for environment, build in zip(environments or [None], compiled.builds):
-                remember_build(self.key, environment, Compiled(compiled.report, (build,), cached=compiled.cached))
+        if self.key is not None and not compiled.cached:
+            for environment, (directory, build) in zip(environments or [None], compiled.builds):
+                remember_build(self.key, environment, directory, build)
 
     def prepare(self, request: Request) -> Prepared:
         """Compile the environment (or take the build on disk, when it is what these specs compile to), write
         it, and select the stacks the request names."""
-        from alchemesh.compile.compiler import compile_cached, remember_build
         from alchemesh.compile.output import write
         from alchemesh.terraform.orchestrate import Prepared, changes_since, prepared
 
-        compiled = None
-        if self.key is not None and not request.changed_since:
-            compiled = compile_cached(self.key, request.environment, request.out)
-        fresh = compiled is None
-        if compiled is None:
-            from alchemesh.compile.compiler import compile_mesh
-
-            compiled = compile_mesh(self.analysis, [request.environment] if request.environment else None, request.out)
-            if not compiled.builds:
-                return Prepared(compiled.report, request.environment or self._first_environment())
+        environments = [request.environment] if request.environment else None
+        # --changed-since compiles afresh: the stacks the base revision had and the work tree lost are written too
+        compiled = self.compile(environments, request.out, from_disk=not request.changed_since)
+        if not compiled.builds:
+            return Prepared(compiled.report, request.environment or self._first_environment())
         directory, build = compiled.builds[0]
         since = None
         if request.changed_since:
             since = changes_since(self.analysis, request.changed_since, build, directory, request.removed)
-        if fresh:
+        if not compiled.cached:
             write(build, directory, extra_removed=since.gone if since else None)
-            if self.key is not None:
-                remember_build(self.key, request.environment, compiled)
+            self.remember(compiled, environments)
         return prepared(request, compiled.report, build, directory, since)
 
     def check_contracts(self, against: str | None) -> ContractReport:

@@ -93,12 +93,6 @@ def _app(module: str | None = None):
     return app
 
 
-def __getattr__(name: str):
-    if name == "app":
-        return _app()
-    raise AttributeError(name)
-
-
 def main() -> None:
     from alchemesh.cli.fast import answer
 

@@ -27,6 +27,7 @@ class Compiled:
     analysis: Analysis | None = None
     cached: bool = False  # the builds are the ones on disk, compiled from these very specs before
 
+
 def compile_mesh(analysis: Analysis, environments: list[str] | None, out: Path | None) -> Compiled:
     """Every environment asked for (default: the Mesh's first), unless validation found errors."""
     from alchemesh.compile.stacks import Target, build_stacks
@@ -92,14 +93,11 @@ def compile_cached(cache: ReportCache, environment: str | None, out: Path | None
     return Compiled(report, ((directory, Build(recorded["environment"], files)),), cached=True)
 
 
-def remember_build(cache: ReportCache, environment: str | None, compiled: Compiled) -> None:
-    """Record that the build on disk, to the bytes of its manifest, is what the specs `cache` keyed
-    compile to (see compile_cached)."""
+def remember_build(cache: ReportCache, environment: str | None, directory: Path, build: Build) -> None:
+    """Record that the build on disk in `directory`, to the bytes of its manifest, is what the specs `cache`
+    keyed compile to (see compile_cached); `environment` as asked for (None: the Mesh's first)."""
     from alchemesh.workspace import write_atomic
 
-    if compiled.cached:
-        return
-    directory, build = compiled.builds[0]
     stamp = _stamp_path(cache.root, environment)
     try:
         stamp.parent.mkdir(parents=True, exist_ok=True)

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import get_args
 
 import pytest
-import typer.main
 
-from alchemesh.cli.main import app
+from alchemesh.cli.main import cli
 from alchemesh.contracts.changes import Mode
 from alchemesh.findings import Severity
 from alchemesh.model.interface import COMPONENT_TYPES
 from alchemesh.report import CHANGELOG_FORMATS, CHECK_FORMATS, FORMATS, GRAPH_FORMATS, RUN_FORMATS
 from tests.testing import QUICKSTART, run_cli
 
-CLI = typer.main.get_command(app)
+CLI = cli()
 
 
 def _choices(path: tuple[str, ...], option: str) -> tuple[str, ...]:
