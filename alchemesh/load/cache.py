@@ -225,16 +225,23 @@ def module_digests(root: Path, folders: list[str]) -> dict[str, dict[str, str] |
 _RACY_NS = 200_000_000  # file times are kernel ticks: a change in the tick of the record is not "settled"
 
 
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
 def _store(path: Path, content: dict[str, Any], stream: str | None = None) -> None:
     """`stream`: a key whose mapping is written entry by entry (each in C: `json.dump` to a file encodes in
     Python), so that a large cache is never whole in memory as one string."""
     def dump(out) -> None:
-        head = {k: v for k, v in content.items() if k != stream}
-        out.write(json.dumps(head, separators=(",", ":"))[:-1])
-        if stream is not None:
-            out.write(f'{"," if head else ""}{json.dumps(stream)}:{{')
-            for i, (key, value) in enumerate(content[stream].items()):
-                out.write(f'{"," if i else ""}{json.dumps(key)}:{json.dumps(value, separators=(",", ":"))}')
+        out.write("{")
+        for i, (key, value) in enumerate(content.items()):
+            out.write(f'{"," if i else ""}{json.dumps(key)}:')
+            if key != stream:
+                out.write(_compact(value))
+                continue
+            out.write("{")
+            for j, (name, entry) in enumerate(value.items()):
+                out.write(f'{"," if j else ""}{json.dumps(name)}:{_compact(entry)}')
             out.write("}")
         out.write("}")
 
