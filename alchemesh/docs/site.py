@@ -76,8 +76,8 @@ def write(files: Iterable[tuple[str, str | bytes]], out: Path, root: Path) -> Wr
     try:
         kept, staged, pages = {MARKER}, [], 0
         for rel, content in files:
-            if not _inside(rel) or rel in kept:
-                raise UsageError(f"the site would write {rel!r} twice or outside its folder")  # a bug, not input
+            if not _inside(rel) or rel in kept:  # a bug, not input: paths are made from validated names
+                raise RuntimeError(f"the site would write {rel!r} twice or outside its folder")
             kept.add(rel)
             pages += rel.endswith(".html")
             data = content.encode() if isinstance(content, str) else content
@@ -87,6 +87,7 @@ def write(files: Iterable[tuple[str, str | bytes]], out: Path, root: Path) -> Wr
                 path.write_bytes(data)
                 staged.append(rel)
         if not out.exists():  # a new site: in place at once
+            staging.mkdir(parents=True, exist_ok=True)
             (staging / MARKER).write_text("built by alchemesh docs build; its files are replaced on every build\n")
             os.replace(staging, out)
             return Written(pages, tuple(staged))
@@ -105,9 +106,13 @@ def _complete(out: Path) -> None:
     """Carry out the journal of a write: move its staged files in (those still staged), remove what it removes."""
     try:
         journal = json.loads((out / JOURNAL).read_bytes())
-        staging, moves, remove = out.with_name(journal["staging"]), journal["moves"], journal["remove"]
+        name, moves, remove = journal["staging"], journal["moves"], journal["remove"]
     except (OSError, ValueError, KeyError, TypeError):
         return
+    if not isinstance(name, str) or not _staging(out).fullmatch(name):  # moves come from our staging folder only
+        (out / JOURNAL).unlink(missing_ok=True)
+        return
+    staging = out.with_name(name)
     for rel in moves:
         if _inside(rel) and (staging / rel).is_file():
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -139,21 +144,21 @@ def _read(path: Path) -> bytes | None:
 
 
 def _remove_abandoned(out: Path) -> None:
-    """Staging and previous folders of builds that were killed (their process is gone). A previous site
-    whose replacement never arrived is put back."""
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.(building|previous)-(\d+)")
+    """Staging folders of builds that were killed (their process is gone)."""
     try:
         siblings = list(out.parent.iterdir())
     except OSError:
         return
     for folder in siblings:
-        match = pattern.fullmatch(folder.name)
-        if not match or int(match.group(2)) == os.getpid() or pid_alive(int(match.group(2))) or not folder.is_dir():
+        match = _staging(out).fullmatch(folder.name)
+        if not match or int(match.group(1)) == os.getpid() or pid_alive(int(match.group(1))) or not folder.is_dir():
             continue
-        if match.group(1) == "previous" and not out.exists():
-            os.replace(folder, out)
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _staging(out: Path) -> re.Pattern:
+    """The names of the staging folders of the site in `out`, with the pid of the build that made each."""
+    return re.compile(rf"\.{re.escape(out.name)}\.building-(\d+)")
 
 
 def _check_target(out: Path, root: Path) -> None:

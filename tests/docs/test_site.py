@@ -214,6 +214,11 @@ def test_a_build_killed_while_moving_its_files_in_is_completed_by_the_next(tmp_p
     _complete(site)  # what a build does first: the moves the killed one had journaled
     assert (site / "index.html").read_text() == "the new home" and not (site / "old.html").exists()
     assert not (site / JOURNAL).exists()
+    outside = mesh / "outside.html"  # a journal naming any other folder than a staging one moves nothing
+    write_files(mesh, {"outside.html": "mine"})
+    write_files(site, {JOURNAL: json.dumps({"staging": "..", "moves": ["outside.html"], "remove": []})})
+    _complete(site)
+    assert outside.read_text() == "mine" and not (site / "outside.html").exists() and not (site / JOURNAL).exists()
     result = run_cli("docs", "build", cwd=mesh)  # then the build itself: the home page it renders
     assert result.code == 0 and not staging.exists() and "the new home" not in (site / "index.html").read_text()
 
