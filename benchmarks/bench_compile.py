@@ -13,27 +13,22 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from bench_validate import alchemesh_cmd, best_of, cached_mesh, log, render, run_once
+from bench_validate import mesh_arguments, mesh_copy, alchemesh_cmd, best_of, log, render, run_once
 
 HERE = Path(__file__).resolve().parent
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,1000,10000")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--cache-dir", type=Path, default=HERE / ".cache")
+    mesh_arguments(parser, "100,1000,10000")
     parser.add_argument("--timeout", type=float, default=1800)
-    parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args(argv)
     alchemesh = alchemesh_cmd()
     rows = []
     for n in (int(x) for x in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             log(f"N={n}: mesh")
-            mesh = Path(tmp) / "mesh"
-            shutil.copytree(cached_mesh(n, args.seed, args.cache_dir), mesh, symlinks=True)
+            mesh = mesh_copy(n, args.seed, args.cache_dir, Path(tmp) / "mesh")
             command = [*alchemesh, "compile", str(mesh)]
             run_once([*alchemesh, "validate", str(mesh)], args.timeout, findings_ok=True, quiet=True)
             log(f"N={n}: compile")

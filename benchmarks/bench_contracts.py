@@ -19,7 +19,7 @@ from bench_validate import (
     Timing,
     alchemesh_cmd,
     best_of,
-    cached_mesh,
+    mesh_copy,
     git_commit,
     log,
     ratio,
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
         work = Path(tmp)
         log(f"N={args.size}: mesh")
         mesh = work / "mesh"
-        shutil.copytree(cached_mesh(args.size, args.seed, args.cache_dir), mesh, symlinks=True)
+        mesh_copy(args.size, args.seed, args.cache_dir, mesh)
         if not (mesh / ".git").exists():
             git_commit(mesh)
         changed = change_every_contract(mesh)

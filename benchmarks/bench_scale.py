@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_validate import PARSE_SCRIPT, alchemesh_cmd, cached_mesh, git_commit, log, render
+from bench_validate import PARSE_SCRIPT, alchemesh_cmd, git_commit, log, mesh_arguments, mesh_copy, render
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -76,12 +76,6 @@ class Rows:
         log(f"  {what}: {shown} {anchor_shown} {ratio} {mark}")
 
 
-def copy(mesh: Path, tmp: Path, name: str) -> Path:
-    target = tmp / name
-    shutil.copytree(mesh, target, symlinks=True)
-    return target
-
-
 def quickstart(tmp: Path) -> Path:
     """The quickstart placed as in this repo (its components at ../../components), a git repository."""
     target = tmp / "qs" / "mesh-examples" / "quickstart"
@@ -123,7 +117,7 @@ def one_changed(rows: Rows, mesh: Path, label: str, repeat: int) -> None:
 
 def at_size(rows: Rows, n: int, tmp: Path, repeat: int, seed: int, cache: Path) -> None:
     alchemesh = alchemesh_cmd()
-    mesh = copy(cached_mesh(n, seed, cache), tmp, f"mesh-{n}")
+    mesh = mesh_copy(n, seed, cache, tmp / f"mesh-{n}")
     big = n >= 10_000
     repeat = 1 if big else repeat
     label = f"{n:,} products"
@@ -174,7 +168,7 @@ def at_size(rows: Rows, n: int, tmp: Path, repeat: int, seed: int, cache: Path) 
 def plans(rows: Rows, n: int, tmp: Path, seed: int, cache: Path) -> None:
     """One upstream contract edited: the stacks a plan runs Terraform for, with and without --plan-dependents."""
     alchemesh = alchemesh_cmd()
-    mesh = copy(cached_mesh(n, seed, cache), tmp, f"plan-{n}")
+    mesh = mesh_copy(n, seed, cache, tmp / f"plan-{n}")
     run([*alchemesh, "plan", str(mesh)], mesh)  # every stack initialised once, as in a second CI run
     consumed = {}
     for product in mesh.glob("domains/*/*/product.yaml"):
@@ -202,13 +196,9 @@ def plans(rows: Rows, n: int, tmp: Path, seed: int, cache: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000")
+    mesh_arguments(parser, "1000,10000")
     parser.add_argument("--plan-size", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--cache-dir", type=Path, default=HERE / ".cache")
     parser.add_argument("--skip", action="append", default=[], choices=("pre-commit", "sizes", "plan"))
-    parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args(argv)
     rows = Rows()
     with tempfile.TemporaryDirectory() as tmp:

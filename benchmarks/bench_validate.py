@@ -165,6 +165,22 @@ def cached_mesh(n: int, seed: int, cache: Path) -> Path:
     return target
 
 
+def mesh_copy(n: int, seed: int, cache: Path, target: Path) -> Path:
+    """A private copy at `target` of the generated mesh of `n` products (a git repository): what a benchmark
+    writes or caches in it never reaches the next one."""
+    shutil.copytree(cached_mesh(n, seed, cache), target, symlinks=True)
+    return target
+
+
+def mesh_arguments(parser: argparse.ArgumentParser, sizes: str, repeat: int = 3) -> None:
+    """The options every mesh benchmark takes: sizes, runs, generator seed, mesh cache, output form."""
+    parser.add_argument("--sizes", default=sizes, help=f"comma-separated product counts (default {sizes})")
+    parser.add_argument("--repeat", type=int, default=repeat, help="runs per measurement, best kept")
+    parser.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    parser.add_argument("--cache-dir", type=Path, default=HERE / ".cache", help="where generated meshes are kept")
+    parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
+
+
 def git_commit(root: Path) -> None:
     """Make the mesh its own git repo with one commit, as a real mesh repo would be.
 
