@@ -2,7 +2,10 @@
 engine its component declares. Credentials never come from the specs or the location: each driver reads its own
 environment (PGPASSWORD / PGPASSFILE, GOOGLE_APPLICATION_CREDENTIALS, SNOWFLAKE_PASSWORD, AWS_*).
 
-Every query runs under a timeout, so that a `sql` rule scanning forever ends as a finding, not a hung CI job.
+Every query runs under a timeout the query cannot change and a client-side deadline that cancels it on the server,
+so that a `sql` rule scanning forever ends as a finding, not a hung CI job; `cancel_all` (a cancelled run) stops
+every query in flight. An engine's error reaches a finding only when it cannot quote the data (a syntax or a name
+error); otherwise only its kind does.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ class Engine:
     """A read-only connection to one port's data."""
 
     dialect = ""
+    schema: str | None = None  # the port's own schema, the only one a `sql` rule may name
+
+    def cancel(self) -> None:
+        """Stop the query in flight (from another thread)."""
 
     def source(self, name: str) -> exp.Table:
         raise NotImplementedError
@@ -51,15 +58,52 @@ class Engine:
 
 ENGINES = ("duckdb", "postgres", "bigquery", "snowflake", "athena")
 
+_OPEN: set[Engine] = set()  # the engines of this process, for `cancel_all`
+_OPEN_LOCK = threading.Lock()
+_CANCELLED = threading.Event()
+
 
 def connect(engine: str, location: str, stack_dir: Path, timeout: float) -> Engine:
+    if _CANCELLED.is_set():
+        raise Unreachable("the run was cancelled")
     if engine == "duckdb":
-        return DuckDb(location, stack_dir, timeout)
-    if engine == "postgres":
-        return Postgres(location, timeout)
-    if engine in ("bigquery", "snowflake", "athena"):
-        return _CLOUD[engine](location, timeout)
-    raise Unreachable(f"no engine `{engine}`: one of {', '.join(ENGINES)}")
+        opened: Engine = DuckDb(location, stack_dir, timeout)
+    elif engine == "postgres":
+        opened = Postgres(location, timeout)
+    elif engine in ("bigquery", "snowflake", "athena"):
+        opened = _CLOUD[engine](location, timeout)
+    else:
+        raise Unreachable(f"no engine `{engine}`: one of {', '.join(ENGINES)}")
+    with _OPEN_LOCK:
+        _OPEN.add(opened)
+    return opened
+
+
+def close(engine: Engine) -> None:
+    with _OPEN_LOCK:
+        _OPEN.discard(engine)
+    engine.close()
+
+
+def cancel_all() -> None:
+    """A cancelled run (Ctrl-C, SIGTERM): every query in flight is cancelled on its server, and no engine opens
+    any more in this process."""
+    _CANCELLED.set()
+    with _OPEN_LOCK:
+        engines = list(_OPEN)
+    for engine in engines:
+        try:
+            engine.cancel()
+        except Exception:  # a connection already gone has nothing to cancel
+            pass
+
+
+def _deadline(timeout: float, cancel) -> threading.Timer:
+    """The client's own deadline, a little after the server's: a query past it is cancelled on the server."""
+    timer = threading.Timer(timeout + 1.0, cancel)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def _matching(names: list[tuple], wanted: str) -> tuple[str, dict[str, str]] | None:
@@ -115,37 +159,62 @@ class DuckDb(Engine):
             cursor = self.connection.execute(sql, params)
             return cursor.fetchmany(limit) if limit else cursor.fetchall()
         except duckdb.InterruptException:
+            if _CANCELLED.is_set():
+                raise Unreachable("the run was cancelled") from None
             raise QueryFailed(f"no answer within {self.timeout:g} s") from None
+        except (duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException) as error:
+            raise QueryFailed(_first_line(error)) from None  # the query's own text, never the data
         except duckdb.Error as error:
-            raise QueryFailed(_first_line(error)) from None
+            raise QueryFailed(_kind(error)) from None
         finally:
             timer.cancel()
+
+    def cancel(self) -> None:
+        self.connection.interrupt()
 
     def close(self) -> None:
         self.connection.close()
 
 
 class Postgres(Engine):
-    """`postgresql://HOST:PORT/DATABASE?schema=SCHEMA`; the user and password from libpq's environment. Each
-    connection is read-only and its statements time out."""
+    """`postgresql://HOST:PORT/DATABASE?schema=SCHEMA[&role=ROLE]`; the user and password from libpq's environment.
+
+    Every query runs in a transaction of its own, opened READ ONLY and rolled back, with its timeouts set for that
+    transaction alone, as ROLE when the location names one (the PostgreSQL family's output port gives its tester
+    role), and through the extended protocol, which runs one statement and no more. The role the checks read as
+    must not be able to change the mesh: a superuser, or a role that creates roles or bypasses row security, is
+    refused."""
 
     dialect = "postgres"
 
     def __init__(self, location: str, timeout: float):
         try:
             import psycopg
-            import psycopg.sql
         except ImportError:
             raise Unreachable("PostgreSQL needs its driver: pip install 'alchemesh[postgres]'") from None
-        conninfo, self.schema = _postgres_location(location)
-        options = f"-c default_transaction_read_only=on -c statement_timeout={int(timeout * 1000)}"
+        conninfo, self.schema, self.role = _postgres_location(location)
+        self.timeout = timeout
         try:
-            self.connection = psycopg.connect(conninfo, options=options, connect_timeout=max(1, int(min(timeout, 30))),
-                                              autocommit=True)
+            self.connection = psycopg.connect(conninfo, options="-c default_transaction_read_only=on",
+                                              connect_timeout=max(1, int(min(timeout, 30))), autocommit=True)
         except psycopg.Error as error:
             raise Unreachable(f"cannot connect to {_shown(location)}: {_first_line(error)}") from None
-        # a rule's query may name the port's tables as they are named in its schema
-        self.connection.execute(psycopg.sql.SQL("SET search_path TO {}").format(psycopg.sql.Identifier(self.schema)))
+        self.connection.read_only = True
+        try:
+            (reader, mighty), = self._all(
+                "SELECT current_user, rolsuper OR rolcreaterole OR rolbypassrls FROM pg_roles "
+                "WHERE rolname = current_user", ())
+        except (QueryFailed, ValueError) as error:
+            self.connection.close()
+            raise Unreachable(f"cannot read as {self._as()}: {error}") from None
+        if mighty:
+            self.connection.close()
+            raise Unreachable(f"refusing to read as `{reader}`: a superuser, or a role that creates roles or bypasses "
+                              "row security, can change what it tests; name the port's tester role in its location "
+                              "(`&role=`; the PostgreSQL family's output port gives one)")
+
+    def _as(self) -> str:
+        return f"role `{self.role}`" if self.role else "the connecting user"
 
     def source(self, name: str) -> exp.Table:
         return table(name, self.schema)
@@ -162,28 +231,46 @@ class Postgres(Engine):
         rows = self._all(sql, None, limit=1)
         return rows[0] if rows else ()
 
-    def _all(self, sql: str, params, limit: int | None = None) -> list[tuple]:
+    def _all(self, query: str, params, limit: int | None = None) -> list[tuple]:
         import psycopg
+        from psycopg import sql
 
+        timer = _deadline(self.timeout, self.cancel)
         try:
-            with self.connection.cursor() as cursor:
-                cursor.execute(sql if params is not None else sql.encode(), params)  # bytes: no placeholders
+            with self.connection.transaction(force_rollback=True), self.connection.cursor() as cursor:
+                milliseconds = sql.Literal(str(int(self.timeout * 1000)))
+                cursor.execute(sql.SQL("SET LOCAL statement_timeout = {}").format(milliseconds))
+                cursor.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(milliseconds))
+                if self.role:
+                    cursor.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(self.role)))
+                cursor.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(self.schema)))
+                # binary results: the extended protocol, whatever the parameters, so one statement at most runs
+                cursor.execute(query.encode() if params is None else query, params, binary=True)
                 return cursor.fetchmany(limit) if limit else cursor.fetchall()
         except psycopg.errors.InsufficientPrivilege as error:
             raise Unreachable(f"no permission: {_first_line(error)}") from None
         except psycopg.errors.QueryCanceled:
-            raise QueryFailed("no answer within the timeout") from None
+            if _CANCELLED.is_set():
+                raise Unreachable("the run was cancelled") from None
+            raise QueryFailed(f"no answer within {self.timeout:g} s") from None
         except psycopg.OperationalError as error:
             raise Unreachable(_first_line(error)) from None
         except psycopg.Error as error:
-            raise QueryFailed(_first_line(error)) from None
+            state = getattr(error, "sqlstate", None) or ""
+            # syntax and name errors quote the query; data errors (22…) and the rest may quote the data
+            raise QueryFailed(_first_line(error) if state[:2] in ("42", "0A") else _kind(error, state)) from None
+        finally:
+            timer.cancel()
+
+    def cancel(self) -> None:
+        self.connection.cancel_safe(timeout=5.0)
 
     def close(self) -> None:
         self.connection.close()
 
 
-def _postgres_location(location: str) -> tuple[str, str]:
-    """A libpq URI and the schema; a password in the location is refused."""
+def _postgres_location(location: str) -> tuple[str, str, str | None]:
+    """A libpq URI, the schema and the role to read as; a password in the location is refused."""
     parts = urlsplit(location)
     if parts.scheme not in ("postgres", "postgresql") or not parts.hostname:
         raise Unreachable(f"`{_shown(location)}` is not postgresql://HOST:PORT/DATABASE?schema=SCHEMA")
@@ -192,10 +279,11 @@ def _postgres_location(location: str) -> tuple[str, str]:
                           "PGPASSFILE), never from a stack output")
     query = dict(parse_qsl(parts.query))
     schema = query.pop("schema", None) or query.pop("currentSchema", None) or "public"
+    role = query.pop("role", None) or None
     if "password" in query:
         raise Unreachable("the location carries a password: credentials come from the environment")
     uri = parts._replace(query=urlencode(query)).geturl()
-    return uri, unquote(schema)
+    return uri, unquote(schema), role
 
 
 def _shown(location: str) -> str:
@@ -206,6 +294,14 @@ def _shown(location: str) -> str:
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def _kind(error: BaseException, code: str = "") -> str:
+    """What went wrong without the engine's message, which may quote a value of the data: `conversion error`,
+    `invalid text representation (22P02)`."""
+    name = re.sub(r"(Exception|Error)$", "", type(error).__name__) or type(error).__name__
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
+    return f"{words} ({code})" if code else f"{words} error"
 
 
 class _DbApi(Engine):
@@ -219,6 +315,7 @@ class _DbApi(Engine):
         self.parts = tuple(p for p in location.split(".") if p)
         if len(self.parts) != 2 or any(not re.fullmatch(r"[\w$-]+", p) for p in self.parts):
             raise Unreachable(f"`{location}` is not {self.shape}")
+        self.schema = self.parts[1]
         with _driver(self.extra):
             self.connection = self.open()
 
@@ -246,7 +343,7 @@ class _DbApi(Engine):
             cursor.execute(sql, params) if params is not None else cursor.execute(sql)
             return [tuple(r) for r in cursor.fetchall()]
         except Exception as error:  # each driver has its own error classes; a query error is that check's
-            raise QueryFailed(_first_line(error)) from None
+            raise QueryFailed(_kind(error)) from None
         finally:
             cursor.close()
 

@@ -12,10 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from alchemesh.datatest.engines import Engine, QueryFailed, Unreachable, connect
+from alchemesh.datatest.engines import Engine, QueryFailed, Unreachable, close, connect
 from alchemesh.datatest.plan import Check, Measure, ObjectPlan, plan
 from alchemesh.datatest.result import FAILED, PASSED, SKIPPED, CheckResult, PortResult
-from alchemesh.datatest import sql, types
+from alchemesh.datatest import readonly, sql, types
 from alchemesh.datatest import rules
 from alchemesh.findings import DataImpact, Finding, JsonPath, Severity
 from alchemesh.model.contract import Contract
@@ -65,7 +65,7 @@ def check_port(target: PortTarget, location: Any, stack_dir: Path, *, timeout: f
     except Unreachable as error:
         return unreachable(target, str(error))
     finally:
-        engine.close()
+        close(engine)
     checks = tuple(tester.results)
     failed = [c.finding for c in checks if c.finding is not None]
     status = "failed" if any(f.severity is Severity.ERROR for f in failed) else "warned" if failed else "passed"
@@ -115,9 +115,13 @@ class _PortTest:
             try:
                 if measure.kind == "sql":
                     column = measure.columns[0] if measure.columns else None
-                    value = self.engine.row(sql.rule_query(measure.query, source, column, self.engine.dialect))
+                    query = sql.rule_query(measure.query, source, column, self.engine.dialect)
+                    value = self.engine.row(readonly.vet(query, self.engine.dialect, self.engine.schema))
                 else:
                     value = self.engine.row(sql.duplicates(source, measure.columns, self.engine.dialect))
+            except readonly.Refused as error:
+                self._refused(check, str(error))
+                continue
             except QueryFailed as error:
                 self._broken(check, f"its query failed: {error}")
                 continue
@@ -181,8 +185,8 @@ class _PortTest:
             self._freshness(check, raw)
             return
         value = _number(raw)
-        if value is None:
-            self._broken(check, f"its query returned {raw!r}, not a number")
+        if value is None:  # what it returned is data: its type is said, never its value
+            self._broken(check, f"its query returned a non-number ({_type_of(raw)})")
             return
         assert check.expect is not None
         observed = 100.0 * value / rows if check.expect.unit == "percent" and rows else value
@@ -200,11 +204,11 @@ class _PortTest:
         stamp = _instant(newest)
         if stamp is None:
             message = (f"`{check.subject}` holds no value to be fresh by" if newest is None else
-                       f"`{check.subject}` holds {newest!r}, not a date or time")
+                       f"`{check.subject}` holds a {_type_of(newest)} value, not a date or time")
             self._fail(check.rule, check.label, check.path, check.severity, message, None, f"≤ {allowed} old")
             return
         age = (self.now - stamp).total_seconds()
-        observed = f"{_duration(max(age, 0))} old (newest {stamp.isoformat()})"
+        observed = f"{_duration(max(age, 0))} old"
         if age <= (check.max_age or 0):
             self._pass(check.rule, check.label, observed, f"≤ {allowed} old")
             return
@@ -219,6 +223,13 @@ class _PortTest:
 
     def _skip(self, check: Check, why: str) -> None:
         self.results.append(CheckResult(check.rule, check.label, SKIPPED, detail=why))
+
+    def _refused(self, check: Check, why: str) -> None:
+        """A `sql` rule that is not a read-only query of the port's tables: never sent, and an error whatever
+        severity the rule asks for."""
+        self._fail(check.rule, check.label, check.path, Severity.ERROR,
+                   f"{check.label}: its query is refused and was not run: {why}", None,
+                   str(check.expect) if check.expect else None)
 
     def _broken(self, check: Check, why: str) -> None:
         """A check whose query could not answer: it failed, and says why."""
@@ -263,6 +274,25 @@ def _number(value: Any) -> float | None:
         number = float(value)
         return number if math.isfinite(number) else None
     return None
+
+
+def _type_of(value: Any) -> str:
+    """A value's kind as a person says it, for a finding that must not quote the value."""
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "binary"
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return type(value).__name__
+    if isinstance(value, (int, float, Decimal)):
+        return "non-finite number"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "non-numeric"
 
 
 def _shown(value: float, unit: str) -> str:

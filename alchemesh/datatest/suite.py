@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from alchemesh.datatest.engines import cancel_all
 from alchemesh.datatest.result import PortResult
 from alchemesh.datatest.run import PortTarget, check_port, unreachable
 from alchemesh.resolve.graph import PortRef
@@ -39,6 +40,10 @@ class Suite:
             results.append(check_port(target, port_output.get("location"), stack_dir, timeout=self.timeout,
                                      now=self.now))
         return tuple(results)
+
+    def cancel(self) -> None:
+        """The run was cancelled: the queries in flight stop on their servers."""
+        cancel_all()
 
 
 def suite(analysis: Analysis, *, timeout: float = 300.0, now: dt.datetime | None = None) -> Suite:

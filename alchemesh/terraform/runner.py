@@ -172,6 +172,9 @@ class _Runner:
         """One interrupt per Terraform process, whatever the number of signals: a second one would make
         Terraform stop at once, mid-write."""
         self.cancelled.set()
+        cancel_tests = getattr(self.tester, "cancel", None)
+        if cancel_tests is not None:  # data tests in flight: their queries stop on their servers
+            cancel_tests()
         with self.lock:
             for process in self.processes:
                 if process.poll() is None and process.pid not in self.interrupted:

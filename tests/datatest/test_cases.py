@@ -23,6 +23,7 @@ import yaml
 from alchemesh.datatest.run import PortTarget, check_port
 from alchemesh.load import yamlfile
 from alchemesh.model.contract import read_contract
+from tests.testing.postgres import reading_location
 
 CASES = Path(__file__).parent / "cases"
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -61,8 +62,7 @@ def _postgres(sql: str, url: str, schema: str) -> str:
         connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"'.encode())
         connection.execute(f'SET search_path TO "{schema}"'.encode())
         connection.execute(sql.encode())
-    host = url.split("@", 1)[1].split("/", 1)[0]
-    return f"postgresql://postgres@{host}/postgres?schema={schema}&sslmode=disable"
+    return reading_location(url, schema)
 
 
 @pytest.mark.parametrize(("case", "engine"), list(_cases()))

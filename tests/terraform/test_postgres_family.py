@@ -5,7 +5,12 @@ nothing behind."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -91,6 +96,39 @@ def test_schemas_typed_tables_and_grants_then_tested_revoked_and_destroyed(shop,
     tested = run_cli("test", "--format", "json", cwd=mesh, env=env)
     assert tested.code == 0, tested.out + tested.err
     assert {p["status"] for p in tested.json()["ports"]} == {"passed"} and len(tested.json()["ports"]) == 3
+
+    # `alchemesh test` reads as the environment's tester role: SELECT on the ports' tables, nothing else
+    tester = f"{name}__tester_dev"
+    with _as(url) as connection:
+        assert connection.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", (tester,)).fetchone() \
+            == (False,)
+        assert connection.execute("SELECT has_table_privilege(%s, 'sales_orders.orders', 'SELECT'), "
+                                  "has_table_privilege(%s, 'sales_orders.orders', 'DELETE'), "
+                                  "has_table_privilege(%s, 'sales_orders.internal', 'SELECT')",
+                                  (tester, tester, tester)).fetchone() == (True, False, False)
+    # a pull request's hostile rules: refused at their lines, never sent, the data untouched
+    hostile = (mesh / CONTRACT).read_text(encoding="utf-8").replace(
+        '      - {metric: rowCount, mustBeGreaterThan: 0}\n',
+        '      - {metric: rowCount, mustBeGreaterThan: 0}\n'
+        '      - {type: sql, name: wipe, query: "COMMIT; BEGIN READ WRITE; DELETE FROM orders", mustBe: 0}\n'
+        '      - {type: sql, name: shell, query: "COPY (SELECT 1) TO PROGRAM \'true\'", mustBe: 0}\n'
+        '      - {type: sql, name: roles, query: "SELECT count(*) FROM pg_authid", mustBe: 0}\n'
+        '      - {type: sql, name: leak, query: "SELECT customer_id FROM orders LIMIT 1", mustBe: 0}\n')
+    (mesh / CONTRACT).write_text(hostile, encoding="utf-8")
+    with _as(url) as connection:
+        before = connection.execute("SELECT count(*) FROM sales_orders.orders").fetchone()
+    refused = run_cli("test", "--format", "json", "--product", "sales/orders", cwd=mesh, env=env)
+    assert refused.code == 1, refused.out + refused.err
+    findings = {f["message"].split(":")[1].strip(): f for f in refused.json()["findings"]}
+    assert sorted(findings) == ["leak", "roles", "shell", "wipe"]
+    for rule in ("wipe", "shell", "roles"):
+        assert "its query is refused and was not run" in findings[rule]["message"]
+        assert findings[rule]["file"] == CONTRACT and findings[rule]["line"] > 60
+    assert "returned a non-number (text)" in findings["leak"]["message"] and "C-10" not in refused.out
+    with _as(url) as connection:
+        assert connection.execute("SELECT count(*) FROM sales_orders.orders").fetchone() == before
+    git(mesh, "checkout", "--", CONTRACT)
+    _terminated_mid_query(mesh, url, env)
     with _as(url) as connection:
         connection.execute("INSERT INTO sales_orders.orders VALUES ('O-X', 'C-1001', now(), 'placed', -1)")
     failed = run_cli("test", "--format", "json", "--product", "sales/orders", cwd=mesh, env=env)
@@ -122,3 +160,36 @@ def test_schemas_typed_tables_and_grants_then_tested_revoked_and_destroyed(shop,
                                   "('sales_orders', 'sales_customers', 'marketing_customer_value')").fetchall()
         owners = connection.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"{name}_sales%",)).fetchall()
     assert left == [] and owners == []
+
+
+def _terminated_mid_query(mesh: Path, url: str, env: dict) -> None:
+    """SIGTERM (a cancelled CI job) while a rule's query runs: the query is cancelled on the server and the run
+    exits as interrupted, without waiting for the query's own timeout."""
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    (mesh / CONTRACT).write_text((mesh / CONTRACT).read_text(encoding="utf-8").replace(
+        "      - {metric: rowCount, mustBeGreaterThan: 0}\n",
+        f'      - {{metric: rowCount, mustBeGreaterThan: 0}}\n      - {{type: sql, query: "{endless}", mustBe: 0}}\n'),
+        encoding="utf-8")
+    running = "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'WITH RECURSIVE n%'"
+    process = subprocess.Popen([sys.executable, "-m", "alchemesh", "test", "--product", "sales/orders", "--timeout",
+                                "3600"], cwd=mesh, env={**os.environ, **env}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        with _as(url) as connection:
+            for _ in range(600):  # up to a minute for the run to reach the rule
+                if connection.execute(running).fetchone()[0] or process.poll() is not None:
+                    break
+                time.sleep(0.1)
+            assert connection.execute(running).fetchone()[0] == 1, process.communicate()
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=60)
+            assert process.returncode == 130, out + err
+            for _ in range(100):
+                if not connection.execute(running).fetchone()[0]:
+                    break
+                time.sleep(0.1)
+            assert connection.execute(running).fetchone()[0] == 0
+    finally:
+        process.kill()
+        process.wait()
+        git(mesh, "checkout", "--", CONTRACT)

@@ -50,3 +50,21 @@ def postgres_server() -> Iterator[str]:
         subprocess.run(_as_user(user, [str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                        capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def reading_location(url: str, schema: str) -> str:
+    """A location that `alchemesh test` reads `schema` at as a role of its own (no login, SELECT on the schema's
+    tables only), as the PostgreSQL family's output port gives one: never as the superuser that made the data."""
+    import psycopg
+    from psycopg import sql
+
+    role = f"tester_{schema}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+        connection.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(schema), sql.Identifier(role)))
+        connection.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA {} TO {}").format(sql.Identifier(schema),
+                                                                                          sql.Identifier(role)))
+    host = url.split("@", 1)[1].split("/", 1)[0]
+    return f"postgresql://postgres@{host}/postgres?schema={schema}&role={role}&sslmode=disable"

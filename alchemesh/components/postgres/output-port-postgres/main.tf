@@ -5,6 +5,8 @@
 #   that role, so it can write its own tables and read only what it was granted.
 # - Each consumer product's role (`<mesh>_<domain>_<product>`) gets USAGE on the schema and SELECT on the port's
 #   tables; a product that stops reading the port loses both on the next apply.
+# - The environment's tester role (`<mesh>__tester_<environment>`, no login) gets USAGE on the schema and SELECT on
+#   the port's tables: `alchemesh test` reads as it (SET ROLE), never as the user that applies.
 # - A contract change rebuilds the tables whose columns changed, keeping the rows that still fit.
 #
 # No credential is held: the scripts connect as the user of Terraform's environment (PGUSER, PGPASSWORD,
@@ -20,6 +22,8 @@ locals {
   role_prefix = "${replace(var.mesh, "-", "_")}_"
   owner       = replace("${local.role_prefix}${var.domain}_${var.product}", "-", "_")
   readers     = sort([for c in var.consumers : replace("${local.role_prefix}${replace(c, "/", "_")}", "-", "_")])
+  # `_` after the prefix: no product's role can take this name (a domain starts with a letter)
+  tester = replace("${local.role_prefix}_tester_${var.environment}", "-", "_")
   tables      = var.contract == null ? [] : sort([for o in var.contract.objects : o.physical_name != null ? o.physical_name : o.name])
 }
 
@@ -34,6 +38,7 @@ resource "null_resource" "port" {
     tables      = jsonencode(local.tables)
     contract    = md5(jsonencode(var.contract))
     readers     = jsonencode(local.readers)
+    tester      = local.tester
     role_prefix = local.role_prefix
     python      = var.python
   }
@@ -55,6 +60,7 @@ resource "null_resource" "port" {
       owner       = local.owner
       port        = var.port
       readers     = local.readers
+      tester      = local.tester
       role_prefix = local.role_prefix
       contract_gz = base64gzip(jsonencode(var.contract))
     })

@@ -1,7 +1,7 @@
 output "location" {
-  description = "postgresql://HOST:PORT/DATABASE?schema=SCHEMA, once the tables exist: consumers and `alchemesh test` read the data there (as the user of their own environment)."
+  description = "postgresql://HOST:PORT/DATABASE?schema=SCHEMA&role=TESTER, once the tables exist: consumers read the data there (as the user of their own environment), and `alchemesh test` as the environment's tester role."
   # Unknown at plan time whenever the port is (re)made, so that the product's code runs again after it.
-  value = null_resource.port.id != "" ? "postgresql://${local.host}:${local.tcp_port}/${local.database}?schema=${local.schema}" : ""
+  value = null_resource.port.id != "" ? "postgresql://${local.host}:${local.tcp_port}/${local.database}?schema=${local.schema}&role=${local.tester}" : ""
 }
 
 output "schema" {
@@ -17,4 +17,9 @@ output "owner" {
 output "readers" {
   description = "The consumer products' roles granted SELECT on the port's tables."
   value       = local.readers
+}
+
+output "tester" {
+  description = "The environment's tester role: SELECT on the port's tables and nothing else; `alchemesh test` reads as it."
+  value       = local.tester
 }

@@ -1,7 +1,7 @@
 """Make a PostgreSQL output port what its contract and its consumers say, or remove it.
 
 Called by Terraform's local-exec with one argument, a JSON document:
-- {action: apply, host, tcp_port, database, schema, owner, port, readers, role_prefix, contract_gz}
+- {action: apply, host, tcp_port, database, schema, owner, port, readers, tester, role_prefix, contract_gz}
 - {action: destroy, host, tcp_port, database, schema, owner, port}
 No shell is involved; every name reaches SQL as a quoted identifier, every value as a parameter. The user and
 password are libpq's (PGUSER, PGPASSWORD, PGPASSFILE). One transaction: a failure changes nothing.
@@ -10,7 +10,8 @@ apply: the product's role (no login) and its schema; per contract object (table 
 table typed from the contract, created, kept when its columns and keys are as the contract says, else rebuilt
 keeping the rows that still fit; tables of this port gone from the contract dropped; each reader role (one per
 consumer product, created when missing) granted USAGE on the schema and SELECT on the port's tables, and a role
-of the mesh no longer reading the port revoked. destroy: the port's tables, then the schema and the product's
+of the mesh no longer reading the port revoked; the environment's tester role (no login, a member of the applying
+user so that it can SET ROLE to it) granted USAGE and SELECT alike, for `alchemesh test`. destroy: the port's tables, then the schema and the product's
 role when nothing else is left in them.
 """
 
@@ -191,16 +192,21 @@ def _port_tables(connection, schema: str, port: str) -> list[str]:
 def _grant(connection, sql, spec: dict, tables: list[str]) -> None:
     """SELECT for each reader; a role of this mesh no longer reading the port loses it."""
     schema, owner, readers = spec["schema"], spec["owner"], set(spec["readers"])
+    tester = spec.get("tester")
     ident = sql.Identifier
-    for role in sorted(readers):
-        _role(connection, sql, role, login=True)
+    if tester:
+        _role(connection, sql, tester, login=False)
+        connection.execute(sql.SQL("GRANT {} TO CURRENT_USER").format(ident(tester)))  # to SET ROLE to it
+    for role in sorted(readers | ({tester} if tester else set())):
+        if role != tester:
+            _role(connection, sql, role, login=True)
         connection.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(ident(schema), ident(role)))
         for table in tables:
             connection.execute(sql.SQL("GRANT SELECT ON {}.{} TO {}").format(ident(schema), ident(table), ident(role)))
     prefix = spec["role_prefix"].replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%") + "%"
     mesh_roles = [r[0] for r in connection.execute(
         "SELECT rolname FROM pg_roles WHERE rolname LIKE %s AND NOT rolsuper", (prefix,)).fetchall()]
-    for role in sorted(set(mesh_roles) - readers - {owner}):
+    for role in sorted(set(mesh_roles) - readers - {owner, tester}):
         for table in tables:
             connection.execute(sql.SQL("REVOKE ALL ON {}.{} FROM {}").format(ident(schema), ident(table), ident(role)))
         still_reads = connection.execute(
