@@ -11,6 +11,7 @@ files: every YAML file is read at most once per run, and not at all when nothing
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,8 +23,18 @@ if TYPE_CHECKING:
     from alchemesh.docs.site import Built
     from alchemesh.findings import Report
     from alchemesh.load.cache import ReportCache
+    from alchemesh.model.resources import Notification
     from alchemesh.terraform.orchestrate import Prepared, Request
     from alchemesh.validate import Analysis
+
+
+@dataclass(frozen=True)
+class Receivers:
+    """The webhooks a run's events go to, and the non-public networks they may be in."""
+
+    mesh: str
+    notifications: tuple[Notification, ...]
+    networks: tuple[str, ...]
 
 
 class Pipeline:
@@ -116,6 +127,21 @@ class Pipeline:
         from alchemesh.docs.site import build
 
         return build(self.analysis)
+
+    def receivers(self, base: str | None = None) -> Receivers:
+        """Where a run's events are POSTed: the Mesh's notifications, those of the base revision when the run is
+        against one (`--changed-since`, `contracts check`), so that a pull request cannot add a receiver and be
+        delivered to in its own CI."""
+        from alchemesh.load.repo import mesh_at
+
+        if base is not None:
+            mesh = mesh_at(self.root, base)
+        else:
+            entry = self.analysis.index.mesh
+            mesh = entry.resource if entry else None
+        if mesh is None:
+            return Receivers("mesh", (), ())
+        return Receivers(mesh.name, tuple(mesh.spec.notifications), tuple(mesh.spec.notificationNetworks))
 
     def _first_environment(self) -> str:
         mesh = self.analysis.index.mesh

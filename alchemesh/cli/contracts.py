@@ -44,14 +44,12 @@ def check(
     root = find_root(path)
     pipeline = Pipeline(root)
     result = pipeline.check_contracts(against)
-    mesh = pipeline.analysis.index.mesh
-    notifications = mesh.resource.spec.notifications if mesh else ()
-    if events is not None or notifications:
+    receivers = pipeline.receivers(result.base)  # the base revision's: never a receiver the change itself adds
+    if events is not None or receivers.notifications:
         from alchemesh.cli.run import publish_events
         from alchemesh.report.events import contract_events, run_id
 
-        publish_events(contract_events(result.report, mesh.resource.name if mesh else "mesh", result.base, run_id()),
-                       events, notifications)
+        publish_events(contract_events(result.report, receivers.mesh, result.base, run_id()), events, receivers)
     return _emit(result, root, format, fail_on)
 
 

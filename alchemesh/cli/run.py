@@ -197,7 +197,7 @@ def _run(action_name: str, options: _Options) -> int:
     with _terminate_as_interrupt(), Progress(keys, "" if asks else banner) as progress:
         result = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress,
                          tester=tester, defer=not options.plan_dependents)
-    _publish(options.events, result, pipeline, root)
+    _publish(options.events, result, pipeline, root, prepared.base)
     if action is Action.test:
         return _tested(result, tester, prepared, root, options)
     _summarise(result, prepared, root, options)
@@ -212,25 +212,24 @@ def _run(action_name: str, options: _Options) -> int:
     return 1 if result.failed or (action is Action.drift and result.drifted) else 0
 
 
-def _publish(path: Optional[Path], result, pipeline, root: Path) -> None:
+def _publish(path: Optional[Path], result, pipeline, root: Path, base: Optional[str]) -> None:
     """The run's events to `--events` and to the Mesh's notifications (the mesh is read only when one of them is
     asked for: a run without either pays nothing)."""
     from alchemesh.load.discovery import MESH_FILE
 
     mesh_file = root / MESH_FILE
     notified = mesh_file.is_file() and b"notifications" in mesh_file.read_bytes()
-    if path is None and not notified:
+    if path is None and not notified and base is None:
         return
     from alchemesh.report.events import run_events, run_id
 
-    mesh = pipeline.analysis.index.mesh
-    events = run_events(result, mesh.resource.name if mesh else "mesh", run_id())
-    publish_events(events, path, mesh.resource.spec.notifications if mesh else ())
+    receivers = pipeline.receivers(base)
+    publish_events(run_events(result, receivers.mesh, run_id()), path, receivers)
 
 
-def publish_events(events: list, path: Optional[Path], notifications) -> None:
+def publish_events(events: list, path: Optional[Path], receivers) -> None:
     """Append the events to `path` in one write (a reader tailing it never sees half a run), POST them to the
-    notifications, and say on stderr what was not delivered."""
+    receivers, and say on stderr what was not delivered."""
     from alchemesh.report.deliver import deliver
     from alchemesh.report.events import to_lines
 
@@ -238,7 +237,8 @@ def publish_events(events: list, path: Optional[Path], notifications) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("ab") as handle:
             handle.write(to_lines(events))
-    for missed in deliver(events, notifications) if notifications and events else ():
+    notifications = receivers.notifications
+    for missed in deliver(events, notifications, networks=receivers.networks) if notifications and events else ():
         typer.echo(f"alchemesh: note: {missed.events} event(s) not delivered to {missed.url}: {missed.why}", err=True)
 
 

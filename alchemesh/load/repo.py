@@ -164,6 +164,24 @@ def load_revision(root: Path, rev: str, current: MeshRepo) -> MeshRepo:
     return load_snapshot(root, contents, same)
 
 
+def mesh_at(root: Path, rev: str) -> Mesh | None:
+    """The Mesh resource `alchemesh.yaml` held at `rev`, or None (no such file, not valid there)."""
+    from pydantic import ValidationError
+
+    from alchemesh import gitrepo
+
+    (raw,) = gitrepo.read_blobs(root, [f"{rev}:{gitrepo.prefix(root)}{discovery.MESH_FILE}"], allow_missing=True)
+    if raw is None:
+        return None
+    for document in yamlfile.parse(discovery.MESH_FILE, raw).documents:
+        if kind_of(document.data) == "Mesh":
+            try:
+                return Mesh.model_validate(document.data)
+            except ValidationError:
+                return None
+    return None
+
+
 def _read_or_empty(root: Path, file: str) -> bytes:
     try:
         return read_repo_file(root, file)

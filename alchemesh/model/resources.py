@@ -143,6 +143,9 @@ class ContractSettings(Model):
     ignore: list[ContractWaiver] = Field(default_factory=list)
 
 
+Network = Annotated[str, Field(pattern=r"^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$")]
+
+
 class NotificationMatch(Model):
     types: list[str] = Field(default_factory=list, description="Event types (globs: `io.alchemesh.test.*`); all when empty.")
     domains: list[Name] = Field(default_factory=list, description="Only events of these domains' stacks and ports.")
@@ -153,8 +156,11 @@ class Notification(Model):
 
     url: str = Field(pattern=r"^https?://[^\s@/]+(/\S*)?$",
                      description="http(s) URL; no credential in it (a signature secret comes from `secretEnv`).")
-    secretEnv: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description=(
-        "Environment variable holding the secret: each body is signed with HMAC-SHA256 in X-Alchemesh-Signature."))
+    secretEnv: str | None = Field(default=None, pattern=r"^ALCHEMESH_WEBHOOK_[A-Za-z0-9_]+$", description=(
+        "Environment variable holding the secret, named ALCHEMESH_WEBHOOK_… (so that a pull request cannot sign "
+        "with another secret of the run's environment): each body is signed with HMAC-SHA256 in "
+        "X-Alchemesh-Signature and with the Standard Webhooks scheme (webhook-id, webhook-timestamp, "
+        "webhook-signature)."))
     match: NotificationMatch = Field(default_factory=NotificationMatch)
     timeout: float = Field(default=10.0, gt=0, le=120, description="Seconds, retries included, the receiver may take.")
 
@@ -170,6 +176,9 @@ class MeshSpec(Model):
     policies: list[Policy] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     notifications: list[Notification] = Field(default_factory=list)
+    notificationNetworks: list[Network] = Field(default_factory=list, description=(
+        "Networks (CIDR: `10.20.0.0/16`, `127.0.0.1/32`) a notification receiver may resolve to though they are "
+        "loopback, private, link-local or multicast; every other such address is refused."))
 
 
 # --- Team, Domain, Polyseme -----------------------------------------------------------------------

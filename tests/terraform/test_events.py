@@ -17,7 +17,7 @@ from alchemesh.model.schema_export import render_schema
 from alchemesh.report.events import FEED_TYPES, TYPES, event_schemas, run_events, to_lines
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
 from tests.report.test_deliver import SECRET, receiver
-from tests.testing import REPO, edit, run_cli
+from tests.testing import git, REPO, edit, run_cli
 
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
 SCHEMAS = REPO / "schemas" / "events"
@@ -98,15 +98,16 @@ def test_apply_test_writes_its_events(checkout: Path, one_terraform_env: dict):
          ("CAST(amount_eur AS DECIMAL(10, 2))", "-CAST(amount_eur AS DECIMAL(10, 2))"))
     events_file = mesh / "events.jsonl"
     events_file.write_text('{"an": "earlier line, kept"}\n')
-    with receiver("ok") as (url, got, _), receiver("fail") as (failing, _, _):
+    with receiver("ok") as (url, got, _, _), receiver("fail") as (failing, _, _, _):
         edit(mesh, "alchemesh.yaml", ("  compatibility: consumer\n", f"""  compatibility: consumer
+  notificationNetworks: [127.0.0.1/32]
   notifications:
-    - {{url: "{url}", secretEnv: HOOK_SECRET, match: {{types: ["io.alchemesh.test.*"]}}}}
+    - {{url: "{url}", secretEnv: ALCHEMESH_WEBHOOK_HOOK, match: {{types: ["io.alchemesh.test.*"]}}}}
     - {{url: "{failing}", timeout: 2}}
 """))
         applied = run_cli("apply", "--auto-approve", "--test", "--events", str(events_file), cwd=mesh,
                           env={**one_terraform_env, "GITHUB_RUN_ID": "99", "GITHUB_RUN_ATTEMPT": "1",
-                               "HOOK_SECRET": SECRET})
+                               "ALCHEMESH_WEBHOOK_HOOK": SECRET})
     assert applied.code == 1, applied.out + applied.err
     # the webhook got the test events, signed, as the file has them; the failing one is said, the run not failed by it
     assert sorted(e["type"] for e in got) == ["io.alchemesh.test.failed", "io.alchemesh.test.passed"]
@@ -141,3 +142,26 @@ def test_contracts_check_writes_each_breaking_change(git_quickstart: Path):
     _valid(events[0])
     assert events[0]["data"]["consumers"] == ["marketing/customer-value/orders"]
     assert events[0]["source"] == "/alchemesh/quickstart/contracts"
+
+
+def test_a_receiver_the_change_itself_adds_gets_nothing(git_quickstart: Path):
+    """Against a base revision, the notifications are the base's: a pull request that adds a receiver (and lists
+    its network) is not delivered to in its own CI; once merged, it is."""
+    mesh = git_quickstart
+    breaking = ("        required: true\n        unique: true\n", "        required: false\n        unique: true\n")
+    with receiver("ok") as (url, got, hits, _):
+        edit(mesh, "alchemesh.yaml", ("  compatibility: consumer\n", f"""  compatibility: consumer
+  notificationNetworks: [127.0.0.1/32]
+  notifications:
+    - {{url: "{url}", secretEnv: ALCHEMESH_WEBHOOK_HOOK}}
+"""))
+        edit(mesh, "domains/sales/orders/contract.odcs.yaml", breaking)
+        env = {"ALCHEMESH_WEBHOOK_HOOK": SECRET}
+        checked = run_cli("contracts", "check", "--against", "HEAD", cwd=mesh, env=env)
+        assert checked.code == 1 and hits[0] == 0, checked.out + checked.err
+        git(mesh, "commit", "-qam", "a receiver, and a breaking change")
+        edit(mesh, "domains/sales/orders/contract.odcs.yaml", ("        physicalType: TIMESTAMP\n",
+                                                              "        physicalType: DATE\n"))
+        merged = run_cli("contracts", "check", "--against", "HEAD", cwd=mesh, env=env)
+        assert merged.code == 1, merged.out + merged.err
+        assert hits[0] >= 1 and got and {e["type"] for e in got} <= {"io.alchemesh.contract.breaking"}
