@@ -43,6 +43,29 @@ def read_repo_file(root: Path, rel: str, limit: int = MAX_FILE_BYTES) -> bytes:
     return raw
 
 
+def writable_path(root: Path, rel: str) -> Path:
+    """Where `rel` may be written inside `root`: a relative path of plain names, with no symlink on the way (a
+    committed symlinked folder would lead the write out of the mesh) and no folder that is not one."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel or \
+            any(ord(c) < 32 or ord(c) == 127 for c in rel):
+        raise RefusedFile(f"{rel!r} is not a plain path inside the mesh")
+    here = Path(root)
+    for i, part in enumerate(parts):
+        here = here / part
+        try:
+            info = os.lstat(here)
+        except FileNotFoundError:
+            break
+        if stat.S_ISLNK(info.st_mode):
+            raise RefusedFile(f"{'/'.join(parts[:i + 1])} is a symlink: nothing is written through it")
+        if i < len(parts) - 1 and not stat.S_ISDIR(info.st_mode):
+            raise RefusedFile(f"{'/'.join(parts[:i + 1])} is not a folder")
+        if i == len(parts) - 1 and not stat.S_ISREG(info.st_mode):
+            raise RefusedFile(f"{rel} is not a regular file")
+    return Path(root) / rel
+
+
 def describe(error: OSError) -> str:
     """The few words a finding says about a file that could not be read."""
     return error.reason if isinstance(error, RefusedFile) else (error.strerror or str(error))

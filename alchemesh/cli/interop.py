@@ -148,8 +148,9 @@ def import_odps(
 ) -> int:
     """Give back the data product files of an ODPS export, or make products of other tools' ODPS documents (their
     contractIds resolved to the mesh's contracts); a different file already there is kept and said."""
+    from alchemesh.errors import UsageError
     from alchemesh.interop.odps import Placement, import_documents
-    from alchemesh.repofiles import read_repo_file
+    from alchemesh.repofiles import RefusedFile, from_here, read_repo_file, writable_path
     from alchemesh.workspace import write_atomic
 
     placement = None
@@ -158,15 +159,24 @@ def import_odps(
 
         placement = Placement(Pipeline(out).analysis, output_component, input_component or output_component)
     files = import_documents(documents, placement)
-    kept = []
-    for rel, content in sorted(files.items()):
-        path = out / rel
-        if path.exists() and read_repo_file(out, rel) != content:
-            kept.append(rel)
+    targets = {}
+    for rel in sorted(files):
+        try:
+            targets[rel] = writable_path(out, rel)
+        except RefusedFile as refused:
+            raise UsageError(f"import odps would write {rel}: {refused.reason}; nothing written") from None
+    kept, same = [], 0
+    for rel, path in targets.items():
+        if path.exists():
+            if read_repo_file(out, rel) == files[rel]:
+                same += 1
+            else:
+                kept.append(rel)
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, content)
+        write_atomic(path, files[rel])
     for rel in kept:
         typer.echo(f"alchemesh: {rel} exists and differs from the document: kept as it is", err=True)
-    print_plain(f"{len(files) - len(kept)} data product file(s) in {out}")
+    written = len(files) - len(kept) - same
+    print_plain(f"{written} data product file(s) written, {same} unchanged in {from_here(out)}")
     return 1 if kept else 0

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from alchemesh.errors import UsageError
+from alchemesh.findings import printable
 from alchemesh.model.resources import to_name
 
 TOOL = "dbt"
@@ -95,6 +96,8 @@ def _read(path: Path) -> dict:
         manifest = json.loads(path.read_bytes())
     except OSError as error:
         raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    except RecursionError:
+        raise UsageError(f"{path} is not a dbt manifest: its JSON is nested too deeply") from None
     except ValueError as error:
         raise UsageError(f"{path} is not JSON: {error}") from None
     metadata = manifest.get("metadata") if isinstance(manifest, dict) else None
@@ -105,7 +108,55 @@ def _read(path: Path) -> dict:
     if int(match.group(1)) < _MIN_SCHEMA:
         raise UsageError(f"{path} is a manifest of schema v{match.group(1)}; dbt 1.5 or later (v9+) is needed: "
                          "groups, access and model versions came then")
+    problem = _shape_problem(manifest, _MANIFEST, "")
+    if problem:
+        raise UsageError(f"{path} is not a dbt manifest: {problem}")
     return manifest
+
+
+# The parts of a manifest the import reads, and the JSON type each must have (null is always allowed):
+# {name: shape} an object with those keys, {str: shape} an object of any keys, [shape] an array.
+_CONSTRAINTS = [{"type": str, "columns": [str]}]
+_NODE = {"resource_type": str, "package_name": str, "name": str, "alias": str, "database": str, "schema": str,
+         "group": str, "access": str, "attached_node": str, "fqn": list, "tags": list, "meta": dict,
+         "config": {"group": str, "access": str, "materialized": str, "contract": dict},
+         "contract": dict, "depends_on": {"nodes": [str]}, "constraints": _CONSTRAINTS,
+         "test_metadata": {"name": str, "kwargs": dict},
+         "columns": {str: {"name": str, "constraints": _CONSTRAINTS, "tags": list, "meta": dict}}}
+_MANIFEST = {"metadata": {"project_name": str, "adapter_type": str}, "nodes": {str: _NODE},
+             "sources": {str: {"source_name": str, "package_name": str}},
+             "groups": {str: {"owner": {"name": str, "email": str}, "package_name": str}}}
+
+
+def _shape_problem(value: Any, shape: Any, where: str) -> str | None:
+    """Where the value is not of the shape, said as `nodes.model.x.config is not an object`; None when it is."""
+    if value is None:
+        return None
+    if isinstance(shape, type):
+        return None if isinstance(value, shape) else f"{where} is not {_TYPE_NAMES[shape]}"
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return f"{where} is not an array"
+        return next(filter(None, (_shape_problem(item, shape[0], f"{where}[{i}]") for i, item in enumerate(value))),
+                    None)
+    if not isinstance(value, dict):
+        return f"{where} is not an object"
+    if str in shape:
+        for key, item in value.items():
+            if printable(key) != key:
+                return f"{where} has the key {printable(key)!r}, with a control character"
+            problem = _shape_problem(item, shape[str], f"{where}.{key}" if where else key)
+            if problem:
+                return problem
+        return None
+    for key, item_shape in shape.items():
+        problem = _shape_problem(value.get(key), item_shape, f"{where}.{key}" if where else key)
+        if problem:
+            return problem
+    return None
+
+
+_TYPE_NAMES = {str: "a string", list: "an array", dict: "an object"}
 
 
 def mesh_files(paths: list[Path], options: Options) -> tuple[dict[str, bytes], dict[str, bytes]]:
@@ -224,7 +275,7 @@ class _Builder:
     def _product_doc(self, domain: str, product: str, team: str, members: list[_Model]) -> dict:
         inputs: dict[str, dict] = {}
         for model in members:
-            for dependency in model.node.get("depends_on", {}).get("nodes") or []:
+            for dependency in (model.node.get("depends_on") or {}).get("nodes") or []:
                 if dependency in self.sources:
                     source = self.sources[dependency]
                     name = to_name(str(source.get("source_name")))

@@ -13,15 +13,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alchemesh.repofiles import read_repo_file
+from alchemesh.errors import UsageError
+from alchemesh.findings import printable
+from alchemesh.repofiles import RefusedFile, read_repo_file, writable_path
 
 _HEADER = re.compile(rb"^# Written by alchemesh import (\S+) from (.*?)\. .*? digest:([0-9a-f]{16})\n")
 
 
 def stamped(tool: str, origin: str, body: bytes) -> bytes:
-    """`body` with its header line."""
-    return (f"# Written by alchemesh import {tool} from {origin}. Change it there and import again; to make this "
-            f"file your own, delete this line. digest:{_digest(body)}\n").encode() + body
+    """`body` with its header line: one line whatever `origin` holds (a newline in a manifest's key would end the
+    comment and smuggle YAML into the file)."""
+    return (f"# Written by alchemesh import {tool} from {printable(origin)}. Change it there and import again; to "
+            f"make this file your own, delete this line. digest:{_digest(body)}\n").encode() + body
 
 
 def _digest(body: bytes) -> str:
@@ -63,6 +66,12 @@ def reconcile(root: Path, tool: str, wanted: dict[str, bytes], once: dict[str, b
     """What writing `wanted` (generated, stamped) and `once` (written only where nothing is) does to `root`.
     Nothing is written here: see `apply`."""
     outcome = Outcome()
+    for rel in [*once, *wanted]:
+        try:
+            writable_path(root, rel)
+        except RefusedFile as refused:
+            raise UsageError(f"alchemesh import {tool} would write {printable(rel)}: {refused.reason}; nothing "
+                             "written") from None
     for rel, content in sorted(once.items()):
         if not (root / rel).exists():
             outcome.created.append(rel)

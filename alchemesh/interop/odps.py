@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from alchemesh.errors import AlchemeshError, UsageError
+from alchemesh.findings import printable
 
 if TYPE_CHECKING:
     from alchemesh.validate import Analysis
@@ -174,8 +175,9 @@ def import_documents(paths: list[Path], placement: Placement | None = None) -> d
         if not isinstance(document, dict) or document.get("kind") != "DataProduct" or \
                 not str(document.get("apiVersion", "")).startswith("v1."):
             raise UsageError(f"{path} is not an ODPS v1 DataProduct document")
-        custom = {c.get("property"): c.get("value") for c in document.get("customProperties") or []
-                  if isinstance(c, dict)}
+        customs = document.get("customProperties")
+        custom = {c["property"]: c.get("value") for c in (customs if isinstance(customs, list) else [])
+                  if isinstance(c, dict) and isinstance(c.get("property"), str)}
         file, source = custom.get(_FILE), custom.get(_SOURCE)
         if not isinstance(file, str) or not isinstance(source, str):
             if placement is None:
@@ -184,11 +186,40 @@ def import_documents(paths: list[Path], placement: Placement | None = None) -> d
             rel, text = _product_of(document, path, placement)
             out[rel] = text
             continue
-        rel = Path(file)
-        if rel.is_absolute() or ".." in rel.parts or not file.endswith((".yaml", ".yml")):
-            raise UsageError(f"{path}: `{_FILE}` {file!r} is not a YAML file inside the mesh")
-        out[rel.as_posix()] = source.encode("utf-8")
+        problem = _product_file_problem(file, source)
+        if problem:
+            raise UsageError(f"{path}: `{_FILE}` {printable(repr(file))}: {problem}; nothing written")
+        out[file] = source.encode("utf-8")
     return out
+
+
+def _product_file_problem(file: str, source: str) -> str | None:
+    """Why the file an exported document carries may not be written: only a product file under `domains/`, whose
+    path names the domain of every product it holds and the name of one, holding DataProducts and nothing else
+    (no workflow, no pre-commit config, no Team smuggled in)."""
+    parts = file.split("/")
+    if len(parts) < 3 or parts[0] != "domains" or not file.endswith((".yaml", ".yml")) or \
+            any(p in ("", ".", "..") for p in parts) or "\\" in file or printable(file) != file:
+        return "not a product file under domains/DOMAIN/"
+    try:
+        documents = [d for d in yaml.safe_load_all(source) if d is not None]
+    except yaml.YAMLError:
+        return "its content is not YAML"
+    names = set()
+    for document in documents:
+        metadata = document.get("metadata") if isinstance(document, dict) else None
+        spec = document.get("spec") if isinstance(document, dict) else None
+        if not (isinstance(document, dict) and document.get("kind") == "DataProduct"
+                and str(document.get("apiVersion", "")).startswith("alchemesh.io/")
+                and isinstance(metadata, dict) and isinstance(spec, dict)):
+            return "it holds something else than alchemesh DataProducts"
+        if spec.get("domain") != parts[1]:
+            return f"it holds a product of domain {printable(str(spec.get('domain')))!r}, not of {parts[1]!r}"
+        names.add(str(metadata.get("name")))
+    stem = parts[-1].rsplit(".", 1)[0]
+    if not documents or not names & {*parts[2:-1], stem}:
+        return "its path names none of the products it holds (domains/DOMAIN/PRODUCT/…)"
+    return None
 
 
 _STATUS = {"proposed": "draft", "draft": "draft", "active": "active", "deprecated": "deprecated", "retired": "retired"}
@@ -241,7 +272,7 @@ def _product_of(document: dict, path: Path, placement: Placement) -> tuple[str, 
     if purpose:
         metadata["description"] = str(purpose)
     product = {"apiVersion": "alchemesh.io/v1alpha1", "kind": "DataProduct", "metadata": metadata, "spec": spec}
-    header = f"# Imported from the ODPS document {path.name} (id {document.get('id')}).\n"
+    header = f"# Imported from the ODPS document {printable(path.name)} (id {printable(str(document.get('id')))}).\n"
     return f"domains/{domain}/{name}/product.yaml", (header + yaml.safe_dump(product, sort_keys=False)).encode()
 
 

@@ -1,6 +1,7 @@
-"""Structured fuzzing of every example file into `validate`, `compile` and `contracts diff`: whatever a file
-holds, alchemesh answers with findings or a one-line error — never an exception — and no spec value reaches a
-stack as a Terraform template.
+"""Structured fuzzing of every example file into `validate`, `compile` and `contracts diff`, and of a dbt manifest
+and ODPS documents into `import dbt` and `import odps`: whatever a file holds, alchemesh answers with findings or a
+one-line error — never an exception — no spec value reaches a stack as a Terraform template, and no import writes
+outside `domains/` and the files it owns.
 
 CI runs a few dozen cases per target; a long run is one command:
     ALCHEMESH_FUZZ_EXAMPLES=5000 python -m pytest tests/fuzz -q
@@ -153,3 +154,110 @@ def test_contracts_diff_never_crashes(tmp_path: Path, case, mode):
         return
     for finding in report.report.findings:
         assert finding.line >= 0 and finding.rule
+
+
+MANIFEST = {
+    "metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/manifest/v12.json", "project_name": "shop",
+                 "adapter_type": "duckdb"},
+    "nodes": {
+        "model.shop.orders": {
+            "resource_type": "model", "package_name": "shop", "name": "orders", "alias": "orders", "schema": "main",
+            "database": "shop", "group": "sales", "access": "public", "fqn": ["shop", "sales", "orders"],
+            "description": "Orders.", "config": {"materialized": "table", "contract": {"enforced": True}},
+            "depends_on": {"nodes": ["source.shop.raw.orders", "model.shop.customers"]}, "tags": ["x"],
+            "meta": {"tier": "gold"}, "constraints": [{"type": "primary_key", "columns": ["order_id"]}],
+            "columns": {"order_id": {"name": "order_id", "data_type": "varchar", "description": "Id.",
+                                     "constraints": [{"type": "not_null"}], "tags": [], "meta": {}},
+                        "amount": {"name": "amount", "data_type": "decimal(10,2)"}}},
+        "model.shop.customers": {
+            "resource_type": "model", "package_name": "shop", "name": "customers", "group": "crm",
+            "access": "public", "version": 2, "latest_version": 2, "columns": {"id": {"name": "id"}}},
+        "test.shop.accepted": {
+            "resource_type": "test", "package_name": "shop", "name": "accepted", "attached_node": "model.shop.orders",
+            "column_name": "order_id", "test_metadata": {"name": "accepted_values", "kwargs": {"values": ["a"]}}},
+    },
+    "sources": {"source.shop.raw.orders": {"source_name": "raw", "name": "orders", "package_name": "shop"}},
+    "groups": {"group.shop.sales": {"name": "sales", "owner": {"name": "Sales", "email": "s@x.example"},
+                                    "package_name": "shop"},
+               "group.shop.crm": {"name": "crm", "owner": {"name": "CRM"}, "package_name": "shop"}},
+}
+
+
+@st.composite
+def mutated_manifest(draw):
+    """The manifest with one to three of its nodes (keys included) replaced by hostile values."""
+    import copy
+
+    manifest = copy.deepcopy(MANIFEST)
+    for _ in range(draw(st.integers(1, 3))):
+        paths = [p for p, _ in _nodes(manifest) if p]
+        path = draw(st.sampled_from(paths))
+        if draw(st.booleans()) and isinstance(path[-1], str):  # a hostile key instead of a value
+            parent = manifest
+            for step in path[:-1]:
+                parent = parent[step]
+            parent[draw(st.sampled_from(HOSTILE))] = parent.pop(path[-1])
+        else:
+            manifest = _replace(manifest, path, draw(values))
+    return manifest
+
+
+def _inside(root: Path, rel: str) -> bool:
+    return (root / rel).resolve().is_relative_to(root.resolve()) and ".." not in rel.split("/")
+
+
+@FUZZ
+@given(manifest=mutated_manifest(), nesting=st.sampled_from([0, 0, 0, 100_000]))
+def test_import_dbt_never_crashes_and_writes_only_its_files(tmp_path: Path, manifest, nesting):
+    import json
+
+    from alchemesh.interop.dbt import Options, mesh_files
+    from alchemesh.interop.generated import reconcile
+
+    path = tmp_path / "manifest.json"
+    text = json.dumps(manifest)
+    path.write_text("[" * nesting + text + "]" * nesting if nesting else text)
+    try:
+        wanted, once = mesh_files([path], Options(out=tmp_path / "mesh"))
+        reconcile(tmp_path / "mesh", "dbt", wanted, once)
+    except AlchemeshError as error:
+        assert "\n" not in str(error)
+        return
+    for rel, content in wanted.items():
+        assert _inside(tmp_path / "mesh", rel) and rel.startswith(("domains/", "teams/")), rel
+        header = content.split(b"\n", 1)[0]
+        assert header.startswith(b"# Written by alchemesh import dbt from ") and b"\r" not in header
+
+
+@pytest.fixture(scope="module")
+def odps_documents(tmp_path_factory) -> list[dict]:
+    from alchemesh.interop.odps import export
+
+    exported = export(analyze(EXAMPLES / "quickstart", use_cache=False))
+    return [yaml.safe_load(content) for _, content in sorted(exported.items())]
+
+
+@FUZZ
+@given(data=st.data())
+def test_import_odps_never_crashes_and_writes_only_product_files(tmp_path: Path, odps_documents, data):
+    import copy
+
+    from alchemesh.interop.odps import import_documents
+
+    document = copy.deepcopy(data.draw(st.sampled_from(odps_documents)))
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = [p for p, _ in _nodes(document) if p]
+        document = _replace(document, data.draw(st.sampled_from(paths)), data.draw(values | st.sampled_from(
+            [".github/workflows/x.yml", ".pre-commit-config.yaml", "domains/sales/../../x.yaml",
+             "apiVersion: alchemesh.io/v1alpha1\nkind: Team\nmetadata: {name: x}\n"])))
+    path = tmp_path / "doc.odps.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    try:
+        files = import_documents([path])
+    except AlchemeshError as error:
+        assert "\n" not in str(error)
+        return
+    for rel, content in files.items():
+        assert rel.startswith("domains/") and _inside(tmp_path, rel), rel
+        kinds = {d.get("kind") for d in yaml.safe_load_all(content) if isinstance(d, dict)}
+        assert kinds == {"DataProduct"}, (rel, kinds)

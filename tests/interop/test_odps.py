@@ -101,7 +101,7 @@ def test_import_never_writes_over_a_different_file_or_out_of_the_mesh(exported, 
             custom["value"] = "../../outside.yaml"
     (tmp_path / "hostile.odps.yaml").write_text(yaml.safe_dump(hostile))
     refused = run_cli("import", "odps", str(tmp_path / "hostile.odps.yaml"), "--out", str(mesh))
-    assert refused.code == 2 and "is not a YAML file inside the mesh" in refused.err
+    assert refused.code == 2 and "not a product file under domains/DOMAIN/; nothing written" in refused.err
     assert not (tmp_path / "outside.yaml").exists()
     assert_no_traceback(refused)
 
