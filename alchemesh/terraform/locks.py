@@ -25,10 +25,12 @@ STACK_LOCK = ".terraform.lock.hcl"  # where Terraform reads and writes it in a w
 
 _HEADER = ("# The provider versions and checksums every stack of `{env}` installs, kept by alchemesh: commit it.\n"
            "# Remove a provider's block to let the next init choose its version again.\n")
-_BLOCK = re.compile(r'^provider\s+"([^"]+)"\s*\{\s*\n(.*?)^\}[ \t]*$', re.MULTILINE | re.DOTALL)
-_PLATFORMS = re.compile(r"^#\s*platforms:\s*(.*)$")
-_ATTRIBUTE = re.compile(r'^\s*(version|constraints)\s*=\s*"([^"\n]*)"\s*$', re.MULTILINE)
-_HASHES = re.compile(r"^\s*hashes\s*=\s*\[(.*?)\]", re.MULTILINE | re.DOTALL)
+MAX_LOCK_BYTES = 4 * 1024 * 1024  # thousands of providers' checksums; past it, not a lock file
+# One line at a time, each pattern anchored and linear: a tampered file cannot make the parse slow.
+_OPEN = re.compile(r'provider\s+"([^"]+)"\s*\{')
+_PLATFORMS = re.compile(r"#\s*platforms:\s*(.*)")
+_ATTRIBUTE = re.compile(r'(version|constraints)\s*=\s*"([^"]*)"')
+_HASHES = re.compile(r"hashes\s*=\s*\[(.*)")
 _HASH = re.compile(r'"([a-z0-9]+:[^"\s]+)"')
 
 
@@ -55,23 +57,46 @@ class Pin:
 
 def parse(text: str) -> dict[str, Pin]:
     """The providers of a lock file, as Terraform or alchemesh writes it; ValueError when a block is not one."""
-    pins = {}
-    for match in _BLOCK.finditer(text):
-        address, body = match.groups()
-        attributes = dict(_ATTRIBUTE.findall(body))
-        hashes = _HASHES.search(body)
-        if "version" not in attributes:
-            raise ValueError(f'provider "{address}" has no version')
-        preceding = text[:match.start()].rstrip("\n").rsplit("\n", 1)[-1]
-        platforms = _PLATFORMS.match(preceding)
-        pins[address] = Pin(attributes["version"], attributes.get("constraints"),
-                            frozenset(_HASH.findall(hashes.group(1))) if hashes else frozenset(),
-                            frozenset(p.strip() for p in platforms.group(1).split(",") if p.strip())
-                            if platforms else frozenset())
-    leftover = _BLOCK.sub("", text)
-    stray = [line for line in leftover.splitlines() if line.strip() and not line.lstrip().startswith(("#", "//"))]
-    if stray:
-        raise ValueError(f"`{stray[0].strip()[:60]}` is not a provider block")
+    if len(text) > MAX_LOCK_BYTES:
+        raise ValueError(f"over {MAX_LOCK_BYTES:,} bytes")
+    pins: dict[str, Pin] = {}
+    block: dict | None = None  # the provider block being read
+    in_hashes = False
+    previous = ""  # the last non-blank line outside a block: its `# platforms:` comment
+    for raw in text.splitlines():
+        line = raw.strip()
+        if block is None:
+            opened = _OPEN.fullmatch(line)
+            if opened:
+                platforms = _PLATFORMS.fullmatch(previous)
+                block = {"address": opened.group(1), "hashes": set(), "platforms": frozenset(
+                    p.strip() for p in platforms.group(1).split(",") if p.strip()) if platforms else frozenset()}
+            elif line and not line.startswith(("#", "//")):
+                raise ValueError(f"`{line[:60]}` is not a provider block")
+            if line:
+                previous = line
+            continue
+        if in_hashes:
+            in_hashes = not line.startswith("]")
+            block["hashes"].update(_HASH.findall(line.split("]", 1)[0]))
+            continue
+        if line == "}":
+            if "version" not in block:
+                raise ValueError(f'provider "{block["address"]}" has no version')
+            pins[block["address"]] = Pin(block["version"], block.get("constraints"), frozenset(block["hashes"]),
+                                         block["platforms"])
+            block, previous = None, ""
+            continue
+        attribute = _ATTRIBUTE.fullmatch(line)
+        hashes = _HASHES.fullmatch(line)
+        if attribute:
+            block[attribute.group(1)] = attribute.group(2)
+        elif hashes:
+            rest = hashes.group(1)
+            block["hashes"].update(_HASH.findall(rest.split("]", 1)[0]))
+            in_hashes = "]" not in rest
+    if block is not None:
+        raise ValueError(f'provider "{block["address"]}" is not closed')
     return pins
 
 
@@ -100,6 +125,9 @@ class LockFile:
         """The lock file as committed (none yet: empty); a damaged one stops the run before anything starts."""
         shown = f"{LOCK_DIR}/{path.name}"
         try:
+            if path.stat().st_size > MAX_LOCK_BYTES:
+                raise UsageError(f"the provider lock file {shown} is over {MAX_LOCK_BYTES:,} bytes: not a lock file; "
+                                 "restore it from git, or remove it to let init choose the providers again")
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             text = ""

@@ -117,3 +117,34 @@ def test_providers_locked_for_the_platforms_are_marked_so_and_not_asked_again(tm
     assert all(p.platforms == {"linux_amd64"} for p in lock.pins.values())
     unchanged = LockFile.read(tmp_path / "dev.hcl", "dev", ("linux_amd64",))
     assert unchanged.absorb(stack) == () and not unchanged.changed
+
+
+@pytest.mark.parametrize("tampered", [
+    'provider "x" {\n' * 40_000,  # blocks that never close: quadratic for a pattern that looks for each `}`
+    'provider "x" {\n  version = "1"\n  hashes = [\n' + ('    "h1:' + "a" * 60 + '",\n') * 40_000,
+])
+def test_a_tampered_lock_file_is_refused_at_once_through_the_cli(quickstart: Path, tampered: str):
+    from tests.testing import run_cli
+
+    path = quickstart / ".terraform.lock" / "dev.hcl"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(tampered)
+    result = run_cli("plan", cwd=quickstart)  # never a hang: run_cli's own timeout would fail the test
+    assert result.code == 2 and "is damaged (provider \"x\" is not closed)" in result.err, result.err
+    assert len(result.err.strip().splitlines()) == 1
+
+
+def test_a_long_well_formed_lock_file_is_read_whole():
+    hashes = [f"h1:{i:060d}" for i in range(40_000)]
+    text = "# platforms: " + ", ".join(f"p{i}_x" for i in range(20_000)) + '\nprovider "x" {\n  version = "1"\n' \
+        "  hashes = [\n" + "".join(f'    "{h}",\n' for h in hashes) + "  ]\n}\n"
+    (pin,) = parse(text).values()
+    assert len(pin.hashes) == 40_000 and len(pin.platforms) == 20_000
+
+
+def test_a_lock_file_past_the_size_cap_is_not_read(tmp_path: Path):
+    path = tmp_path / ".terraform.lock" / "dev.hcl"
+    path.parent.mkdir()
+    path.write_bytes(b"#" * (5 * 1024 * 1024))
+    with pytest.raises(UsageError, match=r"is over 4,194,304 bytes: not a lock file"):
+        LockFile.read(path, "dev")
