@@ -80,6 +80,17 @@ def shown_path(path: Path, base: Path, *, resolve: bool = True) -> str:
         return path.as_posix()
 
 
+def repository_prefix(root: Path) -> str:
+    """`root` relative to the top of the git repository it is in, as `dir/sub/` ('' at the top, or outside git):
+    where tools that read paths from the repository root (code scanning) find the mesh's files."""
+    top = Path(os.path.realpath(root))
+    for folder in (top, *top.parents):
+        if os.path.lexists(folder / ".git"):
+            rel = top.relative_to(folder).as_posix()
+            return "" if rel == "." else rel + "/"
+    return ""
+
+
 def from_here(path: Path) -> str:
     """`path` as the user standing in the working directory would type it (`../` included)."""
     try:

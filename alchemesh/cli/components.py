@@ -44,6 +44,6 @@ def check(
         shown = ", ".join(str(d) for d in directories)
         raise UsageError(f"no Terraform module (a folder of .tf files) under {shown}: pass a module's folder or a "
                          "folder of modules, e.g. `alchemesh components check components/local`")
-    output = reporter(format.value)(report, Path.cwd())
+    output = reporter(format.value, "components")(report, Path.cwd())
     (print_markup if format is ReportFormat.text else print_plain)(output)
     return 1 if report.fails(Severity(fail_on.value)) else 0

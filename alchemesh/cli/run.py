@@ -286,7 +286,7 @@ def _tested(result, tester, prepared, root: Path, options: _Options) -> int:
     elif fmt == "markdown":
         sys.stdout.write(test_report.to_markdown(run))
     else:
-        print_plain(reporter(fmt)(run.report, root))
+        print_plain(reporter(fmt, f"test/{run.environment}")(run.report, root))
     if result.interrupted:
         return 130
     broken = any(o.status.value == "failed" for o in result.outcomes)  # a stack whose state could not be read
@@ -315,8 +315,17 @@ def _invalid(action, prepared, root: Path, options: _Options) -> int:
     if options.summary is not None:
         _write(options.summary, runs.validation_failed(action, prepared.environment, text,
                                                        json_file=options.summary.suffix == ".json"))
-    if options.format.value == "json":
-        print_plain(reporter("json")(prepared.report, root))
+    fmt = options.format.value  # every format its own document, whatever went wrong
+    if fmt == "junit":
+        from alchemesh.report.tests import validation_junit
+
+        sys.stdout.write(validation_junit(prepared.report, prepared.environment))
+    elif fmt == "markdown":
+        from alchemesh.report.tests import validation_markdown
+
+        sys.stdout.write(validation_markdown(prepared.report, prepared.environment))
+    elif fmt in ("json", "sarif", "github"):
+        print_plain(reporter(fmt, f"{action.value}/{prepared.environment}")(prepared.report, root))
     else:
         print_markup(text)
     typer.echo(f"alchemesh: nothing to {action.value}: the mesh has validation errors", err=True)

@@ -25,6 +25,10 @@ TEST_FORMATS = (*FORMATS, "junit", "markdown")  # data tests: also CI test resul
 GRAPH_FORMATS = ("text", "mermaid", "dot", "json")
 
 
-def reporter(name: str) -> Render:
-    """The renderer for a `--format` name."""
-    return importlib.import_module(_REPORTERS[name]).render
+def reporter(name: str, category: str = "validate") -> Render:
+    """The renderer for a `--format` name; `category`: the command reporting, for formats that keep the results of
+    each command apart (SARIF's `automationDetails`)."""
+    render = importlib.import_module(_REPORTERS[name]).render
+    if name == "sarif":
+        return lambda report, root: render(report, root, category)
+    return render

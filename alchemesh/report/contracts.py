@@ -24,7 +24,7 @@ def render_check(result: ContractReport, root: Path, fmt: str) -> str:
         return _json(result)
     if fmt == "markdown":
         return _markdown(result)
-    body = reporter(fmt)(result.report, root)
+    body = reporter(fmt, "contracts")(result.report, root)
     if fmt != "text":
         return body
     lines = [f"[bold]contracts[/] compared with {escape(_short(result.base))}"]

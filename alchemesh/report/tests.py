@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from rich.markup import escape
 
@@ -85,49 +84,73 @@ def to_json(run: TestRun) -> str:
 
 
 def to_junit(run: TestRun) -> str:
-    """One test suite per port, one test case per check: what CI systems show as test results."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>']
-    total = sum(len(p.checks) or 1 for p in run.ports)
-    failures = sum(sum(1 for c in p.checks if c.status == "failed") or (p.status == "unreachable") for p in run.ports)
-    out.append(f'<testsuites name="alchemesh test {_text(run.environment)}" tests="{total}" failures="{failures}">')
+    """One test suite per port, one test case per check: what CI systems show as test results (JUnit XML as
+    Jenkins' schema has it: `errors` and `time` on every suite). A check that failed is a failure; a port whose data
+    could not be read is an error."""
+    from junitparser import Error, Failure, JUnitXml, Skipped, TestCase, TestSuite
+
+    xml = JUnitXml(f"alchemesh test {printable(run.environment)}")
     for p in run.ports:
-        cases = p.checks
-        failed = sum(1 for c in cases if c.status == "failed")
-        skipped = sum(1 for c in cases if c.status == "skipped")
+        suite = TestSuite(printable(p.port))
         if p.status == "unreachable":
-            out.append(f'  <testsuite name={quoteattr(p.port)} tests="1" failures="1" skipped="0" '
-                       f'timestamp={quoteattr(run.tested_at)}>')
             finding = p.findings[0]
-            out.append(f'    <testcase classname={quoteattr(p.port)} name="data is readable">')
-            out.append(f'      <failure type={quoteattr(finding.rule)} message={quoteattr(printable(finding.message))}/>')
-            out.append("    </testcase>")
-            out.append("  </testsuite>")
-            continue
-        out.append(f'  <testsuite name={quoteattr(p.port)} tests="{len(cases)}" failures="{failed}" '
-                   f'skipped="{skipped}" timestamp={quoteattr(run.tested_at)}>')
-        for c in cases:
-            head = f'    <testcase classname={quoteattr(p.port)} name={quoteattr(printable(c.label))}'
-            if c.status == "passed":
-                out.append(head + "/>")
-                continue
-            out.append(head + ">")
+            case = TestCase("data is readable", classname=printable(p.port))
+            case.result = [Error(printable(finding.message), finding.rule)]
+            suite.add_testcase(case)
+        for c in p.checks:
+            case = TestCase(printable(c.label), classname=printable(p.port))
             if c.status == "skipped":
-                out.append(f"      <skipped message={quoteattr(printable(c.detail))}/>")
-            else:
+                case.result = [Skipped(printable(c.detail))]
+            elif c.status == "failed":
                 f = c.finding
-                where = f"{f.file}:{f.line}:{f.column}" if f else ""
-                message = printable(f.message if f else c.label)
-                out.append(f"      <failure type={quoteattr(c.rule)} message={quoteattr(message)}>"
-                           f"{_text(where)}: observed {_text(str(c.observed))}, expected {_text(str(c.expected))}"
-                           "</failure>")
-            out.append("    </testcase>")
-        out.append("  </testsuite>")
-    out.append("</testsuites>")
-    return "\n".join(out) + "\n"
+                failure = Failure(printable(f.message if f else c.label), c.rule)
+                where = f"{f.file}:{f.line}:{f.column}: " if f else ""
+                failure.text = printable(f"{where}observed {c.observed}, expected {c.expected}")
+                case.result = [failure]
+            suite.add_testcase(case)
+        suite.update_statistics()
+        suite.time = round(p.seconds, 3)  # the port's whole test (its checks share one scan: no time of their own)
+        suite.timestamp = run.tested_at
+        xml.append(suite)
+    suites = list(xml)
+    xml.tests, xml.failures, xml.errors = (sum(getattr(suite, n) for suite in suites) for n in ("tests", "failures",
+                                                                                                "errors"))
+    xml.time = round(sum(suite.time for suite in suites), 3)
+    return _xml(xml)
 
 
-def _text(value: str) -> str:
-    return xml_escape(printable(value))
+def validation_junit(report, environment: str) -> str:
+    """`alchemesh test --format junit` on a mesh with validation errors: those errors, as errors of one suite, so
+    that the CI's test report says why nothing was tested."""
+    from junitparser import Error, JUnitXml, TestCase, TestSuite
+
+    xml = JUnitXml(f"alchemesh test {printable(environment)}")
+    suite = TestSuite("alchemesh validate")
+    for f in report.findings:
+        case = TestCase(printable(f"{f.file}:{f.line}:{f.column} {f.rule}"), classname="alchemesh validate")
+        case.result = [Error(printable(f.message), f.rule)]
+        suite.add_testcase(case)
+    suite.update_statistics()
+    xml.add_testsuite(suite)
+    xml.update_statistics()
+    return _xml(xml)
+
+
+def validation_markdown(report, environment: str) -> str:
+    """`alchemesh test --format markdown` on a mesh with validation errors: nothing tested, and why."""
+    lines = [f"### alchemesh test: `{_md(environment)}`", "", "❌ nothing tested: the mesh has validation errors", "",
+             "| where | rule | finding |", "|---|---|---|"]
+    lines += [f"| `{_md(f.file)}:{f.line}:{f.column}` | `{f.rule}` | {_md(f.message)} |" for f in report.findings]
+    return "\n".join(lines) + "\n"
+
+
+def _xml(xml) -> str:
+    import xml.etree.ElementTree as ElementTree
+
+    element = ElementTree.fromstring(xml.tostring())  # whichever tree junitparser built: indented the same way
+    element.attrib.pop("skipped", None)  # not an attribute of <testsuites> in Jenkins' schema (each suite has it)
+    ElementTree.indent(element)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(element, encoding="unicode") + "\n"
 
 
 def to_markdown(run: TestRun) -> str:

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from tests.testing import REPO, edit, run_cli
+from tests.testing.conformance import assert_valid_junit, assert_valid_sarif
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -68,15 +69,24 @@ def test_test_passes_then_a_corrupted_row_fails_at_its_contract_line_in_every_fo
     assert "consumers: marketing/customer-value/orders" in text.out
 
     junit = run_cli("test", "--format", "junit", cwd=mesh, env=env)
+    assert_valid_junit(junit.out)
     suites = ElementTree.fromstring(junit.out)
     assert junit.code == 1 and suites.get("failures") == "1"
     (failure,) = suites.iter("failure")
     assert failure.get("type") == "data-quality" and CONTRACT in failure.text
 
     sarif = run_cli("test", "--format", "sarif", cwd=mesh, env=env).json()
+    assert_valid_sarif(sarif)
     (result,) = sarif["runs"][0]["results"]
     assert result["ruleId"] == "data-quality"
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == finding["line"]
+    # code scanning reads paths from the repository root: the mesh sits in mesh-examples/quickstart/
+    location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": f"mesh-examples/quickstart/{CONTRACT}", "uriBaseId": "%SRCROOT%"}
+    assert sarif["runs"][0]["automationDetails"]["id"] == "alchemesh/test/dev/"
+    validated = run_cli("validate", "--format", "sarif", cwd=mesh).json()
+    assert_valid_sarif(validated)
+    assert validated["runs"][0]["automationDetails"]["id"] == "alchemesh/validate/"
     github = run_cli("test", "--format", "github", cwd=mesh, env=env)
     assert github.out.startswith(f"::error file={CONTRACT},line={finding['line']},")
 

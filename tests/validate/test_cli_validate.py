@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.testing.conformance import assert_valid_sarif
 from tests.testing import EXAMPLES, assert_no_traceback, copy_mesh, git, run_cli, write_files
 
 BROKEN_PRODUCT = """\
@@ -66,8 +67,12 @@ def test_json_format_shape(quickstart):
 def test_sarif_format(quickstart):
     write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT})
     sarif = run_cli("validate", "--format", "sarif", str(quickstart)).json()
+    assert_valid_sarif(sarif)
     assert sarif["version"] == "2.1.0"
     run = sarif["runs"][0]
+    assert result_uri(run) == "domains/sales/returns.yaml"  # no git repository around it: from the mesh root
+    assert run["results"][0]["partialFingerprints"]["alchemeshFinding/v1"]
+    assert run["tool"]["driver"]["rules"][run["results"][0]["ruleIndex"]]["help"]["text"]
     assert run["tool"]["driver"]["name"] == "alchemesh"
     (result,) = run["results"]
     assert result["ruleId"] == "unresolved-reference" and result["level"] == "error"
@@ -267,3 +272,22 @@ def test_no_cache_reads_and_writes_no_cache(quickstart: Path):
     assert not (mesh / ".alchemesh").exists()
     assert run_cli("validate", cwd=mesh).code == 0
     assert list((mesh / ".alchemesh/cache/modules").iterdir())
+
+
+def result_uri(run: dict) -> str:
+    return run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+
+
+def test_sarif_of_a_mesh_in_a_sub_folder_points_at_the_repository_path_and_keeps_its_fingerprint(quickstart):
+    from tests.testing import git
+
+    repo = quickstart.parent.parent  # the copy sits at mesh-examples/quickstart of a repository
+    git(repo, "init", "-q", "-b", "main")
+    write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT})
+    first = run_cli("validate", "--format", "sarif", str(quickstart)).json()
+    assert_valid_sarif(first)
+    assert result_uri(first["runs"][0]) == "mesh-examples/quickstart/domains/sales/returns.yaml"
+    (quickstart / "domains/sales/returns.yaml").write_text("# a line above moves the finding down\n" + BROKEN_PRODUCT)
+    moved = run_cli("validate", "--format", "sarif", str(quickstart)).json()
+    assert moved["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
+    assert moved["runs"][0]["results"][0]["partialFingerprints"] == first["runs"][0]["results"][0]["partialFingerprints"]
