@@ -92,8 +92,12 @@ def repository_prefix(root: Path) -> str:
 
 
 def from_here(path: Path) -> str:
-    """`path` as the user standing in the working directory would type it (`../` included)."""
+    """`path` as the user standing in the working directory would type it (`../` included); absolute when the two
+    share nothing but the filesystem's root (`../../../tmp/x` helps no one)."""
     try:
-        return os.path.relpath(path).replace(os.sep, "/")
-    except ValueError:  # another drive
-        return path.as_posix()
+        target, here = os.path.abspath(path), os.getcwd()
+        if os.path.commonpath([target, here]) == os.path.abspath(os.sep) != here:
+            return Path(target).as_posix()
+        return os.path.relpath(target, here).replace(os.sep, "/")
+    except (ValueError, OSError):  # another drive; a working directory that is gone
+        return Path(path).as_posix()

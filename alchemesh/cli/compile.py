@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from alchemesh.repofiles import from_here
+
 from alchemesh.cli.app import RepoPath, app, command, print_markup
 
 
@@ -38,7 +40,7 @@ def compile_command(
             continue
         changed = [] if compiled.cached else write(build, directory)
         stacks = len(build.files) - 1
-        typer.echo(f"{build.environment}: {stacks} stack(s) in {directory}, {len(changed)} file(s) changed")
+        typer.echo(f"{build.environment}: {stacks} stack(s) in {from_here(directory)}, {len(changed)} file(s) changed")
     if not check:
         pipeline.remember(compiled, env)
     if check:

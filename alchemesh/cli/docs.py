@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from alchemesh.repofiles import from_here
+
 from alchemesh.cli.app import RepoPath, app, command, print_markup
 from alchemesh.workspace import SITE_DIR
 
@@ -71,6 +73,6 @@ def _build(root: Path, out: Path) -> bool:
         typer.echo("alchemesh: site not built: the mesh has validation errors", err=True)
         return False
     written = write(built.files, out, root)
-    typer.echo(f"catalog: {written.pages} pages in {out}, {len(written.changed)} file(s) changed "
+    typer.echo(f"catalog: {written.pages} pages in {from_here(out)}, {len(written.changed)} file(s) changed "
                f"({time.perf_counter() - start:.1f}s)", err=True)
     return True

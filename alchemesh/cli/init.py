@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from alchemesh.repofiles import from_here
+
 from alchemesh.cli.app import app, command, new_app
 
 
@@ -26,10 +28,10 @@ def init(
     components = directory / "components" / "local"
     for path in created:
         if components not in path.parents:
-            typer.echo(f"created {path}")
+            typer.echo(f"created {from_here(path)}")
     copied = sum(1 for path in created if components in path.parents)
-    typer.echo(f"copied the local components into {components} ({copied} files)")
-    typer.echo(f"next: cd {directory} && git init && alchemesh validate && alchemesh apply --auto-approve")
+    typer.echo(f"copied the local components into {from_here(components)} ({copied} files)")
+    typer.echo(f"next: cd {from_here(directory)} && git init && alchemesh validate && alchemesh apply --auto-approve")
     return 0
 
 
@@ -47,5 +49,5 @@ def new_product(
 
     analysis = Pipeline(find_root(path)).analysis
     for created in scaffold(analysis.index, domain, name):
-        typer.echo(f"created {created}")
+        typer.echo(f"created {from_here(created)}")
     return 0

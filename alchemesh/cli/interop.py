@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from alchemesh.repofiles import from_here
+
 from alchemesh.cli.app import RepoPath, app, choices, command, print_markup, print_plain
 from alchemesh.findings import Severity
 
@@ -58,7 +60,7 @@ def import_dbt(
         return 1 if outcome.drifted else 0
     apply(out, outcome, wanted, once)
     done = len(outcome.created) + len(outcome.written) + len(outcome.removed)
-    print_plain("\n".join([*lines, f"{done} file(s) written or removed, {outcome.same} unchanged in {out}"
+    print_plain("\n".join([*lines, f"{done} file(s) written or removed, {outcome.same} unchanged in {from_here(out)}"
                            + (f"; {len(outcome.kept)} kept as they are" if outcome.kept else "")]))
     return 0
 
@@ -89,7 +91,7 @@ def export_odps(
     for rel, content in documents.items():
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target / rel, content)
-    print_plain(f"{len(documents)} ODPS document(s) in {target}")
+    print_plain(f"{len(documents)} ODPS document(s) in {from_here(target)}")
     return 0
 
 
@@ -114,7 +116,7 @@ def export_backstage(
     content = export(analysis, site_url)
     write_atomic(target, content)
     entities = content.count(b"---\n")  # one document per entity
-    print_plain(f"{entities} Backstage entities in {target}")
+    print_plain(f"{entities} Backstage entities in {from_here(target)}")
     return 0
 
 

@@ -15,8 +15,13 @@ ALWAYS_SKIPPED = {".git", ".alchemesh", "node_modules", ".terraform", ".venv", "
 
 
 def find_root(path: Path | None) -> Path:
-    """The nearest folder at or above `path` (default: the working directory) holding alchemesh.yaml. With
-    none, the folder itself — unless meshes lie below it: then which ones, rather than one merged mesh."""
+    """The nearest folder at or above `path` (default: the working directory) holding alchemesh.yaml; none is a
+    usage error that says where the meshes below are, or how to start one (no folder is taken for a mesh: a run in
+    $HOME would walk all of it)."""
+    if path is not None and path.is_file():
+        folder = next((c for c in path.resolve().parents if (c / MESH_FILE).is_file()), None)
+        where = f": pass its folder, {folder}" if folder else ""
+        raise RepoError(f"{path} is a file: alchemesh checks a whole mesh, the folder holding {MESH_FILE}{where}")
     if path is not None and not path.is_dir():
         raise RepoError(f"{path}: no such directory")
     here = (path or Path.cwd()).resolve()
@@ -28,7 +33,8 @@ def find_root(path: Path | None) -> Path:
         shown = ", ".join(below[:5]) + (f" and {len(below) - 5} more" if len(below) > 5 else "")
         raise RepoError(f"{here} is not in a mesh (no {MESH_FILE} here or above); the meshes below it: {shown}: "
                         "run alchemesh in one, or pass its folder")
-    return here
+    raise RepoError(f"{here} is not in a mesh (no {MESH_FILE} here or above): run `alchemesh init` to start one, "
+                    "or pass a mesh's folder")
 
 
 def meshes_below(folder: Path, depth: int = 4) -> list[str]:

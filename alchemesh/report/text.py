@@ -7,22 +7,29 @@ from pathlib import Path
 
 from rich.markup import escape
 
-from alchemesh.repofiles import read_repo_file
+from alchemesh.repofiles import from_here, read_repo_file
 from alchemesh.findings import Finding, Report, Severity, printable
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def render(report: Report, root: Path) -> str:
-    """Rich console markup; the CLI prints it with colours on a terminal and plain elsewhere."""
+    """Rich console markup; the CLI prints it with colours on a terminal and plain elsewhere. Paths are from the
+    working directory, as ruff and eslint print them: a path the user can open from where they stand."""
     sources: dict[str, list[str]] = {}
-    blocks = [_block(f, _source_line(root, f, sources)) for f in report.findings]
+    shown: dict[str, str] = {}
+    blocks = [_block(f, _source_line(root, f, sources), shown.setdefault(f.file, _from_here(root, f.file)))
+              for f in report.findings]
     return "\n".join([*blocks, _summary(report)])
 
 
-def _block(f: Finding, line_text: str | None) -> str:
+def _from_here(root: Path, file: str) -> str:
+    return from_here(root / file) if file else file
+
+
+def _block(f: Finding, line_text: str | None, file: str) -> str:
     style = _STYLE[f.severity]
-    head = (f"[bold]{escape(printable(f.file))}:{f.line}:{f.column}[/] [{style}]{f.rule}[/] "
+    head = (f"[bold]{escape(printable(file))}:{f.line}:{f.column}[/] [{style}]{f.rule}[/] "
             f"{escape(printable(f.message))} [dim]({f.severity.value})[/]")
     out = [head]
     if line_text is not None:

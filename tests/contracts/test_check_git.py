@@ -678,7 +678,7 @@ def test_a_deleted_file_not_yet_removed_from_git_is_gone_not_unreadable(git_quic
                                                      if ".alchemesh" not in p.parts])
     (git_quickstart / "alchemesh.yaml").unlink()
     check = run_cli("contracts", "check", "--against", "HEAD", cwd=git_quickstart)
-    assert check.code in (0, 1) and "internal error" not in check.err, check.err
+    assert check.code == 2 and "is not in a mesh" in check.err and "internal error" not in check.err, check.err
     assert_no_traceback(check)
 
 

@@ -261,7 +261,17 @@ def test_a_folder_above_several_meshes_names_them_instead_of_merging_them(tmp_pa
         assert_no_traceback(result)
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert "missing-mesh" in run_cli("validate", str(empty)).out  # no mesh anywhere: the finding says so
+    for where in ({"cwd": empty}, {"args": (str(empty),)}):  # no mesh anywhere: one line, nothing written
+        result = run_cli("validate", *where.get("args", ()), cwd=where.get("cwd") or tmp_path)
+        assert result.code == 2 and "is not in a mesh" in result.err and "run `alchemesh init`" in result.err
+        assert result.err.count("\n") == 1 and result.out == ""
+    assert list(empty.iterdir()) == []
+
+
+def test_a_file_is_not_a_mesh_and_the_message_names_the_folder(quickstart: Path):
+    result = run_cli("validate", "domains/sales/orders/product.yaml", cwd=quickstart)
+    assert result.code == 2 and "alchemesh checks a whole mesh" in result.err
+    assert f"pass its folder, {quickstart.resolve()}" in result.err and result.err.count("\n") == 1
 
 
 def test_no_cache_reads_and_writes_no_cache(quickstart: Path):
@@ -291,3 +301,17 @@ def test_sarif_of_a_mesh_in_a_sub_folder_points_at_the_repository_path_and_keeps
     moved = run_cli("validate", "--format", "sarif", str(quickstart)).json()
     assert moved["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
     assert moved["runs"][0]["results"][0]["partialFingerprints"] == first["runs"][0]["results"][0]["partialFingerprints"]
+
+
+def test_text_findings_give_paths_the_user_can_open_from_where_they_stand(quickstart: Path):
+    write_files(quickstart, {"domains/sales/returns.yaml": BROKEN_PRODUCT})
+    above = quickstart.parent.parent  # the repository holding mesh-examples/quickstart
+    result = run_cli("validate", "mesh-examples/quickstart", cwd=above)
+    assert result.code == 1 and "mesh-examples/quickstart/domains/sales/returns.yaml:5:11" in result.out
+    inside = run_cli("validate", cwd=quickstart / "domains" / "sales")
+    assert "returns.yaml:5:11 unresolved-reference" in inside.out and "domains/sales/returns.yaml" not in inside.out
+    as_json = run_cli("validate", "--format", "json", "mesh-examples/quickstart", cwd=above).json()
+    assert as_json["findings"][0]["file"] == "domains/sales/returns.yaml"  # JSON: from the mesh root (SPEC §4)
+    (quickstart / "domains/sales/returns.yaml").unlink()
+    compiled = run_cli("compile", "mesh-examples/quickstart", cwd=above)
+    assert "stack(s) in mesh-examples/quickstart/.alchemesh/build/dev," in compiled.out, compiled.out
