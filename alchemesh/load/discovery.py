@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from alchemesh.errors import RepoError
+from alchemesh.load.ignore import IgnoreRules
 from alchemesh.repofiles import read_repo_file
 
 MESH_FILE = "alchemesh.yaml"
@@ -58,13 +59,13 @@ def list_yaml_files(root: Path, exclude: list[str]) -> list[str]:
 
 def select_yaml(files, exclude: list[str]) -> list[str]:
     """The YAML files among `files` that are neither excluded nor in a skipped directory, sorted."""
-    excluded = compile_globs(exclude)
+    excluded = IgnoreRules(exclude)
     return sorted(
         f
         for f in files
         if f.endswith(YAML_SUFFIXES)
         and not ALWAYS_SKIPPED.intersection(f.split("/")[:-1])
-        and not (excluded and excluded.match(f))
+        and not (excluded and excluded.ignores(f))
     )
 
 
@@ -90,87 +91,25 @@ def _inside_work_tree(root: Path) -> bool:
     return any((directory / ".git").exists() for directory in (root, *root.parents))
 
 
-def _walk(root: Path, ignored: Globs | None) -> list[str]:
+def _walk(root: Path, ignored: IgnoreRules | None) -> list[str]:
+    """Every file below `root` that `.gitignore` does not ignore (a folder it ignores is not entered: nothing below
+    it can be re-included, as in git)."""
     out = []
     for directory, subdirs, names in os.walk(root):
         rel = Path(directory).relative_to(root).as_posix()
         prefix = "" if rel == "." else rel + "/"
         subdirs[:] = sorted(
             d for d in subdirs
-            if d not in ALWAYS_SKIPPED and not (ignored and ignored.match(prefix + d + "/"))
+            if d not in ALWAYS_SKIPPED and not (ignored and ignored.ignores_itself(prefix + d, True))
             and not os.path.lexists(os.path.join(directory, d, ".git"))  # a submodule or nested repo: git skips it too
         )
-        out.extend(prefix + n for n in names if not (ignored and ignored.match(prefix + n)))
+        out.extend(prefix + n for n in names if not (ignored and ignored.ignores_itself(prefix + n, False)))
     return out
 
 
-def _gitignore_patterns(root: Path) -> Globs | None:
+def _gitignore_patterns(root: Path) -> IgnoreRules | None:
     try:
         lines = read_repo_file(root, ".gitignore").decode("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    return compile_globs([line.strip() for line in lines if line.strip() and not line.startswith(("#", "!"))])
-
-
-def compile_globs(patterns: list[str]) -> Globs | None:
-    """gitignore-style globs over repo-relative paths, matched in linear time (a regex of `**/**/…`
-    backtracks exponentially).
-
-    `*` stays inside one path segment, `**` crosses segments; a pattern with no `/` matches at any
-    depth; a pattern ending in `/` (or naming a directory) matches everything below it.
-    """
-    compiled = [_glob_segments(p) for p in patterns if p.strip("/")]
-    return Globs(tuple(compiled)) if compiled else None
-
-
-class Globs:
-    def __init__(self, patterns: tuple[tuple[str, ...], ...]):
-        self.patterns = patterns
-
-    def match(self, path: str) -> bool:
-        parts = path.rstrip("/").split("/")
-        return any(_match(pattern, parts, _match_segment) for pattern in self.patterns)
-
-
-def _glob_segments(pattern: str) -> tuple[str, ...]:
-    anchored = "/" in pattern.rstrip("/")
-    segments = [s for s in pattern.strip("/").split("/") if s]
-    # A run of `**` is one `**`; unanchored patterns match at any depth; every pattern covers what is below it.
-    collapsed = [s for i, s in enumerate(segments) if not (s == "**" and i and segments[i - 1] == "**")]
-    prefix = [] if anchored or collapsed[0] == "**" else ["**"]
-    suffix = ["*", "**"] if collapsed[-1] == "**" else ["**"]  # `dir/**` is what is inside dir
-    return tuple(prefix + collapsed[:-1] + suffix if collapsed[-1] == "**" else prefix + collapsed + suffix)
-
-
-def _match(pattern, items, matches_one, star="**") -> bool:
-    """Wildcard matching with one back-tracking point, O(len(pattern) × len(items)): `star` stands for
-    any run of items, every other element for exactly one item that `matches_one` accepts."""
-    p = i = 0
-    star_p, star_i = -1, 0
-    while i < len(items):
-        if p < len(pattern) and pattern[p] == star:
-            star_p, star_i = p, i
-            p += 1
-        elif p < len(pattern) and matches_one(pattern[p], items[i]):
-            p += 1
-            i += 1
-        elif star_p >= 0:
-            p, star_i = star_p + 1, star_i + 1
-            i = star_i
-        else:
-            return False
-    while p < len(pattern) and pattern[p] == star:
-        p += 1
-    return p == len(pattern)
-
-
-def _match_segment(pattern: str, name: str) -> bool:
-    if pattern == name:
-        return True
-    if "*" not in pattern and "?" not in pattern:
-        return False
-    return _match(pattern.replace("**", "*"), name, _same_character, star="*")
-
-
-def _same_character(pattern_char: str, char: str) -> bool:
-    return pattern_char == "?" or pattern_char == char
+    return IgnoreRules(lines)
