@@ -46,9 +46,7 @@ def init_repo(directory: Path, mesh: str) -> list[Path]:
                          sql=True),
         **bundled_components(),
         ".pre-commit-config.yaml": t.PRE_COMMIT.format(version=__version__),
-        ".github/actions/alchemesh/action.yml": t.ACTION.replace("{version}", __version__),
-        **{f".github/workflows/{name}": text.replace("{version}", __version__)
-           for name, text in t.WORKFLOWS.items()},
+        **{path: text.replace("{version}", __version__) for path, text in t.workflow_files().items()},
         ".gitignore": t.GITIGNORE,
     }
     return _write_new(directory, files)
