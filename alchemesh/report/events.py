@@ -70,7 +70,7 @@ def contract_events(report, mesh: str, base: str, identity: str, now: dt.datetim
 
 def _stack_type(action: Action, outcome: Outcome) -> str | None:
     status = outcome.status
-    if status is Status.failed:
+    if status in (Status.failed, Status.interrupted):
         return "io.alchemesh.stack.failed"
     if status in (Status.skipped, Status.cancelled):
         return "io.alchemesh.stack.skipped"

@@ -21,7 +21,7 @@ def marker(action: Action, environment: str) -> str:
 
 def ordered(run: Run) -> list[Outcome]:
     """Destructive changes first, then failures, then other changes, then the rest."""
-    rank = {Status.failed: 1, Status.test_failed: 1, Status.changes: 2, Status.drifted: 2, Status.applied: 2,
+    rank = {Status.failed: 1, Status.interrupted: 1, Status.test_failed: 1, Status.changes: 2, Status.drifted: 2, Status.applied: 2,
             Status.destroyed: 2, Status.skipped: 3, Status.cancelled: 3, Status.no_changes: 4, Status.tested: 4,
             Status.deferred: 4}
     return sorted(run.outcomes, key=lambda o: (-o.changes.destructive, rank[o.status], o.key))
@@ -34,6 +34,7 @@ def totals(run: Run) -> dict[str, int]:
         "changed": sum(o.status in (Status.changes, Status.drifted, Status.applied, Status.destroyed)
                        or (o.status is Status.test_failed and o.changes.total > 0) for o in outcomes),
         "failed": sum(o.status is Status.failed for o in outcomes),
+        "interrupted": sum(o.status is Status.interrupted for o in outcomes),
         "testFailed": sum(o.status is Status.test_failed for o in outcomes),
         "skipped": sum(o.status in (Status.skipped, Status.cancelled) for o in outcomes),
         "deferred": sum(o.status is Status.deferred for o in outcomes),
@@ -48,7 +49,7 @@ def to_json(run: Run, root: Path, base: str | None = None) -> bytes:
     stacks = [{
         "stack": o.key, "status": o.status.value, "add": o.changes.add, "change": o.changes.change,
         "destroy": o.changes.destroy, "replace": o.changes.replace, "reason": o.reason or None,
-        "error": o.error, "log": _relative(o.log, root),
+        "error": o.error, "cause": o.cause or None, "log": _relative(o.log, root),
         **({"tests": [{"port": p.port, "status": p.status, "failed": sum(1 for c in p.checks if c.status == "failed")}
                       for p in o.tests]} if o.tests else {}),
     } for o in run.outcomes]
@@ -68,6 +69,8 @@ def headline(run: Run) -> str:
              f"+{t['add']} to add, ~{t['change']} to change, -{t['destroy']} to destroy, ±{t['replace']} to replace"]
     if t["failed"]:
         parts.append(f"{t['failed']} failed")
+    if t["interrupted"]:
+        parts.append(f"{t['interrupted']} interrupted")
     if t["testFailed"]:
         parts.append(f"{t['testFailed']} failed its data tests")
     if t["skipped"]:
@@ -92,9 +95,11 @@ def to_text(run: Run, root: Path) -> str:
         table.add_column(name, justify=justify)
     for o in ordered(run):
         note = o.error or o.reason or ""
-        if o.status is Status.failed and o.log:
+        if o.cause:  # said whole under the table
+            note = note.split(": ", 1)[0] + ": see below"
+        elif o.status is Status.failed and o.log:
             note = f"{note} (log: {from_here(o.log)})"
-        style = {Status.failed: "red", Status.test_failed: "red", Status.skipped: "yellow",
+        style = {Status.failed: "red", Status.interrupted: "red", Status.test_failed: "red", Status.skipped: "yellow",
                  Status.cancelled: "yellow"}.get(o.status)
         if o.changes.destructive:
             style = "bold red"
@@ -104,6 +109,9 @@ def to_text(run: Run, root: Path) -> str:
     console = Console(file=buffer, highlight=False, soft_wrap=True, width=200, markup=False)
     if run.outcomes:
         console.print(table)
+    for o in ordered(run):  # one line per failed stack: the cause first, then where the whole story is
+        if o.cause:
+            console.print(f"{o.key}: {o.cause}" + (f" (log: {from_here(o.log)})" if o.log else ""))
     for key in run.removed:
         console.print(f"note: {key} is no longer compiled; its resources stay until destroyed from the base revision")
     if run.lock_file is not None:

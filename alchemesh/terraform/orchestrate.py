@@ -101,7 +101,7 @@ def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform
     result = run(prepared.selection, action, terraform, environment=prepared.environment, logs=logs,
                  parallelism=parallelism, listener=listener, preview=preview,
                  bootstrap=root / TERRAFORM_DIR / "bootstrap" / prepared.environment, lock_file=lock_file,
-                 tester=tester, defer=defer)
+                 tester=tester, defer=defer, root=root)
     if preview:
         return result
     destroyed = {o.key for o in result.outcomes if o.status is Status.destroyed or (

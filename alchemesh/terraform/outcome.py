@@ -23,6 +23,7 @@ class Status(str, Enum):
     applied = "applied"
     destroyed = "destroyed"
     failed = "failed"
+    interrupted = "interrupted"  # stopped mid-run by Ctrl-C or SIGTERM: Terraform wrote its state and stopped
     skipped = "skipped"  # a stack it depends on failed
     cancelled = "cancelled"  # interrupted before it started
     tested = "tested"  # its ports' data keeps their contracts
@@ -31,7 +32,7 @@ class Status(str, Enum):
 
     @property
     def ok(self) -> bool:
-        return self not in (Status.failed, Status.skipped, Status.cancelled, Status.test_failed)
+        return self not in (Status.failed, Status.interrupted, Status.skipped, Status.cancelled, Status.test_failed)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Outcome:
     started: float = 0.0  # time.perf_counter() at start and end: the order stacks really ran in
     ended: float = 0.0
     tests: tuple[Any, ...] = ()  # PortResult of each port tested (`test`, `apply --test`)
+    cause: str = ""  # a failure in one line: what failed, paths from the mesh root
 
 
 _SYMBOL = {"add": "+", "change": "~", "destroy": "-", "replace": "±"}

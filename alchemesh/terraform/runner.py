@@ -33,6 +33,7 @@ from typing import IO
 from alchemesh.compile.manifest import StackFacts, producer_of, read_stack_facts
 from alchemesh.compile.output import PLAN_FILE
 from alchemesh.terraform import state
+from alchemesh.terraform.diagnostics import error_summary, failure_cause, lock_file_hint, lock_summary
 from alchemesh.terraform.environment import Terraform
 from alchemesh.terraform.locks import STACK_LOCK, LockFile
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
@@ -53,7 +54,7 @@ class _Interrupted(Exception):
 def run(selection: Selection, action: Action, terraform: Terraform, *, environment: str, logs: Path,
         parallelism: int | None = None, listener: Listener | None = None, preview: bool = False,
         bootstrap: Path | None = None, lock_file: LockFile | None = None, tester: Tester | None = None,
-        defer: bool = False) -> Run:
+        defer: bool = False, root: Path | None = None) -> Run:
     """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly.
     `preview`: each stack planned as `action` would plan it (`-destroy` for a destroy), nothing applied.
     `lock_file`: the environment's committed provider lock file, copied into each stack before `init`.
@@ -72,6 +73,7 @@ def run(selection: Selection, action: Action, terraform: Terraform, *, environme
     runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None), preview,
                      bootstrap or logs / ".bootstrap", lock_file, tester,
                      defer and (action is Action.plan or (preview and action is Action.apply)))
+    runner.root = root  # the mesh: a failure's cause says its paths from there
     return runner.run(environment, parallelism or os.cpu_count() or 1)
 
 
@@ -94,6 +96,7 @@ class _Runner:
         self.events: queue.Queue = queue.Queue()
         self.interrupted: set[int] = set()
         self.watchdog: subprocess.Popen | None = None
+        self.root: Path | None = None
 
     def run(self, environment: str, parallelism: int) -> Run:
         stacks = {s.key: s for s in self.selection.stacks}
@@ -233,7 +236,8 @@ def _blocked_by(outcome: Outcome) -> str:
     if outcome.status is Status.test_failed:
         broken = [p.port for p in outcome.tests if p.broken]
         return f"{', '.join(broken)} failed {'its contract' if len(broken) == 1 else 'their contracts'}"
-    return f"{outcome.key} {'failed' if outcome.status is Status.failed else 'did not run'}"
+    said = {Status.failed: "failed", Status.interrupted: "was interrupted"}.get(outcome.status, "did not run")
+    return f"{outcome.key} {said}"
 
 
 class _StackJob:
@@ -252,6 +256,7 @@ class _StackJob:
         self.log_path.write_bytes(b"")
         # Appending: Terraform writes to the same file itself, so its output never depends on alchemesh.
         with self.log_path.open("a", encoding="utf-8") as log:
+            cause = ""
             try:
                 status, changes, text = self._steps(log)
                 error = None
@@ -264,10 +269,11 @@ class _StackJob:
                         status = Status.tested
             except _Failed as failure:
                 status, changes, text, error = Status.failed, Changes(), "", str(failure)
+                cause = failure_cause(failure.output, self.stack.directory, self.runner.root) if failure.output else ""
                 if self.applying:
                     error += self._state_now(log)
             except _Interrupted:
-                status, changes, text, error = Status.failed, Changes(), "", "interrupted"
+                status, changes, text, error = Status.interrupted, Changes(), "", "interrupted"
         end = time.perf_counter()
         notes = [self.stack.reason]
         if self.started_states:
@@ -288,7 +294,7 @@ class _StackJob:
         elif self.stack.removed and status is Status.destroyed:
             reason = "removed from the specs: destroyed"
         return Outcome(self.stack.key, status, changes, self.log_path, error, text, reason,
-                       end - start, self.terraform_seconds, start, end, self.tests)
+                       end - start, self.terraform_seconds, start, end, self.tests, cause)
 
     def _steps(self, log: IO[str]) -> tuple[Status, Changes, str]:
         if self.runner.action is Action.test:
@@ -581,58 +587,6 @@ def init_fingerprint(facts: StackFacts, terraform: Terraform, pins: str = "") ->
     basis = {**facts.init_basis, "binary": [str(terraform.binary.path), terraform.binary.version], "cli": config_text,
              "pins": pins}
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
-
-
-_LOCK_FIELD = re.compile(r"^\W*(ID|Path|Operation|Who|Version|Created|Info):\s*(.*?)\s*$", re.MULTILINE)
-
-
-def lock_summary(output: str) -> str | None:
-    """A lock conflict said as such: who holds the state lock, since when, and what to do."""
-    if "Error acquiring the state lock" not in output:
-        return None
-    info = {name: value for name, value in _LOCK_FIELD.findall(output) if value}
-    holder = ", ".join(part for part in (
-        f"by {info['Who']}" if "Who" in info else "", f"since {info['Created']}" if "Created" in info else "",
-        f"for {info['Operation']}" if "Operation" in info else "") if part)
-    unlock = f"`terraform force-unlock {info['ID']}` in the stack's folder" if "ID" in info else \
-        "`terraform force-unlock LOCK_ID` in the stack's folder"
-    return (f"the state is locked{f' ({holder})' if holder else ''}: another run holds it, or one was killed "
-            f"before it could release it; wait for that run (`--lock-timeout 10m` waits for it), or if none is running, {unlock}")
-
-
-def lock_file_hint(output: str, shown: str) -> str:
-    """What to do when the committed provider lock file is what an `init` trips on."""
-    if "does not match configured version constraint" in output:
-        return f"; the provider lock file {shown} pins another version: remove that provider's block from it to let init choose again"
-    if "doesn't match any of the checksums" in output:
-        return (f"; the provider lock file {shown} has no checksum of this package: list this platform in "
-                "spec.terraform.lockPlatforms, or remove the provider's block from the file to record it again")
-    return ""
-
-
-_BLOB = re.compile(r"[A-Za-z0-9+/]{60,}={0,2}")
-
-
-def _unblob(match: re.Match) -> str:
-    """base64 mixes cases and digits; a long path or name does not."""
-    blob = match.group()
-    mixed = any(c.isupper() for c in blob) and any(c.islower() for c in blob) and any(c.isdigit() for c in blob)
-    return "…" if mixed and blob.count("/") < len(blob) // 20 else blob
-
-
-def error_summary(output: str, limit: int = 800) -> str:
-    """Terraform's first error, box drawing and wrapping undone: its title and, when long, its end,
-    where a failed command's own message is."""
-    lines = [line.strip().lstrip("│").strip() for line in output.splitlines()]
-    start = next((i for i, line in enumerate(lines) if line.startswith("Error:")), None)
-    if start is None:
-        return " ".join([line for line in lines if line][-3:]) or "no output"
-    text = " ".join(line for line in lines[start:] if line and not line.startswith(("╵", "╷")))
-    text = _BLOB.sub(_unblob, text)  # a provisioner's encoded arguments say nothing to a reader
-    if len(text) <= limit:
-        return text
-    title = lines[start]
-    return f"{title} … {text[-(limit - len(title)):].lstrip()}"
 
 
 _PLAN_START = ("Terraform used", "Terraform will perform", "Terraform detected", "Note: Objects have changed",

@@ -29,6 +29,16 @@ def test_a_failing_stack_skips_its_dependents_and_not_the_rest(checkout: Path, t
     assert stacks["marketing/segments"]["status"] == "skipped"
     assert stacks["marketing/segments"]["reason"] == "marketing/customer-value did not run"
     assert result.json()["summary"]["failed"] == 1 and result.json()["summary"]["skipped"] == 2
+    # the cause in one line, first, with the mesh's own paths (not the stack's ../../../../../)
+    cause = stacks["sales/orders"]["cause"]
+    assert cause.startswith("Catalog Error: Table with name no_such_table does not exist!"), cause
+    assert "domains/sales/orders/transform/orders.sql" in cause and "../" not in cause and "\n" not in cause
+
+    text = run_cli("apply", "--auto-approve", cwd=checkout, env=terraform_env)
+    below = text.out.split("\n")
+    line = next(l for l in below if l.startswith("sales/orders: "))
+    assert line == f"sales/orders: {cause} (log: .alchemesh/logs/dev/sales/orders.log)"
+    assert next(l for l in below if l.startswith("sales/orders ")).endswith("terraform apply failed: see below")
 
     text = run_cli("plan", "--domain", "marketing", cwd=checkout, env=terraform_env)
     assert text.code == 0, text.err  # planning a consumer whose producer is not there yet works

@@ -54,11 +54,11 @@ def test_markdown_fits_a_github_comment_and_says_what_it_left_out():
 def test_json_summary():
     data = json.loads(runs.to_json(sample(), ROOT, base="abc"))
     assert data["command"] == "plan" and data["base"] == "abc"
-    assert data["summary"] == {"stacks": 6, "changed": 4, "failed": 1, "testFailed": 0, "skipped": 1, "deferred": 0,
+    assert data["summary"] == {"stacks": 6, "changed": 4, "failed": 1, "interrupted": 0, "testFailed": 0, "skipped": 1, "deferred": 0,
                                "add": 3, "change": 0, "destroy": 2, "replace": 1}
     first = data["stacks"][0]
     assert first == {"stack": "d/p0", "status": "changes", "add": 1, "change": 0, "destroy": 0, "replace": 0,
-                     "reason": None, "error": None, "log": ".alchemesh/logs/dev/d/p0.log"}
+                     "reason": None, "error": None, "cause": None, "log": ".alchemesh/logs/dev/d/p0.log"}
 
 
 def test_the_text_summary_lists_each_stacks_resource_changes_and_where_the_plan_is(tmp_path, monkeypatch):
@@ -100,3 +100,32 @@ def test_an_error_keeps_its_words_and_paths_but_not_encoded_arguments():
     path = "/tmp/pytest-of-root/pytest-1/test_a_long_folder_name0/repo/mesh-examples/quickstart/orders.sql"
     text = error_summary(f"Error: local-exec provisioner error\nError running command python3 {blob}: exit 1\n{path}")
     assert blob not in text and "python3 …: exit 1" in text and path in text
+
+
+def test_a_failure_cause_is_the_commands_own_error_first_with_the_meshs_paths(tmp_path):
+    from alchemesh.terraform.diagnostics import failure_cause
+
+    output = """module.code_x.null_resource.run (local-exec): code-sql: running ../../../../../domains/d/p/t.sql
+module.code_x.null_resource.run (local-exec): code-sql: code `x` of d/p: ../../../../../domains/d/p/t.sql failed (nothing was changed): Catalog Error: Table with name gone does not exist!
+module.code_x.null_resource.run (local-exec): LINE 3: FROM gone
+module.code_x.null_resource.run (local-exec):             ^
+╷
+│ Error: local-exec provisioner error
+│
+│   with module.code_x.null_resource.run,
+│   on ../../../../../components/local/code-sql/main.tf line 43, in resource "null_resource" "run":
+│   43:   provisioner "local-exec" {
+│
+│ Error running command '{"a":"\\u001b[2J"}': exit status 1. Output: code-sql: running ../../../../../domains/d/p/t.sql
+│ code-sql: code `x` of d/p: ../../../../../domains/d/p/t.sql failed (nothing was changed): Catalog Error: Table with
+│ name gone does not exist!
+╵
+"""
+    stack = tmp_path / ".alchemesh/build/dev/d/p"
+    cause = failure_cause(output, stack, tmp_path)
+    assert cause == ("Catalog Error: Table with name gone does not exist! (LINE 3: FROM gone) — code-sql: code `x` of "
+                     "d/p: domains/d/p/t.sql failed (nothing was changed)")
+    plain = failure_cause('╷\n│ Error: Invalid reference\n│\n│   on main.tf.json line 1:\n│ A reference to a resource '
+                          'type must be followed by at least one attribute access.\n╵\n', stack, tmp_path)
+    assert plain == "Error: Invalid reference A reference to a resource type must be followed by at least one " \
+                    "attribute access."
