@@ -62,7 +62,7 @@ class Pipeline:
         key = self.key
         analysis = analyze(self.root, use_cache=self.use_cache, preread=key.read if key else None)
         if key is not None and self._cached_report != analysis.report:
-            key.store(analysis.report, _local_modules(analysis))
+            key.store(analysis.report, _local_modules(analysis), _named_files(analysis))
         return analysis
 
     def report(self) -> Report:
@@ -146,6 +146,13 @@ class Pipeline:
     def _first_environment(self) -> str:
         mesh = self.analysis.index.mesh
         return mesh.resource.spec.environments[0] if mesh and mesh.resource.spec.environments else "default"
+
+
+def _named_files(analysis: Analysis) -> list[str]:
+    """The files `config` values name (a `sql_file`): whether each is there is an input of the validation."""
+    from alchemesh.validate.rules.component_config import named_files
+
+    return [file for _, _, file in named_files(analysis.index)]
 
 
 def _local_modules(analysis: Analysis) -> list[str]:

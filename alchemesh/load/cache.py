@@ -170,6 +170,9 @@ class ReportCache:
             modules = content["modules"]
             if not isinstance(modules, dict) or module_digests(self.root, list(modules)) != modules:
                 return None  # a local component module changed: its rules must run again
+            present = content["present"]
+            if not isinstance(present, dict) or _presence(self.root, list(present)) != present:
+                return None  # a file a config value names came or went
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
         return content
@@ -192,11 +195,13 @@ class ReportCache:
             self._store_stats()
         return report
 
-    def store(self, report: Report, modules: list[str] = ()) -> None:
-        """`modules`: the local module folders (repo-relative) the report read, as inputs of the key."""
+    def store(self, report: Report, modules: list[str] = (), files: list[str] = ()) -> None:
+        """`modules`: the local module folders (repo-relative) the report read, as inputs of the key; `files`: the
+        files whose being there the report says something about (a `sql_file`)."""
         _store(self.path, {
             "key": self.key,
             "modules": module_digests(self.root, modules),
+            "present": _presence(self.root, files),
             "files": report.files,
             "findings": [f.to_dict() for f in report.findings],
             "waived": [f.to_dict() for f in report.waived],
@@ -220,6 +225,10 @@ def module_digests(root: Path, folders: list[str]) -> dict[str, dict[str, str] |
         except OSError:
             out[folder] = None
     return out
+
+
+def _presence(root: Path, files: list[str]) -> dict[str, bool]:
+    return {file: (root / file).is_file() for file in sorted(set(files))}
 
 
 _RACY_NS = 200_000_000  # file times are kernel ticks: a change in the tick of the record is not "settled"

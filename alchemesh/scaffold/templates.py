@@ -176,7 +176,7 @@ repos:
         entry: alchemesh validate
         language: system
         pass_filenames: false  # the whole mesh: a change in one file can break a reference in another
-        files: \\.(ya?ml|tf)$
+        files: \\.(ya?ml|tf|sql)$  # the specs, the local modules, the SQL they run
 """
 
 # The composite action the workflows install alchemesh with, and the GitHub Actions workflows: files of the package

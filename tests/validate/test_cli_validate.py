@@ -315,3 +315,19 @@ def test_text_findings_give_paths_the_user_can_open_from_where_they_stand(quicks
     (quickstart / "domains/sales/returns.yaml").unlink()
     compiled = run_cli("compile", "mesh-examples/quickstart", cwd=above)
     assert "stack(s) in mesh-examples/quickstart/.alchemesh/build/dev," in compiled.out, compiled.out
+
+
+def test_a_sql_file_that_is_not_there_is_a_finding_at_its_config_line_and_the_cache_sees_it_go(quickstart: Path):
+    product = "domains/sales/orders/product.yaml"
+    assert run_cli("validate", cwd=quickstart).code == 0  # warm: the report cache says clean
+    sql = quickstart / "domains/sales/orders/transform/orders.sql"
+    moved = sql.with_name("orders-v2.sql")
+    sql.rename(moved)
+    result = run_cli("validate", "--format", "json", cwd=quickstart)
+    assert result.code == 1, result.out
+    (finding,) = result.json()["findings"]
+    line = next(i for i, text in enumerate((quickstart / product).read_text().splitlines(), 1) if "sql_file" in text)
+    assert (finding["rule"], finding["file"], finding["line"]) == ("component-config", product, line)
+    assert "no file transform/orders.sql (at domains/sales/orders/transform/orders.sql)" in finding["message"]
+    moved.rename(sql)
+    assert run_cli("validate", cwd=quickstart).code == 0

@@ -1,12 +1,14 @@
 """A port, code or infrastructure entry does not fit its component's Terraform module: a `config` key it
-does not declare, a variable it requires that `config` does not set, or an input port whose source the
-module cannot read.
+does not declare, a variable it requires that `config` does not set, an input port whose source the
+module cannot read, or a file-valued `config` (a variable named `*_file`, such as `sql_file`) naming a file
+that is not there.
 
 Why:
     `config` becomes module variables: a key the module does not declare fails `terraform plan`,
     and a variable the module requires without a default fails it too — far from the spec that
     caused it. An input port reading a system through a module that attaches a producer's output
-    port (or the reverse) fails at apply with a message about the wrong thing. Checked for components
+    port (or the reverse) fails at apply with a message about the wrong thing; a missing `sql_file` fails
+    at apply, after the stack's other resources were made. Checked for components
     with a local `source`, read with python-hcl2 (cached). For every component, a key must be a
     Terraform variable name that is neither a module meta-argument (`count`, `lifecycle`,
     `providers`, …) nor a variable alchemesh passes itself (`domain`, `labels`, …).
@@ -16,12 +18,19 @@ Example:
       - name: orders
         component: local-duckdb
         config: {retention: 30}      # the module declares `retention_days`
+    code:
+      - name: build
+        component: local-sql
+        config: {sql_file: transform/ordres.sql}   # no such file beside the product
 
 Fix:
     Use the variable names of the module (its README lists them), and set every variable it requires;
-    give an input port a component that reads its kind of source.
+    give an input port a component that reads its kind of source; point a `*_file` at a file that exists,
+    relative to the product's folder (or to the folder its `*_dir` sibling names).
 """
 
+import os
+import posixpath
 from collections.abc import Iterator
 
 from alchemesh.model.interface import config_key_problem, is_local_source
@@ -32,6 +41,39 @@ from alchemesh.validate.rules.base import Context, Rule
 from alchemesh.workspace import MODULE_CACHE_DIR
 
 def check(ctx: Context) -> Iterator[Finding]:
+    yield from _config_fit(ctx)
+    for use, key, file in named_files(ctx.index):
+        if not (ctx.index.repo.root / file).is_file():
+            value = _config(use.entry.resource, use.path)[key]
+            yield ctx.finding(RULE, use.entry.doc, (*use.path[:-1], "config", key),
+                              f"`{key}`: no file {value} (at {file}); `{use.component}` reads it when the stack applies",
+                              hint="point it at the file, relative to the product's folder")
+
+
+def named_files(index) -> Iterator[tuple]:
+    """(use, key, repo-relative path) of every `*_file` config value of a local module that declares the variable:
+    relative to the folder of the file declaring the entry, or to its `*_dir` sibling's folder when set."""
+    root = index.repo.root
+    for use in index.component_uses:
+        component = index.components.get(use.component)
+        if component is None or component.type != use.expected_type or not is_local_source(component.source):
+            continue
+        config = _config(use.entry.resource, use.path)
+        for key, value in config.items():
+            if not key.endswith("_file") or not isinstance(value, str) or not value or "\0" in value:
+                continue
+            base = posixpath.dirname(use.entry.file)
+            folder = config.get(key[:-len("_file")] + "_dir")
+            if isinstance(folder, str) and folder:
+                base = posixpath.join(base, folder)
+            joined = posixpath.normpath(posixpath.join(base, value)) if not posixpath.isabs(value) else value
+            if posixpath.isabs(joined) or joined.startswith("../"):
+                rel = os.path.relpath(joined if posixpath.isabs(joined) else root / joined, root)
+                joined = rel.replace(os.sep, "/")
+            yield use, key, joined
+
+
+def _config_fit(ctx: Context) -> Iterator[Finding]:
     index = ctx.index
     root = index.repo.root
     cache = root / MODULE_CACHE_DIR if ctx.use_cache else None
