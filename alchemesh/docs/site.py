@@ -60,8 +60,21 @@ def build(analysis: Analysis) -> Built:
     from alchemesh.docs.feed import feed
 
     products = _product_history(root, analysis) if in_git else []
-    files = itertools.chain(render_site(catalog, _rules()), feed(catalog.name, products, history).items())
+    files = itertools.chain(render_site(catalog, _rules()), feed(catalog.name, products, history).items(),
+                            _schemas())
     return Built(analysis.report, files)
+
+
+def _schemas() -> Iterable[tuple[str, bytes]]:
+    """The JSON Schemas of the kinds and of the events, published with the catalog (`schemas/`), as
+    `alchemesh schema export` writes them."""
+    from alchemesh.model.schema_export import kind_schemas, render_schema
+    from alchemesh.report.events import event_schemas
+
+    for name, schema in sorted(kind_schemas().items()):
+        yield f"schemas/{name}", render_schema(schema)
+    for name, schema in sorted(event_schemas().items()):
+        yield f"schemas/events/{name}", render_schema(schema)
 
 
 def write(files: Iterable[tuple[str, str | bytes]], out: Path, root: Path) -> Written:

@@ -48,8 +48,9 @@ def init_repo(directory: Path, mesh: str) -> list[Path]:
         ".pre-commit-config.yaml": t.PRE_COMMIT.format(version=__version__),
         **{path: text.replace("{version}", __version__) for path, text in t.workflow_files().items()},
         ".gitignore": t.GITIGNORE,
+        **schema_files(),
     }
-    return _write_new(directory, files)
+    return _write_new(directory, _with_schemas(files))
 
 
 def bundled_components() -> dict[str, bytes]:
@@ -102,7 +103,41 @@ def new_product(index: MeshIndex, domain: str, name: str) -> list[Path]:
     sql = code is not None and "sql_file" in code.variables
     files = _product_files(folder.as_posix(), domain, name, domain_entry.resource.spec.owner, contract, components,
                            sql=sql)
-    return _write_new(root, files)
+    return _write_new(root, _with_schemas(files) if (root / SCHEMA_DIR).is_dir() else files)
+
+
+SCHEMA_DIR = ".alchemesh-schemas"
+_ODCS = "odcs-json-schema-v3.1.0.json"  # the version the scaffolded contracts declare
+
+
+def schema_files() -> dict[str, bytes]:
+    """The JSON Schemas of the files a mesh holds, in the mesh (`.alchemesh-schemas/`): an editor resolves the
+    `$schema` comment of each scaffolded file offline, and a schema is the one of the alchemesh that wrote it."""
+    from alchemesh.model.schema_export import kind_schemas, render_schema
+
+    odcs = resources.files("alchemesh.model") / "odcs_schemas"
+    files = {f"{SCHEMA_DIR}/{name}": render_schema(schema) for name, schema in kind_schemas().items()}
+    files[f"{SCHEMA_DIR}/{_ODCS}"] = (odcs / _ODCS).read_bytes()
+    files[f"{SCHEMA_DIR}/ODCS-LICENSE"] = (odcs / "LICENSE").read_bytes()  # the ODCS schema is Bitol's, Apache-2.0
+    return files
+
+
+_KIND = re.compile(r"^kind: (\w+)$", re.MULTILINE)
+
+
+def _with_schemas(files: dict[str, str | bytes]) -> dict[str, str | bytes]:
+    """Every YAML resource file with a `# yaml-language-server: $schema=…` first line pointing at its kind's
+    schema in `.alchemesh-schemas/`, relative to the file."""
+    out = {}
+    for rel, content in files.items():
+        kind = _KIND.search(content) if isinstance(content, str) and rel.endswith((".yaml", ".yml")) else None
+        if kind is None or rel.startswith(".github/") or rel.startswith(".pre-commit"):
+            out[rel] = content
+            continue
+        name = _ODCS if kind.group(1) == "DataContract" else f"{kind.group(1).lower()}.schema.json"
+        up = "../" * rel.count("/")
+        out[rel] = f"# yaml-language-server: $schema={up}{SCHEMA_DIR}/{name}\n{content}"
+    return out
 
 
 def _local_module(root: Path, source: str):

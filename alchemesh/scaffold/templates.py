@@ -8,7 +8,6 @@ from __future__ import annotations
 SOURCE = "./components/local/{module}"
 
 MESH = """\
-# yaml-language-server: $schema=https://alchemesh.io/schemas/v1alpha1/mesh.schema.json
 apiVersion: alchemesh.io/v1alpha1
 kind: Mesh
 metadata:
