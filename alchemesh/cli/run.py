@@ -143,7 +143,7 @@ def _run(action_name: str, options: _Options) -> int:
     from alchemesh.terraform.binary import find_binary
     from alchemesh.terraform.environment import prepare as prepare_terraform
     from alchemesh.pipeline import Pipeline
-    from alchemesh.terraform.orchestrate import Request, execute
+    from alchemesh.terraform.orchestrate import Request, execute, required_version
     from alchemesh.terraform.outcome import Action, Status
 
     if options.reconfigure and options.migrate_state:
@@ -174,12 +174,15 @@ def _run(action_name: str, options: _Options) -> int:
     asks = action in (Action.apply, Action.destroy) and keys and not options.auto_approve
     if asks:
         _require_terminal(action)
-    terraform = prepare_terraform(find_binary(options.terraform), root, mirror=options.provider_mirror,
+    terraform = prepare_terraform(find_binary(options.terraform, required_version(prepared)), root,
+                                  mirror=options.provider_mirror,
                                   plugin_cache=options.plugin_cache, lock_timeout=options.lock_timeout,
                                   backend_change="reconfigure" if options.reconfigure else
                                   "migrate-state" if options.migrate_state else None)
     binary = terraform.binary
     banner = f"{binary.name} {binary.version} ({binary.path}), {len(keys)} stack(s) in `{prepared.environment}`"
+    if binary.skipped:
+        banner += f"; passed over for requiredVersion `{required_version(prepared)}`: {', '.join(binary.skipped)}"
     if asks:  # the plan first, then the question: about what would really change
         with _terminate_as_interrupt(), Progress(keys, banner) as progress:
             preview = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress,

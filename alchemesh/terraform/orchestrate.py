@@ -42,6 +42,20 @@ class Prepared:
     lock_platforms: tuple[str, ...] = ()  # whose provider checksums the committed lock file records
 
 
+def required_version(prepared: Prepared) -> str | None:
+    """The Mesh's `requiredVersion`, as its stacks on disk say it (`terraform.required_version`)."""
+    import json
+
+    for stack in prepared.selection.stacks if prepared.selection else ():
+        try:
+            terraform = json.loads((stack.directory / "main.tf.json").read_bytes()).get("terraform")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(terraform, dict) and isinstance(terraform.get("required_version"), str):
+            return terraform["required_version"]
+    return None
+
+
 @dataclass(frozen=True)
 class Since:
     """What changed since a base revision: its commit, the stacks that may plan differently, and the stack

@@ -142,3 +142,24 @@ def test_a_plan_made_on_another_lineage_is_planned_again(checkout: Path, tmp_pat
     assert stack["status"] == "applied" and "planned again" in stack["reason"]
     assert [line.split()[0] for line in calls.read_text().splitlines() if line.split()[0] in ("plan", "apply")] == [
         "plan", "apply", "plan", "apply"]
+
+
+def test_an_old_terraform_first_on_path_is_passed_over_and_said(checkout: Path, one_terraform_env: dict,
+                                                                tmp_path: Path):
+    old = fake_terraform(tmp_path / "old-bin", "0.12.31")  # requiredVersion ">= 1.0": it would fail every stack
+    env = {**one_terraform_env, "ALCHEMESH_TERRAFORM": "", "PATH": f"{old.parent}{os.pathsep}{os.environ['PATH']}"}
+    result = run_cli("plan", "--product", "sales/customers", "--format", "json", cwd=checkout, env=env)
+    assert result.code == 0, result.err
+    first = result.err.splitlines()[0]
+    assert f"passed over for requiredVersion `>= 1.0`: {old} 0.12.31" in first, result.err
+    assert not first.startswith("terraform 0.12.31")
+
+
+def test_version_constraints_read_as_terraform_reads_them():
+    from alchemesh.terraform.binary import satisfies
+
+    cases = [("1.0.3", ">= 1.0", True), ("0.12.31", ">= 1.0", False), ("1.5.7", "~> 1.5", True),
+             ("2.0.0", "~> 1.5", False), ("1.5.9", "~> 1.5.2", True), ("1.6.0", "~> 1.5.2", False),
+             ("1.4.0", ">= 1.0, != 1.4.0", False), ("1.15.5", ">= 1.0, < 2", True), ("1.2.3", "1.2.3", True),
+             ("1.2.4", "= 1.2.3", False), ("1.10.0-beta1", ">= 1.9", True), ("1.0.0", "nonsense", True)]
+    assert [(v, c) for v, c, ok in cases if satisfies(v, c) is not ok] == []
