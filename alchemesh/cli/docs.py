@@ -32,13 +32,15 @@ def build_command(path: RepoPath = None, out: Out = None) -> int:
 @docs_app.command("serve")
 @command
 def serve_command(path: RepoPath = None, out: Out = None,
-                  port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free one).")] = 8000) -> int:
+                  port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free one).", min=0,
+                                                    max=65535)] = 8000) -> int:
     """Build, serve on http://127.0.0.1:PORT, and rebuild when a file of the mesh changes."""
     from alchemesh.load.discovery import find_root
-    from alchemesh.docs.serve import serve
+    from alchemesh.docs.serve import bind, serve
 
     root = find_root(path)
     target = out or root / SITE_DIR
+    server = bind(target, port)  # before the build: a port that cannot be had is said at once
     if not _build(root, target):
         typer.echo("alchemesh: serving nothing until the mesh validates; fix it and save", err=True)
         target.mkdir(parents=True, exist_ok=True)
@@ -52,8 +54,8 @@ def serve_command(path: RepoPath = None, out: Out = None,
             typer.echo(f"alchemesh: error: {error}", err=True)
 
     try:
-        serve(root, target, rebuild, port, ready=lambda url: typer.echo(f"serving the catalog on {url} (Ctrl-C stops)",
-                                                                       err=True))
+        serve(root, server, rebuild, ready=lambda url: typer.echo(f"serving the catalog on {url} (Ctrl-C stops)",
+                                                                 err=True))
     except KeyboardInterrupt:  # how a preview ends: not an error
         typer.echo("stopped", err=True)
     return 0

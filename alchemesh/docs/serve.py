@@ -29,14 +29,21 @@ def snapshot(root: Path) -> tuple:
     return tuple(state)
 
 
-def serve(root: Path, out: Path, rebuild: Callable[[], None], port: int, *, interval: float = 1.0,
-          ready: Callable[[str], None] | None = None, stop: threading.Event | None = None) -> None:
-    seen = snapshot(root)  # before announcing the URL: a change made right after it is seen
+def bind(out: Path, port: int) -> http.server.ThreadingHTTPServer:
+    """The server of the site in `out`, bound to 127.0.0.1:PORT before anything is built: a port that cannot be had
+    is said at once."""
     handler = functools.partial(_QuietHandler, directory=str(out))
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as error:
-        raise UsageError(f"cannot serve on 127.0.0.1:{port} ({error.strerror}): choose another --port") from None
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except (OSError, OverflowError) as error:
+        said = getattr(error, "strerror", None) or str(error)
+        raise UsageError(f"cannot serve on 127.0.0.1:{port} ({said}): choose another --port") from None
+
+
+def serve(root: Path, server: http.server.ThreadingHTTPServer, rebuild: Callable[[], None], *,
+          interval: float = 1.0, ready: Callable[[str], None] | None = None,
+          stop: threading.Event | None = None) -> None:
+    seen = snapshot(root)  # before announcing the URL: a change made right after it is seen
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     if ready:

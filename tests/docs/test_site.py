@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.testing import EXAMPLES, QUICKSTART, assert_no_traceback, copy_mesh, edit, run_cli, write_files
+from tests.testing import invoke, EXAMPLES, QUICKSTART, assert_no_traceback, copy_mesh, edit, run_cli, write_files
 
 
 class _Links(HTMLParser):
@@ -297,6 +297,13 @@ def test_serve_on_a_port_in_use_is_a_one_line_error(tmp_path: Path):
     assert result.code == 2
     assert_no_traceback(result)
     assert "choose another --port" in result.err
+    assert not (mesh / ".alchemesh" / "site").exists()  # said before anything was built
+
+
+def test_serve_on_a_port_out_of_range_is_a_usage_error_before_any_build(quickstart: Path):
+    result = invoke("docs", "serve", "--port", "99999", cwd=quickstart)
+    assert result.code == 2 and "99999" in result.err and "internal error" not in result.err
+    assert not (quickstart / ".alchemesh" / "site").exists()
 
 
 def test_the_catalog_serves_data_consumers(tmp_path: Path):
