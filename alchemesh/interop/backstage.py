@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from alchemesh.validate import Analysis
 
 API_VERSION = "backstage.io/v1alpha1"
-PLATFORM = "group:platform"  # the owner of the mesh's own infrastructure, which no Team of the specs owns
 _LIFECYCLE = {"draft": "experimental", "active": "production", "deprecated": "deprecated", "retired": "deprecated"}
 
 
@@ -73,12 +72,17 @@ def export(analysis: Analysis, site_url: str | None = None) -> bytes:
 
     resources: dict[str, list[str]] = {"": []}  # domain ("" the mesh's) → its infrastructure resources
     mesh = index.mesh.resource if index.mesh else None
+    # the mesh's own infrastructure has no Team of the specs: a Group of its own owns it (a Team of that name is it)
+    platform = name(mesh.name, "platform") if mesh else "platform"
+    if mesh and mesh.spec.infrastructure and platform not in {name(t) for t in index.teams}:
+        entity("Group", platform, {"type": "team", "profile": {"displayName": f"{mesh.name} platform"},
+                                   "children": [], "members": []}, "Owns the mesh-wide infrastructure of `alchemesh.yaml`.")
     for where, entries, owner in ([("", mesh.spec.infrastructure, None)] if mesh else []) + [
             (d, e.resource.spec.infrastructure, e.resource.spec.owner) for d, e in sorted(index.domains.items())]:
         for item in entries:
             resource_name = name(where or "mesh", item.name)
             resources.setdefault(where, []).append(resource_name)
-            spec = {"type": item.component, "owner": f"group:{name(owner)}" if owner else PLATFORM}
+            spec = {"type": item.component, "owner": f"group:{name(owner or platform)}"}
             if where:
                 spec["dependsOn"] = [f"resource:{r}" for r in resources[""]]
             entity("Resource", resource_name, spec)

@@ -55,6 +55,8 @@ def test_entities_are_valid_backstage_and_relations_are_the_graph(example: str, 
     provided = {(e["spec"]["system"], api) for e in by_kind["Component"].values() for api in e["spec"]["providesApis"]}
     assert provided == {(pid.replace("/", "-"), f"api:{pid.replace('/', '-')}-{port['name']}")
                         for pid, p in products.items() for port in p["outputPorts"]}
+    owners = {e["spec"]["owner"] for e in entities if "owner" in e.get("spec", {})}
+    assert owners and {o.split(":", 1)[1] for o in owners} <= set(by_kind["Group"]), owners  # no dangling owner
     for api in by_kind["API"].values():
         assert api["spec"]["type"] == "dataset" and api["spec"]["definition"].lstrip().startswith(("apiVersion", "#"))
     again = tmp_path / "again.yaml"
