@@ -74,8 +74,20 @@ _APPROVE = ("auto_approve", AutoApprove, False)
 _REMOVED = ("removed", Removed, False)
 _TEST_AFTER = ("test", TestAfter, False)
 _TIMEOUT = ("timeout", Timeout, 300.0)
-# `test` reports findings: their formats, and --fail-on; it writes no run summary and has no CI matrix
-_TEST = tuple(("format", TestFormatOption, TestFormat.text) if name == "format" else (name, kind, default)
+def _hidden(annotation):
+    """The same option, accepted (SPEC §4) but not listed: it means nothing to a data test."""
+    import copy
+
+    info = copy.copy(annotation.__metadata__[0])
+    info.hidden = True
+    return Annotated[annotation.__origin__, info]
+
+
+# `test` reports findings: their formats, and --fail-on; it writes no run summary and has no CI matrix; it reads
+# state, so what steers a state lock or a backend change is accepted and not listed
+_QUIET_FOR_TEST = ("lock_timeout", "reconfigure", "migrate_state")
+_TEST = tuple(("format", TestFormatOption, TestFormat.text) if name == "format" else
+              (name, _hidden(kind), default) if name in _QUIET_FOR_TEST else (name, kind, default)
               for name, kind, default in _SHARED if name not in ("summary", "matrix")) + (
     ("fail_on", FailOnOption, FailOn.error), _TIMEOUT)
 

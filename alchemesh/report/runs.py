@@ -179,7 +179,8 @@ def validation_failed(action: Action, environment: str, findings: str, *, json_f
 
 
 def _lock_note(run: Run, shown: str) -> str:
-    return f"{shown} records new provider versions or checksums: commit it, so that every run installs the same"
+    return (f"{shown} records new provider versions or checksums: commit it, so that every run installs the same "
+            "providers")
 
 
 def _details(outcome: Outcome, plan: str) -> str:

@@ -184,3 +184,26 @@ def test_a_mistyped_command_is_suggested_once():
     for typed, meant in (("validte", "validate"), ("contracts chek", "check")):
         result = run_cli(*typed.split())
         assert result.code == 2 and result.err.count(f"Did you mean '{meant}'?") == 1, result.err
+
+
+def test_every_rule_summary_is_a_whole_sentence():
+    import json
+
+    from tests.testing import invoke
+
+    rules = json.loads(invoke("rules", "--format", "json").out)
+    cut = [r["name"] for r in rules if not r["summary"].rstrip().endswith((".", ".)", "?"))]
+    assert cut == []
+    listed = invoke("rules").out
+    assert all(r["summary"] in listed for r in rules)  # the list prints each summary whole
+
+
+def test_test_help_lists_no_option_about_state_locks_or_backend_changes_yet_accepts_them(quickstart):
+    from tests.testing import invoke
+
+    shown = invoke("test", "--help").out
+    assert "--timeout" in shown and "--fail-on" in shown
+    assert not [o for o in ("--lock-timeout", "--reconfigure", "--migrate-state") if o in shown]
+    # SPEC §4: every run command takes them; a data test passes them on to nothing that would use them
+    accepted = invoke("test", "--lock-timeout", "5s", "--format", "json", "--domain", "nowhere", str(quickstart))
+    assert "no such option" not in accepted.err

@@ -62,7 +62,9 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.doc.strip().splitlines()[0]
+        """The docstring's first paragraph, on one line: a sentence is never cut where the docstring wraps."""
+        paragraph = self.doc.strip().split("\n\n", 1)[0]
+        return " ".join(line.strip() for line in paragraph.splitlines())
 
     def section(self, title: str) -> str:
         """The text under `Title:` in the docstring, up to the next section."""
