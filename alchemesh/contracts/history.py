@@ -55,7 +55,11 @@ def changelog(current: Analysis, contract_id: str) -> Changelog:
     gitrepo.require_work_tree(root)
     log = changelogs(root, current, only=contract_id).get(contract_id)
     if log is None or not log.versions:
-        hint = did_you_mean(contract_id, list(current.index.contracts))
+        # the ids of the whole history, not only the work tree's: the closest may be one no file declares any more
+        known = {cid for cid, found in changelogs(root, current).items() if found.versions}
+        hint = did_you_mean(contract_id, known | set(current.index.contracts))
+        if hint and not any(f"`{cid}`" in hint for cid in current.index.contracts):
+            hint = hint.rstrip("?") + " (no file declares it any more: its history is kept)?"
         raise UsageError(f"no contract `{contract_id}` in this repo's history" + (f"; {hint}" if hint else ""))
     return log
 

@@ -229,6 +229,14 @@ def test_unknown_contract_suggests_the_closest_id(git_quickstart: Path) -> None:
     assert "did you mean" in lines[0] and f"`{ORDERS_ID}`" in lines[0]
 
 
+def test_the_suggestion_may_be_an_id_only_the_history_holds_and_says_so(git_quickstart: Path) -> None:
+    for file in ("domains/sales/orders/contract.odcs.yaml", "domains/sales/orders/product.yaml"):
+        edit(git_quickstart, file, (ORDERS_ID, ORDERS_ID + "-v2"))
+    commit(git_quickstart, "orders' contract under a new id")
+    result = changelog(git_quickstart, contract="urn:datacontract:sales:order")
+    assert result.code == 2 and f"did you mean `{ORDERS_ID}` (no file declares it any more" in result.err, result.err
+
+
 def test_outside_a_git_repository_is_a_usage_error(quickstart: Path) -> None:
     result = changelog(quickstart)
     assert result.code == 2
