@@ -5,8 +5,9 @@ Everything under it is alchemesh's own, safe to delete, and ignored by git (it i
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -36,6 +37,23 @@ def write_atomic(path: Path, content: bytes | Callable[[IO[str]], None]) -> None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def exclusive(root: Path, name: str) -> Iterator[None]:
+    """One process at a time in `root` for `name` (an import writing many files): a second waits for the first
+    and then sees its result, instead of the two leaving a tree half of each."""
+    import fcntl
+
+    work = root / WORK_DIR
+    work.mkdir(parents=True, exist_ok=True)
+    ignore_itself(work)
+    with open(work / f"{name}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def pid_alive(pid: int) -> bool:

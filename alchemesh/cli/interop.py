@@ -42,13 +42,19 @@ def import_dbt(
                                                     "tests them (engine duckdb).")] = None,
 ) -> int:
     """Write domains, teams, data products and ODCS contracts from dbt manifests; again, to carry dbt changes over."""
+    import contextlib
+
     from alchemesh.interop.dbt import TOOL, Options, mesh_files
     from alchemesh.interop.generated import apply, reconcile
+    from alchemesh.workspace import exclusive
 
     wanted, once = mesh_files(manifests, Options(domain_from.value, product_from.value, mesh, duckdb, out))
-    if (out / "alchemesh.yaml").exists():
-        once = {}  # an existing mesh: its Mesh, registry and components are the team's
-    outcome = reconcile(out, TOOL, wanted, once)
+    with contextlib.nullcontext() if check else exclusive(out, "import-dbt"):
+        if (out / "alchemesh.yaml").exists():
+            once = {}  # an existing mesh: its Mesh, registry and components are the team's
+        outcome = reconcile(out, TOOL, wanted, once)
+        if not check:
+            apply(out, outcome, wanted, once)
     lines = [f"  {verb:<8} {rel}" for verb, files in (("create", outcome.created), ("update", outcome.written),
                                                       ("remove", outcome.removed)) for rel in files]
     lines += [f"  kept     {rel}: {why}" for rel, why in outcome.kept]
@@ -58,7 +64,6 @@ def import_dbt(
                                f"drift: {len(lines) - len(outcome.owned)} file(s) differ from what "
                                "`alchemesh import dbt` writes"]))
         return 1 if outcome.drifted else 0
-    apply(out, outcome, wanted, once)
     done = len(outcome.created) + len(outcome.written) + len(outcome.removed)
     print_plain("\n".join([*lines, f"{done} file(s) written or removed, {outcome.same} unchanged in {from_here(out)}"
                            + (f"; {len(outcome.kept)} kept as they are" if outcome.kept else "")]))

@@ -219,3 +219,26 @@ def test_into_an_existing_mesh_only_the_products_are_written(manifests: list[Pat
     assert result.code == 0, result.out + result.err
     assert (mesh / "alchemesh.yaml").read_text() == "# the team's own\n"
     assert not (mesh / "components").exists() and (mesh / "domains/shop/sales/product.yaml").exists()
+
+
+def test_two_imports_at_once_leave_the_tree_of_one_of_them(manifests: list[Path], tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    options = {"group": ["--product-from", "group"], "model": ["--product-from", "model", "--domain-from", "group"]}
+    alone = {}
+    for key, extra in options.items():
+        mesh = tmp_path / f"alone-{key}"
+        assert run_cli("import", "dbt", *map(str, manifests), "--out", str(mesh), "--mesh", "m", *extra).code == 0
+        alone[key] = {rel: body for rel, body in _files(mesh).items() if not rel.startswith(".alchemesh/")}
+    mesh = tmp_path / "both"
+    env = {**os.environ, "NO_COLOR": "1"}
+    both = [subprocess.Popen([sys.executable, "-m", "alchemesh", "import", "dbt", *map(str, manifests), "--out",
+                              str(mesh), "--mesh", "m", *extra], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for extra in options.values()]
+    for process in both:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    final = {rel: body for rel, body in _files(mesh).items() if not rel.startswith(".alchemesh/")}
+    assert final in (alone["group"], alone["model"])
