@@ -405,3 +405,20 @@ def test_docs_build_removes_abandoned_staging_and_never_merges_pages(quickstart:
     pages = [p.name for p in (site / "contracts").glob("*.html")]
     assert len(pages) == len(set(pages)) == 7  # four contracts of the quickstart and three more
     assert not [p for p in pages if "\n" in p]
+
+
+def test_a_full_disk_under_docs_build_names_the_file_and_keeps_the_site(quickstart: Path, tmp_path: Path):
+    out = tmp_path / "site"
+    assert run_cli("docs", "build", "--out", str(out), cwd=quickstart).code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    edit(quickstart, "domains/sales/customers/product.yaml", ("status: active", "status: deprecated"))
+
+    def small_disk():  # writes past 2 kB fail with EFBIG, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))
+
+    proc = subprocess.run([sys.executable, "-m", "alchemesh", "docs", "build", "--out", str(out)], cwd=quickstart,
+                          capture_output=True, text=True, preexec_fn=small_disk, env={**os.environ, "NO_COLOR": "1"})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"cannot use {out}/" in proc.stderr and "the previous site is intact" in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

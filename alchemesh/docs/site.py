@@ -96,8 +96,12 @@ def write(files: Iterable[tuple[str, str | bytes]], out: Path, root: Path) -> Wr
             data = content.encode() if isinstance(content, str) else content
             if _read(out / rel) != data:
                 path = staging / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(data)
+                except OSError as error:  # a full disk: say which file, and that nothing of the site changed
+                    raise OSError(error.errno, f"{error.strerror or error}; the previous site is intact",
+                                  str(out / rel)) from None
                 staged.append(rel)
         if not out.exists():  # a new site: in place at once
             staging.mkdir(parents=True, exist_ok=True)

@@ -43,6 +43,7 @@ def _import(tmp_path: Path, document: dict, mesh: Path, *extra: str):
     ("domains/marketing/orders/product.yaml", "not of 'marketing'"),
     ("domains/sales/elsewhere/product.yaml", "names none of the products it holds"),
     ("domains/sales/orders/x\ny.yaml", "not a product file under domains/DOMAIN/"),
+    ("domains/sales/orders/product\x00.yaml", "not a product file under domains/DOMAIN/"),
 ])
 def test_import_odps_writes_only_the_product_file_its_path_names(quickstart: Path, tmp_path: Path, file, said):
     document = _with(_exported(quickstart, tmp_path), file=file)
