@@ -79,6 +79,11 @@ def connect(engine: str, location: str, stack_dir: Path, timeout: float) -> Engi
     return opened
 
 
+def start_run() -> None:
+    """A new run in this process (a library user's, a test's): a cancellation of the last one is over."""
+    _CANCELLED.clear()
+
+
 def close(engine: Engine) -> None:
     with _OPEN_LOCK:
         _OPEN.discard(engine)
@@ -100,7 +105,13 @@ def cancel_all() -> None:
 
 def _deadline(timeout: float, cancel) -> threading.Timer:
     """The client's own deadline, a little after the server's: a query past it is cancelled on the server."""
-    timer = threading.Timer(timeout + 1.0, cancel)
+    def fire() -> None:
+        try:
+            cancel()
+        except Exception:  # the query ended meanwhile, or the connection did: nothing left to cancel
+            pass
+
+    timer = threading.Timer(timeout + 1.0, fire)
     timer.daemon = True
     timer.start()
     return timer

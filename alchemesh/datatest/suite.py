@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alchemesh.datatest.engines import cancel_all
+from alchemesh.datatest.engines import cancel_all, start_run
 from alchemesh.datatest.result import PortResult
 from alchemesh.datatest.run import PortTarget, check_port, unreachable
 from alchemesh.resolve.graph import PortRef
@@ -47,6 +47,7 @@ class Suite:
 
 
 def suite(analysis: Analysis, *, timeout: float = 300.0, now: dt.datetime | None = None) -> Suite:
+    start_run()
     index, repo, graph = analysis.index, analysis.repo, analysis.graph
     ports: dict[str, tuple[PortTarget, ...]] = {}
     untested = []
