@@ -18,7 +18,7 @@ def results_file(root: Path, environment: str) -> Path:
 
 
 def load(root: Path, environment: str) -> dict[str, dict]:
-    """Port → its last result (as `report.tests.port_dict` writes it); empty when never tested or unreadable."""
+    """Port → its last result (as `PortResult.to_dict` writes it); empty when never tested or unreadable."""
     try:
         data = json.loads(results_file(root, environment).read_bytes())
     except (OSError, ValueError):
@@ -31,10 +31,8 @@ def load(root: Path, environment: str) -> dict[str, dict]:
 
 
 def store(root: Path, run: TestRun, known_ports: set[str]) -> Path:
-    from alchemesh.report.tests import port_dict
-
     kept = {port: result for port, result in load(root, run.environment).items() if port in known_ports}
-    kept.update({p.port: port_dict(p, run.tested_at) for p in run.ports})
+    kept.update({p.port: p.to_dict(run.tested_at) for p in run.ports})
     path = results_file(root, run.environment)
     path.parent.mkdir(parents=True, exist_ok=True)
     body = {"environment": run.environment, "ports": [kept[port] for port in sorted(kept)]}

@@ -40,6 +40,22 @@ class PortResult:
         """The port's data cannot be trusted: what its consumers read must not be built on."""
         return self.status in ("failed", "unreachable")
 
+    def to_dict(self, tested_at: str) -> dict[str, Any]:
+        """The result in its plain form: what `test --format json`, the test history and the catalog hold."""
+        return {"port": self.port, "contract": self.contract, "file": self.file, "status": self.status,
+                "testedAt": tested_at, "consumers": list(self.consumers),
+                "checks": [{"rule": c.rule, "name": c.label, "status": c.status, "observed": plain(c.observed),
+                            "expected": plain(c.expected), **({"detail": c.detail} if c.detail else {}),
+                            **({"file": c.finding.file, "line": c.finding.line, "column": c.finding.column,
+                                "message": c.finding.message} if c.finding else {})}
+                           for c in self.checks],
+                **({"message": self.findings[0].message} if self.status == "unreachable" and self.findings else {})}
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON holds it: scalars as they are, anything else as its text."""
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+
 
 @dataclass(frozen=True)
 class TestRun:

@@ -102,7 +102,7 @@ def _stack_data(result: Run, o: Outcome) -> dict[str, Any]:
 
 
 def _test_data(environment: str, port) -> dict[str, Any]:
-    from alchemesh.report.tests import plain
+    from alchemesh.datatest.result import plain
 
     checks = [c for c in port.checks if c.status != "skipped"]
     return {"environment": environment, "port": port.port, "contract": port.contract, "status": port.status,

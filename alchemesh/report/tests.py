@@ -54,29 +54,13 @@ def to_dict(run: TestRun) -> dict:
         "environment": run.environment,
         "testedAt": run.tested_at,
         "findings": [f.to_dict() for f in report.findings],
-        "ports": [port_dict(p, run.tested_at) for p in run.ports],
+        "ports": [p.to_dict(run.tested_at) for p in run.ports],
         "untested": [{"port": port, "reason": why} for port, why in run.skipped],
         "summary": {"ports": len(run.ports), **{s: run.count(s) for s in ("passed", "warned", "failed", "unreachable")},
                     "checks": sum(1 for p in run.ports for c in p.checks if c.status != "skipped"),
                     "checksFailed": sum(1 for p in run.ports for c in p.checks if c.status == "failed"),
                     "errors": summary["errors"], "warnings": summary["warnings"], "infos": summary["infos"]},
     }
-
-
-def port_dict(p, tested_at: str) -> dict:
-    return {"port": p.port, "contract": p.contract, "file": p.file, "status": p.status, "testedAt": tested_at,
-            "consumers": list(p.consumers),
-            "checks": [{"rule": c.rule, "name": c.label, "status": c.status, "observed": plain(c.observed),
-                        "expected": plain(c.expected), **({"detail": c.detail} if c.detail else {}),
-                        **({"file": c.finding.file, "line": c.finding.line, "column": c.finding.column,
-                            "message": c.finding.message} if c.finding else {})}
-                       for c in p.checks],
-            **({"message": p.findings[0].message} if p.status == "unreachable" and p.findings else {})}
-
-
-def plain(value):
-    """A value as JSON holds it: scalars as they are, anything else as its text."""
-    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
 
 
 def to_json(run: TestRun) -> str:
