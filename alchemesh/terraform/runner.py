@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import queue
-import re
 import signal
 import subprocess
 import sys

@@ -37,11 +37,6 @@ def _stage(module: str) -> int:
     return LEVEL[top]
 
 
-def _module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    return ".".join(parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts)
-
-
 def _imports(tree: ast.AST) -> set[str]:
     found = set()
     for node in ast.walk(tree):

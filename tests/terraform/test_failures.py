@@ -36,9 +36,9 @@ def test_a_failing_stack_skips_its_dependents_and_not_the_rest(checkout: Path, t
 
     text = run_cli("apply", "--auto-approve", cwd=checkout, env=terraform_env)
     below = text.out.split("\n")
-    line = next(l for l in below if l.startswith("sales/orders: "))
+    line = next(text for text in below if text.startswith("sales/orders: "))
     assert line == f"sales/orders: {cause} (log: .alchemesh/logs/dev/sales/orders.log)"
-    assert next(l for l in below if l.startswith("sales/orders ")).endswith("terraform apply failed: see below")
+    assert next(text for text in below if text.startswith("sales/orders ")).endswith("terraform apply failed: see below")
 
     text = run_cli("plan", "--domain", "marketing", cwd=checkout, env=terraform_env)
     assert text.code == 0, text.err  # planning a consumer whose producer is not there yet works
