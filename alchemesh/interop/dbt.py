@@ -128,24 +128,25 @@ _MANIFEST = {"metadata": {"project_name": str, "adapter_type": str}, "nodes": {s
              "groups": {str: {"owner": {"name": str, "email": str}, "package_name": str}}}
 
 
-def _shape_problem(value: Any, shape: Any, where: str) -> str | None:
-    """Where the value is not of the shape, said as `nodes.model.x.config is not an object`; None when it is."""
-    if value is None:
+def _shape_problem(value: Any, shape: Any, where: str, optional: bool = True) -> str | None:
+    """Where the value is not of the shape, said as `nodes.model.x.config is not an object`; None when it is.
+    `optional`: null stands for a field left out (an item of an array or of a keyed object may not be null)."""
+    if value is None and optional:
         return None
     if isinstance(shape, type):
         return None if isinstance(value, shape) else f"{where} is not {_TYPE_NAMES[shape]}"
     if isinstance(shape, list):
         if not isinstance(value, list):
             return f"{where} is not an array"
-        return next(filter(None, (_shape_problem(item, shape[0], f"{where}[{i}]") for i, item in enumerate(value))),
-                    None)
+        return next(filter(None, (_shape_problem(item, shape[0], f"{where}[{i}]", False)
+                                  for i, item in enumerate(value))), None)
     if not isinstance(value, dict):
         return f"{where} is not an object"
     if str in shape:
         for key, item in value.items():
             if printable(key) != key:
                 return f"{where} has the key {printable(key)!r}, with a control character"
-            problem = _shape_problem(item, shape[str], f"{where}.{key}" if where else key)
+            problem = _shape_problem(item, shape[str], f"{where}.{key}" if where else key, False)
             if problem:
                 return problem
         return None
@@ -345,7 +346,8 @@ class _Builder:
                 if len(keys) > 1:
                     prop["primaryKeyPosition"] = keys.index(name) + 1
             if "accepted_values" in found:
-                values = found["accepted_values"].get("values") or []
+                values = found["accepted_values"].get("values")
+                values = values if isinstance(values, list) else []  # a test's own arguments: any JSON at all
                 prop["enum"] = [{"value": v} for v in dict.fromkeys(v for v in values if _scalar(v))]
             if "relationships" in found:
                 target = _ref_target(found["relationships"].get("to"))

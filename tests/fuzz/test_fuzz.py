@@ -96,6 +96,20 @@ def mutated_file(draw, files=FILES):
     return rel, yaml.safe_dump_all(documents, allow_unicode=True, sort_keys=False).encode("utf-8", "surrogatepass")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def modules_parsed_once():
+    """The component modules never change under the fuzz: each module file is parsed once (python-hcl2 per case
+    is most of a case's time), whatever the YAML mutations."""
+    import functools
+
+    from alchemesh.load import modules
+
+    real = modules._parse
+    modules._parse = functools.lru_cache(maxsize=None)(real)
+    yield
+    modules._parse = real
+
+
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
     """A copy of the examples and the components they use, restored after every case."""
