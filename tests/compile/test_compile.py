@@ -111,6 +111,9 @@ def test_spec_values_never_become_terraform_expressions(example: Path):
     edit(example, "domains/sales/orders/product.yaml",
          ("config: {sql_file: transform/orders.sql}", f'config: {{sql_file: "{hostile}"}}'))
     edit(example, "domains/sales/orders/product.yaml", ("tier: gold", 'tier: "${path.root}"'))
+    named = example / "domains/sales/orders" / hostile.replace('\\"', '"')  # a file of that name exists
+    named.parent.mkdir(parents=True, exist_ok=True)
+    named.write_text("SELECT 1;\n")
     assert run_cli("compile", str(example)).code == 0
     stack = json.loads((build_of(example) / "sales/orders/main.tf.json").read_text())
     code = stack["module"]["code_build-orders"]

@@ -213,6 +213,8 @@ def test_a_file_of_several_products_comes_back_whole(quickstart: Path, tmp_path:
         + (marketing / "segments/product.yaml").read_text()
     (marketing / "segments/product.yaml").unlink()
     (marketing / "customer-value/product.yaml").write_text(both)
+    for sql in (marketing / "segments/transform").glob("*.sql"):  # its sql_file, now beside the file declaring it
+        (marketing / "customer-value/transform" / sql.name).write_text(sql.read_text())
     out = tmp_path / "odps"
     assert run_cli("export", "odps", str(quickstart), "--out", str(out)).code == 0
     (marketing / "customer-value/product.yaml").unlink()

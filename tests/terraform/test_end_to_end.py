@@ -116,9 +116,9 @@ def test_stacks_restored_with_their_terraform_folder_plan_without_init(checkout:
     needs to skip every `init`: the rest of `.alchemesh/` is gone, as on a new runner."""
     import fnmatch
 
-    from alchemesh.scaffold.templates import WORKFLOW_PR
+    from alchemesh.scaffold.templates import workflow_files
 
-    step = WORKFLOW_PR.split("actions/cache@")[1].split("key:")[0]
+    step = workflow_files()[".github/workflows/alchemesh-pr.yml"].split("actions/cache@")[1].split("key:")[0]
     patterns = [line.strip().replace("${{ env.MESH_ENV }}", "dev").replace("**/", "*/")
                 for line in step.split("path: |")[1].splitlines() if line.strip()]
     assert run_cli("plan", cwd=checkout, env=one_terraform_env).code == 0
