@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from alchemesh.repofiles import from_here
+
 from tests.testing import assert_no_traceback, run_cli
 
 PROJECTS = Path(__file__).parent / "dbt_projects"
@@ -129,7 +131,7 @@ def test_a_second_import_writes_the_same_bytes(imported: Path, manifests: list[P
     generated = sum(1 for content in before.values() if content.startswith(b"# Written by alchemesh import dbt from"))
     again = run_cli("import", "dbt", *map(str, manifests), "--out", str(imported))
     assert again.code == 0 and again.out.strip().endswith(f"0 file(s) written or removed, {generated} "
-                                                          f"unchanged in {imported}"), again.out
+                                                          f"unchanged in {from_here(imported)}"), again.out
     assert _files(imported) == before
     assert run_cli("import", "dbt", *map(str, manifests), "--out", str(imported), "--check").code == 0
 
