@@ -287,21 +287,12 @@ def _keep_tests(result, tester, prepared, root: Path):
 
 def _tested(result, tester, prepared, root: Path, options: _Options) -> int:
     from alchemesh.findings import Severity
-    from alchemesh.report import reporter
-    from alchemesh.report import tests as test_report
+    from alchemesh.report import test_reporter
 
     run = _keep_tests(result, tester, prepared, root)
     fmt = options.format.value
-    if fmt == "text":
-        print_markup(test_report.to_text(run, root))
-    elif fmt == "json":
-        sys.stdout.write(test_report.to_json(run))
-    elif fmt == "junit":
-        sys.stdout.write(test_report.to_junit(run))
-    elif fmt == "markdown":
-        sys.stdout.write(test_report.to_markdown(run))
-    else:
-        print_plain(reporter(fmt, f"test/{run.environment}")(run.report, root))
+    output = test_reporter(fmt, f"test/{run.environment}")(run, root)
+    print_markup(output) if fmt == "text" else sys.stdout.write(output)
     if result.interrupted:
         return 130
     broken = any(o.status.value == "failed" for o in result.outcomes)  # a stack whose state could not be read

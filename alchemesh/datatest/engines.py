@@ -32,9 +32,11 @@ class QueryFailed(Exception):
 
 
 class Engine:
-    """A read-only connection to one port's data."""
+    """A read-only connection to one port's data: `ENGINES` below names every kind, the one place an engine is
+    spelled (the Mesh's `engine:` choices are held to it by a test)."""
 
-    dialect = ""
+    dialect = ""  # sqlglot's name of the engine's SQL
+    functions: frozenset[str] = frozenset()  # what a `sql` rule may call beyond the common allow-list (readonly.py)
     schema: str | None = None  # the port's own schema, the only one a `sql` rule may name
 
     def cancel(self) -> None:
@@ -56,8 +58,6 @@ class Engine:
         pass
 
 
-ENGINES = ("duckdb", "postgres", "bigquery", "snowflake", "athena")
-
 _OPEN: set[Engine] = set()  # the engines of this process, for `cancel_all`
 _OPEN_LOCK = threading.Lock()
 _CANCELLED = threading.Event()
@@ -66,14 +66,10 @@ _CANCELLED = threading.Event()
 def connect(engine: str, location: str, stack_dir: Path, timeout: float) -> Engine:
     if _CANCELLED.is_set():
         raise Unreachable("the run was cancelled")
-    if engine == "duckdb":
-        opened: Engine = DuckDb(location, stack_dir, timeout)
-    elif engine == "postgres":
-        opened = Postgres(location, timeout)
-    elif engine in ("bigquery", "snowflake", "athena"):
-        opened = _CLOUD[engine](location, timeout)
-    else:
+    kind = ENGINES.get(engine)
+    if kind is None:
         raise Unreachable(f"no engine `{engine}`: one of {', '.join(ENGINES)}")
+    opened = kind(location, stack_dir, timeout)
     with _OPEN_LOCK:
         _OPEN.add(opened)
     return opened
@@ -134,6 +130,8 @@ class DuckDb(Engine):
     a contract's `sql` rule reads the port's tables and nothing else on the machine."""
 
     dialect = "duckdb"
+    functions = frozenset({"NOW", "TODAY", "LEN", "STRLEN", "DATE_PART", "DATEPART", "AGE", "EPOCH", "EPOCH_MS",
+                           "REGEXP_MATCHES", "REGEXP_FULL_MATCH", "BOOL_AND", "BOOL_OR", "ISFINITE", "ISNAN", "ISINF"})
 
     def __init__(self, location: str, stack_dir: Path, timeout: float):
         import duckdb
@@ -197,8 +195,11 @@ class Postgres(Engine):
     refused."""
 
     dialect = "postgres"
+    functions = frozenset({"AGE", "DATE_PART", "CHAR_LENGTH", "CHARACTER_LENGTH", "OCTET_LENGTH", "BTRIM",
+                           "TO_TIMESTAMP", "TO_DATE", "JUSTIFY_DAYS", "ISFINITE", "NUM_NULLS", "NUM_NONNULLS",
+                           "BOOL_AND", "BOOL_OR", "EVERY", "REGEXP_LIKE"})
 
-    def __init__(self, location: str, timeout: float):
+    def __init__(self, location: str, stack_dir: Path, timeout: float):
         try:
             import psycopg
         except ImportError:
@@ -321,7 +322,7 @@ class _DbApi(Engine):
     extra = ""
     paramstyle = "%s"
 
-    def __init__(self, location: str, timeout: float):
+    def __init__(self, location: str, stack_dir: Path, timeout: float):
         self.timeout = timeout
         self.parts = tuple(p for p in location.split(".") if p)
         if len(self.parts) != 2 or any(not re.fullmatch(r"[\w$-]+", p) for p in self.parts):
@@ -376,6 +377,7 @@ def _driver(extra: str):
 
 class BigQuery(_DbApi):
     dialect, extra, shape = "bigquery", "bigquery", "PROJECT.DATASET"
+    functions = frozenset({"REGEXP_CONTAINS", "CHAR_LENGTH", "SAFE_CAST", "COUNTIF"})
 
     def open(self):
         from google.cloud import bigquery
@@ -394,6 +396,7 @@ class BigQuery(_DbApi):
 
 class Snowflake(_DbApi):
     dialect, extra, shape = "snowflake", "snowflake", "DATABASE.SCHEMA"
+    functions = frozenset({"REGEXP_LIKE", "IFF", "ZEROIFNULL", "NVL", "BOOLAND_AGG", "BOOLOR_AGG"})
 
     def open(self):
         import snowflake.connector
@@ -412,6 +415,7 @@ class Snowflake(_DbApi):
 
 class Athena(_DbApi):
     dialect, extra, shape = "athena", "athena", "CATALOG.DATABASE"
+    functions = frozenset({"REGEXP_LIKE", "DATE_PARSE", "FROM_ISO8601_TIMESTAMP", "CARDINALITY"})
 
     def open(self):
         from pyathena import connect as athena_connect
@@ -425,4 +429,6 @@ class Athena(_DbApi):
                 {"schema": self.parts[1], "table": name})
 
 
-_CLOUD = {"bigquery": BigQuery, "snowflake": Snowflake, "athena": Athena}
+# Every engine, by the name a component declares (`engine:`): adding one is its class and a row here.
+ENGINES: dict[str, type[Engine]] = {"duckdb": DuckDb, "postgres": Postgres, "bigquery": BigQuery,
+                                    "snowflake": Snowflake, "athena": Athena}

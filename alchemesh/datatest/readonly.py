@@ -15,7 +15,6 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from alchemesh.datatest.sql import DIALECTS
 
 
 class Refused(Exception):
@@ -23,7 +22,8 @@ class Refused(Exception):
 
 
 # Functions by sqlglot's name for them: one list for every engine, since sqlglot maps each dialect's spelling
-# onto these; a function sqlglot does not know arrives as `Anonymous` and is checked by name, per engine.
+# onto these; a function sqlglot does not know arrives as `Anonymous` and is checked by name against the
+# engine's own list (`Engine.functions`).
 _FUNCTIONS = frozenset("""
 COUNT COUNT_IF SUM AVG MIN MAX MEDIAN MODE QUANTILE APPROX_DISTINCT APPROX_QUANTILE PERCENTILE_CONT PERCENTILE_DISC
 STDDEV STDDEV_POP STDDEV_SAMP VARIANCE VARIANCE_POP COVAR_POP COVAR_SAMP KURTOSIS SKEWNESS LOGICAL_AND LOGICAL_OR
@@ -41,18 +41,6 @@ DATE_STR_TO_DATE UNIX_TO_TIME TIME_TO_UNIX CURRENT_DATE CURRENT_TIMESTAMP CURREN
 YEAR QUARTER MONTH WEEK DAY DAY_OF_WEEK DAY_OF_YEAR DAY_OF_MONTH HOUR MINUTE SECOND MONTHS_BETWEEN LAST_DAY
 MAKE_INTERVAL TO_CHAR TO_NUMBER TO_DOUBLE EXISTS
 """.split())
-
-# Functions sqlglot passes through by name, per engine.
-_NAMED = {
-    "postgres": frozenset({"AGE", "DATE_PART", "CHAR_LENGTH", "CHARACTER_LENGTH", "OCTET_LENGTH", "BTRIM",
-                           "TO_TIMESTAMP", "TO_DATE", "JUSTIFY_DAYS", "ISFINITE", "NUM_NULLS", "NUM_NONNULLS",
-                           "BOOL_AND", "BOOL_OR", "EVERY", "REGEXP_LIKE"}),
-    "duckdb": frozenset({"NOW", "TODAY", "LEN", "STRLEN", "DATE_PART", "DATEPART", "AGE", "EPOCH", "EPOCH_MS", "REGEXP_MATCHES",
-                         "REGEXP_FULL_MATCH", "BOOL_AND", "BOOL_OR", "ISFINITE", "ISNAN", "ISINF"}),
-    "bigquery": frozenset({"REGEXP_CONTAINS", "CHAR_LENGTH", "SAFE_CAST", "COUNTIF"}),
-    "snowflake": frozenset({"REGEXP_LIKE", "IFF", "ZEROIFNULL", "NVL", "BOOLAND_AGG", "BOOLOR_AGG"}),
-    "athena": frozenset({"REGEXP_LIKE", "DATE_PARSE", "FROM_ISO8601_TIMESTAMP", "CARDINALITY"}),
-}
 
 # Nodes no read-only query of a port's tables needs: statements, and clauses that write, lock or reach out.
 _REFUSED_NODES: tuple[tuple[type[exp.Expression], str], ...] = tuple(
@@ -72,10 +60,10 @@ _OPERATORS = (exp.Binary, exp.Connector, exp.Unary)
 _CATALOG_PREFIXES = ("pg_", "duckdb_", "sqlite_", "information_schema")
 
 
-def vet(query: str, dialect: str, schema: str | None = None) -> str:
+def vet(query: str, dialect: str, schema: str | None = None, functions: frozenset[str] = frozenset()) -> str:
     """The rule's query as it may be sent, or `Refused`. `schema`: the port's own schema, the only one a table
-    may be qualified with."""
-    read = DIALECTS[dialect]
+    may be qualified with; `functions`: the engine's own functions sqlglot passes through by name."""
+    read = dialect
     try:
         statements = [s for s in sqlglot.parse(query, read=read) if s is not None]
     except (SqlglotError, RecursionError, ValueError) as error:
@@ -86,11 +74,11 @@ def vet(query: str, dialect: str, schema: str | None = None) -> str:
     if not isinstance(tree, (exp.Select, exp.SetOperation)):
         raise Refused(f"{_said(tree)}: a `sql` rule is exactly one SELECT")
     for node in tree.walk():
-        _check(node, dialect, schema)
+        _check(node, functions, schema)
     return tree.sql(dialect=read)
 
 
-def _check(node: exp.Expression, dialect: str, schema: str | None) -> None:
+def _check(node: exp.Expression, functions: frozenset[str], schema: str | None) -> None:
     for kind, said in _REFUSED_NODES:
         if isinstance(node, kind):
             raise Refused(f"{said} in the query: a `sql` rule only reads")
@@ -102,7 +90,7 @@ def _check(node: exp.Expression, dialect: str, schema: str | None) -> None:
         _check_table(node, schema)
     if isinstance(node, exp.Func) and not isinstance(node, _OPERATORS):
         name = node.name.upper() if isinstance(node, exp.Anonymous) else node.sql_name()
-        if not (name in _FUNCTIONS or (isinstance(node, exp.Anonymous) and name in _NAMED.get(dialect, ()))):
+        if not (name in _FUNCTIONS or (isinstance(node, exp.Anonymous) and name in functions)):
             raise Refused(f"`{name.lower()}` is not a function a `sql` rule may call (aggregates, arithmetic, text "
                           "and date functions only)")
 

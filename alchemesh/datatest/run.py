@@ -116,7 +116,8 @@ class _PortTest:
                 if measure.kind == "sql":
                     column = measure.columns[0] if measure.columns else None
                     query = sql.rule_query(measure.query, source, column, self.engine.dialect)
-                    value = self.engine.row(readonly.vet(query, self.engine.dialect, self.engine.schema))
+                    value = self.engine.row(readonly.vet(query, self.engine.dialect, self.engine.schema,
+                                                         self.engine.functions))
                 else:
                     value = self.engine.row(sql.duplicates(source, measure.columns, self.engine.dialect))
             except readonly.Refused as error:

@@ -14,9 +14,6 @@ from sqlglot import exp
 
 from alchemesh.datatest.plan import Measure
 
-DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "bigquery": "bigquery", "snowflake": "snowflake",
-            "athena": "athena"}
-
 
 def table(name: str, schema: str | None = None, catalog: str | None = None) -> exp.Table:
     return exp.Table(this=exp.to_identifier(name, quoted=True),
@@ -27,7 +24,7 @@ def table(name: str, schema: str | None = None, catalog: str | None = None) -> e
 def scan(source: exp.Table, measures: list[Measure], dialect: str) -> str:
     """One SELECT whose columns are the measures, in order: the row count first."""
     columns = [exp.Count(this=exp.Star())] + [_aggregate(m, dialect) for m in measures]
-    return exp.select(*columns).from_(source).sql(dialect=DIALECTS[dialect])
+    return exp.select(*columns).from_(source).sql(dialect=dialect)
 
 
 def duplicates(source: exp.Table, columns: tuple[str, ...], dialect: str) -> str:
@@ -38,15 +35,15 @@ def duplicates(source: exp.Table, columns: tuple[str, ...], dialect: str) -> str
     extra = exp.Sum(this=exp.Sub(this=exp.column("n", quoted=True), expression=exp.Literal.number(1)))
     query = exp.select(exp.Coalesce(this=extra, expressions=[exp.Literal.number(0)])).from_(
         exp.alias_(groups.subquery(), "groups", quoted=True))
-    return query.sql(dialect=DIALECTS[dialect])
+    return query.sql(dialect=dialect)
 
 
 def rule_query(query: str, source: exp.Table, column: str | None, dialect: str) -> str:
     """A `sql` rule's query, its `{object}` / `${object}` and `{property}` placeholders replaced by the quoted
     names (ODCS 3.1 and 3.0 spellings)."""
-    names = {"object": source.sql(dialect=DIALECTS[dialect])}
+    names = {"object": source.sql(dialect=dialect)}
     if column is not None:
-        names["property"] = _column(column).sql(dialect=DIALECTS[dialect])
+        names["property"] = _column(column).sql(dialect=dialect)
     return re.sub(r"\$?\{(object|property)\}", lambda m: names.get(m.group(1), m.group(0)), query)
 
 

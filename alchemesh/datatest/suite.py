@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alchemesh.datatest.engines import cancel_all, start_run
+from alchemesh.datatest.engines import ENGINES, cancel_all, start_run
 from alchemesh.datatest.result import PortResult
 from alchemesh.datatest.run import PortTarget, check_port, unreachable
 from alchemesh.resolve.graph import PortRef
@@ -16,7 +16,6 @@ from alchemesh.resolve.index import product_id
 if TYPE_CHECKING:
     from alchemesh.validate import Analysis
 
-_ENGINES = "duckdb | postgres | bigquery | snowflake | athena"
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def suite(analysis: Analysis, *, timeout: float = 300.0, now: dt.datetime | None
                 str(ref), port.name, contract.resource, contract.file,
                 lambda path, doc=doc: repo.locate(doc, path), component.engine if component else None, consumers,
                 entry.file, repo.locate(entry.doc, ("spec", "outputPorts", i)),
-                f"declare it in alchemesh.yaml: `spec.components.{port.component}.engine: {_ENGINES}`"))
+                f"declare it in alchemesh.yaml: `spec.components.{port.component}.engine: {' | '.join(ENGINES)}`"))
         if targets:
             ports[product_id(entry)] = tuple(targets)
     return Suite(ports, tuple(untested), timeout, now)

@@ -12,7 +12,6 @@ from functools import lru_cache
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
-from alchemesh.datatest.sql import DIALECTS
 
 T = exp.DataType.Type
 _TEXT = exp.DataType.TEXT_TYPES | {T.UUID, T.ENUM}
@@ -36,7 +35,7 @@ _SAME = {t: T.TEXT for t in exp.DataType.TEXT_TYPES if t not in (T.CHAR, T.NCHAR
 @lru_cache(maxsize=1024)
 def parse(type_text: str, dialect: str) -> exp.DataType | None:
     """A type in an engine's dialect (any dialect sqlglot knows; else its generic one)."""
-    for name in (DIALECTS.get(dialect, dialect), None):
+    for name in (dialect, None):
         try:
             return exp.DataType.build(type_text, dialect=name)
         except (ParseError, ValueError, KeyError, TypeError):

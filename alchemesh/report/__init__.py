@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from alchemesh.findings import Report
 
@@ -21,8 +22,20 @@ FORMATS = tuple(_REPORTERS)  # validation and component findings
 CHECK_FORMATS = (*FORMATS, "markdown")  # contract checks: also a PR comment
 CHANGELOG_FORMATS = ("text", "json", "markdown")
 RUN_FORMATS = ("text", "json")  # plan, apply, destroy, drift summaries on stdout
-TEST_FORMATS = (*FORMATS, "junit", "markdown")  # data tests: also CI test results and a PR comment
+# `alchemesh test`'s own reports (report.tests), beside the findings' formats: CI test results and a PR comment.
+# Each takes the run and the mesh root; a row here is all a new format needs besides its function.
+_TEST_REPORTERS = {"text": "to_text", "json": "to_json", "junit": "to_junit", "markdown": "to_markdown"}
+TEST_FORMATS = (*FORMATS, "junit", "markdown")
 GRAPH_FORMATS = ("text", "mermaid", "dot", "json")
+
+
+def test_reporter(name: str, category: str) -> Callable[[Any, Path], str]:
+    """The renderer of a data test run for a `--format` name: the run's own report, else its findings' (SARIF and
+    GitHub annotations), each ending with a newline."""
+    if name in _TEST_REPORTERS:
+        return getattr(importlib.import_module("alchemesh.report.tests"), _TEST_REPORTERS[name])
+    render = reporter(name, category)
+    return lambda run, root: render(run.report, root) + "\n"
 
 
 def reporter(name: str, category: str = "validate") -> Render:

@@ -63,11 +63,11 @@ def to_dict(run: TestRun) -> dict:
     }
 
 
-def to_json(run: TestRun) -> str:
+def to_json(run: TestRun, root: Path | None = None) -> str:
     return json.dumps(to_dict(run), indent=2, ensure_ascii=False) + "\n"
 
 
-def to_junit(run: TestRun) -> str:
+def to_junit(run: TestRun, root: Path | None = None) -> str:
     """One test suite per port, one test case per check: what CI systems show as test results (JUnit XML as
     Jenkins' schema has it: `errors` and `time` on every suite). A check that failed is a failure; a port whose data
     could not be read is an error."""
@@ -137,7 +137,7 @@ def _xml(xml) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(element, encoding="unicode") + "\n"
 
 
-def to_markdown(run: TestRun) -> str:
+def to_markdown(run: TestRun, root: Path | None = None) -> str:
     """A PR comment or a job summary: a table of ports, then each failed check."""
     icon = {"passed": "✅", "warned": "⚠️", "failed": "❌", "unreachable": "❓"}
     lines = [f"### alchemesh test: `{_md(run.environment)}`", "", "| port | status | checks | consumers |",

@@ -18,3 +18,18 @@ def test_family_passes_components_check(family: str):
 
 def test_the_cloud_families_are_there():
     assert {"gcp", "aws"} <= set(FAMILIES)
+
+
+def test_every_bundled_components_readme_names_each_of_its_variables():
+    import re
+
+    from tests.testing import REPO
+
+    missing = {}
+    for variables in sorted((REPO / "alchemesh" / "components").glob("*/*/variables.tf")):
+        readme = (variables.parent / "README.md").read_text(encoding="utf-8")
+        names = re.findall(r'^variable "([^"]+)"', variables.read_text(encoding="utf-8"), re.MULTILINE)
+        absent = [n for n in names if f"`{n}`" not in readme]
+        if absent:
+            missing[variables.parent.relative_to(REPO).as_posix()] = absent
+    assert missing == {}

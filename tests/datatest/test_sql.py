@@ -11,6 +11,7 @@ import sqlglot
 from sqlglot import exp
 
 from alchemesh.datatest import sql
+from alchemesh.datatest.engines import ENGINES, Unreachable, connect
 from alchemesh.datatest.plan import Measure
 
 HOSTILE = ["plain", 'dq"uote', "bq`tick", "sq'uote", "back\\slash", "semi;colon --", "Upper Case"]
@@ -19,7 +20,7 @@ MEASURES = [Measure("nulls", ("a",)), Measure("missing", ("a",), (None, "", "N/A
             Measure("newest", ("a",)), Measure("rows")]
 
 
-@pytest.mark.parametrize("dialect", sorted(sql.DIALECTS))
+@pytest.mark.parametrize("dialect", sorted(e.dialect for e in ENGINES.values()))
 @pytest.mark.parametrize("name", HOSTILE)
 def test_every_statement_parses_back_with_its_names_and_values_intact(dialect: str, name: str):
     source = sql.table(name, "schema " + name, "catalog")
@@ -27,10 +28,10 @@ def test_every_statement_parses_back_with_its_names_and_values_intact(dialect: s
     statements = [sql.scan(source, measures, dialect), sql.duplicates(source, (name, "b"), dialect),
                   sql.rule_query("SELECT COUNT(*) FROM {object} WHERE {property} IS NULL", source, name, dialect)]
     for statement in statements:
-        tree = sqlglot.parse_one(statement, read=sql.DIALECTS[dialect])
+        tree = sqlglot.parse_one(statement, read=dialect)
         identifiers = {i.name for i in tree.find_all(exp.Identifier)}
         assert name in identifiers and "schema " + name in identifiers, statement
-    strings = {s.name for s in sqlglot.parse_one(statements[0], read=sql.DIALECTS[dialect]).find_all(exp.Literal)
+    strings = {s.name for s in sqlglot.parse_one(statements[0], read=dialect).find_all(exp.Literal)
                if s.is_string}
     assert {"N/A", "o'k", "1", "true", r"^\d+'$"} <= strings, statements[0]
 
@@ -39,7 +40,7 @@ def test_the_pattern_searches_in_every_dialect():
     """ODCS `pattern`, like JSON Schema's, matches anywhere: Snowflake's REGEXP_LIKE matches the whole value, so
     it is not what Snowflake runs."""
     measure = Measure("invalid", ("a",), (), "x")
-    said = {d: sql.scan(sql.table("t"), [measure], d) for d in sql.DIALECTS}
+    said = {d: sql.scan(sql.table("t"), [measure], d) for d in (e.dialect for e in ENGINES.values())}
     assert "REGEXP_MATCHES(" in said["duckdb"] and " ~ 'x'" in said["postgres"]
     assert "REGEXP_CONTAINS(" in said["bigquery"] and "REGEXP_LIKE(" in said["athena"]
     assert "REGEXP_INSTR(" in said["snowflake"] and "REGEXP_LIKE" not in said["snowflake"]
@@ -72,7 +73,7 @@ def test_the_scan_measures_in_one_statement_what_duckdb_counts():
 @pytest.mark.parametrize(("engine", "location"), [("bigquery", "my-project.sales"), ("snowflake", "SHOP.SALES"),
                                                   ("athena", "awsdatacatalog.sales")])
 def test_the_cloud_engines_without_their_driver_say_which_extra_to_install(engine: str, location: str):
-    from alchemesh.datatest.engines import Unreachable, connect
+
 
     with pytest.raises(Unreachable, match=rf"pip install 'alchemesh\[{engine}\]'"):
         connect(engine, location, Path("."), 10)
@@ -81,7 +82,7 @@ def test_the_cloud_engines_without_their_driver_say_which_extra_to_install(engin
 @pytest.mark.parametrize("engine", ["bigquery", "snowflake", "athena"])
 @pytest.mark.parametrize("location", ["just-one-part", "a.b.c", "a.b;DROP"])
 def test_a_cloud_location_that_is_not_two_names_is_refused_before_any_driver(engine: str, location: str):
-    from alchemesh.datatest.engines import Unreachable, connect
+
 
     with pytest.raises(Unreachable, match="is not "):
         connect(engine, location, Path("."), 10)
@@ -90,12 +91,24 @@ def test_a_cloud_location_that_is_not_two_names_is_refused_before_any_driver(eng
 @pytest.mark.parametrize("engine", ["bigquery", "snowflake", "athena"])
 def test_the_cloud_engines_read_columns_with_sql_of_their_dialect(engine: str):
     """The information-schema query each cloud engine runs (its driver's paramstyle: `%s`, `%(name)s`)."""
-    from alchemesh.datatest.engines import _CLOUD
-
-    reader = object.__new__(_CLOUD[engine])
+    reader = object.__new__(ENGINES[engine])
     reader.parts = ("proj-1", "sales")
     query, params = reader.columns_query("orders")
     bound = query.replace("%(schema)s", "'sales'").replace("%(table)s", "'orders'").replace("%s", "'x'")
-    tree = sqlglot.parse_one(bound, read=sql.DIALECTS[engine])
+    tree = sqlglot.parse_one(bound, read=ENGINES[engine].dialect)
     assert [t.name.lower().rsplit(".", 1)[-1] for t in tree.find_all(exp.Table)] == ["columns"]
     assert "orders" in (params.values() if isinstance(params, dict) else params)
+
+
+def test_an_engine_is_spelled_in_one_table_that_the_mesh_schema_follows():
+    """`ENGINES` is where an engine is named: the Mesh's `engine:` choices, the hint for a component without one,
+    and connect() all follow it; each engine's class says its dialect and its own functions."""
+    from typing import get_args
+
+    from alchemesh.datatest.engines import Engine
+    from alchemesh.model.resources import Engine as Declared
+
+    assert get_args(Declared) == tuple(ENGINES)
+    assert all(issubclass(kind, Engine) and kind.dialect and kind.functions for kind in ENGINES.values())
+    with pytest.raises(Unreachable, match="no engine `oracle`: one of duckdb, postgres, bigquery, snowflake, athena"):
+        connect("oracle", "x", Path("."), 1)

@@ -64,3 +64,17 @@ def test_a_mesh_with_validation_errors_is_answered_in_the_format_asked(quickstar
         assert "nothing tested: the mesh has validation errors" in result.out and "`unresolved-reference`" in result.out
     else:
         assert json.loads(result.out)["findings"][0]["rule"] == "unresolved-reference"
+
+
+@pytest.mark.parametrize("fmt", __import__("alchemesh.report", fromlist=["TEST_FORMATS"]).TEST_FORMATS)
+def test_every_test_format_is_a_row_of_one_table_that_renders_a_run(fmt: str, tmp_path: Path):
+    from alchemesh.report import test_reporter
+
+    output = test_reporter(fmt, "test/dev")(_run(), tmp_path)
+    assert output.strip() and output.endswith("\n")
+    if fmt == "junit":
+        assert_valid_junit(output)
+    elif fmt == "sarif":
+        assert_valid_sarif(json.loads(output))
+    elif fmt == "json":
+        assert json.loads(output)["summary"]["failed"] == 1
