@@ -47,7 +47,7 @@ import copy
 import io
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,7 @@ from ruamel.yaml import YAML
 
 from alchemesh.contracts.changes import CHANGES, MODES, VERSION_RULES
 from alchemesh.load.schema_check import odcs_judge
-from tests.testing import invoke, selected_params
+from tests.testing import OnDemand, invoke
 from tests.testing import run_cli as fresh_cli
 
 HERE = Path(__file__).parent
@@ -87,11 +87,27 @@ class Expected:
 
 @dataclass(frozen=True)
 class Case:
+    """A case as its file says it: the texts are made from the base contract when a test first asks (ruamel's
+    round trip is most of what collecting the cases would cost)."""
+
     id: str  # `<file stem>/<name>`
-    old_text: str
-    new_text: str
+    where: str
+    old_edits: list
+    new_edits: list
+    new_literal: str | None
     modes: dict[str, Expected]
     xfail: str | None = None
+
+    @cached_property
+    def old_text(self) -> str:
+        return apply_edits(BASE.read_text(encoding="utf-8"), self.old_edits, self.where) if self.old_edits else \
+            BASE.read_text(encoding="utf-8")
+
+    @cached_property
+    def new_text(self) -> str:
+        if self.new_literal is not None:
+            return self.new_literal
+        return apply_edits(BASE.read_text(encoding="utf-8"), self.new_edits, self.where)
 
 
 @dataclass(frozen=True)
@@ -199,7 +215,6 @@ def _expected(raw: Any, where: str) -> Expected:
 def load_case_file(path: Path) -> list[Case]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     assert set(data) == {"cases"}, f"{path.name}: the only top-level key is `cases`"
-    base = BASE.read_text(encoding="utf-8")
     prefix = path.stem.lstrip("_")
     out = []
     for raw in data["cases"]:
@@ -207,11 +222,10 @@ def load_case_file(path: Path) -> list[Case]:
         unknown = set(raw) - _CASE_KEYS
         assert not unknown, f"{where}: unknown keys {sorted(unknown)}"
         assert not ("new" in raw and "new_text" in raw), f"{where}: `new` or `new_text`, not both"
-        old = apply_edits(base, raw["old"], where) if raw.get("old") else base
-        new = raw["new_text"] if "new_text" in raw else apply_edits(base, raw.get("new") or [], where)
         modes = {mode: _expected(raw[mode], f"{where} {mode}") for mode in MODES if mode in raw}
         assert {"consumer", "producer"} <= set(modes), f"{where}: every case states consumer and producer mode"
-        out.append(Case(f"{prefix}/{raw['name']}", old, new, modes, raw.get("xfail")))
+        out.append(Case(f"{prefix}/{raw['name']}", where, raw.get("old") or [], raw.get("new") or [],
+                        raw.get("new_text"), modes, raw.get("xfail")))
     return out
 
 
@@ -255,14 +269,19 @@ def run_diff(folder: Path, mode: str, fmt: str = "json", *extra: str) -> Outcome
 
 
 @pytest.fixture(scope="session")
-def outcomes(request, tmp_path_factory) -> dict[str, Outcome]:
-    """Every selected run, once, in process (the sample below holds it to a fresh interpreter's answer)."""
-    folders, out = {}, {}
-    for run in selected_params(request, "run", Run):
+def outcomes(tmp_path_factory) -> dict[str, Outcome]:
+    """Each run's outcome, in process, once per session (the sample below holds it to a fresh interpreter's
+    answer); a case's two files written once for all its modes."""
+    runs = {run.id: run for run in ALL_RUNS}
+    folders: dict[str, Path] = {}
+
+    def outcome(run_id: str) -> Outcome:
+        run = runs[run_id]
         if run.case.id not in folders:
             folders[run.case.id] = write_pair(tmp_path_factory.mktemp("contract"), run.case.old_text, run.case.new_text)
-        out[run.id] = run_in_process(*diff_args(run.mode), cwd=folders[run.case.id])
-    return out
+        return run_in_process(*diff_args(run.mode), cwd=folders[run.case.id])
+
+    return OnDemand(outcome)
 
 
 SAMPLE = list({run.case.id.split("/", 1)[0]: run for run in reversed(ALL_RUNS)}.values())  # a run of each file

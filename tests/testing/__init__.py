@@ -2,7 +2,7 @@
 mesh copies and real git repositories in temporary folders. Fixtures are in `tests/conftest.py`."""
 
 from tests.testing.cli import Result, assert_no_traceback, invoke, run_cli
-from tests.testing.repos import EXAMPLES, QUICKSTART, REPO, commit, copy_mesh, edit, git, selected_params, write_files
+from tests.testing.repos import EXAMPLES, QUICKSTART, REPO, OnDemand, commit, copy_mesh, edit, git, write_files
 
 __all__ = ["EXAMPLES", "QUICKSTART", "REPO", "Result", "assert_no_traceback", "commit", "copy_mesh", "edit", "git", "invoke",
-           "run_cli", "selected_params", "write_files"]
+           "run_cli", "write_files", "OnDemand"]

@@ -71,10 +71,14 @@ def commit(root: Path, message: str) -> str:
     return git(root, "rev-parse", "HEAD").strip()
 
 
-def selected_params(request, name: str, kind: type) -> list:
-    """The values of parameter `name` of every test item selected in this session (to run them together)."""
-    return [
-        item.callspec.params[name]
-        for item in request.session.items
-        if hasattr(item, "callspec") and isinstance(item.callspec.params.get(name), kind)
-    ]
+class OnDemand(dict):
+    """Outcomes made when a test first asks for its key, on the worker that runs it: under xdist each case is run
+    once per session, not once per worker (what a batch of every selected item did)."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        self[key] = value = self.make(key)
+        return value

@@ -42,7 +42,7 @@ import pytest
 import yaml
 
 from alchemesh.validate.rules import registry
-from tests.testing import assert_no_traceback, invoke, run_cli, selected_params
+from tests.testing import OnDemand, assert_no_traceback, invoke, run_cli
 
 HERE = Path(__file__).parent
 BASE_MESH = HERE / "base_mesh"
@@ -140,14 +140,16 @@ def run_validate(root: Path) -> Outcome:
 
 
 @pytest.fixture(scope="session")
-def outcomes(request, tmp_path_factory) -> dict[str, Outcome]:
-    """Every selected case, run once."""
-    out = {}
-    for case in selected_params(request, "case", Case):
+def outcomes(tmp_path_factory) -> dict[str, Outcome]:
+    """Each case's outcome, once per session, on the worker that runs it."""
+    cases = {case.id: case for path in case_files() for case in load_case_file(path)}
+
+    def outcome(case_id: str) -> Outcome:
         root = tmp_path_factory.mktemp("mesh") / "repo"
-        build_mesh(case, root)
-        out[case.id] = run_validate(root)
-    return out
+        build_mesh(cases[case_id], root)
+        return run_validate(root)
+
+    return OnDemand(outcome)
 
 
 SAMPLE = [next(c for c in load_case_file(path) if c.outcome == "fail") for path in case_files()]
