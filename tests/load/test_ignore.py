@@ -42,7 +42,7 @@ def git_ignores(lines: list[str], path: str) -> bool:
         shutil.rmtree(folder)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(lines=st.lists(patterns, min_size=1, max_size=4), path=paths)
 def test_the_same_answer_as_git(lines, path):
     assert IgnoreRules(lines).ignores(path) == git_ignores(lines, path), (lines, path)
