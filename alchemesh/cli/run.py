@@ -186,7 +186,8 @@ def _run(action_name: str, options: _Options) -> int:
     asks = action in (Action.apply, Action.destroy) and keys and not options.auto_approve
     if asks:
         _require_terminal(action)
-    terraform = prepare_terraform(find_binary(options.terraform, required_version(prepared)), root,
+    required = required_version(prepared)
+    terraform = prepare_terraform(find_binary(options.terraform, required), root,
                                   mirror=options.provider_mirror,
                                   plugin_cache=options.plugin_cache, lock_timeout=options.lock_timeout,
                                   backend_change="reconfigure" if options.reconfigure else
@@ -194,7 +195,7 @@ def _run(action_name: str, options: _Options) -> int:
     binary = terraform.binary
     banner = f"{binary.name} {binary.version} ({binary.path}), {len(keys)} stack(s) in `{prepared.environment}`"
     if binary.skipped:
-        banner += f"; passed over for requiredVersion `{required_version(prepared)}`: {', '.join(binary.skipped)}"
+        banner += f"; passed over for requiredVersion `{required}`: {', '.join(binary.skipped)}"
     if asks:  # the plan first, then the question: about what would really change
         with _terminate_as_interrupt(), Progress(keys, banner) as progress:
             preview = execute(prepared, root, action, terraform, parallelism=options.parallelism, listener=progress,
@@ -236,9 +237,11 @@ def _publish(path: Optional[Path], result, pipeline, root: Path, base: Optional[
     notified = mesh_file.is_file() and b"notifications" in mesh_file.read_bytes()
     if path is None and not notified and base is None:
         return
+    receivers = pipeline.receivers(base)
+    if path is None and not receivers.notifications:
+        return
     from alchemesh.report.events import run_events, run_id
 
-    receivers = pipeline.receivers(base)
     publish_events(run_events(result, receivers.mesh, run_id()), path, receivers)
 
 

@@ -4,8 +4,8 @@ ignored, `[Dd]` and `[!x]` classes, `\\` escapes, a trailing `/` matches folders
 its end is anchored, `**` crosses folders.
 
 Matched in linear time, whatever the pattern: `*` and `**` each keep one back-tracking point, where a regex of
-`a*a*a*…b` (pathspec's) backtracks for minutes. `tests/load/test_ignore.py` holds the semantics to pathspec's
-`GitIgnoreSpec` on generated patterns and paths.
+`a*a*a*…b` (pathspec's) backtracks for minutes. `tests/load/test_ignore.py` holds the semantics to git itself
+(`git check-ignore --no-index`) on generated patterns and paths.
 """
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ def _serve(notification, events: list[dict[str, Any]], environ: Mapping[str, str
         return Undelivered(notification.url, len(events), f"${name} is not set: nothing signed, nothing sent")
     deadline = time.monotonic() + notification.timeout
     try:
-        target = _Target.resolve(notification.url, allowed, deadline)
+        target = _Target.resolve(notification.url, allowed)
     except _Refused as refused:
         return Undelivered(notification.url, len(events), str(refused))
     for sent, event in enumerate(events):
@@ -135,7 +135,7 @@ class _Target:
     path: str
 
     @classmethod
-    def resolve(cls, url: str, allowed: tuple, deadline: float) -> _Target:
+    def resolve(cls, url: str, allowed: tuple) -> _Target:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
             raise _Refused("not an http(s) URL without credentials: nothing sent")
