@@ -111,3 +111,9 @@ def print_markup(markup: str) -> None:
 
 def print_plain(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def note_undelivered(undelivered) -> None:
+    """What a run's or a check's receivers did not get, one line each on stderr."""
+    for missed in undelivered:
+        typer.echo(f"alchemesh: note: {missed.events} event(s) not delivered to {missed.url}: {missed.why}", err=True)

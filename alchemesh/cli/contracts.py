@@ -7,7 +7,7 @@ from typing import Annotated, Optional, get_args
 
 import typer
 
-from alchemesh.cli.app import FailOn, RepoPath, app, choices, command, print_markup, print_plain
+from alchemesh.cli.app import note_undelivered, FailOn, RepoPath, app, choices, command, print_markup, print_plain
 from alchemesh.contracts.changes import Mode as ModeName
 from alchemesh.report import CHANGELOG_FORMATS, CHECK_FORMATS
 
@@ -42,15 +42,9 @@ def check(
     from alchemesh.pipeline import Pipeline
 
     root = find_root(path)
-    pipeline = Pipeline(root)
-    result = pipeline.check_contracts(against)
-    receivers = pipeline.receivers(result.base)  # the base revision's: never a receiver the change itself adds
-    if events is not None or receivers.notifications:
-        from alchemesh.cli.run import publish_events
-        from alchemesh.report.events import contract_events, run_id
-
-        publish_events(contract_events(result.report, receivers.mesh, result.base, run_id()), events, receivers)
-    return _emit(result, root, format, fail_on)
+    checked = Pipeline(root).check_contracts(against, events)
+    note_undelivered(checked.undelivered)
+    return _emit(checked.result, root, format, fail_on)
 
 
 @contracts_app.command("diff")
@@ -76,11 +70,10 @@ def changelog(
     format: Annotated[LogFormat, typer.Option("--format", "-f", help="Output format.")] = LogFormat.text,
 ) -> int:
     """The history of one contract through git, version by version, newest first."""
-    from alchemesh.load.discovery import find_root
     from alchemesh.pipeline import Pipeline
     from alchemesh.report.contracts import render_changelog
 
-    print_plain(render_changelog(Pipeline(find_root(path)).changelog(contract), format.value))
+    print_plain(render_changelog(Pipeline.at(path).changelog(contract), format.value))
     return 0
 
 

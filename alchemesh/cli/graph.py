@@ -26,14 +26,13 @@ def graph(
 ) -> int:
     """Print the data product graph: who consumes whom, through which ports."""
     from alchemesh.report import graph as graph_formats
-    from alchemesh.load.discovery import find_root
     from alchemesh.errors import UsageError
     from alchemesh.findings import Severity
     from alchemesh.pipeline import Pipeline
 
     if (upstream or downstream) and focus is None:
         raise UsageError("--upstream and --downstream need --focus")
-    analysis = Pipeline(find_root(path)).analysis
+    analysis = Pipeline.at(path).analysis
     view = graph_formats.select(analysis.graph, focus, upstream, downstream)
     print_plain(graph_formats.render(analysis.graph, view, format.value))
     errors = analysis.report.count(Severity.ERROR)

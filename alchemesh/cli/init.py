@@ -43,11 +43,10 @@ def new_product(
     path: Annotated[Optional[Path], typer.Option("--path", help="The repo root (default: found from here).")] = None,
 ) -> int:
     """Scaffold a data product and its contract inside an existing domain."""
-    from alchemesh.load.discovery import find_root
     from alchemesh.scaffold.create import new_product as scaffold
     from alchemesh.pipeline import Pipeline
 
-    analysis = Pipeline(find_root(path)).analysis
+    analysis = Pipeline.at(path).analysis
     for created in scaffold(analysis.index, domain, name):
         typer.echo(f"created {from_here(created)}")
     return 0

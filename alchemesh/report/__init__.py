@@ -38,6 +38,17 @@ def test_reporter(name: str, category: str) -> Callable[[Any, Path], str]:
     return lambda run, root: render(run.report, root) + "\n"
 
 
+def refusal(name: str, action: str, environment: str) -> Render:
+    """The findings that stopped a run before it ran, in the run's `--format`: every format its own document (a
+    JUnit reader gets JUnit, a PR comment Markdown)."""
+    if name in ("junit", "markdown"):
+        from alchemesh.report import tests
+
+        render = tests.validation_junit if name == "junit" else tests.validation_markdown
+        return lambda report, root: render(report, environment)
+    return reporter(name, f"{action}/{environment}")
+
+
 def reporter(name: str, category: str = "validate") -> Render:
     """The renderer for a `--format` name; `category`: the command reporting, for formats that keep the results of
     each command apart (SARIF's `automationDetails`)."""

@@ -169,6 +169,36 @@ def to_markdown(run: Run, root: Path) -> str:
     return text
 
 
+def matrix(environment: str, levels: tuple[tuple[str, ...], ...]) -> bytes:
+    """The selected stacks by DAG level, for a CI matrix: one line, so that it can go to $GITHUB_OUTPUT as it is."""
+    import orjson
+
+    include = [{"stack": key, "level": i} for i, level in enumerate(levels) for key in level]
+    return orjson.dumps({"environment": environment, "levels": [list(level) for level in levels],
+                         "include": include}, option=orjson.OPT_SORT_KEYS)
+
+
+def confirmation(action: Action, environment: str, changing: list[Outcome], order: list[str]) -> str:
+    """What a preview says would change, destructive stacks first then in run order: shown before apply or
+    destroy asks."""
+    order = order[::-1] if action is Action.destroy else order
+    changing = sorted(changing, key=lambda o: (-o.changes.destructive, order.index(o.key) if o.key in order
+                                               else len(order)))
+    width = max(len(o.key) for o in changing)
+    lines = [f"  {o.key:<{width}}  {_counts(o)}" + (f"  ({o.reason})" if o.reason else "") for o in changing]
+    total = sum(o.changes.destructive for o in changing)
+    head = f"{action.value} would change {len(changing)} stack(s) in `{environment}`"
+    head += f", destroying or replacing {total} resource(s):" if total else ":"
+    return "\n".join([head, *lines])
+
+
+def _counts(outcome: Outcome) -> str:
+    changes = outcome.changes
+    parts = [(changes.destroy, "to destroy"), (changes.replace, "to replace"), (changes.add, "to add"),
+             (changes.change, "to change")]
+    return ", ".join(f"{n} {what}" for n, what in parts if n)
+
+
 def validation_failed(action: Action, environment: str, findings: str, *, json_file: bool) -> bytes:
     """The summary of a run that stopped at validation: the findings, so a PR comment shows why."""
     if json_file:

@@ -130,3 +130,25 @@ def test_the_rule_name_check_sees_a_spelled_name():
     tree = ast.parse('Finding("schema", sev, "m", "f")\nif f.rule == "policy": pass\nx = "dependency-cycle"\n')
     assert _rule_uses(tree, {"schema", "policy", "dependency-cycle"}) == [(1, "schema"), (2, "policy"),
                                                                           (3, "dependency-cycle")]
+
+
+# What a command may reach besides its own package: the composition, the reporters and the foundation.
+_CLI_MAY_IMPORT = {"pipeline", "report", *STAGES[0][1], "cli"}
+
+
+def _stages_reached(path: Path) -> set[str]:
+    return {name.split(".")[1] for name in _imports(ast.parse(path.read_text(encoding="utf-8")))
+            if name.count(".")} - _CLI_MAY_IMPORT
+
+
+def test_the_run_commands_hold_no_orchestration():
+    """plan/apply/destroy/drift/test: options in, one Pipeline.run, a report out."""
+    run = PACKAGE / "cli" / "run.py"
+    assert _stages_reached(run) == set()
+    assert len(run.read_text(encoding="utf-8").splitlines()) < 150
+
+
+def test_a_command_reaching_past_the_pipeline_is_seen(tmp_path: Path):
+    command = tmp_path / "run.py"
+    command.write_text("def f():\n    from alchemesh.terraform.runner import run\n    from alchemesh.report import runs\n")
+    assert _stages_reached(command) == {"terraform"}

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from alchemesh.findings import Report
     from alchemesh.load.cache import ReportCache
     from alchemesh.model.resources import Notification
+    from alchemesh.report.deliver import Undelivered
+    from alchemesh.pipeline.runs import Approver, RunRequest, RunResult, Watch
     from alchemesh.terraform.orchestrate import Prepared, Request
     from alchemesh.validate import Analysis
 
@@ -37,6 +39,14 @@ class Receivers:
     networks: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A contract check, and the events about it that could not be delivered."""
+
+    result: ContractReport
+    undelivered: tuple[Undelivered, ...] = ()
+
+
 class Pipeline:
     """The stages over the repo at `root`, each run at most once; `use_cache=False` reads and writes no cache."""
 
@@ -47,6 +57,13 @@ class Pipeline:
         self._cached_report: Report | None = None
         if key is not None:
             self.__dict__["key"] = key
+
+    @classmethod
+    def at(cls, path: Path | None = None, **options) -> Pipeline:
+        """The pipeline of the mesh holding `path` (default: the working directory)."""
+        from alchemesh.load.discovery import find_root
+
+        return cls(find_root(path), **options)
 
     @cached_property
     def key(self) -> ReportCache | None:
@@ -113,10 +130,20 @@ class Pipeline:
             self.remember(compiled, environments)
         return prepared(request, compiled.report, build, directory, since)
 
-    def check_contracts(self, against: str | None) -> ContractReport:
+    def check_contracts(self, against: str | None, events: Path | None = None) -> Checked:
+        """Every contract changed since `against`; each breaking change as an event to `events` and to the base
+        revision's receivers (never one the change itself adds)."""
         from alchemesh.contracts.check import check
+        from alchemesh.pipeline.runs import send_events
 
-        return check(self.analysis, against)
+        report = check(self.analysis, against)
+        receivers = self.receivers(report.base)
+        if events is None and not receivers.notifications:
+            return Checked(report)
+        from alchemesh.report.events import contract_events, run_id
+
+        sent = contract_events(report.report, receivers.mesh, report.base, run_id())
+        return Checked(report, send_events(sent, events, receivers))
 
     def changelog(self, contract_id: str) -> Changelog:
         from alchemesh.contracts.history import changelog
@@ -127,6 +154,21 @@ class Pipeline:
         from alchemesh.docs.site import build
 
         return build(self.analysis)
+
+    def run(self, request: RunRequest, *, watch: Watch | None = None, approve: Approver | None = None) -> RunResult:
+        """plan, apply, destroy, drift or test the stacks the request selects (see `pipeline.runs`)."""
+        from alchemesh.pipeline.runs import run
+
+        return run(self, request, watch=watch, approve=approve)
+
+    def test(self, request: RunRequest, *, watch: Watch | None = None) -> RunResult:
+        """Check the data behind every selected output port against its contract, producers first."""
+        from dataclasses import replace
+
+        from alchemesh.pipeline.runs import run
+        from alchemesh.terraform.outcome import Action
+
+        return run(self, replace(request, action=Action.test), watch=watch)
 
     def receivers(self, base: str | None = None) -> Receivers:
         """Where a run's events are POSTed: the Mesh's notifications, those of the base revision when the run is
