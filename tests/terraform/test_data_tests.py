@@ -15,7 +15,7 @@ from pathlib import Path
 from tests.testing import REPO, edit, run_cli
 from tests.testing.conformance import assert_valid_junit, assert_valid_sarif
 
-README = (REPO / "README.md").read_text(encoding="utf-8")
+GETTING_STARTED = (REPO / "docs" / "getting-started.md").read_text(encoding="utf-8")
 
 PORTS = ["sales/customers/customers", "sales/orders/orders", "marketing/customer-value/customer-value",
          "marketing/segments/segments"]
@@ -32,10 +32,10 @@ def test_test_passes_then_a_corrupted_row_fails_at_its_contract_line_in_every_fo
     applied = run_cli("apply", "--auto-approve", "--format", "json", cwd=mesh, env=env)
     assert applied.code == 0, applied.out + applied.err
 
-    # the README's tour, command by command, printing what it shows: all passes, then a status the contract
+    # the getting-started tour, command by command, printing what it shows: all passes, then a status the contract
     # does not list
     repo = mesh.parent.parent
-    tour = README.split("Then check that the data keeps its contracts", 1)[1].split("```console\n", 1)[1]
+    tour = GETTING_STARTED.split("Then check that the data keeps its contracts", 1)[1].split("```console\n", 1)[1]
     steps = re.findall(r"^\$ (.+)\n((?:(?!\$ ).*\n)*)", tour.split("```", 1)[0], re.M)
     assert [command.split()[0] for command, _ in steps] == ["alchemesh", "python", "alchemesh"]
     for command, printed in steps:

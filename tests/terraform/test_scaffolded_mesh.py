@@ -8,10 +8,18 @@ from pathlib import Path
 
 from tests.components.local.test_local_components import query
 from tests.testing import git, run_cli
+from tests.testing.docs import README, run_block, sh_block
 
 
-def test_a_mesh_from_init_applies_offline_and_grows_a_product(tmp_path: Path, terraform_env: dict):
-    mesh = tmp_path / "my-mesh"
+def test_the_readmes_start_your_own_mesh_runs_as_written(tmp_path: Path, terraform_env: dict):
+    mesh = run_block(sh_block(README, "## Start your own mesh"), tmp_path, terraform_env)
+    assert mesh == tmp_path / "my-mesh"
+    assert query(mesh / ".alchemesh/data/dev/sales/returns/returns.duckdb", "SELECT count(*) FROM returns") == [(2,)]
+    assert run_cli("validate", "--fail-on", "info", cwd=mesh).code == 0
+
+
+def test_a_mesh_from_init_applies_offline_and_grows_a_product(tmp_path: Path, one_terraform_env: dict):
+    mesh, terraform_env = tmp_path / "my-mesh", one_terraform_env
     assert run_cli("init", str(mesh)).code == 0
     git(mesh, "init", "-q", "-b", "main")
 
