@@ -1,3 +1,3 @@
 from alchemesh.cli.main import main
 
-raise SystemExit(main())
+main()

@@ -107,7 +107,7 @@ def prefix(root: Path) -> str:
 def files_at(root: Path, rev: str, suffixes: tuple[str, ...]) -> dict[str, bytes]:
     """Contents of the files under `root` at `rev` whose names end with `suffixes`, keyed relative to root."""
     blobs = tree_at(root, rev, suffixes)
-    return dict(zip(blobs, read_blobs(root, list(blobs.values()))))
+    return dict(zip(blobs, read_blobs(root, list(blobs.values())), strict=False))
 
 
 def blob_id(content: bytes) -> str:
@@ -189,7 +189,7 @@ def _log_entries(raw: str) -> list[tuple[list[str], list[str]]]:
         if tokens[i] != "" or i + 4 >= len(tokens) or not _SHA.fullmatch(tokens[i + 1]):
             i += 1
             continue
-        fields, names = tokens[i + 1 : i + 5], []
+        fields, names = tokens[i + 1 : i + 5], list[str]()
         i += 5
         while i < len(tokens) and tokens[i] != "":
             names.append(tokens[i][1:] if not names and tokens[i].startswith("\n") else tokens[i])

@@ -33,9 +33,9 @@ def main(argv: list[str] | None = None) -> None:
             run_once([*alchemesh, "validate", str(mesh)], args.timeout, findings_ok=True, quiet=True)
             log(f"N={n}: compile")
             fresh = best_of(command, args.repeat, args.timeout,
-                            before=lambda: shutil.rmtree(mesh / ".alchemesh" / "build", ignore_errors=True))
+                            before=lambda mesh=mesh: shutil.rmtree(mesh / ".alchemesh" / "build", ignore_errors=True))
             cold = best_of(command, args.repeat, args.timeout,
-                           before=lambda: shutil.rmtree(mesh / ".alchemesh", ignore_errors=True))
+                           before=lambda mesh=mesh: shutil.rmtree(mesh / ".alchemesh", ignore_errors=True))
             unchanged = best_of(command, args.repeat, args.timeout)
             rows.append([str(n), fresh.cell(), cold.cell(), unchanged.cell()])
     header = ["N", "compile s (validation cached)", "compile s (cold)", "compile s (unchanged)"]

@@ -78,7 +78,7 @@ def render(rows, comparison, markdown: bool) -> None:
         print("| contracts | `alchemesh docs build` (whole mesh) | `datacontract catalog` | per contract, alchemesh | "
               "per contract, datacontract | ratio |")
         print("|---|---|---|---|---|---|")
-        for n, count, ours, theirs in comparison:
+        for _n, count, ours, theirs in comparison:
             print(f"| {count:,} | {ours:.2f} s | {theirs:.2f} s | {ours / count * 1000:.1f} ms | "
                   f"{theirs / count * 1000:.0f} ms | {theirs / ours:.0f}× |")
 

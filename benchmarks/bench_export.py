@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> None:
             run_once([*alchemesh, "validate", str(mesh)], args.timeout, findings_ok=True, quiet=True)
             out = Path(tmp) / "out"
 
-            def clean() -> None:
+            def clean(out: Path = out, mesh: Path = mesh) -> None:
                 shutil.rmtree(out, ignore_errors=True)
                 shutil.rmtree(mesh / ".alchemesh" / "build", ignore_errors=True)
 

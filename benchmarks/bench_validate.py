@@ -30,7 +30,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent  # commands run here, so `python -m alchemesh` finds the checkout
@@ -265,7 +265,7 @@ def render(header: list[str], rows: list[list[str]], markdown: bool) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
-        padded = [c.ljust(w) for c, w in zip(cells, widths)]
+        padded = [c.ljust(w) for c, w in zip(cells, widths, strict=False)]
         return "| " + " | ".join(padded) + " |" if markdown else "  ".join(padded).rstrip()
 
     rule = ("|" + "|".join("-" * (w + 2) for w in widths) + "|" if markdown

@@ -107,7 +107,7 @@ def test_a_write_interrupted_after_its_journal_is_completed(quickstart: Path, tm
     monkeypatch.setattr(output, "recover", real)
     assert run_cli("compile", "--out", str(out), cwd=quickstart).code == 0
     assert not (directory / output.JOURNAL).exists()
-    assert not [p for p in directory.rglob(".*.next-*")]
+    assert not list(directory.rglob(".*.next-*"))
     assert run_cli("compile", "--out", str(out), "--check", cwd=quickstart).code == 0
     _build_is_consistent(directory)
     # Staged by a write killed before its journal: removed by the next one, the build untouched.

@@ -181,7 +181,7 @@ def structure_problems(doc: dict) -> list[str]:
     return problems
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _help(path: tuple[str, ...]) -> str | None:
     """`alchemesh PATH --help`, once per subcommand; None when there is no such command."""
     result = run_cli(*path, "--help")

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -42,9 +42,9 @@ RepoPath = Annotated[
 ]
 
 
-def choices(name: str, values) -> type[Enum]:
+def choices(name: str, values: Iterable[str]) -> Any:
     """An option's choices from the table that defines them (a reporter, a mode, a component type)."""
-    return Enum(name, [(value, value) for value in values], type=str)
+    return Enum(name, [(value, value) for value in values], type=str)  # type: ignore[misc]
 
 
 FailOn = choices("FailOn", [severity.value for severity in Severity])
@@ -54,7 +54,7 @@ ReportFormat = choices("ReportFormat", FORMATS)
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"alchemesh {__version__}")
-        raise typer.Exit()
+        raise typer.Exit
 
 
 @app.callback()

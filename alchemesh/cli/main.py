@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 # The top-level help lists the commands in pipeline order, each with an example in its own help.
 ORDER = ("init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy", "drift", "test", "docs", "import", "export",
@@ -47,11 +48,11 @@ def cli(args: list[str] | None = None):
     import typer
 
     name = next((a for a in args or () if not a.startswith("-")), None)
-    app = _app(MODULES.get(name) if args else None)
+    app = _app(MODULES.get(name) if args and name else None)
     group = typer.main.get_command(app)
     group.list_commands = lambda ctx: [name for name in ORDER if name in group.commands]
     for path, example in EXAMPLES.items():
-        command = group
+        command: Any = group
         for word in path.split():
             command = getattr(command, "commands", {}).get(word)
         if command is not None:

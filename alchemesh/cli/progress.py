@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 
 _DONE = {"no-changes", "changes", "drifted", "applied", "destroyed", "failed", "skipped", "cancelled"}
 _STYLE = {"failed": "red", "skipped": "yellow", "cancelled": "yellow", "changes": "cyan", "drifted": "magenta",
@@ -12,11 +13,11 @@ _STYLE = {"failed": "red", "skipped": "yellow", "cancelled": "yellow", "changes"
 
 
 class Progress:
-    def __init__(self, keys: list[str], banner: str = ""):
-        self.keys = keys
+    def __init__(self, keys: Sequence[str], banner: str = ""):
+        self.keys = list(keys)
         self.banner = banner  # said once the first stack starts: after a refusal, the refusal stays one line
         self.begun = False
-        self.phase = {key: "queued" for key in keys}
+        self.phase = dict.fromkeys(keys, "queued")
         self.started: dict[str, float] = {}
         self.ended: dict[str, float] = {}
         self.live = None

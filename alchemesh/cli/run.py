@@ -27,10 +27,11 @@ def _run(action_name: str, options: Options) -> int:
     request = _request(Action(action_name), options)
     with _terminate_as_interrupt():
         result = pipeline.run(request, watch=Progress, approve=None if options.auto_approve else _Prompt(root))
-    if options.matrix and result.valid:
+    selection = result.prepared.selection
+    if options.matrix and selection is not None:
         from alchemesh.report.runs import matrix
 
-        print_plain(matrix(result.prepared.environment, result.prepared.selection.levels).decode())
+        print_plain(matrix(result.prepared.environment, selection.levels).decode())
         return 0
     note_undelivered(result.undelivered)
     return _report(request.action, result, root, options)

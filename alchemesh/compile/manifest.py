@@ -185,7 +185,8 @@ def read_stack_facts(stack_dir: Path, key: str) -> StackFacts:
 
 def _state_file(content: dict[str, Any], stack_dir: Path) -> Path | None:
     """Its `local` backend path, or terraform.tfstate beside it; None for a remote backend."""
-    terraform = content.get("terraform") if isinstance(content.get("terraform"), dict) else {}
+    terraform = content.get("terraform")
+    terraform = terraform if isinstance(terraform, dict) else {}
     backend = terraform.get("backend")
     if not backend:
         return stack_dir / "terraform.tfstate"

@@ -313,7 +313,7 @@ class _Builder:
             return literal(component.source)
         return self._local_source(component.source, stack_key.count("/"))
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019 -- one compile's stacks object: the cache lives as long as it does
     def _local_source(self, source: str, depth: int) -> str:
         """A local module's path from a stack `depth` + 1 folders below the build directory."""
         module_dir = os.path.abspath(self.target.root / source)  # links stay as the user made them

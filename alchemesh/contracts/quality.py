@@ -77,10 +77,11 @@ def _compared(before: dict, after: dict) -> list[str]:
                 [Kind.QUALITY_LOOSENED, Kind.QUALITY_TIGHTENED]
     severity = [_SEVERITY.get(str(r.get("severity", "error")).lower()) for r in (before, after)]
     if severity[0] != severity[1]:  # a failure that stops a pipeline is a stronger promise than a warning
-        if None in severity:
+        old, new = severity
+        if old is None or new is None:
             out += [Kind.QUALITY_LOOSENED, Kind.QUALITY_TIGHTENED]
         else:
-            out.append(Kind.QUALITY_LOOSENED if severity[1] < severity[0] else Kind.QUALITY_TIGHTENED)
+            out.append(Kind.QUALITY_LOOSENED if new < old else Kind.QUALITY_TIGHTENED)
     return list(dict.fromkeys(out))
 
 

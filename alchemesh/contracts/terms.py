@@ -31,7 +31,7 @@ _LOCATION = {"type", "host", "port", "database", "schema", "catalog", "project",
 
 
 def sla_changes(old: list[dict], new: list[dict]) -> list[Found]:
-    out = []
+    out: list[Found] = []
     before = {_sla_key(s): s for s in old}
     after = {_sla_key(s): (i, s) for i, s in enumerate(new)}
     for key, sla in before.items():
@@ -98,7 +98,7 @@ def _measure(sla: dict) -> Any:
 
 
 def server_changes(old: list[dict], new: list[dict]) -> list[Found]:
-    out = []
+    out: list[Found] = []
     before = {str(s.get("server", i)): s for i, s in enumerate(old)}
     after = {str(s.get("server", i)): (i, s) for i, s in enumerate(new)}
     for name in before.keys() - after.keys():

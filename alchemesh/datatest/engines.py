@@ -10,6 +10,7 @@ error); otherwise only its kind does.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -93,19 +94,15 @@ def cancel_all() -> None:
     with _OPEN_LOCK:
         engines = list(_OPEN)
     for engine in engines:
-        try:
+        with contextlib.suppress(Exception):  # a connection already gone has nothing to cancel
             engine.cancel()
-        except Exception:  # a connection already gone has nothing to cancel
-            pass
 
 
 def _deadline(timeout: float, cancel) -> threading.Timer:
     """The client's own deadline, a little after the server's: a query past it is cancelled on the server."""
     def fire() -> None:
-        try:
+        with contextlib.suppress(Exception):  # the query ended meanwhile, or the connection did: nothing to cancel
             cancel()
-        except Exception:  # the query ended meanwhile, or the connection did: nothing left to cancel
-            pass
 
     timer = threading.Timer(timeout + 1.0, fire)
     timer.daemon = True

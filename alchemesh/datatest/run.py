@@ -136,7 +136,7 @@ class _PortTest:
         scan per measure, so that one bad check fails alone."""
         try:
             row = self.engine.row(sql.scan(source, measures, self.engine.dialect))
-            return dict(zip(measures, row[1:])), _number(row[0]) or 0.0
+            return dict(zip(measures, row[1:], strict=False)), _number(row[0]) or 0.0
         except QueryFailed as error:
             if not measures:  # the table itself cannot be scanned
                 raise Unreachable(f"cannot read `{source.name}`: {error}") from None

@@ -50,7 +50,7 @@ def suite(analysis: Analysis, *, timeout: float = 300.0, now: dt.datetime | None
     index, repo, graph = analysis.index, analysis.repo, analysis.graph
     ports: dict[str, tuple[PortTarget, ...]] = {}
     untested = []
-    for key, entry in sorted(index.products.items()):
+    for _key, entry in sorted(index.products.items()):
         targets = []
         for i, port in enumerate(entry.resource.spec.outputPorts):
             ref = PortRef(entry.resource.spec.domain, entry.resource.name, port.name)

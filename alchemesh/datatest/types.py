@@ -61,9 +61,9 @@ def logical_problem(logical: str, column_type: str, dialect: str, legacy_date: b
     if family is None or actual is None or actual.this in (T.UNKNOWN, T.USERDEFINED):
         return None
     allowed = set(family)
-    if logical == "integer":  # NUMBER(38,0): an integer by its scale
-        if actual.this in (T.DECIMAL, T.BIGDECIMAL) and _scale(actual) == 0:
-            return None
+    # NUMBER(38,0): an integer by its scale
+    if logical == "integer" and actual.this in (T.DECIMAL, T.BIGDECIMAL) and _scale(actual) == 0:
+        return None
     if logical == "date" and legacy_date:  # ODCS 3.0's `date` is any date or time of day: it had no timestamp
         allowed |= _FAMILIES["timestamp"]
     return None if actual.this in allowed else f"{column_type} does not hold `{logical}` values"

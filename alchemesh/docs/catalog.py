@@ -293,7 +293,7 @@ def build_catalog(analysis: Analysis, history: dict[str, tuple[VersionView, ...]
     index, graph = analysis.index, analysis.graph
     mesh = index.mesh.resource if index.mesh else None
     ports_of_contract: dict[str, list[Link]] = {}
-    for pid, entry in index.products.items():
+    for entry in index.products.values():
         for port in entry.resource.spec.outputPorts:
             if port.contract:
                 ports_of_contract.setdefault(port.contract, []).append(

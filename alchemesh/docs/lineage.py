@@ -190,7 +190,7 @@ def _edge_path(slots: list[tuple[float, float]]) -> str:
     """Right side of the producer, through every waypoint slot, to the left side of the consumer."""
     (x, y), mid = slots[0], BOX_H / 2
     d = f"M{_n(x + BOX_W)},{_n(y + mid)}"
-    for i, ((x1, y1), (x2, y2)) in enumerate(zip(slots, slots[1:])):
+    for i, ((x1, y1), (x2, y2)) in enumerate(zip(slots, slots[1:], strict=False)):
         x1, y1, y2 = x1 + BOX_W, y1 + mid, y2 + mid
         # Half the horizontal distance makes a smooth S; a back edge (cycle) loops out by a fixed bend.
         dx = (x2 - x1) / 2 if x2 > x1 else GAP_X / 2

@@ -32,7 +32,7 @@ MAX_PREFIX = 12  # longer prefixes are never split: keeps plain keys (<= 12) apa
 SNIPPET_CHARS = 120
 MIN_TOKEN = 2
 
-_WORD = re.compile(r"[^\W_]{%d,}" % MIN_TOKEN)  # `\w` is str.isalnum() and `_`: letters, digits of any script
+_WORD = re.compile(rf"[^\W_]{{{MIN_TOKEN},}}")  # `\w` is str.isalnum() and `_`: letters, digits of any script
 _PLAIN_KEY = re.compile(r"[a-z0-9]+")
 _NOT_RELATIVE = re.compile(r"[\x00-\x20]*[/\\]|[^/?#]*:")  # rooted, protocol-relative, or a scheme
 _JS_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
@@ -135,7 +135,7 @@ def _term_shards(tokens: list[str], sizes: dict[str, int], depth: int = 2) -> It
 
 
 def _deltas(ids: list[int]) -> list[int]:
-    return [b - a for a, b in zip([0, *ids], ids)]
+    return [b - a for a, b in zip([0, *ids], ids, strict=False)]
 
 
 def _script(name: str, data: object) -> bytes:

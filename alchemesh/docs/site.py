@@ -216,7 +216,7 @@ def _product_history(root: Path, analysis):
     status: dict[str, str | None] = {}
     out = []
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    for (commit, file), blob in zip(wanted, blobs):
+    for (commit, file), blob in zip(wanted, blobs, strict=False):
         now: dict[str, str | None] = {}
         try:
             documents = list(yaml.load_all(blob, Loader=loader)) if blob is not None else []

@@ -72,7 +72,7 @@ def reconcile(root: Path, tool: str, wanted: dict[str, bytes], once: dict[str, b
         except RefusedFile as refused:
             raise UsageError(f"alchemesh import {tool} would write {printable(rel)}: {refused.reason}; nothing "
                              "written") from None
-    for rel, content in sorted(once.items()):
+    for rel in sorted(once):
         if not (root / rel).exists():
             outcome.created.append(rel)
     for rel, content in sorted(wanted.items()):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,7 +104,7 @@ def export(analysis: Analysis, site_url: str | None = None, version: str = "1.0.
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(version: str):
     """The official schema of an ODPS version (package data), compiled once."""
     import jsonschema_rs

@@ -16,6 +16,7 @@ import stat
 import sys
 import time
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from alchemesh import __version__
@@ -195,7 +196,7 @@ class ReportCache:
             self._store_stats()
         return report
 
-    def store(self, report: Report, modules: list[str] = (), files: list[str] = ()) -> None:
+    def store(self, report: Report, modules: Sequence[str] = (), files: Sequence[str] = ()) -> None:
         """`modules`: the local module folders (repo-relative) the report read, as inputs of the key; `files`: the
         files whose being there the report says something about (a `sql_file`)."""
         _store(self.path, {

@@ -94,7 +94,7 @@ def _inside_work_tree(root: Path) -> bool:
 def _walk(root: Path, ignored: IgnoreRules | None) -> list[str]:
     """Every file below `root` that `.gitignore` does not ignore (a folder it ignores is not entered: nothing below
     it can be re-included, as in git)."""
-    out = []
+    out: list[str] = []
     for directory, subdirs, names in os.walk(root):
         rel = Path(directory).relative_to(root).as_posix()
         prefix = "" if rel == "." else rel + "/"

@@ -10,6 +10,8 @@ Matched in linear time, whatever the pattern: `*` and `**` each keep one back-tr
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -148,7 +150,7 @@ def _segment_matches(pattern: object, name: str) -> bool:
     return pattern != "**" and _match(pattern, name, _char_matches, _STAR)
 
 
-def _char_matches(token: object, char: str) -> bool:
+def _char_matches(token: Any, char: str) -> bool:
     if token == _ANY:
         return True
     if token[0] == "=":

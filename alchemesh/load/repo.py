@@ -160,7 +160,7 @@ def load_revision(root: Path, rev: str, current: MeshRepo) -> MeshRepo:
             same[file] = record
         else:
             changed[file] = blob
-    contents = dict(zip(changed, gitrepo.read_blobs(root, list(changed.values()))))
+    contents = dict(zip(changed, gitrepo.read_blobs(root, list(changed.values())), strict=False))
     return load_snapshot(root, contents, same)
 
 

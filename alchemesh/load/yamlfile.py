@@ -177,9 +177,9 @@ def decode(raw: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-_DEEP_INDENT = re.compile(r"^[ \t?:-]{%d,}" % MAX_DEPTH, re.MULTILINE)
+_DEEP_INDENT = re.compile(rf"^[ \t?:-]{{{MAX_DEPTH},}}", re.MULTILINE)
 # Block collections opened on one line (`- ? - ? …`, anchors and tags between them): each indicator is a level.
-_INDICATOR_RUN = re.compile(r"(?:[-?:][ \t]+(?:[&!][^\s]*[ \t]+)?){%d}" % (MAX_DEPTH // 2))
+_INDICATOR_RUN = re.compile(rf"(?:[-?:][ \t]+(?:[&!][^\s]*[ \t]+)?){{{MAX_DEPTH // 2}}}")
 
 
 def _check_depth(text: str) -> None:

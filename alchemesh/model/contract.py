@@ -138,7 +138,7 @@ def _properties(parent: dict[str, Any], path: JsonPath) -> tuple[Property, ...]:
 
 def _quality(element: dict[str, Any]) -> tuple[Quality, ...]:
     return tuple(
-        Quality(rule.get("metric") or rule.get("rule") or rule.get("name") or rule.get("type"),
+        Quality(str(rule.get("metric") or rule.get("rule") or rule.get("name") or rule.get("type") or ""),
                 rule.get("description"),
                 tuple(sorted((k, v) for k, v in rule.items() if k.startswith("mustBe"))),
                 tuple(sorted(rule["arguments"].items())) if isinstance(rule.get("arguments"), dict) else (),

@@ -97,9 +97,11 @@ class Pipeline:
         from alchemesh.compile.compiler import Compiled, compile_cached, compile_mesh
 
         if from_disk and self.key is not None and "analysis" not in self.__dict__:
-            hits = [compile_cached(self.key, environment, out) for environment in environments or [None]]
-            if all(hits):
-                return Compiled(hits[0].report, tuple(b for hit in hits for b in hit.builds), cached=True)
+            asked: list[str | None] = list(environments) if environments else [None]
+            hits = [compile_cached(self.key, environment, out) for environment in asked]
+            found = [hit for hit in hits if hit is not None]
+            if found and len(found) == len(hits):
+                return Compiled(found[0].report, tuple(b for hit in found for b in hit.builds), cached=True)
         return compile_mesh(self.analysis, environments, out)
 
     def remember(self, compiled: Compiled, environments: list[str] | None = None) -> None:
@@ -107,7 +109,8 @@ class Pipeline:
         from alchemesh.compile.compiler import remember_build
 
         if self.key is not None and not compiled.cached:
-            for environment, (directory, build) in zip(environments or [None], compiled.builds):
+            asked: list[str | None] = list(environments) if environments else [None]
+            for environment, (directory, build) in zip(asked, compiled.builds, strict=False):
                 remember_build(self.key, environment, directory, build)
 
     def prepare(self, request: Request) -> Prepared:

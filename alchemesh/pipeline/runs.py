@@ -36,7 +36,7 @@ class Approver(Protocol):
     def __call__(self, action: Action, environment: str, changing: list[Outcome], order: list[str]) -> bool: ...
 
 
-Watch = Callable[[Sequence[str], str], AbstractContextManager["Listener"]]
+Watch = Callable[[Sequence[str], str], AbstractContextManager["Listener | None"]]
 
 
 @dataclass(frozen=True)
@@ -80,14 +80,16 @@ def run(pipeline: Pipeline, request: RunRequest, *, watch: Watch | None = None,
     removed = request.select.removed if request.select.removed != "with" else (
         "without" if action in (Action.drift, Action.test) else "with")
     prepared = pipeline.prepare(replace(request.select, removed=removed))
-    if prepared.selection is None or request.select_only:
+    selection = prepared.selection
+    if selection is None or request.select_only:
         return RunResult(prepared)
     tester = _tester(pipeline, request)
     if action is Action.test and tester is not None:
-        prepared = replace(prepared, selection=only(prepared.selection, set(tester.ports)))
-    keys = [s.key for s in prepared.selection.stacks]
+        selection = only(selection, set(tester.ports))
+        prepared = replace(prepared, selection=selection)
+    keys = [s.key for s in selection.stacks]
     asks = approve is not None and action in (Action.apply, Action.destroy) and bool(keys)
-    if asks:
+    if approve is not None and asks:
         approve.ready(action)
     required = required_version(prepared)
     terraform = prepare_terraform(find_binary(request.terraform, required), pipeline.root,
@@ -97,16 +99,16 @@ def run(pipeline: Pipeline, request: RunRequest, *, watch: Watch | None = None,
     banner = f"{binary.name} {binary.version} ({binary.path}), {len(keys)} stack(s) in `{prepared.environment}`"
     if binary.skipped:
         banner += f"; passed over for requiredVersion `{required}`: {', '.join(binary.skipped)}"
-    watching = watch or (lambda keys, banner: nullcontext())
+    watching: Watch = watch or _unwatched
     preview = None
-    if asks:  # the plan first, then the question: about what would really change
+    if approve is not None and asks:  # the plan first, then the question: about what would really change
         with watching(keys, banner) as listener:
             preview = execute(prepared, pipeline.root, action, terraform, parallelism=request.parallelism,
                               listener=listener, preview=True, defer=True)
         changing = [o for o in preview.outcomes if o.status is Status.changes and o.changes.total]
         if preview.failed or preview.interrupted or not changing:
             return RunResult(prepared, preview=preview)
-        order = [key for level in prepared.selection.levels for key in level]
+        order = [key for level in selection.levels for key in level]
         if not approve(action, prepared.environment, changing, order):
             return RunResult(prepared, preview=preview, declined=True)
         banner = ""
@@ -179,3 +181,7 @@ def _keep_tests(root: Path, result: Run, tester: Suite, prepared: Prepared) -> T
     if tested.ports:
         store(root, tested, {t.port for targets in tester.ports.values() for t in targets})
     return tested
+
+
+def _unwatched(keys: Sequence[str], banner: str) -> AbstractContextManager[Listener | None]:
+    return nullcontext()

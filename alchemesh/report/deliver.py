@@ -144,9 +144,9 @@ class _Target:
             found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
         except (OSError, UnicodeError) as error:
             raise _Refused(f"cannot resolve {parts.hostname}: {getattr(error, 'strerror', None) or error}") from None
-        addresses = sorted({info[4][0] for info in found})
+        addresses = sorted({str(info[4][0]) for info in found})
         for address in addresses:
-            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            ip = ipaddress.ip_address(str(address).split("%", 1)[0])
             mapped = getattr(ip, "ipv4_mapped", None)
             ip = mapped or ip
             if not _public(ip) and not any(ip in network for network in allowed):
@@ -181,7 +181,7 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # the name's certificate
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]  # the name's certificate
 
 
 def _public(ip) -> bool:

@@ -147,7 +147,7 @@ def to_markdown(run: TestRun, root: Path | None = None) -> str:
         counted = sum(1 for c in p.checks if c.status != "skipped")
         consumers = ", ".join(f"`{_md(c)}`" for c in p.consumers) or "–"
         lines.append(f"| `{_md(p.port)}` | {icon[p.status]} {p.status} | {counted - failed}/{counted} | {consumers} |")
-    failing = [f for f in run.report.findings]
+    failing = list(run.report.findings)
     if failing:
         lines += ["", "| where | rule | finding | observed | expected |", "|---|---|---|---|---|"]
         for f in failing:

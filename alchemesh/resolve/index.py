@@ -65,7 +65,7 @@ def build_index(repo: MeshRepo) -> MeshIndex:
         return out
 
     mesh = repo.mesh
-    index = MeshIndex(
+    return MeshIndex(
         repo=repo,
         mesh=mesh,
         components=dict(mesh.resource.spec.components) if mesh else {},
@@ -77,7 +77,6 @@ def build_index(repo: MeshRepo) -> MeshIndex:
         duplicates=duplicates,
         declared=_declared(repo),
     )
-    return index
 
 
 def _declared(repo: MeshRepo) -> dict[str, dict[str, frozenset[str]]]:

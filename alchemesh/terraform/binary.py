@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from alchemesh.errors import AlchemeshError
+import contextlib
 
 ENV_VAR = "ALCHEMESH_TERRAFORM"
 _NAMES = ("terraform", "tofu")
@@ -113,10 +114,8 @@ def make_executable(path: Path) -> None:
     mode = path.stat().st_mode
     wanted = mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
     if mode != wanted:
-        try:
+        with contextlib.suppress(OSError):
             path.chmod(wanted)
-        except OSError:
-            pass
 
 
 def _which(name: str) -> Path | None:

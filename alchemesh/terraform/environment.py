@@ -152,7 +152,7 @@ def _packaged_file(provider: PackagedProvider) -> Path | None:
         return None
     for entry in dist.files or ():
         if Path(str(entry)).name == provider.file:
-            path = Path(dist.locate_file(entry))
+            path = Path(str(dist.locate_file(entry)))
             if path.is_file():
                 return path.resolve()
     candidate = Path(sys.prefix) / "lib" / provider.file

@@ -181,10 +181,8 @@ class _Runner:
             for process in self.processes:
                 if process.poll() is None and process.pid not in self.interrupted:
                     self.interrupted.add(process.pid)
-                    try:
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
                         os.killpg(process.pid, signal.SIGINT)
-                    except (ProcessLookupError, PermissionError):
-                        pass
 
     def spawn(self, argv: list[str], cwd: Path, sink) -> subprocess.Popen:
         with self.lock:
@@ -212,10 +210,8 @@ class _Runner:
 
     def close_watchdog(self) -> None:
         if self.watchdog is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.watchdog.stdin.close()
-            except OSError:
-                pass
             self.watchdog.wait()
 
     # --- one stack ----------------------------------------------------------------------------------

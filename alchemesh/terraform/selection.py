@@ -50,11 +50,11 @@ def select(build: Build, directory: Path, *, products: list[str] = (), domains: 
     pool = retained if removed == "only" else stacks + retained
     chosen: dict[str, str] = {s.key: "" for s in pool}
     if products or domains:
-        chosen = {key: "" for key in _filtered(pool, products, domains)}
+        chosen = dict.fromkeys(_filtered(pool, products, domains), "")
     kept = {s.key for s in retained if s.key in chosen}
     upstream: dict[str, str] = {}
     if changed is not None:
-        chosen = {key: reason for key, reason in changed.items() if key in chosen} | {key: "" for key in kept}
+        chosen = {key: reason for key, reason in changed.items() if key in chosen} | dict.fromkeys(kept, "")
     if include_dependents and removed != "only":
         dependents: dict[str, list[str]] = {}
         for stack in stacks:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import contextlib
 
 
 def main() -> None:
@@ -27,10 +28,8 @@ def main() -> None:
         elif line[:1] == "-" and line[1:].isdigit():
             running.discard(int(line[1:]))
     for group in sorted(running):
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(group, signal.SIGINT)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 if __name__ == "__main__":

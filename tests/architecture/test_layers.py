@@ -86,7 +86,7 @@ def _owners() -> dict[str, Path]:
     from alchemesh.validate.rules import registry
 
     owners = {name: PACKAGE / "validate" / "rules" / f"{name.replace('-', '_')}.py" for name in registry()}
-    owners |= {name: PACKAGE / "contracts" / "changes.py" for name in contract_rules()}
+    owners |= dict.fromkeys(contract_rules(), PACKAGE / "contracts" / "changes.py")
     owners |= {rule.name: PACKAGE / "components" / "rules.py" for rule in component_rules}
     owners |= {rule.name: PACKAGE / "datatest" / "rules.py" for rule in data_rules}
     assert owners.keys() == every_rule().keys()

@@ -33,7 +33,7 @@ def test_home_draws_domains_past_the_limit():
 def test_a_product_page_draws_its_whole_lineage_or_only_its_neighbours():
     n = pages.FOCUS_LIMIT + 5
     chain = [f"d/p{i:03d}" for i in range(n)]
-    edges = list(zip(chain, chain[1:]))
+    edges = list(zip(chain, chain[1:], strict=False))
     products = [product(pid, chain[i - 1:i], chain[i + 1:i + 2]) for i, pid in enumerate(chain)]
     cat = catalog(products, edges)
     adjacency = pages._adjacency(cat.edges)

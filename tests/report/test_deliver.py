@@ -193,7 +193,7 @@ def test_a_redirect_is_never_followed():
     with receiver("ok") as (inside, got, inside_hits, _), receiver("redirect", inside) as (url, _, hits, _):
         (missed,) = deliver([_event(1)], [Notification(url=url, secretEnv="ALCHEMESH_WEBHOOK_S")],
                             {"ALCHEMESH_WEBHOOK_S": SECRET})
-    assert "HTTP 307: a redirect, not followed" == missed.why and hits[0] == 1 and inside_hits[0] == 0
+    assert missed.why == "HTTP 307: a redirect, not followed" and hits[0] == 1 and inside_hits[0] == 0
 
 
 def test_retry_after_is_honoured_and_one_past_the_timeout_ends_the_wait():
@@ -203,7 +203,7 @@ def test_retry_after_is_honoured_and_one_past_the_timeout_ends_the_wait():
     assert len(got) == 1 and hits[0] == 2 and arrivals[1] - arrivals[0] >= 0.9  # it waited as asked
     with receiver("later") as (url, got, hits, _):
         (missed,) = deliver([_event(1)], [Notification(url=url, timeout=5)], {})
-    assert hits[0] == 1 and "HTTP 429; trying again in 3600 s would pass the receiver's timeout" == missed.why
+    assert hits[0] == 1 and missed.why == "HTTP 429; trying again in 3600 s would pass the receiver's timeout"
 
 
 @pytest.mark.parametrize("name", ["PGPASSWORD", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "alchemesh_webhook_x"])

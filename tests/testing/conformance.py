@@ -4,13 +4,13 @@ XSD Jenkins reads."""
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 SCHEMAS = Path(__file__).parent.parent / "report" / "schemas"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sarif_validator():
     import jsonschema
 
@@ -23,7 +23,7 @@ def assert_valid_sarif(document: dict) -> None:
     assert not errors, [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:5]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _junit_schema():
     import xmlschema
 

@@ -192,7 +192,7 @@ def compare(label: str, expected: tuple[dict[str, Any], ...], actual: list[dict[
     got = [(f["rule"], *where(f)) for f in actual]
     assert got == want, f"{label}: locations differ\n  expected {want}\n  actual   {got}\n{_dump(actual)}"
     problems = []
-    for e, a in zip(expected, actual):
+    for e, a in zip(expected, actual, strict=False):
         rule = rules.get(e.get("rule", default_rule))
         default_severity = rule.severity.value if rule and rule.name != "policy" else None
         problems += [f"{a['file']}:{a['line']}:{a['column']}: {p}" for p in mismatches(

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import sys
+import contextlib
 
 _READERS = {
     ".csv": "read_csv_auto", ".tsv": "read_csv_auto", ".csv.gz": "read_csv_auto", ".tsv.gz": "read_csv_auto",
@@ -202,10 +203,8 @@ def run(args: dict) -> None:
             con.execute("COMMIT")
     except duckdb.Error as error:
         if args["transaction"]:
-            try:
+            with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
         raise Problem(f"{sql_file} failed{' (nothing was changed)' if args['transaction'] else ''}: {error}") from None
     names = [name for (name,) in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
