@@ -107,7 +107,8 @@ def prefix(root: Path) -> str:
 def files_at(root: Path, rev: str, suffixes: tuple[str, ...]) -> dict[str, bytes]:
     """Contents of the files under `root` at `rev` whose names end with `suffixes`, keyed relative to root."""
     blobs = tree_at(root, rev, suffixes)
-    return dict(zip(blobs, read_blobs(root, list(blobs.values())), strict=False))
+    contents = read_blobs(root, list(blobs.values()))
+    return {name: blob for name, blob in zip(blobs, contents, strict=False) if blob is not None}
 
 
 def blob_id(content: bytes) -> str:

@@ -57,7 +57,9 @@ def compile_revision(root: Path, rev: str, current: Analysis, environment: str, 
         graph = build_graph(build_index(load_revision(root, rev, current.repo)))
         try:
             stacks = build_stacks(graph, Target(root, directory, environment))
-            return Build.of(environment, stacks, tuple(graph.index.mesh.resource.spec.terraform.lockPlatforms))
+            mesh = graph.index.mesh
+            platforms = tuple(mesh.resource.spec.terraform.lockPlatforms) if mesh else ()
+            return Build.of(environment, stacks, platforms)
         except Exception:  # an old revision may not compile at all: then every stack counts as changed
             return None
 

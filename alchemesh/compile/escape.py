@@ -29,7 +29,7 @@ def literal(value: Any) -> Any:
 _encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
-def _nothing_to_escape(value: dict | list | tuple) -> bool:
+def _nothing_to_escape(value: dict[str, Any] | list[Any] | tuple[Any, ...]) -> bool:
     """No string inside holds `${` or `%{`: seen in the JSON text, written in C (JSON escapes neither `$`, `%` nor
     `{`, and a quote always stands between two strings), which costs a fraction of the walk. The value is written
     as JSON anyway, so a tuple left a tuple is the same array."""

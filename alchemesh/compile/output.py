@@ -95,10 +95,10 @@ def _plan(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None
         if key in current or not _safe_key(key):
             continue
         stack_dir = out / key
-        content = _read(stack_dir / STACK_FILE)
-        if content is not None and holds_resources(content, stack_dir):
-            files[f"{key}/{STACK_FILE}"] = content
-            plan.retained.append(_entry(key, entry.kind, content, entry.depends_on))
+        on_disk = _read(stack_dir / STACK_FILE)
+        if on_disk is not None and holds_resources(on_disk, stack_dir):
+            files[f"{key}/{STACK_FILE}"] = on_disk
+            plan.retained.append(_entry(key, entry.kind, on_disk, entry.depends_on))
         else:
             plan.removed.append(key)
     if plan.retained:
@@ -155,8 +155,8 @@ def write(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None
         staged.sort(key=lambda pair: pair[1] == MANIFEST)  # the manifest last
         write_atomic(out / JOURNAL, json.dumps({"renames": staged, "clear": removals}).encode())
     except OSError as error:
-        for temp, _ in staged:
-            (out / temp).unlink(missing_ok=True)
+        for staged_file, _ in staged:
+            (out / staged_file).unlink(missing_ok=True)
         raise BuildWriteError(f"cannot write the build in {out}: {error.strerror or error}; "
                               "the previous build is intact") from None
     recover(out)

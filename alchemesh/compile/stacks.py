@@ -144,7 +144,7 @@ class _Builder:
 
     # --- stacks -----------------------------------------------------------------------------------
 
-    def infrastructure_stack(self, key: str, domain: str, entries: list[ComponentEntry], depends: tuple,
+    def infrastructure_stack(self, key: str, domain: str, entries: list[ComponentEntry], depends: tuple[Any, ...],
                              spec_file: str) -> Stack:
         content = self._skeleton(key, domain or MESH_STACK, DOMAIN_STACK if domain else MESH_STACK)
         if depends:
@@ -172,6 +172,7 @@ class _Builder:
         infrastructure = self._infrastructure_expression(domain)
         modules: dict[str, Any] = {}
         producers = set()
+        args: dict[str, Any]
         for port in spec.inputPorts:
             args = {"domain": domain, "product": product.name, "port": port.name,
                     "source_system": port.source.system, "upstream_port": None, "upstream_location": None}
@@ -184,12 +185,12 @@ class _Builder:
                     f'${{try(data.terraform_remote_state.{state}.outputs.output_ports["{ref.port}"].location, "")}}')
             modules[f"input_{port.name}"] = self._module(pid, port.component, "input-port", {**labels, "port": port.name},
                                                         args, port.config, infrastructure, entry.file)
-        for port in spec.outputPorts:
-            args = {"domain": domain, "product": product.name, "port": port.name, "visibility": port.visibility,
-                    "contract": self._contract(port.contract),
-                    "consumers": sorted({e.consumer_id for e in self.graph.consumers(PortRef(domain, product.name, port.name))})}
-            modules[f"output_{port.name}"] = self._module(pid, port.component, "output-port",
-                                                         {**labels, "port": port.name}, args, port.config, infrastructure,
+        for output in spec.outputPorts:
+            args = {"domain": domain, "product": product.name, "port": output.name, "visibility": output.visibility,
+                    "contract": self._contract(output.contract),
+                    "consumers": sorted({e.consumer_id for e in self.graph.consumers(PortRef(domain, product.name, output.name))})}
+            modules[f"output_{output.name}"] = self._module(pid, output.component, "output-port",
+                                                         {**labels, "port": output.name}, args, output.config, infrastructure,
                                                          entry.file)
         for code in spec.code:
             args = {"domain": domain, "product": product.name, "name": code.name,
@@ -229,7 +230,7 @@ class _Builder:
         """`path` as seen from the stack's folder: relative, so the build is the same in any checkout."""
         return os.path.relpath(path, self.target.out / stack_key).replace(os.sep, "/")
 
-    def _backend_config(self, domain: str, product: str, from_key: str) -> tuple[str, dict] | None:
+    def _backend_config(self, domain: str, product: str, from_key: str) -> tuple[str, dict[str, Any]] | None:
         """The backend of the stack of `domain`/`product`, as the stack `from_key` (itself, or a consumer) sees it."""
         settings = self.spec.terraform
         backend = settings.backends.get(self.target.environment, settings.backend)
@@ -253,9 +254,10 @@ class _Builder:
 
     def _providers(self) -> dict[str, Any]:
         blocks = self.spec.terraform.providers.get(self.target.environment, {})  # credentials refused before
-        return literal({name: blocks[name] for name in sorted(blocks)})
+        providers: dict[str, Any] = literal({name: blocks[name] for name in sorted(blocks)})
+        return providers
 
-    def _remote_state(self, content: dict, name: str, domain: str, product: str, defaults: dict,
+    def _remote_state(self, content: dict[str, Any], name: str, domain: str, product: str, defaults: dict[str, Any],
                       from_key: str) -> None:
         backend = self._backend_config(domain, product, from_key)
         if backend is None:
@@ -267,7 +269,7 @@ class _Builder:
         states = content.setdefault("data", {}).setdefault("terraform_remote_state", {})
         states[name] = {"backend": backend_type, "config": config, "defaults": defaults}
 
-    def _infrastructure_reads(self, content: dict, domain: str, key: str) -> tuple[str, ...]:
+    def _infrastructure_reads(self, content: dict[str, Any], domain: str, key: str) -> tuple[str, ...]:
         depends = []
         if self.infrastructure_stacks.get(""):
             self._remote_state(content, "mesh", MESH_STACK, MESH_STACK, {"infrastructure": {}}, key)
@@ -287,7 +289,7 @@ class _Builder:
             return {}
         return Expression(f"${{{parts[0]}}}" if len(parts) == 1 else f"${{merge({', '.join(parts)})}}")
 
-    def _module(self, stack_key: str, component_name: str, kind: str, labels: dict, args: dict, config: dict,
+    def _module(self, stack_key: str, component_name: str, kind: str, labels: dict[str, Any], args: dict[str, Any], config: dict[str, Any],
                 infrastructure: Any, spec_file: str) -> dict[str, Any]:
         component = self.spec.components.get(component_name)
         if component is None:
@@ -310,7 +312,7 @@ class _Builder:
 
     def _source(self, component: Component, stack_key: str) -> str:
         if not is_local_source(component.source):
-            return literal(component.source)
+            return str(literal(component.source))
         return self._local_source(component.source, stack_key.count("/"))
 
     @functools.cache  # noqa: B019 -- one compile's stacks object: the cache lives as long as it does
@@ -319,7 +321,7 @@ class _Builder:
         module_dir = os.path.abspath(self.target.root / source)  # links stay as the user made them
         stack_dir = os.path.join(self.target.out, *(["x"] * (depth + 1)))
         relative = os.path.relpath(module_dir, stack_dir).replace(os.sep, "/")
-        return literal(relative if relative.startswith("../") else f"./{relative}")
+        return str(literal(relative if relative.startswith("../") else f"./{relative}"))
 
     def _contract(self, contract_id: str | None) -> Any:
         entry = self.graph.index.contracts.get(contract_id) if contract_id else None

@@ -55,7 +55,7 @@ def _finding(change: Change, subject: Subject) -> Finding:
     line, column = subject.locate(change.path, removal)
     message = change.message
     if removal and subject.locate_old is not None:
-        message += f" (it stood at line {subject.locate_old(change.old_path, False)[0]} of the old version)"
+        message += f" (it stood at line {subject.locate_old(change.old_path or (), False)[0]} of the old version)"
     return Finding(change.rule, severity, message, subject.file, line, column, change.path,
                    contract=_impact(subject, effect, change.field))
 
@@ -64,7 +64,7 @@ def _impact(subject: Subject, effect: str, field: str) -> ContractImpact:
     return ContractImpact(subject.contract, effect, tuple(subject.consumers), field, subject.mode)
 
 
-def _version_findings(old: dict, new: dict, findings: list[Finding], subject: Subject) -> list[Finding]:
+def _version_findings(old: dict[str, Any], new: dict[str, Any], findings: list[Finding], subject: Subject) -> list[Finding]:
     before, after = _semver(old.get("version")), _semver(new.get("version"))
     breaking = [f for f in findings if f.contract and f.contract.change == "breaking"]
     out = []
@@ -91,7 +91,10 @@ def _version_finding(rule: str, subject: Subject, line: int, column: int, messag
 
 def _semver(value: Any) -> tuple[int, int, int] | None:
     match = _SEMVER.match(str(value)) if value is not None else None
-    return tuple(int(g or 0) for g in match.groups()) if match else None
+    if match is None:
+        return None
+    major, minor, patch = (int(g or 0) for g in match.groups())
+    return major, minor, patch
 
 
 def _split(findings: list[Finding], subject: Subject) -> tuple[list[Finding], list[Finding]]:

@@ -3,6 +3,7 @@ base revision (read from git objects) and the working tree, assessed against its
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from typing import Any
 
@@ -44,19 +45,21 @@ def _compare_repos(old: MeshIndex, new: Analysis, base: str) -> ContractReport:
     bindings, old_bindings = _bindings(new.index), _bindings(old)
     unreadable = _unreadable(new)
 
-    def compare(contract_id: str, before: Entry[Contract] | None, after: Entry[Contract] | None):
+    def compare(contract_id: str, before: Entry[Contract] | None, after: Entry[Contract] | None
+                ) -> ContractStatus | None:
         """One copy of a contract against its old version: its findings collected, its status returned."""
-        if after is None and before.file in unreadable:
-            findings.extend(unreadable[before.file])  # not removed: its file cannot be read now
-            return None
         if after is None:
+            assert before is not None, "a contract compared with nothing"
+            if before.file in unreadable:
+                findings.extend(unreadable[before.file])  # not removed: its file cannot be read now
+                return None
             status, found = _removed(contract_id, before, old_bindings.get(contract_id, []), new, default_mode)
             findings.extend(found)
             return status
         mode, consumers = _binding(new.graph, bindings.get(contract_id, []), default_mode)
-        subject = Subject(contract_id, after.file, lambda path, key, doc=after.doc: new.repo.locate(doc, path, key),
+        subject = Subject(contract_id, after.file, functools.partial(new.repo.locate, after.doc),
                           mode, consumers, mesh_waivers, inline.get(after.file, ()),
-                          (lambda path, key, doc=before.doc: old.repo.locate(doc, path, key)) if before else None)
+                          functools.partial(old.repo.locate, before.doc) if before else None)
         kept, dropped = assess(before.resource.raw, after.resource.raw, subject) if before else ([], [])
         findings.extend(kept)
         waived.extend(dropped)
@@ -87,7 +90,7 @@ def _copies(index: MeshIndex) -> dict[str, list[Entry[Contract]]]:
     return out
 
 
-def _pairs(befores: list, afters: list) -> list[tuple]:
+def _pairs(befores: list[Any], afters: list[Any]) -> list[tuple[Any, ...]]:
     """(old, new) entries to compare: each new copy against the old one in the same file, else the first."""
     if not afters:
         return [(befores[0], None)] if befores else []
@@ -104,7 +107,7 @@ def _unreadable(new: Analysis) -> dict[str, list[Finding]]:
     }
 
 
-def _status(contract_id: str, before, after, mode: str, consumers, changed: bool) -> ContractStatus | None:
+def _status(contract_id: str, before: Any, after: Any, mode: str, consumers: tuple[str, ...], changed: bool) -> ContractStatus | None:
     new_version = after.resource.version
     if before is None:
         return ContractStatus(contract_id, "added", None, new_version, after.file, None, mode, consumers)
@@ -117,7 +120,8 @@ def _status(contract_id: str, before, after, mode: str, consumers, changed: bool
     return None
 
 
-def _removed(contract_id: str, before: Entry[Contract], old_bound: list, new: Analysis, mode: Mode):
+def _removed(contract_id: str, before: Entry[Contract], old_bound: list[Any], new: Analysis, mode: Mode
+             ) -> tuple[ContractStatus, list[Finding]]:
     """A removed contract is breaking while input ports still read a port that was bound to it."""
     old_refs = {ref for ref, _ in old_bound}
     edges = [e for e in new.graph.edges if e.ref in old_refs]
@@ -148,7 +152,7 @@ def _bindings(index: MeshIndex) -> dict[str, list[tuple[PortRef, Any]]]:
     return out
 
 
-def _binding(graph: MeshGraph, bound: list, default_mode: Mode) -> tuple[Mode, tuple[str, ...]]:
+def _binding(graph: MeshGraph, bound: list[Any], default_mode: Mode) -> tuple[Mode, tuple[str, ...]]:
     """The compatibility mode of the port bound to the contract, and the input ports that read it."""
     mode = next((port.compatibility for _, port in bound if port.compatibility), default_mode)
     consumers = sorted(f"{e.consumer_id}/{e.input_port}" for ref, _ in bound for e in graph.consumers(ref))

@@ -27,7 +27,7 @@ _UPPER_BOUNDS = {"maxLength", "maxItems", "maxProperties"}
 _LOWER_BOUNDS = {"minLength", "minItems", "minProperties"}
 # A range's bounds: inclusive and exclusive, numbers (3.1+) or an exclusive flag on the inclusive bound (3.0).
 _RANGE = {"upper": ("maximum", "exclusiveMaximum"), "lower": ("minimum", "exclusiveMinimum")}
-_Bound = tuple  # (value, exclusive, the key that says it)
+_Bound = tuple[Any, ...]  # (value, exclusive, the key that says it)
 # logicalTypeOptions that say how values are written (a date's format, a vector's dimensions and element type):
 # one changed is another type. Advisory ones are metadata. A vector's options have defaults (ODCS 3.2).
 _REPRESENTATION = {"format", "timezone", "defaultTimezone", "dimensions", "elementType", "embeddingModel",
@@ -57,7 +57,7 @@ def diff_contracts(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return out
 
 
-def _objects(old: list, new: list, out: list[Change]) -> None:
+def _objects(old: list[Any], new: list[Any], out: list[Change]) -> None:
     pairs, removed, added = match(old, new, _name)
     for j, obj in removed:
         out.append(Change(Kind.SCHEMA_REMOVED, _name(obj), f"schema object `{_name(obj)}` was removed", ("schema",),
@@ -84,7 +84,7 @@ def _objects(old: list, new: list, out: list[Change]) -> None:
                     ("schema", j))
 
 
-def _properties(old: list, new: list, prefix: str, parent: JsonPath, out: list[Change], old_parent: JsonPath) -> None:
+def _properties(old: list[Any], new: list[Any], prefix: str, parent: JsonPath, out: list[Change], old_parent: JsonPath) -> None:
     pairs, removed, added = match(old, new, _name)
     for j, prop in removed:
         field = f"{prefix}.{_name(prop)}"
@@ -100,7 +100,7 @@ def _properties(old: list, new: list, prefix: str, parent: JsonPath, out: list[C
                   (*old_parent, "properties", j))
 
 
-def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change], old_path: JsonPath) -> None:
+def _property(old: dict[str, Any], new: dict[str, Any], field: str, path: JsonPath, out: list[Change], old_path: JsonPath) -> None:
     if _name(old) != _name(new):
         out.append(Change(Kind.FIELD_RENAMED, field, f"`{field}` was renamed from `{_name(old)}`", (*path, "name")))
     if old.get("physicalName") != new.get("physicalName"):
@@ -158,7 +158,7 @@ def _property(old: dict, new: dict, field: str, path: JsonPath, out: list[Change
         out.append(Change(Kind.FIELD_ADDED, f"{field}[]", f"`{field}` now describes its items", (*path, "items")))
 
 
-def _options(old: dict, new: dict, field: str, parent: JsonPath, out: list[Change]) -> None:
+def _options(old: dict[str, Any], new: dict[str, Any], field: str, parent: JsonPath, out: list[Change]) -> None:
     for side, (inclusive, exclusive) in _RANGE.items():
         before, after = _bound(old, inclusive, exclusive, side), _bound(new, inclusive, exclusive, side)
         if (before or (None, None))[:2] != (after or (None, None))[:2]:
@@ -185,7 +185,7 @@ def _options(old: dict, new: dict, field: str, parent: JsonPath, out: list[Chang
             out.append(Change(rule, field, what, path))
 
 
-def _bound(options: dict, inclusive: str, exclusive: str, side: str) -> _Bound | None:
+def _bound(options: dict[str, Any], inclusive: str, exclusive: str, side: str) -> _Bound | None:
     """A range's bound on one side, the tighter when both keys give one."""
     candidates = []
     value, flag = options.get(inclusive), options.get(exclusive)
@@ -249,7 +249,7 @@ def _option_rules(key: str, before: Any, after: Any) -> list[str]:
     return [Kind.CONSTRAINT_LOOSENED, Kind.CONSTRAINT_TIGHTENED]  # a new pattern admits some values and rejects others
 
 
-def _enums(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
+def _enums(old: dict[str, Any], new: dict[str, Any], field: str, path: JsonPath, out: list[Change]) -> None:
     before, after = _enum_values(old), _enum_values(new)
     if before is None or after is None:
         if before is not None:
@@ -264,7 +264,7 @@ def _enums(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) 
         out.append(Change(Kind.ENUM_VALUE_REMOVED, field, f"`{field}` no longer admits {before[value]}", where))
 
 
-def _enum_path(old: dict, new: dict, path: JsonPath) -> JsonPath:
+def _enum_path(old: dict[str, Any], new: dict[str, Any], path: JsonPath) -> JsonPath:
     """The enumeration that changed: `enum`, else the `validValues` of an `invalidValues` rule."""
     if isinstance(new.get("enum"), list) and old.get("enum") != new.get("enum"):
         return (*path, "enum")
@@ -274,14 +274,14 @@ def _enum_path(old: dict, new: dict, path: JsonPath) -> JsonPath:
     return (*path, "enum") if isinstance(new.get("enum"), list) else path
 
 
-def _invalid_rule_index(prop: dict) -> int | None:
+def _invalid_rule_index(prop: dict[str, Any]) -> int | None:
     for i, rule in enumerate(prop.get("quality") or []):
         if isinstance(rule, dict) and rule.get("metric") == "invalidValues":
             return i
     return None
 
 
-def _enum_values(prop: dict) -> dict[str, str] | None:
+def _enum_values(prop: dict[str, Any]) -> dict[str, str] | None:
     """The allowed values: ODCS 3.2 `enum`, or a quality rule `invalidValues` with `validValues`."""
     sources = []
     if isinstance(prop.get("enum"), list):
@@ -297,18 +297,18 @@ def _enum_values(prop: dict) -> dict[str, str] | None:
     return {k: allowed[0][k] for k in keys}
 
 
-def _quality(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
+def _quality(old: dict[str, Any], new: dict[str, Any], field: str, path: JsonPath, out: list[Change]) -> None:
     for rule, message, where in quality_changes(_list(old.get("quality")), _list(new.get("quality")), field, path):
         out.append(Change(rule, field, message, where))
 
 
-def _relationships(old: dict, new: dict, field: str, path: JsonPath, out: list[Change]) -> None:
+def _relationships(old: dict[str, Any], new: dict[str, Any], field: str, path: JsonPath, out: list[Change]) -> None:
     found = relationship_changes(_list(old.get("relationships")), _list(new.get("relationships")),
                                  f"`{field}` " if field else "", path)
     out += [Change(rule, field, message, where) for rule, message, where in found]
 
 
-def _metadata(old: dict, new: dict, structure: set[str], field: str, parent: JsonPath, out: list[Change]) -> None:
+def _metadata(old: dict[str, Any], new: dict[str, Any], structure: set[str], field: str, parent: JsonPath, out: list[Change]) -> None:
     changed = sorted(k for k in set(old) | set(new) if k not in structure and old.get(k) != new.get(k))
     if changed:
         where = f"`{field}` " if field else ""
@@ -316,7 +316,7 @@ def _metadata(old: dict, new: dict, structure: set[str], field: str, parent: Jso
         out.append(Change(Kind.METADATA_CHANGED, field, f"{where}{', '.join(changed)} changed", path))
 
 
-def _name(element: dict) -> str:
+def _name(element: dict[str, Any]) -> str:
     return str(element.get("name", ""))
 
 
@@ -324,9 +324,9 @@ def _show(value: Any) -> str:
     return "none" if value is None else f"`{json.dumps(value) if not isinstance(value, str) else value}`"
 
 
-def _list(value: Any) -> list[dict]:
+def _list(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _dict(value: Any) -> dict:
+def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}

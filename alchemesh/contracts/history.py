@@ -64,7 +64,8 @@ def changelog(current: Analysis, contract_id: str) -> Changelog:
     return log
 
 
-def _advance(versions: list[Version], state, snapshot: dict[str, dict | None], commit, mode: Mode):
+def _advance(versions: list[Version], state: Any, snapshot: dict[str, dict[str, Any] | None], commit: Any,
+             mode: Mode) -> Any:
     """Record what a commit did to the contract; returns the new state."""
     found = next(((f, d) for f, d in snapshot.items() if d is not None), None)
     if found is None:
@@ -82,7 +83,7 @@ def _advance(versions: list[Version], state, snapshot: dict[str, dict | None], c
     return found
 
 
-def changelogs(root: Path, current, only: str | None = None) -> dict[str, Changelog]:
+def changelogs(root: Path, current: Analysis, only: str | None = None) -> dict[str, Changelog]:
     """Every contract's changelog (or `only` this one's) in one walk of the history: each changed file
     of each commit is read and parsed once, whatever the number of contracts, and not at all when its
     bytes are those of the work tree. Files the Mesh excludes today are no part of the history."""
@@ -102,7 +103,7 @@ def changelogs(root: Path, current, only: str | None = None) -> dict[str, Change
     held: dict[str, set[str]] = {}  # file → ids whose latest version is in it
     needle = only.encode() if only else b"DataContract"
     for commit, files in commits:
-        found: dict[str, dict[str, dict]] = {}  # id → {file: data}
+        found: dict[str, dict[str, dict[str, Any]]] = {}  # id → {file: data}
         for file in files:
             raw = next(blobs)
             if raw is not None and needle in raw:
@@ -111,7 +112,7 @@ def changelogs(root: Path, current, only: str | None = None) -> dict[str, Change
                         found.setdefault(doc.data["id"], {})[file] = doc.data
         touched = set(files)
         for cid in sorted(found.keys() | {i for f in touched for i in held.get(f, ())}):
-            snapshot: dict[str, dict | None] = dict(found.get(cid, {}))
+            snapshot: dict[str, dict[str, Any] | None] = dict(found.get(cid, {}))
             state = states.get(cid)
             if state is not None and state[0] in touched:
                 snapshot.setdefault(state[0], None)
@@ -125,14 +126,14 @@ def changelogs(root: Path, current, only: str | None = None) -> dict[str, Change
     for cid in sorted(work_tree.keys() | {cid for cid, state in states.items() if state is not None}):
         now, state = work_tree.get(cid), states.get(cid)
         if now != state:  # changed, added or removed since the last commit
-            snapshot = {now[0]: now[1]} if now else {state[0]: None}
+            snapshot = {now[0]: now[1]} if now else {state[0]: None} if state else {}
             _advance(versions.setdefault(cid, []), state, snapshot, None, modes.get(cid, default))
     shallow = gitrepo.is_shallow(root)
     return {cid: Changelog(cid, modes.get(cid, default), tuple(reversed(v)), shallow)
             for cid, v in sorted(versions.items())}
 
 
-def _documents(root: Path, file: str, raw: bytes, parsed: dict):
+def _documents(root: Path, file: str, raw: bytes, parsed: dict[str, Any]) -> Any:
     """A file's documents at some commit: those of the work tree's load when the bytes are the same."""
     if file in parsed:
         try:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Callable, Hashable
 
-Pairs = list[tuple[dict, int, dict, int]]  # (old, its new index, new, its old index)
+Pairs = list[tuple[dict[str, Any], int, dict[str, Any], int]]  # (old, its new index, new, its old index)
 
 
-def match(old: list[dict], new: list[dict], key: Callable[[dict], Hashable]) -> tuple[Pairs, list, list]:
+def match(old: list[dict[str, Any]], new: list[dict[str, Any]], key: Callable[[dict[str, Any]], Hashable]) -> tuple[Pairs, list[Any], list[Any]]:
     """Pair elements by their stable `id` when both have one, then by `key` (in order, when several share it).
     Returns (pairs, removed: (old index, old), added: (new index, new)), in document order."""
     left = dict(enumerate(new))

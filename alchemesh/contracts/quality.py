@@ -11,6 +11,7 @@ tightening, one that goes a loosening. Its name, description, dimension and the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import json
 import math
 from typing import Any
@@ -22,10 +23,10 @@ from alchemesh.findings import JsonPath
 _DESCRIPTIVE = {"id", "name", "description", "dimension", "businessImpact", "tags", "authoritativeDefinitions",
                 "customProperties", "scheduler", "schedule", "method"}
 _SEVERITY = {"info": 0, "warning": 1, "error": 2}
-_Interval = tuple  # (low, low included, high, high included)
+_Interval = tuple[Any, ...]  # (low, low included, high, high included)
 
 
-def quality_changes(old: list[dict], new: list[dict], field: str, path: JsonPath) -> list[tuple[str, str, JsonPath]]:
+def quality_changes(old: list[dict[str, Any]], new: list[dict[str, Any]], field: str, path: JsonPath) -> list[tuple[str, str, JsonPath]]:
     """(rule, message, where) for each change of the rules `old` → `new` of one element (`path` is the element)."""
     out = []
     pairs, removed, added = match(old, new, _measures)
@@ -47,19 +48,19 @@ def quality_changes(old: list[dict], new: list[dict], field: str, path: JsonPath
     return out
 
 
-def _enumerates(rule: dict) -> bool:
+def _enumerates(rule: dict[str, Any]) -> bool:
     arguments = rule.get("arguments")
     return rule.get("metric") == "invalidValues" and isinstance(arguments, dict) and \
         isinstance(arguments.get("validValues"), list)
 
 
-def _measures(rule: dict) -> str:
+def _measures(rule: dict[str, Any]) -> str:
     """What a rule measures: its metric (ODCS 3.0: rule), or its query, or its type."""
     what = rule.get("metric") or rule.get("rule") or rule.get("query") or rule.get("type") or ""
     return json.dumps(what, sort_keys=True)
 
 
-def _compared(before: dict, after: dict) -> list[str]:
+def _compared(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """The directions of the rule's change (none, one, or both when there is no telling)."""
     shape = ("metric", "rule", "type", "query", "engine", "implementation", "unit")
     arguments = [{k: v for k, v in (r.get("arguments") or {}).items() if k != "validValues"}
@@ -85,7 +86,7 @@ def _compared(before: dict, after: dict) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _interval(rule: dict) -> _Interval | None:
+def _interval(rule: dict[str, Any]) -> _Interval | None:
     """The values the measured number may take; None when the operators say something no interval can
     (`mustNotBe`, `mustNotBeBetween`, a non-number)."""
     low, low_in, high, high_in = -math.inf, False, math.inf, False
@@ -106,7 +107,7 @@ def _interval(rule: dict) -> _Interval | None:
     return low, low_in, high, high_in
 
 
-_OPERATORS = {
+_OPERATORS: dict[str, Callable[[Any], tuple[Any, bool, Any, bool]]] = {
     "mustBe": lambda v: (v, True, v, True),
     "mustBeGreaterThan": lambda v: (v, False, math.inf, False),
     "mustBeGreaterOrEqualTo": lambda v: (v, True, math.inf, False),
@@ -128,16 +129,16 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _descriptive(rule: dict) -> dict:
+def _descriptive(rule: dict[str, Any]) -> dict[str, Any]:
     return {k: rule.get(k) for k in _DESCRIPTIVE}
 
 
-def _said(rule: dict) -> str:
+def _said(rule: dict[str, Any]) -> str:
     name = rule.get("name") or rule.get("metric") or rule.get("rule") or rule.get("type") or "sql"
     return f"`{name}`"
 
 
-def _how(before: dict, after: dict) -> str:
+def _how(before: dict[str, Any], after: dict[str, Any]) -> str:
     """What changed, on both sides: the operators, severity, unit, query or arguments that differ."""
     keys = sorted(k for k in set(before) | set(after) if (k.startswith("must") or k in
                   ("severity", "unit", "query", "arguments", "metric", "rule", "type")) and before.get(k) != after.get(k))

@@ -17,8 +17,8 @@ def contract_rules() -> dict[str, Rule]:
                f"Fix:\n    Keep the change compatible, or raise the major version and tell the consumers.")
         modes = f"by mode: consumer {cls.consumer}, producer {cls.producer}"
         out[name] = Rule(name, severity, doc, modes=modes)
-    for name, (severity, summary, why) in VERSION_RULES.items():
+    for name, (level, summary, why) in VERSION_RULES.items():
         doc = (f"{summary}\n\nWhy:\n    {why}\n\nExample:\n    version: 1.4.0 → 1.5.0 while a field was removed\n\n"
                f"Fix:\n    Raise the version: major for breaking changes, minor or patch otherwise.")
-        out[name] = Rule(name, Severity(severity), doc)
+        out[name] = Rule(name, Severity(level), doc)
     return out

@@ -30,7 +30,7 @@ _LOCATION = {"type", "host", "port", "database", "schema", "catalog", "project",
              "serviceName", "endpointUrl", "environment"}
 
 
-def sla_changes(old: list[dict], new: list[dict]) -> list[Found]:
+def sla_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Found]:
     out: list[Found] = []
     before = {_sla_key(s): s for s in old}
     after = {_sla_key(s): (i, s) for i, s in enumerate(new)}
@@ -51,19 +51,19 @@ def sla_changes(old: list[dict], new: list[dict]) -> list[Found]:
     return out
 
 
-def _sla_key(sla: dict) -> tuple[str, str]:
+def _sla_key(sla: dict[str, Any]) -> tuple[str, str]:
     return str(sla.get("property", "")).lower().replace("_", ""), json.dumps(sla.get("element"), sort_keys=True)
 
 
-def _sla_name(sla: dict) -> str:
+def _sla_name(sla: dict[str, Any]) -> str:
     return str(sla.get("property", "")) + (f" of {sla['element']}" if sla.get("element") else "")
 
 
-def _sla_value(sla: dict) -> str:
+def _sla_value(sla: dict[str, Any]) -> str:
     return f"`{sla.get('value')}{' ' + str(sla['unit']) if sla.get('unit') else ''}`"
 
 
-def _sla_direction(name: str, was: dict, now: dict) -> list[str]:
+def _sla_direction(name: str, was: dict[str, Any], now: dict[str, Any]) -> list[str]:
     a, b = _measure(was), _measure(now)
     if a is None or b is None or type(a) is not type(b) or name not in _SMALLER_IS_TIGHTER | _LARGER_IS_TIGHTER:
         return [Kind.SLA_LOOSENED, Kind.SLA_TIGHTENED]
@@ -82,7 +82,7 @@ def seconds(value: Any, unit: Any) -> float | None:
     return float(value) * factor if factor else None
 
 
-def _measure(sla: dict) -> Any:
+def _measure(sla: dict[str, Any]) -> Any:
     """The value in a comparable form: seconds for a duration, the number itself, an ISO date or time."""
     value, unit = sla.get("value"), sla.get("unit")
     if isinstance(value, bool):
@@ -97,7 +97,7 @@ def _measure(sla: dict) -> Any:
     return None
 
 
-def server_changes(old: list[dict], new: list[dict]) -> list[Found]:
+def server_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Found]:
     out: list[Found] = []
     before = {str(s.get("server", i)): s for i, s in enumerate(old)}
     after = {str(s.get("server", i)): (i, s) for i, s in enumerate(new)}
@@ -118,7 +118,7 @@ def server_changes(old: list[dict], new: list[dict]) -> list[Found]:
     return out
 
 
-def relationship_changes(old: list[dict], new: list[dict], label: str, path: JsonPath) -> list[Found]:
+def relationship_changes(old: list[dict[str, Any]], new: list[dict[str, Any]], label: str, path: JsonPath) -> list[Found]:
     out = []
     before = {_link(r) for r in old}
     for i, rel in enumerate(new):
@@ -133,11 +133,11 @@ def relationship_changes(old: list[dict], new: list[dict], label: str, path: Jso
     return out
 
 
-def _link(rel: dict) -> str:
+def _link(rel: dict[str, Any]) -> str:
     return json.dumps({k: rel.get(k) for k in ("type", "from", "to")}, sort_keys=True)
 
 
-def _said(rel: dict) -> str:
+def _said(rel: dict[str, Any]) -> str:
     ends = " → ".join(json.dumps(rel[k]) if not isinstance(rel[k], str) else rel[k] for k in ("from", "to") if rel.get(k))
     return f"`{ends or rel.get('type', 'relationship')}`"
 

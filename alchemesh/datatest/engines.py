@@ -40,6 +40,10 @@ class Engine:
     functions: frozenset[str] = frozenset()  # what a `sql` rule may call beyond the common allow-list (readonly.py)
     schema: str | None = None  # the port's own schema, the only one a `sql` rule may name
 
+    def __init__(self, location: str, stack_dir: Path, timeout: float):
+        """Open the port's data at its `location` (the port's `location` output), `stack_dir` resolving a relative
+        one; `timeout` bounds every query."""
+
     def cancel(self) -> None:
         """Stop the query in flight (from another thread)."""
 
@@ -252,7 +256,7 @@ class Postgres(Engine):
                 cursor.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(milliseconds))
                 if self.role:
                     cursor.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(self.role)))
-                cursor.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(self.schema)))
+                cursor.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(self.schema or "public")))
                 # binary results: the extended protocol, whatever the parameters, so one statement at most runs
                 cursor.execute(query.encode() if params is None else query, params, binary=True)
                 return cursor.fetchmany(limit) if limit else cursor.fetchall()

@@ -162,7 +162,9 @@ def _quality_check(obj: SchemaObject, column: Column | None, rule: dict, path: J
     severity = _SEVERITY.get(str(rule.get("severity", "error")).lower(), Severity.ERROR)
     operators = tuple((k, v) for k, v in rule.items() if k.startswith(("mustBe", "mustNot")))
     unit = "percent" if str(rule.get("unit", "rows")).lower() in ("percent", "%") else "rows"
-    arguments = rule.get("arguments") if isinstance(rule.get("arguments"), dict) else {}
+    given = rule.get("arguments")
+    arguments: dict[str, Any] = given if isinstance(given, dict) else {}
+    property_name = column.name if column else ""  # a property metric on no property is skipped below
 
     def skipped(why: str) -> Check:
         return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("rows"), None, skip=why)
@@ -184,13 +186,13 @@ def _quality_check(obj: SchemaObject, column: Column | None, rule: dict, path: J
     if metric == "rowCount":
         return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("rows"), Expect(expect.operators))
     if metric == "nullValues":
-        return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("nulls", (column.name,)), expect)
+        return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("nulls", (property_name,)), expect)
     if metric == "missingValues":
         values = arguments.get("missingValues", [None, ""])
         values = tuple(values) if isinstance(values, list) else (None, "")
         if not all(map(_scalar, values)):
             return skipped("`missingValues` must list values, not lists or mappings")
-        return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("missing", (column.name,), values), expect)
+        return Check(rules.QUALITY.name, where, str(name), path, severity, Measure("missing", (property_name,), values), expect)
     if metric == "invalidValues":
         valid = arguments.get("validValues", rule.get("validValues"))
         pattern = arguments.get("pattern")
@@ -199,7 +201,7 @@ def _quality_check(obj: SchemaObject, column: Column | None, rule: dict, path: J
         if isinstance(valid, list) and not all(map(_scalar, valid)):
             return skipped("`validValues` must list values, not lists or mappings")
         return Check(rules.QUALITY.name, where, str(name), path, severity,
-                     Measure("invalid", (column.name,), tuple(valid) if isinstance(valid, list) else (),
+                     Measure("invalid", (property_name,), tuple(valid) if isinstance(valid, list) else (),
                              pattern if isinstance(pattern, str) else None), expect)
     if metric == "duplicateValues":
         names = (column.name,) if column else tuple(_physical(obj, p) for p in arguments.get("properties", ())

@@ -62,7 +62,7 @@ def vet(query: str, dialect: str, schema: str | None = None, functions: frozense
     return tree.sql(dialect=read)
 
 
-def _check(node: exp.Expression, functions: frozenset[str], schema: str | None) -> None:
+def _check(node: exp.Expr, functions: frozenset[str], schema: str | None) -> None:
     for kind, said in _REFUSED_NODES:
         if isinstance(node, kind):
             raise Refused(f"{said} in the query: a `sql` rule only reads")
@@ -91,7 +91,7 @@ def _check_table(node: exp.Table, schema: str | None) -> None:
         raise Refused(f"`{name}` is not a table of the port: a `sql` rule reads the port's own tables")
 
 
-def _said(node: exp.Expression | None) -> str:
+def _said(node: exp.Expr | None) -> str:
     return f"a `{node.key.upper()}` statement" if node is not None else "no statement"
 
 

@@ -115,7 +115,7 @@ class _PortTest:
             try:
                 if measure.kind == "sql":
                     column = measure.columns[0] if measure.columns else None
-                    query = sql.rule_query(measure.query, source, column, self.engine.dialect)
+                    query = sql.rule_query(measure.query or "", source, column, self.engine.dialect)
                     value = self.engine.row(readonly.vet(query, self.engine.dialect, self.engine.schema,
                                                          self.engine.functions))
                 else:

@@ -62,7 +62,7 @@ def _aggregate(measure: Measure, dialect: str) -> exp.Expression:
     if measure.kind == "missing":
         column = _column(measure.columns[0])
         values = [v for v in measure.values if v is not None]
-        condition: exp.Expression = exp.Is(this=column, expression=exp.Null())
+        condition: exp.Expr = exp.Is(this=column, expression=exp.Null())
         if values:
             condition = exp.or_(condition, exp.In(this=_as_text(column), expressions=[_literal(v) for v in values]))
         return _count_where(condition)
@@ -79,7 +79,7 @@ def _aggregate(measure: Measure, dialect: str) -> exp.Expression:
     raise ValueError(f"not measured in a scan: {measure.kind}")
 
 
-def _count_where(condition: exp.Expression) -> exp.Expression:
+def _count_where(condition: exp.Expr) -> exp.Expression:
     case = exp.Case(ifs=[exp.If(this=condition, true=exp.Literal.number(1))], default=exp.Literal.number(0))
     return exp.Coalesce(this=exp.Sum(this=case), expressions=[exp.Literal.number(0)])
 

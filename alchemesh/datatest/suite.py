@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +64,7 @@ def suite(analysis: Analysis, *, timeout: float = 300.0, now: dt.datetime | None
             doc = contract.doc
             targets.append(PortTarget(
                 str(ref), port.name, contract.resource, contract.file,
-                lambda path, doc=doc: repo.locate(doc, path), component.engine if component else None, consumers,
+                functools.partial(repo.locate, doc), component.engine if component else None, consumers,
                 entry.file, repo.locate(entry.doc, ("spec", "outputPorts", i)),
                 f"declare it in alchemesh.yaml: `spec.components.{port.component}.engine: {' | '.join(ENGINES)}`"))
         if targets:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import textwrap
 from pathlib import Path, PurePosixPath
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import jinja2
@@ -60,8 +60,8 @@ def render_site(catalog: Catalog, rules: list[Rule]) -> Iterator[tuple[str, str 
                        contract=contracts.get(port.contract.id) if port.contract else None)
     for c in catalog.contracts:
         yield page(c.link.url, "contract.html", c.name or c.link.title, c=c)
-    for p in catalog.polysemes:
-        yield page(p.link.url, "polyseme.html", p.link.title, p=p)
+    for polyseme in catalog.polysemes:
+        yield page(polyseme.link.url, "polyseme.html", polyseme.link.title, p=polyseme)
     yield from api_documents(catalog)
     yield from build_index(search_entries(catalog)).items()
     for asset in sorted((HERE / "static").iterdir()):
@@ -154,7 +154,7 @@ def api_documents(catalog: Catalog) -> Iterator[tuple[str, bytes]]:
     def api_path(link: Link) -> str:
         return str(PurePosixPath(link.url).with_suffix(".json"))
 
-    groups = {"domains": catalog.domains, "teams": catalog.teams, "products": catalog.products,
+    groups: dict[str, Sequence[Any]] = {"domains": catalog.domains, "teams": catalog.teams, "products": catalog.products,
               "ports": catalog.ports, "contracts": catalog.contracts, "polysemes": catalog.polysemes}
     for items in groups.values():
         for item in items:

@@ -274,7 +274,8 @@ def _recent(root: Path, analysis):
         for port in entry.resource.spec.outputPorts:
             if port.contract in contract_files:
                 owner.setdefault(contract_files[port.contract], pid)
-    recent, seen = [], set()
+    recent: list[Recent] = []
+    seen: set[str] = set()
     for commit, files in gitrepo.commits_touching(root, YAML_SUFFIXES):
         for pid in sorted({owner[f] for f in files if f in owner} - seen):
             seen.add(pid)

@@ -18,6 +18,7 @@ from alchemesh.resolve.graph import PortRef
 
 if TYPE_CHECKING:
     from alchemesh.validate import Analysis
+    from alchemesh.model.resources import CodeEntry
 
 API_VERSION = "backstage.io/v1alpha1"
 _LIFECYCLE = {"draft": "experimental", "active": "production", "deprecated": "deprecated", "retired": "deprecated"}
@@ -62,12 +63,12 @@ def export(analysis: Analysis, site_url: str | None = None) -> bytes:
             users.setdefault(name(member.name), []).append(name(team_name))
     for user, groups in sorted(users.items()):
         entity("User", user, {"memberOf": sorted(set(groups))})
-    for domain_name, entry in sorted(index.domains.items()):
-        domain = entry.resource
-        spec = {"owner": f"group:{name(domain.spec.owner)}"}
+    for domain_name, domain_entry in sorted(index.domains.items()):
+        domain = domain_entry.resource
+        domain_spec = {"owner": f"group:{name(domain.spec.owner)}"}
         if domain.spec.parent:
-            spec["subdomainOf"] = name(domain.spec.parent)
-        entity("Domain", name(domain_name), spec, domain.metadata.description,
+            domain_spec["subdomainOf"] = name(domain.spec.parent)
+        entity("Domain", name(domain_name), domain_spec, domain.metadata.description,
                page(f"domains/{domain_name}.html", "Domain in the mesh catalog"))
 
     resources: dict[str, list[str]] = {"": []}  # domain ("" the mesh's) → its infrastructure resources
@@ -82,10 +83,10 @@ def export(analysis: Analysis, site_url: str | None = None) -> bytes:
         for item in entries:
             resource_name = name(where or "mesh", item.name)
             resources.setdefault(where, []).append(resource_name)
-            spec = {"type": item.component, "owner": f"group:{name(owner or platform)}"}
+            resource: dict[str, Any] = {"type": item.component, "owner": f"group:{name(owner or platform)}"}
             if where:
-                spec["dependsOn"] = [f"resource:{r}" for r in resources[""]]
-            entity("Resource", resource_name, spec)
+                resource["dependsOn"] = [f"resource:{r}" for r in resources[""]]
+            entity("Resource", resource_name, resource)
 
     reads: dict[str, list] = {}
     for edge in graph.resolved:
@@ -94,8 +95,8 @@ def export(analysis: Analysis, site_url: str | None = None) -> bytes:
     def api_name(ref) -> str:
         return name(ref.domain, ref.product, ref.port)
 
-    for key, entry in sorted(index.products.items()):
-        product, spec = entry.resource, entry.resource.spec
+    for key, product_entry in sorted(index.products.items()):
+        product, spec = product_entry.resource, product_entry.resource.spec
         system = name(spec.domain, product.name)
         owner = f"group:{name(spec.owner)}"
         lifecycle = _LIFECYCLE.get(spec.status, "production")
@@ -113,7 +114,8 @@ def export(analysis: Analysis, site_url: str | None = None) -> bytes:
             provided.append(f"api:{api_name(ref)}")
         consumed = sorted({f"api:{api_name(e.ref)}" for e in reads.get(key, ())})
         depends = [f"resource:{r}" for r in resources[""] + resources.get(spec.domain, [])]
-        for code in spec.code or [None]:
+        codes: list[CodeEntry | None] = list(spec.code) if spec.code else [None]
+        for code in codes:
             component = {"type": "data-pipeline", "lifecycle": lifecycle, "owner": owner, "system": system,
                          "providesApis": provided, "consumesApis": consumed}
             if depends:

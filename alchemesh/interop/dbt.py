@@ -157,7 +157,7 @@ def _shape_problem(value: Any, shape: Any, where: str, optional: bool = True) ->
     return None
 
 
-_TYPE_NAMES = {str: "a string", list: "an array", dict: "an object"}
+_TYPE_NAMES: dict[type, str] = {str: "a string", list: "an array", dict: "an object"}
 
 
 def mesh_files(paths: list[Path], options: Options) -> tuple[dict[str, bytes], dict[str, bytes]]:
@@ -301,7 +301,7 @@ class _Builder:
             f"The dbt project {members[0].project}.")
         projects = sorted({m.project for m in members})
         selector = f"group:{members[0].group}" if members[0].group else "*"
-        spec = {"domain": domain, "owner": team, "version": "1.0.0",
+        spec: dict[str, Any] = {"domain": domain, "owner": team, "version": "1.0.0",
                 "status": "deprecated" if all(m.node.get("deprecation_date") for m in members if m.exported)
                 else "active"}
         if inputs:

@@ -57,15 +57,15 @@ def export(analysis: Analysis, site_url: str | None = None, version: str = "1.0.
         if product.metadata.description:
             document["description"] = {"purpose": product.metadata.description}
         inputs = []
-        for port in spec.inputPorts:
-            ref = port.source.outputPort
+        for input_port in spec.inputPorts:
+            ref = input_port.source.outputPort
             if ref is None:
                 continue
-            edge = edges.get((key, port.name))
+            edge = edges.get((key, input_port.name))
             producer = graph.output_port(edge.ref) if edge else None
             contract = contracts.get(producer.contract) if producer and producer.contract else None
             if contract is not None:
-                inputs.append({"name": port.name, "version": contract.version, "contractId": contract.id})
+                inputs.append({"name": input_port.name, "version": contract.version, "contractId": contract.id})
         if inputs:
             document["inputPorts"] = inputs
         outputs = []
@@ -113,7 +113,7 @@ def _validator(version: str):
     return jsonschema_rs.validator_for(json.loads(raw))
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter: ten times faster
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]  # libyaml's emitter: ten times faster
     """Multi-line strings (the product file) as literal blocks: readable, and the same text back."""
 
 
@@ -235,7 +235,8 @@ def _product_of(document: dict, path: Path, placement: Placement) -> tuple[str, 
     index = placement.analysis.index
     name = to_name(str(document.get("name") or document.get("id") or ""))
     domain = to_name(str(document.get("domain") or ""))
-    team = document.get("team") if isinstance(document.get("team"), dict) else {}
+    given = document.get("team")
+    team: dict[str, Any] = given if isinstance(given, dict) else {}
     if not document.get("domain") or not team.get("name"):
         raise UsageError(f"{path}: an ODPS document needs a `domain` and a `team.name` to become a data product here")
     producers = {p.contract: (entry.resource.spec.domain, entry.resource.name, p.name)
@@ -246,7 +247,7 @@ def _product_of(document: dict, path: Path, placement: Placement) -> tuple[str, 
             continue
         contract = index.contracts.get(str(port.get("contractId"))) if port.get("contractId") else None
         major = contract.resource.major if contract else _major(port.get("version"))
-        item = {"name": to_name(str(port.get("name"))), "component": placement.output_component}
+        item: dict[str, Any] = {"name": to_name(str(port.get("name"))), "component": placement.output_component}
         if contract:
             item["contract"] = contract.resource.id
         item["version"] = major or 1

@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, IO, TYPE_CHECKING
 
 from alchemesh import __version__
 from alchemesh.repofiles import read_repo_file
@@ -79,7 +79,7 @@ class Cache:
 
     def _read(self) -> dict[str, Any]:
         try:
-            content = json.loads(self.path.read_bytes())
+            content: dict[str, Any] = json.loads(self.path.read_bytes())
         except (OSError, ValueError):
             return {}
         if not isinstance(content, dict) or content.get("fingerprint") != self.fingerprint:
@@ -114,7 +114,7 @@ class ReportCache:
         self.path = root / CACHE_DIR / "report.json"
         self.stats_path = root / CACHE_DIR / "stats.json"
         self.read: dict[str, bytes] = {}
-        self.stats: dict[str, list] = {}
+        self.stats: dict[str, list[Any]] = {}
         recorded, written = self._recorded()
         key = hashlib.blake2b(fingerprint().encode(), digest_size=16)
         for file in list_yaml_files(root, []):
@@ -122,7 +122,7 @@ class ReportCache:
             key.update(f"{file}\0{file_digest}\0".encode("utf-8", "surrogateescape"))
         self.key = key.hexdigest()
 
-    def _digest(self, root: Path, file: str, recorded: list | None, written: int) -> str:
+    def _digest(self, root: Path, file: str, recorded: list[Any] | None, written: int) -> str:
         try:
             info = os.lstat(root / file)
         except OSError:
@@ -131,7 +131,7 @@ class ReportCache:
         settled = max(info.st_mtime_ns, info.st_ctime_ns) < written - _RACY_NS
         if recorded and recorded[:4] == signature and settled and stat.S_ISREG(info.st_mode):
             self.stats[file] = recorded
-            return recorded[4]
+            return str(recorded[4])
         try:
             raw = read_repo_file(root, file)
         except OSError:
@@ -142,7 +142,7 @@ class ReportCache:
             self.stats[file] = [*signature, file_digest]
         return file_digest
 
-    def _recorded(self) -> tuple[dict[str, list], int]:
+    def _recorded(self) -> tuple[dict[str, list[Any]], int]:
         try:
             content = json.loads(self.stats_path.read_bytes())
             files, written = content["files"], content["written"]
@@ -162,7 +162,7 @@ class ReportCache:
             self._store_stats()
         return content["files"], len(content["waived"])
 
-    def _content(self) -> dict | None:
+    def _content(self) -> dict[str, Any] | None:
         """The stored report, when it is this key's and its local modules are unchanged."""
         try:
             content = json.loads(self.path.read_bytes())
@@ -176,7 +176,7 @@ class ReportCache:
                 return None  # a file a config value names came or went
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        return content
+        return content if isinstance(content, dict) else None
 
     def get(self) -> Report | None:
         from alchemesh.findings import Finding, Report
@@ -201,8 +201,8 @@ class ReportCache:
         files whose being there the report says something about (a `sql_file`)."""
         _store(self.path, {
             "key": self.key,
-            "modules": module_digests(self.root, modules),
-            "present": _presence(self.root, files),
+            "modules": module_digests(self.root, list(modules)),
+            "present": _presence(self.root, list(files)),
             "files": report.files,
             "findings": [f.to_dict() for f in report.findings],
             "waived": [f.to_dict() for f in report.waived],
@@ -242,7 +242,7 @@ def _compact(value: Any) -> str:
 def _store(path: Path, content: dict[str, Any], stream: str | None = None) -> None:
     """`stream`: a key whose mapping is written entry by entry (each in C: `json.dump` to a file encodes in
     Python), so that a large cache is never whole in memory as one string."""
-    def dump(out) -> None:
+    def dump(out: IO[str]) -> None:
         out.write("{")
         for i, (key, value) in enumerate(content.items()):
             out.write(f'{"," if i else ""}{json.dumps(key)}:')

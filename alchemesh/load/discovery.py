@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import os
 import subprocess
 from pathlib import Path
@@ -57,7 +58,7 @@ def list_yaml_files(root: Path, exclude: list[str]) -> list[str]:
     return select_yaml(files, exclude)
 
 
-def select_yaml(files, exclude: list[str]) -> list[str]:
+def select_yaml(files: Iterable[str], exclude: list[str]) -> list[str]:
     """The YAML files among `files` that are neither excluded nor in a skipped directory, sorted."""
     excluded = IgnoreRules(exclude)
     return sorted(

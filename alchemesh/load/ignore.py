@@ -89,7 +89,7 @@ def _strip_trailing_spaces(line: str) -> str:
     return line[:end]
 
 
-def _tokens(segment: str) -> tuple:
+def _tokens(segment: str) -> tuple[Any, ...]:
     out: list[object] = []
     i = 0
     while i < len(segment):
@@ -118,7 +118,7 @@ def _tokens(segment: str) -> tuple:
     return tuple(out)
 
 
-def _class(segment: str, start: int) -> tuple[tuple, int] | None:
+def _class(segment: str, start: int) -> tuple[tuple[Any, ...], int] | None:
     """`[…]` at `start`: the token and the index after it; None when it does not close (then `[` is literal)."""
     i = start + 1
     negated = i < len(segment) and segment[i] in "!^"
@@ -154,12 +154,12 @@ def _char_matches(token: Any, char: str) -> bool:
     if token == _ANY:
         return True
     if token[0] == "=":
-        return token[1] == char
+        return bool(token[1] == char)
     _, negated, ranges = token
-    return any(low <= char <= high for low, high in ranges) != negated
+    return any(low <= char <= high for low, high in ranges) is not bool(negated)
 
 
-def _match(pattern, items, matches_one, star) -> bool:
+def _match(pattern: Any, items: Any, matches_one: Any, star: Any) -> bool:
     """Wildcard matching with one back-tracking point, O(len(pattern) × len(items)): `star` stands for any run
     of items, every other element for exactly one item that `matches_one` accepts."""
     p = i = 0

@@ -146,11 +146,12 @@ def _error_line(error: Exception) -> int:
     return int(getattr(error, "line", 0) or 1)
 
 
-def _cached(cache_dir: Path | None, key: str) -> dict | None:
+def _cached(cache_dir: Path | None, key: str) -> dict[str, Any] | None:
     if cache_dir is None:
         return None
     try:
-        return json.loads((cache_dir / f"module-{key}.json").read_bytes())
+        cached: dict[str, Any] = json.loads((cache_dir / f"module-{key}.json").read_bytes())
+        return cached
     except (OSError, ValueError):
         return None
 
@@ -171,7 +172,7 @@ def _store(cache_dir: Path | None, key: str, module: Module) -> None:
         pass
 
 
-def _from_json(directory: Path, body: dict) -> Module:
+def _from_json(directory: Path, body: dict[str, Any]) -> Module:
     variables = {row[0]: Variable(*row) for row in body["variables"]}
     outputs = {name: (file, line) for name, file, line in body["outputs"]}
     return Module(directory, variables, outputs, tuple(tuple(p) for p in body["problems"]), frozenset(body["reads"]))

@@ -16,7 +16,7 @@ from alchemesh.load import discovery, yamlfile
 from alchemesh.load.cache import Cache, digest
 from alchemesh.findings import Finding, JsonPath, Severity
 from alchemesh.model.contract import Contract, is_contract, read_contract
-from alchemesh.model.resources import API_VERSION, KINDS, DataProduct, Domain, Mesh, Polyseme, Team
+from alchemesh.model.resources import API_VERSION, KINDS, DataProduct, Domain, Mesh, Polyseme, Resource, Team
 from alchemesh.repofiles import describe, read_repo_file
 from alchemesh.load.schema_check import validate_resource, validated
 
@@ -160,7 +160,8 @@ def load_revision(root: Path, rev: str, current: MeshRepo) -> MeshRepo:
             same[file] = record
         else:
             changed[file] = blob
-    contents = dict(zip(changed, gitrepo.read_blobs(root, list(changed.values())), strict=False))
+    blobs = gitrepo.read_blobs(root, list(changed.values()))
+    contents = {file: blob for file, blob in zip(changed, blobs, strict=False) if blob is not None}
     return load_snapshot(root, contents, same)
 
 
@@ -288,7 +289,7 @@ def _record_of(file: str, entry: dict[str, Any]) -> FileRecord:
     return FileRecord(file, entry["digest"], docs, findings, waivers)
 
 
-def _salvage(kind: str, data: dict[str, Any]):
+def _salvage(kind: str, data: dict[str, Any]) -> Resource | None:
     """The typed resource, or for a document with schema findings, the resource without the fields at
     fault when those are optional: its references are still checked, its schema findings stand."""
     resource, error = validated(kind, data)
@@ -302,7 +303,7 @@ def _salvage(kind: str, data: dict[str, Any]):
     return resource
 
 
-def _drop(data: Any, loc: list) -> None:
+def _drop(data: Any, loc: list[Any]) -> None:
     parent = data
     for step in loc[:-1]:
         try:
@@ -314,7 +315,7 @@ def _drop(data: Any, loc: list) -> None:
 
 
 def _classify(root: Path, records: tuple[FileRecord, ...], raw: dict[str, bytes] | None = None) -> MeshRepo:
-    by_kind: dict[str, list[Entry]] = {kind: [] for kind in (*KINDS, "DataContract")}
+    by_kind: dict[str, list[Entry[Any]]] = {kind: [] for kind in (*KINDS, "DataContract")}
     resource_docs = []
     for record in records:
         for doc in record.documents:

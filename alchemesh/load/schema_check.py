@@ -40,6 +40,7 @@ def validate_resource(kind: str, data: dict[str, Any], *, keep: bool = False
                       ) -> tuple[Resource | None, ValidationError | None]:
     """The typed resource, or why there is none. `keep`: for `validated` to take, once (a file's schema check
     validates its documents first, and the load that follows needs the same resources: not twice)."""
+    result: tuple[Resource | None, ValidationError | None]
     try:
         result = KINDS[kind].model_validate(data), None
     except ValidationError as error:
@@ -55,14 +56,14 @@ def validated(kind: str, data: dict[str, Any]) -> tuple[Resource | None, Validat
     return kept[1] if kept is not None and kept[0] is data else validate_resource(kind, data)
 
 
-_KEPT: dict[int, tuple[dict[str, Any], tuple]] = {}  # id(data) → (data, result): the data held, so the id is its own
+_KEPT: dict[int, tuple[dict[str, Any], tuple[Any, ...]]] = {}  # id(data) → (data, result): the data held, so the id is its own
 
 
 def model_problems(error: ValidationError) -> list[SchemaProblem]:
     out = []
     for detail in error.errors(include_url=False):
         path, on_key = _clean_loc(detail["loc"])
-        message, hint = _describe(detail, path)
+        message, hint = _describe(dict(detail), path)
         if detail["type"] == "extra_forbidden":
             on_key = True
         elif detail["type"] == "missing":  # shown at the key of the mapping that lacks it
@@ -72,7 +73,7 @@ def model_problems(error: ValidationError) -> list[SchemaProblem]:
     return out
 
 
-def _clean_loc(loc: tuple) -> tuple[JsonPath, bool]:
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[JsonPath, bool]:
     on_key = "[key]" in loc
     return tuple(step for step in loc if step != "[key]" and not str(step).startswith("function-")), on_key
 
@@ -182,11 +183,12 @@ def odcs_schema(version: str) -> dict[str, Any]:
     """The official JSON Schema of ODCS `version` (v3.1.0) as alchemesh ships it, with upstream #322 fixed."""
     text = resources.files("alchemesh.model").joinpath(f"odcs_schemas/odcs-json-schema-{version}.json").read_text(
         encoding="utf-8")
-    return _guard_logical_type_conditions(json.loads(text))
+    schema: dict[str, Any] = _guard_logical_type_conditions(json.loads(text))
+    return schema
 
 
 @functools.cache
-def _odcs_validator(version: str):
+def _odcs_validator(version: str) -> Any:
     import jsonschema_rs
 
     return jsonschema_rs.validator_for(odcs_schema(version))
@@ -237,7 +239,7 @@ def contract_problems(data: dict[str, Any]) -> list[SchemaProblem]:
     return out
 
 
-def _best_match(error) -> list:
+def _best_match(error: Any) -> list[Any]:
     """For a `oneOf`/`anyOf` that no branch satisfies, the errors of the branch that came closest — the one
     of the value's type, with the fewest errors, deepest in the document — else the error itself."""
     context = getattr(error.kind, "context", None)
@@ -245,7 +247,7 @@ def _best_match(error) -> list:
         return [error]
     depth = len(error.instance_path)
 
-    def distance(branch: list) -> tuple:
+    def distance(branch: list[Any]) -> tuple[Any, ...]:
         wrong_type = any(len(e.instance_path) == depth and type(e.kind).__name__ == "Type" for e in branch)
         return (wrong_type, len(branch), -max((len(e.instance_path) for e in branch), default=0))
 
@@ -253,12 +255,12 @@ def _best_match(error) -> list:
     return [leaf for e in closest for leaf in _best_match(e)] if closest else [error]
 
 
-def _said(error, unexpected: list[str]) -> str:
+def _said(error: Any, unexpected: list[str]) -> str:
     """The error's message without a dump of the whole value it is about."""
     if unexpected:
         names = ", ".join(f"`{k}`" for k in unexpected)
         return f"{names} {'was' if len(unexpected) == 1 else 'were'} unexpected (not a field here)"
-    message = error.message
+    message = str(error.message)
     if message.startswith(("{", "[")) and " is " in message and len(message) > 120:
         what = "an object" if isinstance(error.instance, dict) else "a list"
         message = f"{what} that {message[message.rindex(' is ') + 1:]}"

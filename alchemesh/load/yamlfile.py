@@ -7,6 +7,7 @@ pass that also catches duplicate keys, alias bombs and recursive anchors. YAML 1
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import operator
 import re
 import sys
@@ -32,7 +33,7 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
 
-_RESOLVERS: dict[str, list[tuple[str, re.Pattern]]] = {}
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 for _tag, _pattern, _first in (
     (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
     (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
@@ -54,10 +55,10 @@ class _Loader(yaml.CSafeLoader):
 
     # The composer calls these two for every node; there are no path resolvers, so they do nothing. C builtins
     # that take the same arguments (and whose result is dropped) cost a fraction of a Python no-op's call.
-    descend_resolver = operator.is_
-    ascend_resolver = tuple
+    descend_resolver = operator.is_  # type: ignore[assignment]
+    ascend_resolver = tuple  # type: ignore[assignment]
 
-    def resolve(self, kind, value, implicit):
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is ScalarNode:
             if not implicit[0]:
                 return _STR
@@ -119,8 +120,8 @@ def parse(file: str, raw: bytes) -> ParsedFile:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.context, error.problem) if part)
-        problem = YamlProblem(f"invalid YAML: {message}", mark.line + 1, mark.column + 1)
-        return ParsedFile(file, (), (problem,))
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return ParsedFile(file, (), (YamlProblem(f"invalid YAML: {message}", line, column),))
     except yaml.reader.ReaderError as error:
         return ParsedFile(file, (), (_reader_problem(text, error),))
     except yaml.YAMLError as error:
@@ -193,7 +194,8 @@ def _check_depth(text: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+                line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                raise YamlProblem(f"nesting deeper than {MAX_DEPTH} levels", line, column)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
@@ -201,7 +203,7 @@ def _check_depth(text: str) -> None:
 class _Builder:
     """Turns a node tree into plain data; counts values so aliases cannot multiply without bound."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.budget = MAX_VALUES
         self.active: set[int] = set()
         self.duplicates: list[DuplicateKey] = []
@@ -223,13 +225,14 @@ class _Builder:
         try:
             if isinstance(node, SequenceNode):
                 return [self.build(item) for item in node.value]
+            assert isinstance(node, MappingNode)
             return self._mapping(node)
         finally:
             self.active.discard(key)
 
-    def _mapping(self, node: MappingNode) -> dict:
-        out: dict = {}
-        merged: dict = {}
+    def _mapping(self, node: MappingNode) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        merged: dict[str, Any] = {}
         build, scalar, intern = self.build, ScalarNode, _intern
         for key_node, value_node in node.value:
             # Most keys and values are strings: taken here, without a call of `build` for each (counted alike)
@@ -259,9 +262,9 @@ class _Builder:
             return merged
         return out
 
-    def _merge_source(self, key_node: Node, node: Node) -> dict:
+    def _merge_source(self, key_node: Node, node: Node) -> dict[str, Any]:
         sources = node.value if isinstance(node, SequenceNode) else [node]
-        merged: dict = {}
+        merged: dict[str, Any] = {}
         for source in reversed(sources):
             value = self.build(source)
             if not isinstance(value, dict):
@@ -303,11 +306,14 @@ def _problem(node: Node, message: str) -> YamlProblem:
     return YamlProblem(message, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def locate(node: Node, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
-    """1-based line and column of the node at `path`, or of its deepest existing ancestor.
+def locate(node: Node | None, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+    """1-based line and column of the node at `path`, or of its deepest existing ancestor (the file's start for a
+    document read from the cache, which keeps no nodes).
 
     With `key`, a mapping entry is located at its key rather than its value.
     """
+    if node is None:
+        return 1, 1
     current = node
     last = len(path) - 1
     for depth, step in enumerate(path):
@@ -324,11 +330,12 @@ def _child(node: Node, step: str | int, *, key: bool) -> Node | None:
             if isinstance(key_node, ScalarNode) and key_node.value == str(step):
                 return key_node if key else value_node
     elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
-        return node.value[step]
+        item: Node = node.value[step]
+        return item
     return None
 
 
-def scalar_spans(roots) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+def scalar_spans(roots: Iterable[Node]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """(start, end) 0-based (line, column) of every scalar under these nodes."""
     spans, stack, seen = [], list(roots), set()
     while stack:

@@ -7,6 +7,7 @@ part in the other rules: a value of the wrong type reads as absent.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import re
 from typing import Any, NamedTuple
 
@@ -73,7 +74,7 @@ class Contract(NamedTuple):
         head = self.version.lstrip("vV").split(".", 1)[0]
         return int(head) if head.isdigit() else None
 
-    def walk_properties(self):
+    def walk_properties(self) -> Iterator[Property]:
         """Every property, nested ones included, depth first."""
         stack = [p for obj in reversed(self.objects) for p in reversed(obj.properties)]
         while stack:
@@ -154,7 +155,7 @@ def _string(value: Any) -> str | None:
 def _polyseme(raw: dict[str, Any]) -> str | None:
     for _, custom in _dicts(raw.get("customProperties")):
         if custom.get("property") == "polyseme" and isinstance(custom.get("value"), str):
-            return custom["value"]
+            return str(custom["value"])
     return None
 
 

@@ -38,7 +38,7 @@ Config = Annotated[
     dict[str, Any],
     Field(default_factory=dict, description="Passed to the component as module variables."),
 ]
-ComponentType = Literal[COMPONENT_TYPES]  # the interface table's types
+ComponentType = Literal[COMPONENT_TYPES]  # type: ignore[valid-type]  # the interface table's types
 Severity = Literal["error", "warning", "info"]
 CompatibilityMode = Literal["consumer", "producer", "full", "none"]
 LogicalType = Literal[

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from alchemesh.model.resources import KINDS
 SCHEMA_BASE = "https://alchemesh.io/schemas/v1alpha1/"
 
 
-def kind_schemas() -> dict[str, dict]:
+def kind_schemas() -> dict[str, dict[str, Any]]:
     """File name → JSON Schema, one per kind plus `alchemesh.schema.json` that accepts any of them."""
     out = {}
     for kind, model in KINDS.items():
@@ -34,7 +36,7 @@ def kind_schemas() -> dict[str, dict]:
     return out
 
 
-def render_schema(schema: dict) -> bytes:
+def render_schema(schema: dict[str, Any]) -> bytes:
     return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode()
 
 

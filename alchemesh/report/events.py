@@ -171,7 +171,7 @@ _PRODUCT_DATA = {
     "properties": {"product": {"type": "string", "pattern": "^[^/]+/[^/]+$"},
                    "status": {"enum": ["draft", "active", "deprecated", "retired"]}, **_COMMIT},
 }
-_PUBLISHED_DATA = {
+_PUBLISHED_DATA: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
     "required": ["contract", "version", "breaking", "changes", *_COMMIT],
     "properties": {"contract": {"type": "string"}, "version": {"type": "string"}, "breaking": {"type": "boolean"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alchemesh.compile.output import render
+from alchemesh.compile.manifest import render
 from alchemesh.report import markdown as md
 from alchemesh.repofiles import from_here, shown_path
 from alchemesh.terraform.outcome import Action, Outcome, Run, Status
@@ -90,9 +90,8 @@ def to_text(run: Run, root: Path) -> str:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for name, justify in (("stack", "left"), ("status", "left"), ("add", "right"), ("change", "right"),
-                          ("destroy", "right"), ("replace", "right"), ("note", "left")):
-        table.add_column(name, justify=justify)
+    for name in ("stack", "status", "add", "change", "destroy", "replace", "note"):
+        table.add_column(name, justify="left" if name in ("stack", "status", "note") else "right")
     for o in ordered(run):
         note = o.error or o.reason or ""
         if o.cause:  # said whole under the table
@@ -146,7 +145,7 @@ def to_markdown(run: Run, root: Path) -> str:
     for key in run.removed:
         lines.append(f"> `{key}` is no longer compiled: its resources stay until it is destroyed.")
     if run.lock_file is not None:
-        lines.append(f"> {md.text(_lock_note(run, _relative(run.lock_file, root)))}")
+        lines.append(f"> {md.text(_lock_note(run, _relative(run.lock_file, root) or ''))}")
     head = "\n".join(lines) + "\n"
     sections, left_out = [], 0
     used = len(head)

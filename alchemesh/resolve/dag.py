@@ -3,6 +3,8 @@ Used by the product graph, the stack manifest, selection and the catalog; no imp
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+
 
 def dag_levels(dependencies: dict[str, set[str]]) -> list[list[str]]:
     """Nodes grouped by level: a node's dependencies (those among the nodes) are all in earlier levels.
@@ -19,7 +21,7 @@ def dag_levels(dependencies: dict[str, set[str]]) -> list[list[str]]:
     return [sorted(k for k, d in depth.items() if d == i) for i in range(level)]
 
 
-def reach(start: str, neighbours: dict[str, set[str]]) -> set[str]:
+def reach(start: str, neighbours: Mapping[str, Collection[str]]) -> set[str]:
     """Every node reachable from `start` (itself excluded)."""
     seen: set[str] = set()
     stack = [start]

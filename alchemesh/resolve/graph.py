@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from alchemesh.resolve.dag import cycles as _cycles, reach
 from alchemesh.resolve.index import MeshIndex, product_id
@@ -51,7 +51,7 @@ class Edge:
         return self.consumer.resource.spec.inputPorts[self.input_index].name
 
     @property
-    def path(self) -> tuple:
+    def path(self) -> tuple[Any, ...]:
         return ("spec", "inputPorts", self.input_index, "source", "outputPort")
 
 

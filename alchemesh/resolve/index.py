@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Generic, TypeVar
 
 from alchemesh.load.repo import Entry, MeshRepo
 from alchemesh.model.contract import Contract
@@ -31,7 +32,7 @@ class MeshIndex:
     polysemes: dict[str, Entry[Polyseme]]
     products: dict[str, Entry[DataProduct]]  # "domain/product"
     contracts: dict[str, Entry[Contract]]  # ODCS id
-    duplicates: list[Duplicate] = field(default_factory=list)
+    duplicates: list[Duplicate[Any]] = field(default_factory=list)
     declared: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
 
     def declares(self, kind: str, key: str) -> bool:
@@ -52,10 +53,11 @@ def product_id(entry: Entry[DataProduct]) -> str:
 
 
 def build_index(repo: MeshRepo) -> MeshIndex:
-    duplicates: list[Duplicate] = []
+    duplicates: list[Duplicate[Any]] = []
 
-    def by_key(kind: str, entries, key=lambda e: e.resource.name) -> dict:
-        out: dict = {}
+    def by_key(kind: str, entries: Iterable[Entry[Any]], key: Callable[[Entry[Any]], str] = lambda e: e.resource.name
+               ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for entry in entries:
             k = key(entry)
             if k in out:
@@ -107,8 +109,8 @@ def _declared(repo: MeshRepo) -> dict[str, dict[str, frozenset[str]]]:
 class ComponentUse:
     """A port, code or infrastructure entry naming a component of the registry."""
 
-    entry: Entry
-    path: tuple
+    entry: Entry[Any]
+    path: tuple[Any, ...]
     component: str
     expected_type: str
     label: str
@@ -116,20 +118,21 @@ class ComponentUse:
 
 def _component_uses(index: MeshIndex) -> list[ComponentUse]:
     out = []
-    infrastructure = [(index.mesh, "Mesh")] if index.mesh else []
+    infrastructure: list[tuple[Entry[Any], str]] = [(index.mesh, "Mesh")] if index.mesh else []
     infrastructure += [(d, f"domain `{d.resource.name}`") for d in index.domains.values()]
     for entry, owner in infrastructure:
         for i, item in enumerate(entry.resource.spec.infrastructure):
             path = ("spec", "infrastructure", i, "component")
             out.append(ComponentUse(entry, path, item.component, "infrastructure", f"{owner} infrastructure `{item.name}`"))
-    for entry in index.products.values():
-        spec = entry.resource.spec
-        for field_name, kind, items in (
+    for product in index.products.values():
+        spec = product.resource.spec
+        uses: list[tuple[str, str, Sequence[Any]]] = [
             ("inputPorts", "input-port", spec.inputPorts),
             ("outputPorts", "output-port", spec.outputPorts),
             ("code", "code", spec.code),
-        ):
+        ]
+        for field_name, kind, items in uses:
             for i, item in enumerate(items):
                 label = f"{kind} `{item.name}`" if kind != "code" else f"code entry `{item.name}`"
-                out.append(ComponentUse(entry, ("spec", field_name, i, "component"), item.component, kind, label))
+                out.append(ComponentUse(product, ("spec", field_name, i, "component"), item.component, kind, label))
     return out

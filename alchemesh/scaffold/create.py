@@ -131,7 +131,7 @@ def _with_schemas(files: dict[str, str | bytes]) -> dict[str, str | bytes]:
     out = {}
     for rel, content in files.items():
         kind = _KIND.search(content) if isinstance(content, str) and rel.endswith((".yaml", ".yml")) else None
-        if kind is None or rel.startswith(".github/") or rel.startswith(".pre-commit"):
+        if kind is None or not isinstance(content, str) or rel.startswith((".github/", ".pre-commit")):
             out[rel] = content
             continue
         name = _ODCS if kind.group(1) == "DataContract" else f"{kind.group(1).lower()}.schema.json"

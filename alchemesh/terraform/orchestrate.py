@@ -62,7 +62,7 @@ class Since:
     files of products it had and the work tree no longer has (a fresh CI checkout's removed products)."""
 
     base: str
-    changed: set[str]
+    changed: dict[str, str]  # stack key → why it may plan differently
     gone: dict[str, bytes]
 
 
@@ -121,6 +121,6 @@ def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform
     destroyed = {o.key for o in result.outcomes if o.status is Status.destroyed or (
         o.status is Status.no_changes and action in (Action.apply, Action.destroy))}
     gone = {s.key for s in prepared.selection.stacks if s.removed and s.key in destroyed}
-    if gone:  # their resources are gone: so are their stacks, from the build and the manifest
+    if gone and prepared.directory is not None:  # their resources are gone: so are their stacks, from the build and the manifest
         forget_removed(prepared.directory, gone)
     return result

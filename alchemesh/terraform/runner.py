@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from alchemesh.compile.manifest import StackFacts, producer_of, read_stack_facts
 from alchemesh.compile.output import PLAN_FILE
@@ -202,16 +202,20 @@ class _Runner:
             self._tell_watchdog(f"-{process.pid}")
 
     def _tell_watchdog(self, line: str) -> None:
+        pipe = self.watchdog.stdin if self.watchdog is not None else None
+        if pipe is None:
+            return
         try:
-            self.watchdog.stdin.write(line + "\n")
-            self.watchdog.stdin.flush()
+            pipe.write(line + "\n")
+            pipe.flush()
         except (OSError, ValueError):
             pass
 
     def close_watchdog(self) -> None:
         if self.watchdog is not None:
             with contextlib.suppress(OSError):
-                self.watchdog.stdin.close()
+                if self.watchdog.stdin is not None:
+                    self.watchdog.stdin.close()
             self.watchdog.wait()
 
     # --- one stack ----------------------------------------------------------------------------------
@@ -486,6 +490,8 @@ class _StackJob:
         (a filesystem mirror, else its registry), at the version the environment pins: in a root configuration
         requiring just that, so that no checksum already recorded stands in the way."""
         lock_file, terraform = self.runner.lock_file, self.runner.terraform
+        if lock_file is None:
+            return
         platforms = [f"-platform={p}" for p in sorted(lock_file.platforms)]
         with self.runner.bootstrap_lock:
             by_source: dict[str, list[str]] = {}
@@ -509,6 +515,7 @@ class _StackJob:
             raise _Interrupted
         terraform = self.runner.terraform
         start = time.perf_counter()
+        sink: IO[Any]
         with contextlib.ExitStack() as files:
             if log is not None:
                 log.write(f"$ {terraform.binary.name} {' '.join(args)}\n")

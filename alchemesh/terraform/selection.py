@@ -9,6 +9,7 @@ or under a local module it calls.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class Selection:
     removed: tuple[str, ...] = ()  # stacks the base revision had and the work tree no longer compiles
 
 
-def select(build: Build, directory: Path, *, products: list[str] = (), domains: list[str] = (),
+def select(build: Build, directory: Path, *, products: Sequence[str] = (), domains: Sequence[str] = (),
            changed: dict[str, str] | None = None, include_dependents: bool = False,
            removed: str = "with") -> Selection:
     """`changed`: stack key → reason, from `changed_stacks`; None when not selecting by change. `removed`:
@@ -112,7 +113,7 @@ def _touched(content: bytes, stack_dir: Path, changed_files: set[Path]) -> str |
     return None
 
 
-def _filtered(stacks: list[StackRef], products: list[str], domains: list[str]) -> list[str]:
+def _filtered(stacks: list[StackRef], products: Sequence[str], domains: Sequence[str]) -> list[str]:
     keys = [s.key for s in stacks]
     chosen = []
     for name in products:

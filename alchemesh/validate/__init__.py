@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 from alchemesh.findings import Finding, Report, Severity
 
@@ -62,13 +62,13 @@ def check_file(parsed: ParsedFile) -> list[Finding]:
 
 
 @functools.cache
-def _file_checks() -> tuple:
+def _file_checks() -> tuple[Any, ...]:
     from alchemesh.validate.rules import registry
 
     return tuple(rule.check_file for rule in registry().values() if rule.check_file)
 
 
-def _sort_key(finding: Finding) -> tuple:
+def _sort_key(finding: Finding) -> tuple[Any, ...]:
     return finding.sort_key
 
 
@@ -109,7 +109,8 @@ def _apply_waivers(findings: list[Finding], repo: MeshRepo) -> tuple[list[Findin
     waivers = {(r.file, w.line): w for r in repo.records for w in r.waivers}
     if not waivers:
         return findings, []
-    kept, waived = [], []
+    kept: list[Finding] = []
+    waived: list[Finding] = []
     for finding in findings:
         names = {finding.rule, finding.policy}
         hit = any(

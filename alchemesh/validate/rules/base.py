@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 from alchemesh.findings import Finding, JsonPath, Severity
 
@@ -56,7 +56,7 @@ class Rule:
     modes: str | None = None  # a contract change: how it lands in each compatibility mode, instead of one severity
 
     def at(self, message: str, file: str, line: int = 1, column: int = 1, path: JsonPath = (),
-           hint: str | None = None, *, severity: Severity | None = None, **typed) -> Finding:
+           hint: str | None = None, *, severity: Severity | None = None, **typed: Any) -> Finding:
         """A finding of this rule at a position (`typed`: the finding's typed fields, e.g. `policy`)."""
         return Finding(self.name, severity or self.severity, message, file, line, column, path, hint, **typed)
 

@@ -29,9 +29,11 @@ Fix:
     relative to the product's folder (or to the folder its `*_dir` sibling names).
 """
 
+from alchemesh.resolve.index import MeshIndex
 import os
 import posixpath
 from collections.abc import Iterator
+from typing import Any
 
 from alchemesh.model.interface import config_key_problem, is_local_source
 from alchemesh.findings import Finding, Severity
@@ -50,7 +52,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                               hint="point it at the file, relative to the product's folder")
 
 
-def named_files(index) -> Iterator[tuple]:
+def named_files(index: MeshIndex) -> Iterator[tuple[Any, ...]]:
     """(use, key, repo-relative path) of every `*_file` config value of a local module that declares the variable:
     relative to the folder of the file declaring the entry, or to its `*_dir` sibling's folder when set."""
     root = index.repo.root
@@ -97,21 +99,21 @@ def _config_fit(ctx: Context) -> Iterator[Finding]:
             continue
         if use.expected_type == "input-port":
             yield from _source_fit(ctx, use, module)
-        for key, message in config_problems(module, use.expected_type, config):
-            if key in refused:
+        for variable, said in config_problems(module, use.expected_type, config):
+            if variable in refused:
                 continue
-            if key is None:
-                yield ctx.finding(RULE, use.entry.doc, use.path, message)
+            if variable is None:
+                yield ctx.finding(RULE, use.entry.doc, use.path, said)
             else:
-                hint = did_you_mean(key, module.variables)
-                yield ctx.finding(RULE, use.entry.doc, (*entry_path, "config", key), message, key=True, hint=hint)
+                hint = did_you_mean(variable, module.variables)
+                yield ctx.finding(RULE, use.entry.doc, (*entry_path, "config", variable), said, key=True, hint=hint)
 
 
 _SOURCE_WORDS = {"system": "a system's data (`source: {system: …}`)",
                  "outputPort": "another product's output port (`source: {outputPort: …}`)"}
 
 
-def _source_fit(ctx: Context, use, module) -> Iterator[Finding]:
+def _source_fit(ctx: Context, use: Any, module: Any) -> Iterator[Finding]:
     kinds = source_kinds(module)
     _, field, i, _ = use.path
     port = getattr(use.entry.resource.spec, field)[i]
@@ -124,10 +126,11 @@ def _source_fit(ctx: Context, use, module) -> Iterator[Finding]:
                           hint="give the port a component that reads this kind of source")
 
 
-def _config(resource, path: tuple) -> dict:
+def _config(resource: Any, path: tuple[Any, ...]) -> dict[str, Any]:
     """The `config` of the entry at `path` (…, list, index, "component") in the resource's spec."""
     _, field, i, _ = path
-    return getattr(resource.spec, field)[i].config
+    config: dict[str, Any] = getattr(resource.spec, field)[i].config
+    return config
 
 
 RULE = Rule("component-config", Severity.ERROR, __doc__, check)

@@ -11,6 +11,7 @@ Fix:
     Break the cycle: move the shared part into a product of its own that both consume.
 """
 
+from alchemesh.resolve.graph import Edge
 from collections.abc import Iterator
 
 from alchemesh.findings import Finding, Severity
@@ -28,7 +29,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                           products=tuple(component))
 
 
-def _loop(start: str, edges) -> list[str]:
+def _loop(start: str, edges: list[Edge]) -> list[str]:
     """The shortest path from `start` around the cycle back to it, following producers."""
     producers: dict[str, list[str]] = {}
     for e in sorted(edges, key=lambda e: e.ref.product_id):

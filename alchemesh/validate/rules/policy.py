@@ -22,6 +22,7 @@ Fix:
 
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
+from typing import Any, NoReturn
 
 from alchemesh.findings import Finding, Severity
 from alchemesh.model.resources import Policy
@@ -45,9 +46,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         try:
             validator = jsonschema_rs.validator_for(policy.schema_, retriever=_refuse)
-        except (jsonschema_rs.ValidationError, ValueError) as error:
-            path = ("spec", "policies", i, "schema", *getattr(error, "instance_path", ()))
-            message = str(getattr(error, "message", error)).splitlines()[0]
+        except (jsonschema_rs.ValidationError, ValueError) as invalid:
+            path = ("spec", "policies", i, "schema", *getattr(invalid, "instance_path", ()))
+            message = str(getattr(invalid, "message", invalid)).splitlines()[0]
             yield ctx.finding(RULE, mesh.doc, path, f"policy `{policy.id}` has an invalid JSON Schema: {message}",
                               severity=Severity.ERROR, policy=policy.id)
             continue
@@ -62,7 +63,7 @@ def check(ctx: Context) -> Iterator[Finding]:
 _REFERENCES = ("$ref", "$dynamicRef", "$recursiveRef")
 
 
-def _outside_references(schema, path: tuple) -> Iterator[tuple[tuple, str]]:
+def _outside_references(schema: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
     """(path, value) of every reference that does not point inside this schema (`#…`)."""
     if isinstance(schema, dict):
         for key, value in schema.items():
@@ -75,24 +76,28 @@ def _outside_references(schema, path: tuple) -> Iterator[tuple[tuple, str]]:
             yield from _outside_references(item, (*path, i))
 
 
-def _refuse(uri: str):
+def _refuse(uri: str) -> NoReturn:
     raise ValueError(f"{uri[:200]} is outside the policy's schema: never read")
 
 
-def _matches(policy: Policy, kind: str, data: dict) -> bool:
+def _matches(policy: Policy, kind: str, data: dict[str, Any]) -> bool:
     match = policy.match
     if match.kind is not None and match.kind != kind:
         return False
-    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    metadata = _object(data.get("metadata"))
     name = data.get("id") if kind == "DataContract" else metadata.get("name")
     if match.name is not None and not (isinstance(name, str) and fnmatchcase(name, match.name)):
         return False
     if match.domain is not None:
-        spec = data.get("spec") if isinstance(data.get("spec"), dict) else {}
+        spec = _object(data.get("spec"))
         if kind != "DataProduct" or spec.get("domain") != match.domain:
             return False
-    labels = metadata.get("labels") if isinstance(metadata.get("labels"), dict) else {}
+    labels = _object(metadata.get("labels"))
     return all(labels.get(k) == v for k, v in match.labels.items())
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 RULE = Rule("policy", Severity.ERROR, __doc__, check)

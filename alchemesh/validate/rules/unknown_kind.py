@@ -15,6 +15,7 @@ Fix:
 
 from __future__ import annotations
 
+from typing import Any
 import difflib
 import re
 from collections.abc import Iterator
@@ -40,7 +41,7 @@ def check_file(parsed: ParsedFile) -> Iterator[Finding]:
 _ODCS_VERSION = re.compile(r"^v\d+\.\d+")
 
 
-def _misspelt_contract(data) -> bool:
+def _misspelt_contract(data: Any) -> bool:
     """An ODCS document whose `kind` is nearly `DataContract`: skipped silently, it would vanish from the mesh."""
     if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
         return False

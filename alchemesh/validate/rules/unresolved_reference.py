@@ -15,9 +15,11 @@ Fix:
     Correct the name (see the hint), or add the missing resource.
 """
 
-from collections.abc import Iterator
+from alchemesh.load.repo import Entry
+from typing import Any
+from collections.abc import Iterable, Iterator
 
-from alchemesh.findings import Finding, Severity
+from alchemesh.findings import Finding, JsonPath, Severity
 from alchemesh.hints import did_you_mean
 from alchemesh.model.contract import polyseme_path
 from alchemesh.model.interface import is_local_source
@@ -27,45 +29,47 @@ from alchemesh.validate.rules.base import Context, Rule
 def check(ctx: Context) -> Iterator[Finding]:
     index = ctx.index
 
-    def missing(entry, path, what, name, choices):
+    def missing(entry: Entry[Any], path: JsonPath, what: str, name: str, choices: Iterable[str]) -> Finding:
         return ctx.finding(RULE, entry.doc, path, f"{what} `{name}` does not exist", hint=did_you_mean(name, choices))
 
-    for entry in index.domains.values():
-        spec = entry.resource.spec
-        if not index.declares("Team", spec.owner):
-            yield missing(entry, ("spec", "owner"), "team", spec.owner, index.teams)
-        if spec.parent is not None and not index.declares("Domain", spec.parent):
-            yield missing(entry, ("spec", "parent"), "domain", spec.parent, index.domains)
-    for entry in index.polysemes.values():
-        if not index.declares("Team", entry.resource.spec.owner):
-            yield missing(entry, ("spec", "owner"), "team", entry.resource.spec.owner, index.teams)
-    for entry in index.products.values():
-        spec = entry.resource.spec
+    for domain in index.domains.values():
+        owner, parent = domain.resource.spec.owner, domain.resource.spec.parent
+        if not index.declares("Team", owner):
+            yield missing(domain, ("spec", "owner"), "team", owner, index.teams)
+        if parent is not None and not index.declares("Domain", parent):
+            yield missing(domain, ("spec", "parent"), "domain", parent, index.domains)
+    for polyseme in index.polysemes.values():
+        if not index.declares("Team", polyseme.resource.spec.owner):
+            yield missing(polyseme, ("spec", "owner"), "team", polyseme.resource.spec.owner, index.teams)
+    for product in index.products.values():
+        spec = product.resource.spec
         if not index.declares("Domain", spec.domain):
-            yield missing(entry, ("spec", "domain"), "domain", spec.domain, index.domains)
+            yield missing(product, ("spec", "domain"), "domain", spec.domain, index.domains)
         if not index.declares("Team", spec.owner):
-            yield missing(entry, ("spec", "owner"), "team", spec.owner, index.teams)
+            yield missing(product, ("spec", "owner"), "team", spec.owner, index.teams)
         for i, port in enumerate(spec.outputPorts):
             if port.contract is not None and not index.declares("DataContract", port.contract):
-                yield missing(entry, ("spec", "outputPorts", i, "contract"), "contract", port.contract, index.contracts)
+                yield missing(product, ("spec", "outputPorts", i, "contract"), "contract", port.contract, index.contracts)
     yield from _port_references(ctx)
     if index.mesh is not None:
         yield from _module_folders(ctx)
         for use in index.component_uses:
             if use.component not in index.components:
                 yield missing(use.entry, use.path, "component", use.component, index.components)
-    for entry in index.contracts.values():
-        for prop in entry.resource.walk_properties():
+    for contract in index.contracts.values():
+        for prop in contract.resource.walk_properties():
             if prop.polyseme is not None and not index.declares("Polyseme", prop.polyseme):
-                yield missing(entry, polyseme_path(prop), "polyseme", prop.polyseme, index.polysemes)
+                yield missing(contract, polyseme_path(prop), "polyseme", prop.polyseme, index.polysemes)
 
 
 def _module_folders(ctx: Context) -> Iterator[Finding]:
     """A local `source` that is no folder fails at `terraform init`, far from the spec: say so here."""
-    root = ctx.index.repo.root
+    root, mesh = ctx.index.repo.root, ctx.index.mesh
+    if mesh is None:
+        return
     for name, component in ctx.index.components.items():
         if is_local_source(component.source) and not (root / component.source).is_dir():
-            yield ctx.finding(RULE, ctx.index.mesh.doc, ("spec", "components", name, "source"),
+            yield ctx.finding(RULE, mesh.doc, ("spec", "components", name, "source"),
                               f"component `{name}`: module folder `{component.source}` does not exist",
                               hint="a local source is a folder relative to the repo root (where alchemesh.yaml is)")
 
@@ -74,6 +78,7 @@ def _port_references(ctx: Context) -> Iterator[Finding]:
     index = ctx.index
     for edge in ctx.graph.edges:
         ref = edge.ref
+        choices: Iterable[str]
         if not index.declares("Domain", ref.domain):
             what, name, choices = "domain", ref.domain, index.domains
         elif not index.declares("DataProduct", ref.product_id):

@@ -23,6 +23,8 @@ from alchemesh.validate.rules.base import Context, Rule
 def check(ctx: Context) -> Iterator[Finding]:
     for edge in ctx.graph.resolved:
         port = ctx.graph.output_port(edge.ref)
+        if port is None:  # unresolved-reference says so
+            continue
         consumer_domain = edge.consumer.resource.spec.domain
         if port.visibility == "private" and edge.consumer_id != edge.ref.product_id:
             reason = "is private to its product"
