@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,7 +11,8 @@ import typer
 from alchemesh.repofiles import from_here
 
 from alchemesh.cli.app import RepoPath, app, choices, command, print_markup, print_plain
-from alchemesh.findings import Severity
+from alchemesh.interop import EXPORTERS, Format
+from alchemesh.report import reporter
 
 import_app = typer.Typer(help="Bring an existing estate into the mesh: dbt projects, ODPS documents.",
                          no_args_is_help=True, suggest_commands=False)
@@ -18,7 +20,6 @@ app.add_typer(import_app, name="import")
 
 DomainFrom = choices("DomainFrom", ("project", "group", "folder"))
 ProductFrom = choices("ProductFrom", ("group", "model"))
-OdpsVersion = choices("OdpsVersion", ("1.0.0", "1.1.0"))
 
 
 @import_app.command("dbt")
@@ -42,19 +43,11 @@ def import_dbt(
                                                     "tests them (engine duckdb).")] = None,
 ) -> int:
     """Write domains, teams, data products and ODCS contracts from dbt manifests; again, to carry dbt changes over."""
-    import contextlib
+    from alchemesh.pipeline import Pipeline
 
-    from alchemesh.interop.dbt import TOOL, Options, mesh_files
-    from alchemesh.interop.generated import apply, reconcile
-    from alchemesh.workspace import exclusive
-
-    wanted, once = mesh_files(manifests, Options(domain_from.value, product_from.value, mesh, duckdb, out))
-    with contextlib.nullcontext() if check else exclusive(out, "import-dbt"):
-        if (out / "alchemesh.yaml").exists():
-            once = {}  # an existing mesh: its Mesh, registry and components are the team's
-        outcome = reconcile(out, TOOL, wanted, once)
-        if not check:
-            apply(out, outcome, wanted, once)
+    outcome = Pipeline(out).import_files("dbt", manifests, {
+        "domain_from": domain_from.value, "product_from": product_from.value, "mesh": mesh, "duckdb": duckdb},
+        check=check)
     lines = [f"  {verb:<8} {rel}" for verb, files in (("create", outcome.created), ("update", outcome.written),
                                                       ("remove", outcome.removed)) for rel in files]
     lines += [f"  kept     {rel}: {why}" for rel, why in outcome.kept]
@@ -74,70 +67,44 @@ export_app = typer.Typer(help="The mesh in the ecosystem's formats: ODPS, Backst
 app.add_typer(export_app, name="export")
 
 
-@export_app.command("odps")
-@command
-def export_odps(
-    path: RepoPath = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Where to write (default: .alchemesh/export/odps).")]
-    = None,
-    site_url: Annotated[Optional[str], typer.Option("--site-url", metavar="URL", help="Where the catalog is served: "
-                                                    "each product's page becomes an authoritative definition.")] = None,
-    version: Annotated[OdpsVersion, typer.Option("--version", help="The ODPS version to write.")] = OdpsVersion("1.0.0"),
-) -> int:
-    """Write one Open Data Product Standard (ODPS v1) document per data product."""
-    from alchemesh.interop.odps import export
-    from alchemesh.workspace import WORK_DIR, write_atomic
+def _export_command(name: str, form: Format) -> None:
+    """`alchemesh export NAME`: one command per row of `interop.EXPORTERS`."""
+    out_help = (f"The file to write (default: .alchemesh/export/{name}/{form.single_file})." if form.single_file
+                else f"Where to write (default: .alchemesh/export/{name}).")
+    table: list[tuple[str, object, object]] = [
+        ("path", RepoPath, None),
+        ("out", Annotated[Optional[Path], typer.Option("--out", help=out_help)], None),
+        ("site_url", Annotated[Optional[str], typer.Option(
+            "--site-url", metavar="URL", help="Where the catalog is served: each entity links its page there.")], None),
+    ]
+    if form.versions:
+        version_choice = choices(f"{name.title()}Version", form.versions)
+        table.append(("version", Annotated[version_choice, typer.Option(
+            "--version", help=f"The {name.upper()} version to write.")], version_choice(form.versions[0])))
 
-    root, analysis = _validated(path)
-    if analysis is None:
-        return 1
-    target = out if out is not None else root / WORK_DIR / "export" / "odps"
-    documents = export(analysis, site_url, version.value)
-    for rel, content in documents.items():
-        (target / rel).parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target / rel, content)
-    print_plain(f"{len(documents)} ODPS document(s) in {from_here(target)}")
-    return 0
+    def export_command(path: Optional[Path], out: Optional[Path], site_url: Optional[str], version=None) -> int:
+        from alchemesh.pipeline import Pipeline
 
+        pipeline = Pipeline.at(path)
+        exported = pipeline.export(name, out, site_url, getattr(version, "value", None))
+        if exported.target is None:
+            print_markup(reporter("text")(exported.report, pipeline.root))
+            typer.echo("alchemesh: nothing exported: the mesh has validation errors", err=True)
+            return 1
+        print_plain(f"{exported.documents} {form.noun} in {from_here(exported.target)}")
+        return 0
 
-@export_app.command("backstage")
-@command
-def export_backstage(
-    path: RepoPath = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="The file to write (default: "
-                                                              ".alchemesh/export/backstage/catalog-info.yaml).")] = None,
-    site_url: Annotated[Optional[str], typer.Option("--site-url", metavar="URL", help="Where the catalog is served: "
-                                                    "each entity links its page.")] = None,
-) -> int:
-    """Write the mesh as Backstage catalog entities (catalog-info.yaml), built-in kinds only."""
-    from alchemesh.interop.backstage import export
-    from alchemesh.workspace import WORK_DIR, write_atomic
-
-    root, analysis = _validated(path)
-    if analysis is None:
-        return 1
-    target = out if out is not None else root / WORK_DIR / "export" / "backstage" / "catalog-info.yaml"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    content = export(analysis, site_url)
-    write_atomic(target, content)
-    entities = content.count(b"---\n")  # one document per entity
-    print_plain(f"{entities} Backstage entities in {from_here(target)}")
-    return 0
+    export_command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=d, annotation=a) for n, a, d in table],
+        return_annotation=int)
+    export_command.__annotations__ = {n: a for n, a, _ in table} | {"return": int}
+    export_command.__doc__ = form.summary
+    export_command.__name__ = f"export_{name}"
+    export_app.command(name)(command(export_command))
 
 
-def _validated(path: Optional[Path]):
-    """The repo root and its analysis; None (its findings printed) when the mesh has errors: nothing exports."""
-    from alchemesh.load.discovery import find_root
-    from alchemesh.pipeline import Pipeline
-    from alchemesh.report import reporter
-
-    root = find_root(path)
-    analysis = Pipeline(root).analysis
-    if analysis.report.count(Severity.ERROR):
-        print_markup(reporter("text")(analysis.report, root))
-        typer.echo("alchemesh: nothing exported: the mesh has validation errors", err=True)
-        return root, None
-    return root, analysis
+for _name, _form in EXPORTERS.items():
+    _export_command(_name, _form)
 
 
 @import_app.command("odps")
@@ -155,35 +122,12 @@ def import_odps(
 ) -> int:
     """Give back the data product files of an ODPS export, or make products of other tools' ODPS documents (their
     contractIds resolved to the mesh's contracts); a different file already there is kept and said."""
-    from alchemesh.errors import UsageError
-    from alchemesh.interop.odps import Placement, import_documents
-    from alchemesh.repofiles import RefusedFile, from_here, read_repo_file, writable_path
-    from alchemesh.workspace import write_atomic
+    from alchemesh.pipeline import Pipeline
 
-    placement = None
-    if output_component and (out / "alchemesh.yaml").is_file():
-        from alchemesh.pipeline import Pipeline
-
-        placement = Placement(Pipeline(out).analysis, output_component, input_component or output_component)
-    files = import_documents(documents, placement)
-    targets = {}
-    for rel in sorted(files):
-        try:
-            targets[rel] = writable_path(out, rel)
-        except RefusedFile as refused:
-            raise UsageError(f"import odps would write {rel}: {refused.reason}; nothing written") from None
-    kept, same = [], 0
-    for rel, path in targets.items():
-        if path.exists():
-            if read_repo_file(out, rel) == files[rel]:
-                same += 1
-            else:
-                kept.append(rel)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, files[rel])
+    outcome = Pipeline(out).import_files("odps", documents, {"output_component": output_component,
+                                                             "input_component": input_component})
+    kept = [rel for rel, _ in outcome.kept]
     for rel in kept:
         typer.echo(f"alchemesh: {rel} exists and differs from the document: kept as it is", err=True)
-    written = len(files) - len(kept) - same
-    print_plain(f"{written} data product file(s) written, {same} unchanged in {from_here(out)}")
+    print_plain(f"{len(outcome.created)} data product file(s) written, {outcome.same} unchanged in {from_here(out)}")
     return 1 if kept else 0

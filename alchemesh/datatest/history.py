@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from alchemesh.datatest.result import PORT_STATUSES, TestRun
+from alchemesh.datatest.result import KeptResult, TestRun
 from alchemesh.workspace import TEST_DIR, write_atomic
 
 
@@ -17,24 +17,24 @@ def results_file(root: Path, environment: str) -> Path:
     return root / TEST_DIR / f"{environment}.json"
 
 
-def load(root: Path, environment: str) -> dict[str, dict]:
-    """Port → its last result (as `PortResult.to_dict` writes it); empty when never tested or unreadable."""
-    try:
-        data = json.loads(results_file(root, environment).read_bytes())
-    except (OSError, ValueError):
+def load(root: Path, environment: str) -> dict[str, KeptResult]:
+    """Port → its last result; empty when never tested or unreadable, and an entry that is not a result left out."""
+    from alchemesh.repofiles import MAX_FILE_BYTES, read_repo_file
+
+    try:  # through the guards every repo file passes: no symlink out of the mesh, no FIFO, a size limit
+        data = json.loads(read_repo_file(root, f"{TEST_DIR}/{environment}.json", limit=8 * MAX_FILE_BYTES))
+    except (OSError, ValueError, RecursionError):
         return {}
     ports = data.get("ports") if isinstance(data, dict) else None
-    if not isinstance(ports, list):
-        return {}
-    return {p["port"]: p for p in ports if isinstance(p, dict) and isinstance(p.get("port"), str)
-            and p.get("status") in PORT_STATUSES and isinstance(p.get("checks"), list)}
+    results = (KeptResult.read(p) for p in (ports if isinstance(ports, list) else ()))
+    return {result.port: result for result in results if result is not None}
 
 
 def store(root: Path, run: TestRun, known_ports: set[str]) -> Path:
     kept = {port: result for port, result in load(root, run.environment).items() if port in known_ports}
-    kept.update({p.port: p.to_dict(run.tested_at) for p in run.ports})
+    kept.update({p.port: p.kept(run.tested_at) for p in run.ports})
     path = results_file(root, run.environment)
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = {"environment": run.environment, "ports": [kept[port] for port in sorted(kept)]}
+    body = {"environment": run.environment, "ports": [kept[port].to_dict() for port in sorted(kept)]}
     write_atomic(path, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode())
     return path

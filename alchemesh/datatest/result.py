@@ -42,14 +42,82 @@ class PortResult:
 
     def to_dict(self, tested_at: str) -> dict[str, Any]:
         """The result in its plain form: what `test --format json`, the test history and the catalog hold."""
+        return self.kept(tested_at).to_dict()
+
+    def kept(self, tested_at: str) -> KeptResult:
+        """The result as the test history keeps it."""
+        checks = tuple(KeptCheck(c.rule, c.label, c.status, plain(c.observed), plain(c.expected), c.detail,
+                                 *((c.finding.file, c.finding.line, c.finding.column, c.finding.message)
+                                   if c.finding else ()))
+                       for c in self.checks)
+        message = self.findings[0].message if self.status == "unreachable" and self.findings else None
+        return KeptResult(self.port, self.contract, self.file, self.status, tested_at, self.consumers, checks, message)
+
+
+@dataclass(frozen=True)
+class KeptCheck:
+    """A check of a kept result: plain values only."""
+
+    rule: str
+    name: str
+    status: str  # passed | failed | skipped
+    observed: Any = None
+    expected: Any = None
+    detail: str = ""  # why it was skipped
+    file: str | None = None  # where a failed check's finding points
+    line: int | None = None
+    column: int | None = None
+    message: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "name": self.name, "status": self.status, "observed": self.observed,
+                "expected": self.expected, **({"detail": self.detail} if self.detail else {}),
+                **({"file": self.file, "line": self.line, "column": self.column, "message": self.message}
+                   if self.file is not None else {})}
+
+    @classmethod
+    def read(cls, data: Any) -> KeptCheck | None:
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in ("rule", "name", "status")):
+            return None
+        where = (data.get("file"), data.get("line"), data.get("column"), data.get("message"))
+        located = isinstance(where[0], str) and all(isinstance(n, int) for n in where[1:3]) and \
+            isinstance(where[3], str)
+        return cls(data["rule"], data["name"], data["status"], plain(data.get("observed")),
+                   plain(data.get("expected")), str(data.get("detail") or ""), *(where if located else ()))
+
+
+@dataclass(frozen=True)
+class KeptResult:
+    """A port's last data test as `.alchemesh/test/ENV.json` keeps it and the catalog shows it."""
+
+    port: str
+    contract: str
+    file: str
+    status: str  # one of PORT_STATUSES
+    tested_at: str
+    consumers: tuple[str, ...] = ()
+    checks: tuple[KeptCheck, ...] = ()
+    message: str | None = None  # why an unreachable port could not be read
+
+    def to_dict(self) -> dict[str, Any]:
         return {"port": self.port, "contract": self.contract, "file": self.file, "status": self.status,
-                "testedAt": tested_at, "consumers": list(self.consumers),
-                "checks": [{"rule": c.rule, "name": c.label, "status": c.status, "observed": plain(c.observed),
-                            "expected": plain(c.expected), **({"detail": c.detail} if c.detail else {}),
-                            **({"file": c.finding.file, "line": c.finding.line, "column": c.finding.column,
-                                "message": c.finding.message} if c.finding else {})}
-                           for c in self.checks],
-                **({"message": self.findings[0].message} if self.status == "unreachable" and self.findings else {})}
+                "testedAt": self.tested_at, "consumers": list(self.consumers),
+                "checks": [c.to_dict() for c in self.checks],
+                **({"message": self.message} if self.message is not None else {})}
+
+    @classmethod
+    def read(cls, data: Any) -> KeptResult | None:
+        """The result in a history file; None for an entry that is not one (a file edited by hand, an old format)."""
+        if not isinstance(data, dict) or not isinstance(data.get("port"), str) or \
+                data.get("status") not in PORT_STATUSES or not isinstance(data.get("checks"), list):
+            return None
+        checks = tuple(c for c in map(KeptCheck.read, data["checks"]) if c is not None)
+        consumers = data.get("consumers")
+        message = data.get("message")
+        return cls(data["port"], str(data.get("contract") or ""), str(data.get("file") or ""), data["status"],
+                   str(data.get("testedAt") or ""),
+                   tuple(c for c in consumers if isinstance(c, str)) if isinstance(consumers, list) else (),
+                   checks, message if isinstance(message, str) else None)
 
 
 def plain(value: Any) -> Any:

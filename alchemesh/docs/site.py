@@ -246,16 +246,15 @@ def _health(root: Path, analysis):
     out: dict[str, list[Health]] = {}
     for environment in (mesh.resource.spec.environments if mesh else ()):
         for port, result in load(root, environment).items():
-            checks = [c for c in result["checks"] if isinstance(c, dict)]
-            failing = tuple(FailedCheck(str(c.get("rule")), str(c.get("name")), str(c.get("message", "")),
-                                        f"{c.get('file')}:{c.get('line')}:{c.get('column')}", c.get("observed"),
-                                        c.get("expected"))
-                            for c in checks if c.get("status") == "failed")
-            freshness = tuple((str(c.get("name")), str(c.get("status")), c.get("observed"), c.get("expected"))
-                              for c in checks if c.get("rule") == FRESHNESS.name and c.get("status") != "skipped")
-            out.setdefault(port, []).append(Health(environment, result["status"], str(result.get("testedAt", "")),
-                                                   sum(1 for c in checks if c.get("status") != "skipped"), failing,
-                                                   freshness, result.get("message")))
+            checks = result.checks
+            failing = tuple(FailedCheck(c.rule, c.name, c.message or "", f"{c.file}:{c.line}:{c.column}", c.observed,
+                                        c.expected)
+                            for c in checks if c.status == "failed")
+            freshness = tuple((c.name, c.status, c.observed, c.expected)
+                              for c in checks if c.rule == FRESHNESS.name and c.status != "skipped")
+            out.setdefault(port, []).append(Health(environment, result.status, result.tested_at,
+                                                   sum(1 for c in checks if c.status != "skipped"), failing,
+                                                   freshness, result.message))
     return {port: tuple(h) for port, h in out.items()}
 
 

@@ -31,7 +31,7 @@ def name(*parts: str) -> str:
     return text or "x"
 
 
-def export(analysis: Analysis, site_url: str | None = None) -> bytes:
+def export(analysis: Analysis, site_url: str | None = None, version: str | None = None) -> dict[str, bytes]:
     """`catalog-info.yaml`: every entity, one YAML document each, in a stable order."""
     index, graph, repo = analysis.index, analysis.graph, analysis.repo
     entities: list[dict[str, Any]] = []
@@ -123,8 +123,9 @@ def export(analysis: Analysis, site_url: str | None = None) -> bytes:
             entity("Component", name(spec.domain, product.name, code.name if code else "code"), component,
                    f"`{code.component}` of {key}" if code else f"The code of {key}")
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: ten times faster
-    return b"".join(b"---\n" + yaml.dump(e, Dumper=dumper, sort_keys=False, allow_unicode=True, width=120).encode()
-                    for e in entities)
+    return {"catalog-info.yaml": b"".join(
+        b"---\n" + yaml.dump(e, Dumper=dumper, sort_keys=False, allow_unicode=True, width=120).encode()
+        for e in entities)}
 
 
 def _email(contacts) -> dict:

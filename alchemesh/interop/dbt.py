@@ -12,15 +12,20 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from alchemesh.errors import UsageError
+from alchemesh.interop.generated import Outcome
 from alchemesh.findings import printable
 from alchemesh.model.resources import to_name
+
+if TYPE_CHECKING:
+    from alchemesh.validate import Analysis
 
 TOOL = "dbt"
 COMPONENTS = {"output-port": "dbt-model", "source": "dbt-source", "ref": "dbt-ref", "code": "dbt-project"}
@@ -158,6 +163,26 @@ def _shape_problem(value: Any, shape: Any, where: str, optional: bool = True) ->
 
 
 _TYPE_NAMES: dict[type, str] = {str: "a string", list: "an array", dict: "an object"}
+
+
+def import_into(out: Path, manifests: list[Path], options: dict[str, Any], check: bool,
+                analysis: Callable[[], Analysis]) -> Outcome:
+    """The mesh the manifests make, reconciled with `out`: generated files written, removed or kept as a person
+    edited them; one import at a time in a folder (`check`: nothing written, none waited for). `options`: the
+    fields of `Options`."""
+    import contextlib
+
+    from alchemesh.interop.generated import apply, reconcile
+    from alchemesh.workspace import exclusive
+
+    wanted, once = mesh_files(manifests, Options(**options, out=out))
+    with contextlib.nullcontext() if check else exclusive(out, "import-dbt"):
+        if (out / "alchemesh.yaml").exists():
+            once = {}  # an existing mesh: its Mesh, registry and components are the team's
+        outcome = reconcile(out, TOOL, wanted, once)
+        if not check:
+            apply(out, outcome, wanted, once)
+    return outcome
 
 
 def mesh_files(paths: list[Path], options: Options) -> tuple[dict[str, bytes], dict[str, bytes]]:

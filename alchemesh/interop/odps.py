@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from alchemesh.errors import AlchemeshError, UsageError
+from alchemesh.interop.generated import Outcome
 from alchemesh.findings import printable
 
 if TYPE_CHECKING:
@@ -37,8 +39,9 @@ def product_id(mesh: str, domain: str, product: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{mesh}/{domain}/{product}"))
 
 
-def export(analysis: Analysis, site_url: str | None = None, version: str = "1.0.0") -> dict[str, bytes]:
+def export(analysis: Analysis, site_url: str | None = None, version: str | None = None) -> dict[str, bytes]:
     """Relative path (`DOMAIN/PRODUCT.odps.yaml`) → the document, for every data product."""
+    version = version or "1.0.0"
     index, graph, repo = analysis.index, analysis.graph, analysis.repo
     mesh = index.mesh.resource.name if index.mesh else "mesh"
     contracts = {cid: entry.resource for cid, entry in index.contracts.items()}
@@ -191,6 +194,40 @@ def import_documents(paths: list[Path], placement: Placement | None = None) -> d
             raise UsageError(f"{path}: `{_FILE}` {printable(repr(file))}: {problem}; nothing written")
         out[file] = source.encode("utf-8")
     return out
+
+
+def import_into(out: Path, documents: list[Path], options: dict[str, Any], check: bool,
+                analysis: Callable[[], Analysis]) -> Outcome:
+    """The product files of the documents, written where no file is; a different file already there is kept (and
+    said), never written over. Nothing is written unless every file may be. `options`: `output_component` and
+    `input_component`, for documents of other tools, in a mesh."""
+    from alchemesh.repofiles import RefusedFile, read_repo_file, writable_path
+    from alchemesh.workspace import write_atomic
+
+    placement = None
+    output_component = options.get("output_component")
+    if output_component and (out / "alchemesh.yaml").is_file():
+        placement = Placement(analysis(), output_component, options.get("input_component") or output_component)
+    files = import_documents(documents, placement)
+    targets = {}
+    for rel in sorted(files):
+        try:
+            targets[rel] = writable_path(out, rel)
+        except RefusedFile as refused:
+            raise UsageError(f"import odps would write {rel}: {refused.reason}; nothing written") from None
+    outcome = Outcome()
+    for rel, path in targets.items():
+        if not path.exists():
+            outcome.created.append(rel)
+        elif read_repo_file(out, rel) == files[rel]:
+            outcome.same += 1
+        else:
+            outcome.kept.append((rel, "exists and differs from the document: kept as it is"))
+    if not check:
+        for rel in outcome.created:
+            targets[rel].parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(targets[rel], files[rel])
+    return outcome
 
 
 def _product_file_problem(file: str, source: str) -> str | None:

@@ -18,7 +18,7 @@ from alchemesh.findings import Finding, JsonPath, Severity
 from alchemesh.model.contract import Contract, is_contract, read_contract
 from alchemesh.model.resources import API_VERSION, KINDS, DataProduct, Domain, Mesh, Polyseme, Resource, Team
 from alchemesh.repofiles import describe, read_repo_file
-from alchemesh.load.schema_check import validate_resource, validated
+from alchemesh.load.schema_check import validate_resource
 
 T = TypeVar("T")
 
@@ -41,6 +41,7 @@ class FileRecord:
     documents: tuple[yamlfile.Document, ...]
     findings: tuple[Finding, ...]
     waivers: tuple[Waiver, ...]
+    validated: dict[int, tuple[Any, Any]] = field(default_factory=dict, compare=False)  # see ParsedFile.validated
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +225,7 @@ def _build_record(file: str, raw: bytes, file_digest: str, check: FileCheck | No
     findings = tuple(check(parsed)) if check else ()
     waivers = _waivers(raw.decode("utf-8", "replace"), parsed.documents) if b"alchemesh:" in raw else ()
     documents = tuple(yamlfile.Document(d.file, d.index, d.data, d.line) for d in parsed.documents)
-    return FileRecord(file, file_digest, documents, findings, waivers)
+    return FileRecord(file, file_digest, documents, findings, waivers, parsed.validated)
 
 
 def kind_of(data: Any) -> str | None:
@@ -289,10 +290,11 @@ def _record_of(file: str, entry: dict[str, Any]) -> FileRecord:
     return FileRecord(file, entry["digest"], docs, findings, waivers)
 
 
-def _salvage(kind: str, data: dict[str, Any]) -> Resource | None:
+def _salvage(kind: str, data: dict[str, Any], validated: tuple[Any, Any] | None = None) -> Resource | None:
     """The typed resource, or for a document with schema findings, the resource without the fields at
-    fault when those are optional: its references are still checked, its schema findings stand."""
-    resource, error = validated(kind, data)
+    fault when those are optional: its references are still checked, its schema findings stand. `validated`:
+    the document's validation, when its file's schema check made it."""
+    resource, error = validated if validated is not None else validate_resource(kind, data)
     for _ in range(3):
         if error is None:
             return resource
@@ -326,7 +328,7 @@ def _classify(root: Path, records: tuple[FileRecord, ...], raw: dict[str, bytes]
             if kind == "DataContract":
                 by_kind[kind].append(Entry(read_contract(doc.data), doc))
             elif kind in KINDS:
-                resource = _salvage(kind, doc.data)
+                resource = _salvage(kind, doc.data, record.validated.get(doc.index))
                 if resource is not None:
                     by_kind[kind].append(Entry(resource, doc))
     return MeshRepo(

@@ -36,27 +36,14 @@ _PATTERN_WORDS = {
 }
 
 
-def validate_resource(kind: str, data: dict[str, Any], *, keep: bool = False
-                      ) -> tuple[Resource | None, ValidationError | None]:
-    """The typed resource, or why there is none. `keep`: for `validated` to take, once (a file's schema check
-    validates its documents first, and the load that follows needs the same resources: not twice)."""
+def validate_resource(kind: str, data: dict[str, Any]) -> tuple[Resource | None, ValidationError | None]:
+    """The typed resource, or why there is none."""
     result: tuple[Resource | None, ValidationError | None]
     try:
         result = KINDS[kind].model_validate(data), None
     except ValidationError as error:
         result = None, error
-    if keep:
-        _KEPT[id(data)] = (data, result)
     return result
-
-
-def validated(kind: str, data: dict[str, Any]) -> tuple[Resource | None, ValidationError | None]:
-    """`validate_resource`, or the result its `keep` left for this very document."""
-    kept = _KEPT.pop(id(data), None)
-    return kept[1] if kept is not None and kept[0] is data else validate_resource(kind, data)
-
-
-_KEPT: dict[int, tuple[dict[str, Any], tuple[Any, ...]]] = {}  # id(data) → (data, result): the data held, so the id is its own
 
 
 def model_problems(error: ValidationError) -> list[SchemaProblem]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import operator
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -107,6 +107,9 @@ class ParsedFile:
     documents: tuple[Document, ...]
     problems: tuple[YamlProblem, ...] = ()
     duplicate_keys: tuple[DuplicateKey, ...] = ()
+    # document index → its kind's model validation (resource, error), as the file's schema check made it: the load
+    # takes it from here instead of validating the document again
+    validated: dict[int, tuple[Any, Any]] = field(default_factory=dict)
 
 
 def parse(file: str, raw: bytes) -> ParsedFile:

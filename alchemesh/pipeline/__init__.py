@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from alchemesh.compile.compiler import Compiled
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from alchemesh.contracts.result import ContractReport
     from alchemesh.docs.site import Built
     from alchemesh.findings import Report
+    from alchemesh.interop.generated import Outcome
     from alchemesh.load.cache import ReportCache
     from alchemesh.model.resources import Notification
     from alchemesh.report.deliver import Undelivered
@@ -45,6 +46,16 @@ class Checked:
 
     result: ContractReport
     undelivered: tuple[Undelivered, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exported:
+    """An export: the validation it stood on, where it went and how many documents it wrote (none: the mesh has
+    validation errors)."""
+
+    report: Report
+    target: Path | None = None
+    documents: int = 0
 
 
 class Pipeline:
@@ -172,6 +183,40 @@ class Pipeline:
         from alchemesh.terraform.outcome import Action
 
         return run(self, replace(request, action=Action.test), watch=watch)
+
+    def export(self, name: str, out: Path | None = None, site_url: str | None = None,
+               version: str | None = None) -> Exported:
+        """The mesh in the format `name` of `interop.EXPORTERS`, written to `out` (default: .alchemesh/export/NAME);
+        nothing when the mesh has validation errors."""
+        from alchemesh.findings import Severity
+        from alchemesh.interop import EXPORTERS, exporter
+        from alchemesh.workspace import WORK_DIR, write_atomic
+
+        analysis = self.analysis
+        if analysis.report.count(Severity.ERROR):
+            return Exported(analysis.report)
+        form = EXPORTERS[name]
+        files = exporter(name)(analysis, site_url, version or (form.versions[0] if form.versions else None))
+        target = out if out is not None else self.root / WORK_DIR / "export" / name
+        if form.single_file is not None:
+            if out is None:
+                target = target / form.single_file
+            files = {target.name: files[form.single_file]}
+            folder = target.parent
+        else:
+            folder = target
+        for rel, content in files.items():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(folder / rel, content)
+        return Exported(analysis.report, target, sum(form.count(content) for content in files.values()))
+
+    def import_files(self, name: str, sources: list[Path], options: dict[str, Any] | None = None, *,
+                     check: bool = False) -> Outcome:
+        """`sources` (dbt manifests, ODPS documents) through the importer `name` of `interop.IMPORTERS` into the
+        mesh folder; `check`: write nothing, say what would change."""
+        from alchemesh.interop import importer
+
+        return importer(name)(self.root, sources, options or {}, check, lambda: self.analysis)
 
     def receivers(self, base: str | None = None) -> Receivers:
         """Where a run's events are POSTed: the Mesh's notifications, those of the base revision when the run is

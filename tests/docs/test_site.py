@@ -369,3 +369,36 @@ def test_the_last_data_tests_show_on_product_and_port_pages(tmp_path: Path):
     assert 'class="badge health passed"' in (site / "products/sales/customers.html").read_text()
     untested = (site / "ports/marketing/segments/segments.html").read_text()
     assert "Not tested yet" in untested and "badge health" not in untested
+
+
+def test_a_history_entry_that_is_not_a_result_is_left_out_and_the_others_kept(tmp_path: Path):
+    """The test history is read back into typed results: an entry edited by hand (no status, checks of the wrong
+    shape) is no result and shows as "not tested"; the good one still shows; a later run keeps it, typed."""
+    import json
+
+    from alchemesh.datatest.history import load, store
+    from alchemesh.datatest.result import KeptCheck, PortResult, TestRun
+
+    mesh = copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
+    history = mesh / ".alchemesh/test/dev.json"
+    history.parent.mkdir(parents=True)
+    good = {"port": "sales/customers/customers", "contract": "c", "file": "f", "status": "passed",
+            "testedAt": "2026-06-01T12:00:00Z", "consumers": ["x/y/z", 3],
+            "checks": [{"rule": "data-required", "name": "n", "status": "passed", "observed": [1], "expected": "= 0"},
+                       "not a check"]}
+    history.write_text(json.dumps({"environment": "dev", "ports": [
+        good, {"port": "sales/orders/orders", "status": "lost", "checks": []}, ["nonsense"]]}))
+    kept = load(mesh, "dev")
+    assert list(kept) == ["sales/customers/customers"]
+    assert kept["sales/customers/customers"].consumers == ("x/y/z",)
+    assert kept["sales/customers/customers"].checks == (KeptCheck("data-required", "n", "passed", "[1]", "= 0"),)
+    site = mesh / ".alchemesh/site"
+    assert run_cli("docs", "build", cwd=mesh).code == 0
+    assert 'class="badge health passed"' in (site / "ports/sales/customers/customers.html").read_text()
+    assert "Not tested yet" in (site / "ports/sales/orders/orders.html").read_text()
+
+    store(mesh, TestRun("dev", (PortResult("sales/orders/orders", "c2", "f2", "passed"),), "2026-06-02T00:00:00Z"),
+          {"sales/customers/customers", "sales/orders/orders"})
+    again = load(mesh, "dev")
+    assert sorted(again) == ["sales/customers/customers", "sales/orders/orders"]
+    assert again["sales/customers/customers"] == kept["sales/customers/customers"]

@@ -36,7 +36,8 @@ def check_file(parsed: ParsedFile) -> Iterator[Finding]:
         if kind == "DataContract":
             problems = contract_problems(doc.data)
         elif kind in KINDS:
-            error = validate_resource(kind, doc.data, keep=True)[1]
+            parsed.validated[doc.index] = validated = validate_resource(kind, doc.data)
+            error = validated[1]
             problems = model_problems(error) if error else []
         else:
             continue
