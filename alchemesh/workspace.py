@@ -18,6 +18,7 @@ BUILD_DIR = f"{WORK_DIR}/build"  # the compiled stacks, one folder per environme
 LOG_DIR = f"{WORK_DIR}/logs"  # Terraform's output, one file per stack and run
 SITE_DIR = f"{WORK_DIR}/site"  # the catalog
 TEST_DIR = f"{WORK_DIR}/test"  # the last data test result of each port, per environment: ENV.json
+PORTS_DIR = f"{WORK_DIR}/ports"  # where each output port's data is, per environment, as the last apply read it
 TERRAFORM_DIR = f"{WORK_DIR}/terraform"  # the CLI configuration and the packaged providers' mirror
 
 

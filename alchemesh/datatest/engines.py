@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +44,12 @@ class Engine:
     def __init__(self, location: str, stack_dir: Path, timeout: float):
         """Open the port's data at its `location` (the port's `location` output), `stack_dir` resolving a relative
         one; `timeout` bounds every query."""
+
+    @classmethod
+    def reading(cls, location: str, name: str) -> str:
+        """A command a consumer can paste to read the first rows of table `name` at the port's `location` (what
+        the catalog shows), every value quoted for the shell and the SQL; empty when the location is not one."""
+        return ""
 
     def cancel(self) -> None:
         """Stop the query in flight (from another thread)."""
@@ -126,6 +133,10 @@ def _matching(names: list[tuple], wanted: str) -> tuple[str, dict[str, str]] | N
     return (folded[0], by_name[folded[0]]) if len(folded) == 1 else None
 
 
+def _first_rows(source: exp.Table, dialect: str) -> str:
+    return exp.select("*").from_(source).limit(10).sql(dialect=dialect)
+
+
 class DuckDb(Engine):
     """A DuckDB file, `location` relative to the stack folder. External access is off for the connection's life:
     a contract's `sql` rule reads the port's tables and nothing else on the machine."""
@@ -133,6 +144,11 @@ class DuckDb(Engine):
     dialect = "duckdb"
     functions = frozenset({"NOW", "TODAY", "LEN", "STRLEN", "DATE_PART", "DATEPART", "AGE", "EPOCH", "EPOCH_MS",
                            "REGEXP_MATCHES", "REGEXP_FULL_MATCH", "BOOL_AND", "BOOL_OR", "ISFINITE", "ISNAN", "ISINF"})
+
+    @classmethod
+    def reading(cls, location: str, name: str) -> str:
+        query = _first_rows(exp.Table(this=exp.to_identifier(name, quoted=True)), "duckdb")
+        return f"duckdb -readonly {shlex.quote(location)} -c {shlex.quote(query)}"
 
     def __init__(self, location: str, stack_dir: Path, timeout: float):
         import duckdb
@@ -199,6 +215,15 @@ class Postgres(Engine):
     functions = frozenset({"AGE", "DATE_PART", "CHAR_LENGTH", "CHARACTER_LENGTH", "OCTET_LENGTH", "BTRIM",
                            "TO_TIMESTAMP", "TO_DATE", "JUSTIFY_DAYS", "ISFINITE", "NUM_NULLS", "NUM_NONNULLS",
                            "BOOL_AND", "BOOL_OR", "EVERY", "REGEXP_LIKE"})
+
+    @classmethod
+    def reading(cls, location: str, name: str) -> str:
+        try:
+            conninfo, schema, _ = _postgres_location(location)
+        except Unreachable:
+            return ""
+        query = _first_rows(table(name, schema), "postgres")
+        return f"psql {shlex.quote(conninfo)} -c {shlex.quote(query)}"  # as the consumer's own user, not the tester
 
     def __init__(self, location: str, stack_dir: Path, timeout: float):
         try:
@@ -323,6 +348,15 @@ class _DbApi(Engine):
     extra = ""
     paramstyle = "%s"
 
+    command = ""  # the engine's own client, given the query
+
+    @classmethod
+    def reading(cls, location: str, name: str) -> str:
+        parts = tuple(p for p in location.split(".") if p)
+        if len(parts) != 2 or any(not re.fullmatch(r"[\w$-]+", p) for p in parts):
+            return ""
+        return cls.command.format(shlex.quote(_first_rows(table(name, parts[1], parts[0]), cls.dialect)))
+
     def __init__(self, location: str, stack_dir: Path, timeout: float):
         self.timeout = timeout
         self.parts = tuple(p for p in location.split(".") if p)
@@ -378,6 +412,7 @@ def _driver(extra: str):
 
 class BigQuery(_DbApi):
     dialect, extra, shape = "bigquery", "bigquery", "PROJECT.DATASET"
+    command = "bq query --nouse_legacy_sql {}"
     functions = frozenset({"REGEXP_CONTAINS", "CHAR_LENGTH", "SAFE_CAST", "COUNTIF"})
 
     def open(self):
@@ -397,6 +432,7 @@ class BigQuery(_DbApi):
 
 class Snowflake(_DbApi):
     dialect, extra, shape = "snowflake", "snowflake", "DATABASE.SCHEMA"
+    command = "snowsql -q {}"
     functions = frozenset({"REGEXP_LIKE", "IFF", "ZEROIFNULL", "NVL", "BOOLAND_AGG", "BOOLOR_AGG"})
 
     def open(self):
@@ -416,6 +452,7 @@ class Snowflake(_DbApi):
 
 class Athena(_DbApi):
     dialect, extra, shape = "athena", "athena", "CATALOG.DATABASE"
+    command = "aws athena start-query-execution --query-string {}"
     functions = frozenset({"REGEXP_LIKE", "DATE_PARSE", "FROM_ISO8601_TIMESTAMP", "CARDINALITY"})
 
     def open(self):

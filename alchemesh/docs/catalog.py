@@ -103,6 +103,13 @@ class ContractView:
     sla: tuple[Sla, ...]
     ports: tuple[Link, ...]
     history: tuple[VersionView, ...] = ()
+    owners: tuple[Owner, ...] = ()  # the teams of the products serving it: whom a consumer asks
+
+
+@dataclass(frozen=True)
+class Owner:
+    team: Link
+    contacts: tuple[tuple[str, str], ...]  # (type, value) as the Team lists them
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,16 @@ class Health:
 
 
 @dataclass(frozen=True)
+class PortLocation:
+    """Where a port's data is in one environment, as the last apply there read it, and how to read it."""
+
+    environment: str
+    engine: str | None  # the component's `engine`: how alchemesh test, and a consumer, read the data
+    location: str
+    reading: str  # a command to paste: the first rows of the port's first table
+
+
+@dataclass(frozen=True)
 class PortView:
     link: Link
     product: Link
@@ -146,6 +163,7 @@ class PortView:
     contract: Link | None
     consumers: tuple[Consumer, ...]
     health: tuple[Health, ...] = ()  # per environment tested, in the Mesh's order
+    locations: tuple[PortLocation, ...] = ()  # per environment applied here, in the Mesh's order
 
 
 @dataclass(frozen=True)
@@ -289,18 +307,23 @@ def polyseme_link(name: str) -> Link:
 
 def build_catalog(analysis: Analysis, history: dict[str, tuple[VersionView, ...]] | None = None,
                   recent: tuple[Recent, ...] = (), shallow: bool = False,
-                  health: dict[str, tuple[Health, ...]] | None = None) -> Catalog:
+                  health: dict[str, tuple[Health, ...]] | None = None,
+                  locations: dict[str, tuple[PortLocation, ...]] | None = None) -> Catalog:
     index, graph = analysis.index, analysis.graph
     mesh = index.mesh.resource if index.mesh else None
     ports_of_contract: dict[str, list[Link]] = {}
+    owners_of_contract: dict[str, set[str]] = {}
     for entry in index.products.values():
         for port in entry.resource.spec.outputPorts:
             if port.contract:
                 ports_of_contract.setdefault(port.contract, []).append(
                     port_link(PortRef(entry.resource.spec.domain, entry.resource.name, port.name)))
-    products = tuple(_product(graph, index.products[pid], health or {}) for pid in sorted(index.products))
+                owners_of_contract.setdefault(port.contract, set()).add(entry.resource.spec.owner)
+    products = tuple(_product(graph, index.products[pid], health or {}, locations or {})
+                     for pid in sorted(index.products))
     contracts = tuple(_contract(cid, index.contracts[cid].file, index.contracts[cid].resource, index.polysemes,
-                                tuple(ports_of_contract.get(cid, ())), (history or {}).get(cid, ()))
+                                tuple(ports_of_contract.get(cid, ())), (history or {}).get(cid, ()),
+                                tuple(_owner(index, team) for team in sorted(owners_of_contract.get(cid, ()))))
                       for cid in sorted(index.contracts))
     edges = tuple(sorted({(e.ref.product_id, e.consumer_id) for e in graph.resolved}))
     by_domain: dict[str, list[Link]] = {}
@@ -322,7 +345,8 @@ def build_catalog(analysis: Analysis, history: dict[str, tuple[VersionView, ...]
     )
 
 
-def _product(graph: MeshGraph, entry, health: dict[str, tuple[Health, ...]]) -> ProductView:
+def _product(graph: MeshGraph, entry: Any, health: dict[str, tuple[Health, ...]],
+             locations: dict[str, tuple[PortLocation, ...]]) -> ProductView:
     product, pid = entry.resource, product_id(entry)
     spec = product.spec
     inputs = []
@@ -340,7 +364,7 @@ def _product(graph: MeshGraph, entry, health: dict[str, tuple[Health, ...]]) -> 
                           for e in sorted(graph.consumers(ref), key=lambda e: (e.consumer_id, e.input_port)))
         outputs.append(PortView(port_link(ref), product_link(pid), port.name, port.description, port.visibility,
                                 port.version, port.component, contract_link(port.contract) if port.contract else None,
-                                consumers, health.get(str(ref), ())))
+                                consumers, health.get(str(ref), ()), locations.get(str(ref), ())))
     return ProductView(
         link=product_link(pid), name=product.name, domain=domain_link(spec.domain), owner=team_link(spec.owner),
         description=product.metadata.description, version=spec.version, status=spec.status,
@@ -389,8 +413,14 @@ def _polyseme(index, name: str, contracts: tuple[ContractView, ...], ports_of_co
                         polyseme.spec.identifier.name, polyseme.spec.identifier.logicalType, tuple(usages))
 
 
-def _contract(cid: str, file: str, contract: Contract, polysemes, ports: tuple[Link, ...],
-              history: tuple[VersionView, ...]) -> ContractView:
+def _owner(index: Any, team: str) -> Owner:
+    entry = index.teams.get(team)
+    contacts = tuple((c.type, c.value) for c in entry.resource.spec.contacts) if entry else ()
+    return Owner(team_link(team), contacts)
+
+
+def _contract(cid: str, file: str, contract: Contract, polysemes: Any, ports: tuple[Link, ...],
+              history: tuple[VersionView, ...], owners: tuple[Owner, ...] = ()) -> ContractView:
     description = contract.description
     texts = ((k, _text(description.get(k))) for k in _ODCS_TEXT) if isinstance(description, dict) else (
         (("description", _text(description)),))
@@ -400,7 +430,7 @@ def _contract(cid: str, file: str, contract: Contract, polysemes, ports: tuple[L
     sla = tuple(Sla(_text(s.property) or "", _text(s.value) or "", _text(s.unit), _text(s.element))
                 for s in contract.sla)
     return ContractView(contract_link(cid), file, _text(contract.name), contract.version, contract.status,
-                        tuple((k, v) for k, v in texts if v), objects, sla, ports, history)
+                        tuple((k, v) for k, v in texts if v), objects, sla, ports, history, owners)
 
 
 def _fields(object_name: str, properties: tuple[Property, ...], polysemes, depth: int, prefix: str = ""):

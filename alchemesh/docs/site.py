@@ -20,6 +20,7 @@ from alchemesh.workspace import pid_alive, write_atomic
 
 if TYPE_CHECKING:
     from alchemesh.validate import Analysis
+    from alchemesh.docs.catalog import PortLocation
 
 MARKER = ".alchemesh-site"  # in every site we write: only such a folder is ever replaced
 JOURNAL = ".alchemesh-site-journal"  # the moves of a write under way: completed by the next build
@@ -56,7 +57,7 @@ def build(analysis: Analysis) -> Built:
     history = _history(root, analysis) if in_git else {}
     recent = _recent(root, analysis) if in_git else ()
     catalog = build_catalog(analysis, history, recent, shallow=in_git and gitrepo.is_shallow(root),
-                            health=_health(root, analysis))
+                            health=_health(root, analysis), locations=_locations(root, analysis))
     from alchemesh.docs.feed import feed
 
     products = _product_history(root, analysis) if in_git else []
@@ -234,6 +235,32 @@ def _product_history(root: Path, analysis):
                 out.append(ProductChange(key, value, commit.sha[:10], commit.date, commit.author, commit.subject))
         in_file[file] = now
     return out
+
+
+def _locations(root: Path, analysis: Analysis) -> dict[str, tuple[PortLocation, ...]]:
+    """Port → where its data is in each of the Mesh's environments applied here, and a command to read it."""
+    from alchemesh.datatest.engines import ENGINES
+    from alchemesh.docs.catalog import PortLocation
+    from alchemesh.terraform.locations import load
+
+    index = analysis.index
+    mesh = index.mesh
+    ports = {f"{e.resource.spec.domain}/{e.resource.name}/{p.name}": p
+             for e in index.products.values() for p in e.resource.spec.outputPorts}
+    out: dict[str, list[PortLocation]] = {}
+    for environment in (mesh.resource.spec.environments if mesh else ()):
+        for key, location in load(root, environment).items():
+            port = ports.get(key)
+            if port is None:
+                continue
+            component = index.components.get(port.component)
+            engine = component.engine if component else None
+            contract = index.contracts.get(port.contract) if port.contract else None
+            objects = contract.resource.objects if contract else ()
+            name = (objects[0].physical_name or objects[0].name) if objects else ""
+            reading = ENGINES[engine].reading(location, name) if engine in ENGINES and name else ""
+            out.setdefault(key, []).append(PortLocation(environment, engine, location, reading))
+    return {key: tuple(found) for key, found in out.items()}
 
 
 def _health(root: Path, analysis):

@@ -115,6 +115,10 @@ def run(pipeline: Pipeline, request: RunRequest, *, watch: Watch | None = None,
     with watching(keys, banner) as listener:
         result = execute(prepared, pipeline.root, action, terraform, parallelism=request.parallelism,
                          listener=listener, tester=tester, defer=not request.plan_dependents)
+    if prepared.directory is not None:
+        from alchemesh.terraform.locations import store
+
+        store(pipeline.root, result, prepared.directory)
     tests = _keep_tests(pipeline.root, result, tester, prepared) if tester is not None else None
     undelivered = publish(pipeline, result, request.events, prepared.base)
     return RunResult(prepared, result, preview, tests, undelivered=undelivered)

@@ -81,6 +81,7 @@ class Outcome:
     ended: float = 0.0
     tests: tuple[Any, ...] = ()  # PortResult of each port tested (`test`, `apply --test`)
     cause: str = ""  # a failure in one line: what failed, paths from the mesh root
+    ports: tuple[tuple[str, str], ...] = ()  # (port, its `location` output) of an applied or tested stack
 
 
 _SYMBOL = {"add": "+", "change": "~", "destroy": "-", "replace": "±"}

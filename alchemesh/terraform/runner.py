@@ -248,6 +248,7 @@ class _StackJob:
         self.replanned = False  # the saved plan went stale before it was applied
         self.started_states: tuple[str, ...] = ()  # empty states this stack's run pushed
         self.tests: tuple = ()
+        self.ports: tuple[tuple[str, str], ...] = ()  # (port, location) once applied: where consumers read it
 
     def run(self) -> Outcome:
         start = time.perf_counter()
@@ -259,9 +260,15 @@ class _StackJob:
             try:
                 status, changes, text = self._steps(log)
                 error = None
-                if self.runner.tester is not None and status in (Status.applied, Status.no_changes, Status.tested):
+                settled = status in (Status.applied, Status.no_changes, Status.tested)
+                outputs = self._port_outputs(log) if settled and self.runner.action in (Action.apply, Action.test) \
+                    else {}
+                self.ports = tuple(sorted((name, value["location"]) for name, value in outputs.items()
+                                          if isinstance(value, dict) and isinstance(value.get("location"), str)
+                                          and value["location"]))
+                if self.runner.tester is not None and settled:
                     self.runner.phase(self.stack.key, "testing")
-                    self.tests = self.runner.tester(self.stack.key, self.stack.directory, self._port_outputs(log))
+                    self.tests = self.runner.tester(self.stack.key, self.stack.directory, outputs)
                     if any(p.broken for p in self.tests):
                         status = Status.test_failed
                     elif self.runner.action is Action.test:
@@ -293,7 +300,7 @@ class _StackJob:
         elif self.stack.removed and status is Status.destroyed:
             reason = "removed from the specs: destroyed"
         return Outcome(self.stack.key, status, changes, self.log_path, error, text, reason,
-                       end - start, self.terraform_seconds, start, end, self.tests, cause)
+                       end - start, self.terraform_seconds, start, end, self.tests, cause, self.ports)
 
     def _steps(self, log: IO[str]) -> tuple[Status, Changes, str]:
         if self.runner.action is Action.test:

@@ -105,3 +105,31 @@ def test_a_role_without_permission_is_unreachable_and_one_granted_select_reads(p
     stranger = check_port(_target("postgres"), f"postgresql://stranger@{host}/postgres?schema=perm&sslmode=disable",
                           tmp_path)
     assert "no permission" in _unreachable(stranger)
+
+
+def test_each_engine_says_how_to_read_a_port_with_every_value_quoted():
+    """The catalog's command to read a port: a location or a table name from the state or a contract never
+    becomes shell or SQL of its own (the argv and the parsed query hold them as values)."""
+    import shlex
+
+    import sqlglot
+
+    from alchemesh.datatest.engines import ENGINES
+
+    hostile = "orders'; rm -rf ~; echo \""
+    cases = {"duckdb": ("data/x $(id).duckdb", "duckdb"), "postgres": ("postgresql://db:5432/shop?schema=s&role=t",
+                                                                     "postgres"),
+             "bigquery": ("proj.ds", "bigquery"), "snowflake": ("DB.SCH", "snowflake"), "athena": ("cat.db", "athena")}
+    assert set(cases) == set(ENGINES)
+    for engine, (location, dialect) in cases.items():
+        argv = shlex.split(ENGINES[engine].reading(location, hostile))
+        query = argv[-1]
+        (tree,) = sqlglot.parse(query, read=dialect)
+        assert isinstance(tree, sqlglot.exp.Select), engine
+        assert [t.name for t in tree.find_all(sqlglot.exp.Table)] == [hostile], engine
+        if engine == "duckdb":
+            assert argv[:3] == ["duckdb", "-readonly", location]
+        if engine == "postgres":
+            assert argv[1] == "postgresql://db:5432/shop" and "role" not in argv[1]  # the consumer's own user
+    assert ENGINES["bigquery"].reading("not a location", "t") == ""
+    assert ENGINES["postgres"].reading("mysql://x/y", "t") == ""

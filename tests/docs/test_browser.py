@@ -55,6 +55,17 @@ def test_home_search_link_and_lineage_from_file_url(site: Path, page):
     assert page.locator("h1").inner_text().startswith("marketing/segments")
     assert page.locator("svg.lineage g.node.focus").count() == 1
 
+    page.keyboard.press("/")  # focuses the search from anywhere on the page
+    assert page.evaluate("document.activeElement.id") == "search"
+    page.keyboard.type("zzzznothing")
+    page.locator("#search-count", has_text="Nothing found").wait_for(timeout=5000)
+    page.goto((site / "index.html").as_uri() + "?q=computed_on")  # a search is a link
+    page.locator("#search-results a", has_text="marketing/segments").first.wait_for(timeout=5000)
+    assert page.input_value("#search") == "computed_on"
+    page.fill("#search", "segment")
+    page.wait_for_function("new URLSearchParams(location.search).get('q') === 'segment'", timeout=5000)
+    page.goto((site / "products/marketing/segments.html").as_uri())
+
     page.click("text=growth-analytics")  # a neighbour: the owner
     page.wait_for_url("**/teams/growth-analytics.html")
     for rel in ("rules.html", "polysemes/customer.html", "ports/sales/orders/orders.html"):

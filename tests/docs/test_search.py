@@ -121,11 +121,9 @@ def big_catalog(products: int = 10_000, seed: int = 7) -> list[Entry]:
 
 
 @pytest.fixture(scope="module")
-def big() -> tuple[list[Entry], dict[str, bytes], float]:
+def big() -> tuple[list[Entry], dict[str, bytes]]:
     entries = big_catalog()
-    started = time.perf_counter()
-    files = build_index(entries)
-    return entries, files, time.perf_counter() - started
+    return entries, build_index(entries)
 
 
 # ---------------------------------------------------------------- the Python index
@@ -176,12 +174,11 @@ def test_urls_that_are_not_site_relative_are_left_out():
 
 
 def test_ten_thousand_products_give_no_file_over_a_megabyte(big):
-    entries, files, seconds = big
+    entries, files = big
     largest = max(files, key=lambda p: len(files[p]))
     total = sum(map(len, files.values()))
     print(f"\n{len(entries)} entries -> {len(files)} files, {total / 1e6:.1f} MB, largest {largest} "
-          f"{len(files[largest]) / 1e3:.0f} kB, manifest {len(files['search/manifest.js']) / 1e3:.1f} kB, "
-          f"built in {seconds:.2f} s")
+          f"{len(files[largest]) / 1e3:.0f} kB, manifest {len(files['search/manifest.js']) / 1e3:.1f} kB")
     assert len(entries) > 140_000
     assert len(files[largest]) < 1_000_000
     assert len(files["search/manifest.js"]) < 50_000
@@ -270,7 +267,7 @@ def test_search_js_tokenises_like_python(tmp_path):
 
 
 def test_search_over_ten_thousand_products(big, tmp_path):
-    entries, files, _ = big
+    entries, files = big
     product = next(e for e in entries if e.kind == "product" and e.title.endswith("-1234"))
     field = next(e for e in entries if e.kind == "field" and e.url.startswith(product.url.replace("products/", "contracts/")[:-5]))
     field_name = field.title.split(".")[1]
@@ -284,4 +281,3 @@ def test_search_over_ten_thousand_products(big, tmp_path):
     assert by_query["cu"]["count"] > 10_000 and len(by_query["cu"]["results"]) == 20
     assert [r["kind"] for r in by_query["cu"]["results"]] == ["product"] * 20  # products rank first
     print("\n" + "\n".join(f"{s['query']!r}: {s['count']} hits, {s['ms']:.0f} ms" for s in out["searches"]))
-    assert max(s["ms"] for s in out["searches"]) < 2000  # generous: node under CI load

@@ -123,6 +123,7 @@
   }
 
   function countText(count) {
+    if (count === 0) return 'Nothing found: try a product, port, contract or field name';
     return count === 1 ? '1 result' : count + ' results';
   }
 
@@ -156,6 +157,10 @@
         if (mine !== latest) return;
         render(document, list, found.results, rootPrefix());
         if (count) count.textContent = tokenize(query).length ? countText(found.count) : '';
+        // the search is a link: this page with ?q=, which opens with the same results
+        const url = new URL(window.location.href);
+        if (query.trim()) url.searchParams.set('q', query); else url.searchParams.delete('q');
+        window.history.replaceState(null, '', url);
       }, (error) => {
         if (mine !== latest) return;
         list.textContent = '';
@@ -195,7 +200,21 @@
         next.focus();
       }
     });
-    api.load('manifest').catch(() => {}); // warm up; a failure is reported on the first query
+    document.addEventListener('keydown', (event) => {  // `/` focuses the search, as on most sites
+      const typing = event.target instanceof HTMLElement &&
+        (event.target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(event.target.tagName));
+      if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        input.focus();
+      }
+    });
+    const asked = new URLSearchParams(window.location.search).get('q');
+    if (asked) {
+      input.value = asked;
+      run();
+    } else {
+      api.load('manifest').catch(() => {}); // warm up; a failure is reported on the first query
+    }
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
