@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from alchemesh.datatest.suite import Suite
     from alchemesh.pipeline import Pipeline
     from alchemesh.report.deliver import Undelivered
-    from alchemesh.terraform.runner import Listener
+    from alchemesh.terraform.scheduler import Listener
 
 
 class Approver(Protocol):

@@ -13,7 +13,7 @@ from alchemesh.workspace import LOG_DIR, TERRAFORM_DIR
 from alchemesh.terraform.environment import Terraform
 from alchemesh.terraform.locks import LockFile
 from alchemesh.terraform.outcome import Action, Run, Status
-from alchemesh.terraform.runner import Listener, Tester, run
+from alchemesh.terraform.scheduler import Listener, Tester, run
 from alchemesh.terraform.selection import Selection, changed_stacks, select
 
 if TYPE_CHECKING:

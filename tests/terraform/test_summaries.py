@@ -94,7 +94,7 @@ def test_resource_changes_come_from_the_plan_in_its_order():
 def test_an_error_keeps_its_words_and_paths_but_not_encoded_arguments():
     import base64
 
-    from alchemesh.terraform.runner import error_summary
+    from alchemesh.terraform.results import error_summary
 
     blob = base64.b64encode(json.dumps({"sql": "x" * 90, "dir": "/tmp/a"}).encode()).decode()
     path = "/tmp/pytest-of-root/pytest-1/test_a_long_folder_name0/repo/mesh-examples/quickstart/orders.sql"
@@ -103,7 +103,7 @@ def test_an_error_keeps_its_words_and_paths_but_not_encoded_arguments():
 
 
 def test_a_failure_cause_is_the_commands_own_error_first_with_the_meshs_paths(tmp_path):
-    from alchemesh.terraform.diagnostics import failure_cause
+    from alchemesh.terraform.results import failure_cause
 
     output = """module.code_x.null_resource.run (local-exec): code-sql: running ../../../../../domains/d/p/t.sql
 module.code_x.null_resource.run (local-exec): code-sql: code `x` of d/p: ../../../../../domains/d/p/t.sql failed (nothing was changed): Catalog Error: Table with name gone does not exist!

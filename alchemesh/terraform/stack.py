@@ -1,13 +1,6 @@
-"""Run Terraform over the selected stacks in DAG order, `parallelism` at a time.
-
-Per stack: `init` (skipped when nothing it depends on changed since the last one), `plan -out`,
-`show -json` when there are changes, then `apply` of that saved plan for apply and destroy. A stack
-starts once the stacks it depends on are done (for destroy: once the stacks depending on it are
-gone); when one fails, everything downstream is skipped. Output streams to one log file per stack.
-
-Terraform runs in its own process group, so a Ctrl-C (or a SIGTERM, which the CLI turns into one)
-reaches alchemesh alone: it starts nothing more, passes one interrupt to each running Terraform — which
-then stops at a safe point and writes its state — and waits for them.
+"""One stack's life cycle: `init` (skipped when nothing it depends on changed since the last one), `plan -out`,
+`show -json` when there are changes, then `apply` of that saved plan for apply and destroy; the states a stack never
+applied starts empty; its `output_ports` read back. Output streams to one log file per stack.
 """
 
 from __future__ import annotations
@@ -15,232 +8,43 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import queue
-import signal
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from alchemesh.compile.manifest import StackFacts, producer_of, read_stack_facts
+from alchemesh.compile.manifest import StackFacts, producer_of
 from alchemesh.compile.output import PLAN_FILE
-from alchemesh.terraform import state
-from alchemesh.terraform.diagnostics import error_summary, failure_cause, lock_file_hint, lock_summary
 from alchemesh.terraform.environment import Terraform
-from alchemesh.terraform.locks import STACK_LOCK, LockFile
-from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
-from alchemesh.terraform.selection import Selection, StackRef
+from alchemesh.terraform.locks import STACK_LOCK
+from alchemesh.terraform.outcome import Action, Changes, Outcome, Status
+from alchemesh.terraform.results import (MISSING_STATE, SETUP_RACES, STALE, error_summary, failure_cause,
+                                         lock_file_hint, lock_summary, plan_text, stored)
+from alchemesh.terraform.selection import StackRef
+
+if TYPE_CHECKING:
+    from alchemesh.terraform.scheduler import Scheduler
 
 INIT_STAMP = "alchemesh-init.json"
 _STATE_STARTED = "alchemesh-state-started"  # in .terraform/: the stack's remote state exists
 _EMPTY_STATE = "alchemesh-empty.tfstate"
-Listener = Callable[[str, str], None]  # (stack key, phase)
-# Tests a stack's ports, given its key, its folder and its `output_ports` output: `test`, `apply --test`.
-Tester = Callable[[str, Path, dict], tuple]
+_REPLANS = 3
+_INIT_TRIES = 3
 
 
-class _Interrupted(Exception):
-    pass
+class Interrupted(Exception):
+    """The run was cancelled: this stack stops where Terraform stopped."""
 
 
-def run(selection: Selection, action: Action, terraform: Terraform, *, environment: str, logs: Path,
-        parallelism: int | None = None, listener: Listener | None = None, preview: bool = False,
-        bootstrap: Path | None = None, lock_file: LockFile | None = None, tester: Tester | None = None,
-        defer: bool = False, root: Path | None = None) -> Run:
-    """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly.
-    `preview`: each stack planned as `action` would plan it (`-destroy` for a destroy), nothing applied.
-    `lock_file`: the environment's committed provider lock file, copied into each stack before `init`.
-    `tester`: tests each stack's ports once it is applied (or, for `test`, as it is); under apply, a stack whose
-    port fails is `test-failed` and its dependents are skipped. `defer`: a plan (or a preview) skips the stacks
-    selected by change only for reading a changed producer: unchanged, they read its state as it is until it
-    applies, so a plan now cannot show what they will do then; they are `deferred`, without a Terraform run."""
-    facts = {s.key: read_stack_facts(s.directory, s.key) for s in selection.stacks}
-    for stack in selection.stacks:
-        own = facts[stack.key].state
-        if own is not None:
-            state.check(own, stack.key)
-    for stack in selection.stacks if action is not Action.test else ():  # a destroy plan reads them, applied or not
-        for producer in facts[stack.key].producer_states:
-            state.start_empty(producer)
-    runner = _Runner(selection, action, terraform, facts, logs, listener or (lambda key, phase: None), preview,
-                     bootstrap or logs / ".bootstrap", lock_file, tester,
-                     defer and (action is Action.plan or (preview and action is Action.apply)))
-    runner.root = root  # the mesh: a failure's cause says its paths from there
-    return runner.run(environment, parallelism or os.cpu_count() or 1)
+class Failed(Exception):
+    def __init__(self, message: str, output: str = ""):
+        super().__init__(message)
+        self.output = output
 
 
-class _Runner:
-    def __init__(self, selection: Selection, action: Action, terraform: Terraform, facts: dict[str, StackFacts],
-                 logs: Path, listener: Listener, preview: bool, bootstrap: Path, lock_file: LockFile | None,
-                 tester: Tester | None = None, defer: bool = False):
-        self.selection, self.action, self.terraform, self.facts = selection, action, terraform, facts
-        self.defer = defer
-        self.tester = None if preview else tester
-        self.preview = preview
-        self.bootstrap = bootstrap  # root configs that start empty states on remote backends, or lock providers
-        self.bootstrap_lock = threading.Lock()
-        self.lock_file = lock_file
-        self.logs, self.listener = logs, listener
-        self.cancelled = threading.Event()
-        self.processes: set[subprocess.Popen] = set()
-        self.lock = threading.Lock()
-        self.init_lock = threading.Lock()
-        self.events: queue.Queue = queue.Queue()
-        self.interrupted: set[int] = set()
-        self.watchdog: subprocess.Popen | None = None
-        self.root: Path | None = None
-
-    def run(self, environment: str, parallelism: int) -> Run:
-        stacks = {s.key: s for s in self.selection.stacks}
-        waits = self._waits(stacks)
-        self.outcomes: dict[str, Outcome] = {}
-        self.running: set[str] = set()
-        for key in stacks:
-            self.listener(key, "queued")
-        with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-            try:
-                while len(self.outcomes) < len(stacks):
-                    try:
-                        self._advance(stacks, waits, pool)
-                    except KeyboardInterrupt:
-                        self._cancel()
-            finally:
-                self.close_watchdog()
-        ordered = tuple(self.outcomes[s.key] for s in self.selection.stacks)
-        binary = self.terraform.binary
-        lock_file = self.lock_file.path if self.lock_file is not None and self.lock_file.changed else None
-        return Run(self.action, environment, ordered, self.selection.removed, self.cancelled.is_set(),
-                   (binary.name, binary.version), lock_file)
-
-    def _advance(self, stacks: dict[str, StackRef], waits: dict[str, set[str]], pool: ThreadPoolExecutor) -> None:
-        """Start what is ready, then take one event from the running stacks."""
-        outcomes = self.outcomes
-        if self.cancelled.is_set():
-            if not self.running:
-                for key in stacks:
-                    if key not in outcomes:
-                        outcomes[key] = Outcome(key, Status.cancelled, reason="interrupted")
-                return
-        else:
-            before = len(outcomes)
-            for key in stacks:
-                if key in outcomes or key in self.running:
-                    continue
-                blocking = [w for w in sorted(waits[key]) if w in outcomes and not outcomes[w].status.ok
-                            and not (self.action is Action.test and outcomes[w].status is Status.test_failed)]
-                if blocking:
-                    outcomes[key] = Outcome(key, Status.skipped, reason=_blocked_by(outcomes[blocking[0]]))
-                    self.listener(key, Status.skipped.value)
-                elif all(w in outcomes for w in waits[key]):
-                    self.running.add(key)
-                    pool.submit(self._job, stacks[key])
-            if not self.running and len(outcomes) == before:  # only a cycle can leave stacks waiting
-                for key in stacks:
-                    outcomes.setdefault(key, Outcome(key, Status.skipped, reason="dependency cycle"))
-        if not self.running:
-            return
-        try:
-            key, phase, outcome = self.events.get(timeout=0.25)
-        except queue.Empty:
-            return
-        if outcome is not None:
-            self.running.discard(key)
-            outcomes[key] = outcome
-        self.listener(key, phase)
-
-    def _waits(self, stacks: dict[str, StackRef]) -> dict[str, set[str]]:
-        """What each stack waits for: its producers when applied, its consumers when destroyed (a stack
-        removed from the specs is destroyed whatever the action, after the removed stacks reading it)."""
-        destroyed = {key for key, s in stacks.items() if s.removed or self.action is Action.destroy}
-        waits: dict[str, set[str]] = {key: set() for key in stacks}
-        for stack in stacks.values():
-            for dependency in stack.depends_on:
-                if dependency not in stacks:
-                    continue
-                if dependency in destroyed and stack.key in destroyed:
-                    waits[dependency].add(stack.key)
-                elif dependency not in destroyed and stack.key not in destroyed:
-                    waits[stack.key].add(dependency)
-        return waits
-
-    def _cancel(self) -> None:
-        """One interrupt per Terraform process, whatever the number of signals: a second one would make
-        Terraform stop at once, mid-write."""
-        self.cancelled.set()
-        cancel_tests = getattr(self.tester, "cancel", None)
-        if cancel_tests is not None:  # data tests in flight: their queries stop on their servers
-            cancel_tests()
-        with self.lock:
-            for process in self.processes:
-                if process.poll() is None and process.pid not in self.interrupted:
-                    self.interrupted.add(process.pid)
-                    with contextlib.suppress(ProcessLookupError, PermissionError):
-                        os.killpg(process.pid, signal.SIGINT)
-
-    def spawn(self, argv: list[str], cwd: Path, sink) -> subprocess.Popen:
-        with self.lock:
-            if self.watchdog is None:
-                self.watchdog = subprocess.Popen([sys.executable, "-m", "alchemesh.terraform.watchdog"],
-                                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                                 start_new_session=True, text=True)
-            process = subprocess.Popen(argv, cwd=cwd, env=self.terraform.env, stdin=subprocess.DEVNULL,
-                                       stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
-            self.processes.add(process)
-            self._tell_watchdog(f"+{process.pid}")
-        return process
-
-    def ended(self, process: subprocess.Popen) -> None:
-        with self.lock:
-            self.processes.discard(process)
-            self._tell_watchdog(f"-{process.pid}")
-
-    def _tell_watchdog(self, line: str) -> None:
-        pipe = self.watchdog.stdin if self.watchdog is not None else None
-        if pipe is None:
-            return
-        try:
-            pipe.write(line + "\n")
-            pipe.flush()
-        except (OSError, ValueError):
-            pass
-
-    def close_watchdog(self) -> None:
-        if self.watchdog is not None:
-            with contextlib.suppress(OSError):
-                if self.watchdog.stdin is not None:
-                    self.watchdog.stdin.close()
-            self.watchdog.wait()
-
-    # --- one stack ----------------------------------------------------------------------------------
-
-    def _job(self, stack: StackRef) -> None:
-        try:
-            outcome = _StackJob(self, stack).run()
-        except BaseException as error:  # never lose a stack's end: the loop waits for it
-            outcome = Outcome(stack.key, Status.failed, error=f"{type(error).__name__}: {error}")
-        self.events.put((stack.key, outcome.status.value, outcome))
-
-    def phase(self, key: str, phase: str) -> None:
-        self.events.put((key, phase, None))
-
-
-def _blocked_by(outcome: Outcome) -> str:
-    if outcome.status is Status.test_failed:
-        broken = [p.port for p in outcome.tests if p.broken]
-        return f"{', '.join(broken)} failed {'its contract' if len(broken) == 1 else 'their contracts'}"
-    said = {Status.failed: "failed", Status.interrupted: "was interrupted"}.get(outcome.status, "did not run")
-    return f"{outcome.key} {said}"
-
-
-class _StackJob:
-    def __init__(self, runner: _Runner, stack: StackRef):
+class StackJob:
+    def __init__(self, runner: Scheduler, stack: StackRef):
         self.runner, self.stack = runner, stack
         self.log_path = runner.logs / f"{stack.key}.log"
         self.terraform_seconds = 0.0
@@ -273,12 +77,12 @@ class _StackJob:
                         status = Status.test_failed
                     elif self.runner.action is Action.test:
                         status = Status.tested
-            except _Failed as failure:
+            except Failed as failure:
                 status, changes, text, error = Status.failed, Changes(), "", str(failure)
                 cause = failure_cause(failure.output, self.stack.directory, self.runner.root) if failure.output else ""
                 if self.applying:
                     error += self._state_now(log)
-            except _Interrupted:
+            except Interrupted:
                 status, changes, text, error = Status.interrupted, Changes(), "", "interrupted"
         end = time.perf_counter()
         notes = [self.stack.reason]
@@ -315,13 +119,13 @@ class _StackJob:
         for attempt in range(_REPLANS + 1):
             try:
                 return self._plan_and_apply(log)
-            except _Failed as failure:
-                if _MISSING_STATE in failure.output and not looked_again:
+            except Failed as failure:
+                if MISSING_STATE in failure.output and not looked_again:
                     looked_again = True
                     self._forget_producer_states()
                     self.started_states += self._start_producer_states(log)
                     continue
-                if not any(stale in failure.output for stale in _STALE) or attempt == _REPLANS:
+                if not any(stale in failure.output for stale in STALE) or attempt == _REPLANS:
                     raise
                 # another run changed the state between this one's plan and apply
                 self.applying, self.replanned = False, True
@@ -380,7 +184,7 @@ class _StackJob:
         """What the state holds after a failure part-way: some of the changes may have been made."""
         try:
             code, output = self._terraform(["state", "list"], log, ok=(0, 1))
-        except (_Failed, _Interrupted):
+        except (Failed, Interrupted):
             return ""
         if code != 0:
             return ""
@@ -432,7 +236,7 @@ class _StackJob:
         """Push an empty state where the backend initialised in `folder` holds none; False when one is there
         (or another run pushed one first)."""
         _, pulled = self._terraform(["state", "pull"], None, cwd=folder)
-        if _stored(pulled):
+        if stored(pulled):
             return False
         version = self.runner.terraform.binary.version
         empty = {"version": 4, "terraform_version": version, "serial": 1, "lineage": str(uuid.uuid4()),
@@ -442,9 +246,9 @@ class _StackJob:
         try:
             self._terraform(["state", "push", f"-lock-timeout={self.runner.terraform.lock_timeout}", _EMPTY_STATE],
                             log, cwd=folder)
-        except _Failed:  # refused over a state of another lineage: another run was first
+        except Failed:  # refused over a state of another lineage: another run was first
             _, pulled = self._terraform(["state", "pull"], None, cwd=folder)
-            if not _stored(pulled):
+            if not stored(pulled):
                 raise
             return False
         finally:
@@ -470,8 +274,8 @@ class _StackJob:
                 with one_at_a_time:
                     self._terraform(command, log)
                 break
-            except _Failed as failure:  # a backend set up by two inits at once (pg's shared sequence): again
-                if attempt == _INIT_TRIES - 1 or not any(race in failure.output for race in _SETUP_RACES):
+            except Failed as failure:  # a backend set up by two inits at once (pg's shared sequence): again
+                if attempt == _INIT_TRIES - 1 or not any(race in failure.output for race in SETUP_RACES):
                     raise
                 time.sleep(0.2 * (attempt + 1))
         (directory / ".terraform" / _STATE_STARTED).unlink(missing_ok=True)  # perhaps another backend now
@@ -519,7 +323,7 @@ class _StackJob:
         """Run Terraform in the stack's folder (or `cwd`), its output going to the log (when given, else to a
         file of its own); returns the exit code and that output."""
         if self.runner.cancelled.is_set():
-            raise _Interrupted
+            raise Interrupted
         terraform = self.runner.terraform
         start = time.perf_counter()
         sink: IO[Any]
@@ -539,7 +343,7 @@ class _StackJob:
             output = _read_from(sink, self.log_path if log is not None else None, offset)
         if code not in ok:
             if self.runner.cancelled.is_set():
-                raise _Interrupted
+                raise Interrupted
             locked = lock_summary(output)
             message = locked or f"{terraform.binary.name} {args[0]} failed: {error_summary(output)}"
             if "Backend configuration changed" in output or "Backend initialization required" in output:
@@ -547,17 +351,8 @@ class _StackJob:
                             "copy its state to the new backend, or --reconfigure to start there")
             if self.runner.lock_file is not None:
                 message += lock_file_hint(output, self.runner.lock_file.shown)
-            raise _Failed(message, output)
+            raise Failed(message, output)
         return code, output
-
-
-def _stored(pulled: str) -> bool:
-    """Whether `state pull` found a stored state: with none, Terraform prints an empty one without a lineage."""
-    try:
-        state = json.loads(pulled[pulled.index("{"):])
-    except ValueError:
-        return False
-    return isinstance(state, dict) and bool(state.get("lineage"))
 
 
 def _read_from(sink, log_path: Path | None, offset: int) -> str:
@@ -571,23 +366,6 @@ def _read_from(sink, log_path: Path | None, offset: int) -> str:
     return raw.decode("utf-8", "replace")
 
 
-class _Failed(Exception):
-    def __init__(self, message: str, output: str = ""):
-        super().__init__(message)
-        self.output = output
-
-
-# Terraform's refusals to apply a plan made on a state that has changed since: a newer serial, or another lineage
-# (two runs starting the same remote state at once: the one that lost the race planned on the other's)
-_STALE = ("Saved plan is stale", "Saved plan does not match the given state")
-_REPLANS = 3
-_MISSING_STATE = "Unable to find remote state"
-# What an init says when another one set up the same backend objects at the same moment (pg creates a shared
-# sequence and tables with IF NOT EXISTS, which races in PostgreSQL): harmless, and gone on a second try.
-_SETUP_RACES = ("duplicate key value violates unique constraint", "tuple concurrently updated")
-_INIT_TRIES = 3
-
-
 def init_fingerprint(facts: StackFacts, terraform: Terraform, pins: str = "") -> str:
     """What `init` depends on: backend, required providers, module sources, the binary, the CLI configuration,
     the lock file's pins of the stack's providers."""
@@ -596,19 +374,3 @@ def init_fingerprint(facts: StackFacts, terraform: Terraform, pins: str = "") ->
     basis = {**facts.init_basis, "binary": [str(terraform.binary.path), terraform.binary.version], "cli": config_text,
              "pins": pins}
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
-
-
-_PLAN_START = ("Terraform used", "Terraform will perform", "Terraform detected", "Note: Objects have changed",
-               "Changes to Outputs")
-
-
-def plan_text(output: str) -> str:
-    """The plan as Terraform prints it, without the refresh chatter before and the advice after."""
-    lines = output.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.startswith(_PLAN_START)), 0)
-    kept = []
-    for line in lines[start:]:
-        if line.startswith(("─", "Saved the plan", "To perform exactly")):
-            break
-        kept.append(line)
-    return "\n".join(kept).strip()

@@ -1,9 +1,11 @@
-"""What Terraform's own output says when a stack fails, for a person: its first error unwrapped, a state lock as
-such, what to do about the lock file, and the cause in one line (a provisioner's own last words, paths from the
-mesh root)."""
+"""Reading Terraform's results: what its output says when a stack fails, for a person (its first error unwrapped,
+a state lock as such, what to do about the lock file, the cause in one line, paths from the mesh root), the
+refusals a run answers by planning again, whether a pulled state is stored, and the plan as Terraform printed it.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -114,3 +116,37 @@ def _from_root(text: str, stack_dir: Path, root: Path | None) -> str:
         return match.group(1) if rel.startswith("..") else rel.replace(os.sep, "/")
 
     return _RELATIVE.sub(shown, text)
+
+
+# Terraform's refusals to apply a plan made on a state that has changed since: a newer serial, or another lineage
+# (two runs starting the same remote state at once: the one that lost the race planned on the other's)
+STALE = ("Saved plan is stale", "Saved plan does not match the given state")
+MISSING_STATE = "Unable to find remote state"
+# What an init says when another one set up the same backend objects at the same moment (pg creates a shared
+# sequence and tables with IF NOT EXISTS, which races in PostgreSQL): harmless, and gone on a second try.
+SETUP_RACES = ("duplicate key value violates unique constraint", "tuple concurrently updated")
+
+
+def stored(pulled: str) -> bool:
+    """Whether `state pull` found a stored state: with none, Terraform prints an empty one without a lineage."""
+    try:
+        state = json.loads(pulled[pulled.index("{"):])
+    except ValueError:
+        return False
+    return isinstance(state, dict) and bool(state.get("lineage"))
+
+
+_PLAN_START = ("Terraform used", "Terraform will perform", "Terraform detected", "Note: Objects have changed",
+               "Changes to Outputs")
+
+
+def plan_text(output: str) -> str:
+    """The plan as Terraform prints it, without the refresh chatter before and the advice after."""
+    lines = output.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(_PLAN_START)), 0)
+    kept = []
+    for line in lines[start:]:
+        if line.startswith(("─", "Saved the plan", "To perform exactly")):
+            break
+        kept.append(line)
+    return "\n".join(kept).strip()
