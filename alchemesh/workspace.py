@@ -6,9 +6,11 @@ Everything under it is alchemesh's own, safe to delete, and ignored by git (it i
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import IO
 
 WORK_DIR = ".alchemesh"
@@ -38,6 +40,57 @@ def write_atomic(path: Path, content: bytes | Callable[[IO[str]], None]) -> None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def swap_in(folder: Path, journal: str, moves: list[tuple[str, str]], remove: list[str], *,
+            staging: Path | None = None, clear: Callable[[Path, str], None] | None = None) -> None:
+    """Make many files' changes to `folder` one step: the new files already staged (in `staging`, a sibling folder,
+    or beside their destinations in `folder` itself), the moves and removals are journaled, then carried out. A
+    process killed at any point leaves the old files, or a journal the next write completes (`complete`) — never
+    half of each. `clear`: how an entry of `remove` goes (default: the file, then its emptied folders)."""
+    body = {"staging": staging.name if staging is not None else "", "moves": moves, "remove": remove}
+    write_atomic(folder / journal, json.dumps(body).encode())
+    complete(folder, journal, clear=clear, staging=re.compile(re.escape(staging.name)) if staging else None)
+
+
+def complete(folder: Path, journal: str, *, clear: Callable[[Path, str], None] | None = None,
+             staging: re.Pattern[str] | None = None) -> None:
+    """Carry out the journal a write left in `folder`, if any: each staged file moved in (those still staged), each
+    removal made. A journal names only plain paths inside `folder`, and files staged in `folder` or in a sibling
+    whose name `staging` matches: one that says otherwise moves nothing."""
+    try:
+        steps = json.loads((folder / journal).read_bytes())
+        name, moves, remove = str(steps["staging"]), list(steps["moves"]), [str(r) for r in steps["remove"]]
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError, KeyError, TypeError):
+        name, moves, remove = "", [], []
+    source = folder if not name else folder.with_name(name) if staging and staging.fullmatch(name) else None
+    if source is None:  # not a journal this code wrote: it changes nothing
+        moves, remove = [], []
+    for move in moves:
+        staged, final = (move, move) if isinstance(move, str) else (str(move[0]), str(move[1]))
+        if source is not None and inside(staged) and inside(final) and (source / staged).is_file():
+            (folder / final).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source / staged, folder / final)
+    for rel in remove:
+        if inside(rel):
+            (clear or _remove_file)(folder, rel)
+    (folder / journal).unlink(missing_ok=True)
+
+
+def _remove_file(folder: Path, rel: str) -> None:
+    (folder / rel).unlink(missing_ok=True)
+    parent = (folder / rel).parent
+    while parent != folder and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def inside(rel: str) -> bool:
+    """A plain relative path that stays inside its folder."""
+    path = PurePosixPath(rel)
+    return bool(path.parts) and not path.is_absolute() and ".." not in path.parts and "\\" not in rel
 
 
 @contextlib.contextmanager

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from alchemesh.workspace import pid_alive, write_atomic
+from alchemesh.workspace import complete, pid_alive, write_atomic
 from alchemesh.compile.manifest import MANIFEST, STACK_FILE, Manifest, StackEntry, render, stack_facts
 from alchemesh.errors import AlchemeshError, UsageError
 from alchemesh.resolve.dag import dag_levels
@@ -153,7 +153,7 @@ def write(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None
             write_atomic(temp, plan.files[rel])
             staged.append((temp.relative_to(out).as_posix(), rel))
         staged.sort(key=lambda pair: pair[1] == MANIFEST)  # the manifest last
-        write_atomic(out / JOURNAL, json.dumps({"renames": staged, "clear": removals}).encode())
+        write_atomic(out / JOURNAL, json.dumps({"staging": "", "moves": staged, "remove": removals}).encode())
     except OSError as error:
         for staged_file, _ in staged:
             (out / staged_file).unlink(missing_ok=True)
@@ -176,23 +176,7 @@ def _remove_abandoned_staging(out: Path) -> None:
 
 def recover(out: Path) -> None:
     """Finish a write whose journal was written: every staged file renamed, the cleared stacks removed."""
-    journal = out / JOURNAL
-    raw = _read(journal)
-    if raw is None:
-        return
-    try:
-        steps = json.loads(raw)
-        renames = [(str(a), str(b)) for a, b in steps.get("renames", [])]
-        clear = [str(key) for key in steps.get("clear", [])]
-    except (ValueError, TypeError, AttributeError):
-        renames, clear = [], []
-    for temp, final in renames:
-        if _safe_rel(temp) and _safe_rel(final) and (out / temp).is_file():
-            os.replace(out / temp, out / final)
-    for key in clear:
-        if _safe_key(key):
-            clear_stack(out, key)
-    journal.unlink(missing_ok=True)
+    complete(out, JOURNAL, clear=lambda folder, key: clear_stack(folder, key) if _safe_key(key) else None)
 
 
 def clear_stack(out: Path, key: str) -> None:

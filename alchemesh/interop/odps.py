@@ -167,14 +167,20 @@ class Placement:
 def import_documents(paths: list[Path], placement: Placement | None = None) -> dict[str, bytes]:
     """Relative path → a product file: the one a document exported by alchemesh holds, or one built from a
     document of another tool (`placement`: its contractIds resolved to the mesh's contracts)."""
+    from alchemesh.load.yamlfile import parse
+    from alchemesh.repofiles import read_repo_file
+
     out: dict[str, bytes] = {}
     for path in paths:
-        try:
-            document = yaml.safe_load(path.read_bytes())
+        try:  # a regular file, under the size limit: never a FIFO to block on, never gigabytes
+            parsed = parse(str(path), read_repo_file(path.parent, path.name))
         except OSError as error:
-            raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
-        except yaml.YAMLError as error:
-            raise UsageError(f"{path} is not YAML: {str(error).splitlines()[0]}") from None
+            raise UsageError(f"cannot read {path}: {getattr(error, 'reason', None) or error.strerror or error}") \
+                from None
+        if parsed.problems:
+            first = parsed.problems[0]
+            raise UsageError(f"{path}:{first.line}:{first.column} is not YAML alchemesh reads: {first.message}")
+        document = parsed.documents[0].data if len(parsed.documents) == 1 else None
         if not isinstance(document, dict) or document.get("kind") != "DataProduct" or \
                 not str(document.get("apiVersion", "")).startswith("v1."):
             raise UsageError(f"{path} is not an ODPS v1 DataProduct document")
@@ -238,10 +244,12 @@ def _product_file_problem(file: str, source: str) -> str | None:
     if len(parts) < 3 or parts[0] != "domains" or not file.endswith((".yaml", ".yml")) or \
             any(p in ("", ".", "..") for p in parts) or "\\" in file or printable(file) != file:
         return "not a product file under domains/DOMAIN/"
-    try:
-        documents = [d for d in yaml.safe_load_all(source) if d is not None]
-    except yaml.YAMLError:
-        return "its content is not YAML"
+    from alchemesh.load.yamlfile import parse
+
+    parsed = parse(file, source.encode("utf-8"))
+    if parsed.problems:
+        return "its content is not YAML alchemesh reads"
+    documents = [d.data for d in parsed.documents if d.data is not None]
     names = set()
     for document in documents:
         metadata = document.get("metadata") if isinstance(document, dict) else None

@@ -150,3 +150,13 @@ def plan_text(output: str) -> str:
             break
         kept.append(line)
     return "\n".join(kept).strip()
+
+
+class Interrupted(Exception):
+    """The run was cancelled: this stack stops where Terraform stopped."""
+
+
+class Failed(Exception):
+    def __init__(self, message: str, output: str = ""):
+        super().__init__(message)
+        self.output = output

@@ -10,40 +10,28 @@ import hashlib
 import json
 import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from alchemesh.compile.manifest import StackFacts, producer_of
+from alchemesh.compile.manifest import StackFacts
 from alchemesh.compile.output import PLAN_FILE
 from alchemesh.terraform.environment import Terraform
 from alchemesh.terraform.locks import STACK_LOCK
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Status
-from alchemesh.terraform.results import (MISSING_STATE, SETUP_RACES, STALE, error_summary, failure_cause,
-                                         lock_file_hint, lock_summary, plan_text, stored)
+from alchemesh.terraform.results import (MISSING_STATE, Failed, Interrupted, SETUP_RACES, STALE, error_summary, failure_cause,
+                                         lock_file_hint, lock_summary, plan_text)
 from alchemesh.terraform.selection import StackRef
+from alchemesh.terraform.state import _STATE_STARTED, StateSteps
 
 if TYPE_CHECKING:
     from alchemesh.terraform.scheduler import Scheduler
 
 INIT_STAMP = "alchemesh-init.json"
-_STATE_STARTED = "alchemesh-state-started"  # in .terraform/: the stack's remote state exists
-_EMPTY_STATE = "alchemesh-empty.tfstate"
 _REPLANS = 3
 _INIT_TRIES = 3
 
 
-class Interrupted(Exception):
-    """The run was cancelled: this stack stops where Terraform stopped."""
-
-
-class Failed(Exception):
-    def __init__(self, message: str, output: str = ""):
-        super().__init__(message)
-        self.output = output
-
-
-class StackJob:
+class StackJob(StateSteps):
     def __init__(self, runner: Scheduler, stack: StackRef):
         self.runner, self.stack = runner, stack
         self.log_path = runner.logs / f"{stack.key}.log"
@@ -159,101 +147,6 @@ class StackJob:
         if not changes.total:  # outputs only (a stack never applied): no resource was made or destroyed
             return Status.no_changes, changes, text
         return (Status.destroyed if destroying else Status.applied), changes, text
-
-    def _port_outputs(self, log: IO[str]) -> dict:
-        """The stack's `output_ports` output, from its state: the local file as it is, a remote one pulled (after an
-        `init`, which a stack never run here still needs). Empty when the stack was never applied."""
-        own = self.runner.facts[self.stack.key].state
-        if own is not None:
-            try:
-                text = own.read_text(encoding="utf-8", errors="replace")
-            except FileNotFoundError:
-                return {}
-        else:
-            self._init(log)
-            _, text = self._terraform(["state", "pull"], None)
-        try:
-            pulled = json.loads(text[text.index("{"):]) if "{" in text else {}
-        except ValueError:
-            return {}
-        output = pulled.get("outputs", {}).get("output_ports", {}) if isinstance(pulled, dict) else {}
-        value = output.get("value") if isinstance(output, dict) else None
-        return value if isinstance(value, dict) else {}
-
-    def _state_now(self, log: IO[str]) -> str:
-        """What the state holds after a failure part-way: some of the changes may have been made."""
-        try:
-            code, output = self._terraform(["state", "list"], log, ok=(0, 1))
-        except (Failed, Interrupted):
-            return ""
-        if code != 0:
-            return ""
-        held = [line for line in output.splitlines() if line.strip() and not line.startswith(" ")]
-        return f"; its state now holds {len(held)} resource(s) (`terraform state list` in the stack folder)"
-
-    def _start_producer_states(self, log: IO[str]) -> tuple[str, ...]:
-        """A producer on a remote backend never applied has no state, and Terraform fails a remote-state read
-        of a missing state (its `defaults` apply only to an existing one): start an empty one, through a root
-        configuration holding nothing but that backend. Returns the names of the states started."""
-        started = []
-        for name, backend, config in self.runner.facts[self.stack.key].remote_producers:
-            folder = self._producer_folder(backend, config)
-            with self.runner.bootstrap_lock:
-                if (folder / _STATE_STARTED).is_file():  # seen to exist, by this run or an earlier one
-                    continue
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / "main.tf.json").write_text(json.dumps({"terraform": {"backend": {backend: config}}}))
-                self._terraform(["init", "-input=false", "-no-color", "-reconfigure"], log, cwd=folder)
-                if self._start_state(folder, log):
-                    started.append(producer_of(name))
-                (folder / _STATE_STARTED).write_text("", encoding="utf-8")
-        return tuple(started)
-
-    def _producer_folder(self, backend: str, config: dict) -> Path:
-        key = hashlib.sha256(json.dumps([backend, config], sort_keys=True).encode()).hexdigest()[:16]
-        return self.runner.bootstrap / key
-
-    def _forget_producer_states(self) -> None:
-        """A producer's state seen once is gone (deleted by hand): look again."""
-        for _, backend, config in self.runner.facts[self.stack.key].remote_producers:
-            (self._producer_folder(backend, config) / _STATE_STARTED).unlink(missing_ok=True)
-
-    def _start_own_state(self, log: IO[str]) -> bool:
-        """On a remote backend, a plan made on a state that does not exist yet has no lineage, and Terraform
-        then applies it even after another run (another checkout) created the state since: the resources would
-        be made twice. An empty state first makes such a plan stale, and the second run plans again."""
-        if self.runner.facts[self.stack.key].state is not None:
-            return False
-        marker = self.stack.directory / ".terraform" / _STATE_STARTED
-        if marker.is_file():
-            return False
-        started = self._start_state(self.stack.directory, log)
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text("", encoding="utf-8")
-        return started
-
-    def _start_state(self, folder: Path, log: IO[str]) -> bool:
-        """Push an empty state where the backend initialised in `folder` holds none; False when one is there
-        (or another run pushed one first)."""
-        _, pulled = self._terraform(["state", "pull"], None, cwd=folder)
-        if stored(pulled):
-            return False
-        version = self.runner.terraform.binary.version
-        empty = {"version": 4, "terraform_version": version, "serial": 1, "lineage": str(uuid.uuid4()),
-                 "outputs": {}, "resources": []}
-        path = folder / _EMPTY_STATE
-        path.write_text(json.dumps(empty))
-        try:
-            self._terraform(["state", "push", f"-lock-timeout={self.runner.terraform.lock_timeout}", _EMPTY_STATE],
-                            log, cwd=folder)
-        except Failed:  # refused over a state of another lineage: another run was first
-            _, pulled = self._terraform(["state", "pull"], None, cwd=folder)
-            if not stored(pulled):
-                raise
-            return False
-        finally:
-            path.unlink(missing_ok=True)
-        return True
 
     def _init(self, log: IO[str]) -> None:
         directory, lock_file = self.stack.directory, self.runner.lock_file

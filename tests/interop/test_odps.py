@@ -108,6 +108,9 @@ def test_import_never_writes_over_a_different_file_or_out_of_the_mesh(exported, 
 
 @pytest.mark.parametrize(("content", "said"), [
     ("{a: [", "is not YAML"),
+    ("a: " + "[" * 300 + "]" * 300 + "\n", "nesting deeper than 200 levels"),  # the loader's guards, as for specs
+    ("a: &a [x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n" + "".join(
+        f"{chr(99 + i)}: &{chr(99 + i)} [{', '.join([f'*{chr(98 + i)}'] * 9)}]\n" for i in range(8)), "alias"),
     ("kind: DataContract\napiVersion: v3.1.0\n", "is not an ODPS v1 DataProduct document"),
     ("apiVersion: v1.0.0\nkind: DataProduct\nid: x\nstatus: active\n", "not exported by alchemesh"),
 ])
@@ -116,6 +119,15 @@ def test_what_import_cannot_read_is_one_line_and_exit_2(tmp_path: Path, content:
     path.write_text(content)
     result = run_cli("import", "odps", str(path), "--out", str(tmp_path))
     assert result.code == 2 and said in result.err and len(result.err.strip().splitlines()) == 1, result.err
+
+
+def test_a_fifo_given_as_a_document_is_refused_not_waited_on(tmp_path: Path):
+    import os
+
+    path = tmp_path / "doc.odps.yaml"
+    os.mkfifo(path)
+    result = run_cli("import", "odps", str(path), "--out", str(tmp_path))
+    assert result.code == 2 and "not a regular file" in result.err, result.err
 
 
 FOREIGN = """\
