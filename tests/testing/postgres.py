@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
+_TRIES = 5
 
 
 def _free_port() -> int:
@@ -39,11 +40,19 @@ def postgres_server() -> Iterator[str]:
         path.mkdir(parents=True, exist_ok=True)
         if user:
             shutil.chown(path, user)
-    port = _free_port()
     run = lambda args: subprocess.run(_as_user(user, args), check=True, capture_output=True, text=True)  # noqa: E731
     run([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync"])
-    run([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "server.log"), "-o",
-         f"-h 127.0.0.1 -p {port} -k {sockets} -c fsync=off -c max_connections=200", "start"])
+    # A port free a moment ago may be taken by another worker's server before this one binds it: then the start
+    # fails (the server binds exclusively) and another port is tried. Never two servers on one port.
+    for attempt in range(_TRIES):
+        port = _free_port()
+        try:
+            run([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "server.log"), "-o",
+                 f"-h 127.0.0.1 -p {port} -k {sockets} -c fsync=off -c max_connections=200", "start"])
+            break
+        except subprocess.CalledProcessError:
+            if attempt == _TRIES - 1 or "could not bind" not in (folder / "server.log").read_text(errors="replace"):
+                raise
     try:
         yield f"postgres://postgres@127.0.0.1:{port}/postgres?sslmode=disable"
     finally:
