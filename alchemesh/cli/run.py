@@ -22,19 +22,17 @@ def _run(action_name: str, options: Options) -> int:
     from alchemesh.pipeline import Pipeline
     from alchemesh.pipeline.runs import Action
 
-    pipeline = Pipeline.at(options.path)
+    pipeline, request = Pipeline.at(options.path), _request(Action(action_name), options)
     root = pipeline.root
-    request = _request(Action(action_name), options)
-    with _terminate_as_interrupt():
+    with _one_interrupt():  # through the report: a second Ctrl-C or SIGTERM does not lose the run's summary
         result = pipeline.run(request, watch=Progress, approve=None if options.auto_approve else _Prompt(root))
-    selection = result.prepared.selection
-    if options.matrix and selection is not None:
-        from alchemesh.report.runs import matrix
-
-        print_plain(matrix(result.prepared.environment, selection.levels).decode())
-        return 0
-    note_undelivered(result.undelivered)
-    return _report(request.action, result, root, options)
+        selection = result.prepared.selection
+        if options.matrix and selection is not None:
+            from alchemesh.report.runs import matrix
+            print_plain(matrix(result.prepared.environment, selection.levels).decode())
+            return 0
+        note_undelivered(result.undelivered)
+        return _report(request.action, result, root, options)
 
 
 def _request(action: Action, options: Options) -> RunRequest:
@@ -124,22 +122,26 @@ class _Prompt:
 
 
 @contextlib.contextmanager
-def _terminate_as_interrupt():
-    """SIGTERM (a cancelled CI job, `timeout`) is handled as Ctrl-C is: Terraform gets its interrupt."""
+def _one_interrupt():
+    """SIGTERM (a cancelled CI job, `timeout`) is handled as Ctrl-C is, and only the first of either counts: the run
+    stops, Terraform gets one interrupt, and the summary of what was done is still written."""
+    received: list[int] = []
 
     def interrupt(signum, frame):
-        raise KeyboardInterrupt
+        if not received:
+            received.append(signum)
+            raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _write(path: Path, content: bytes) -> None:
     from alchemesh.workspace import write_atomic
-
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, content)
 

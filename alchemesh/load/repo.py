@@ -331,6 +331,7 @@ def _classify(root: Path, records: tuple[FileRecord, ...], raw: dict[str, bytes]
                 resource = _salvage(kind, doc.data, record.validated.get(doc.index))
                 if resource is not None:
                     by_kind[kind].append(Entry(resource, doc))
+        record.validated.clear()  # taken: a record keeps its documents, not a second copy of their resources
     return MeshRepo(
         root=root,
         records=records,
