@@ -14,6 +14,7 @@ from alchemesh.cli.app import note_undelivered, print_markup, print_plain
 from alchemesh.cli.run_options import Options, register_all
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from alchemesh.pipeline.runs import Action, Outcome, RunRequest, RunResult
 
 
@@ -77,9 +78,7 @@ def _report(action: Action, result: RunResult, root: Path, options: Options) -> 
         sys.stdout.write(runs.to_text(run, root))
         if result.tests is not None and result.tests.ports:
             print_markup("\n" + tests.to_text(result.tests, root))
-    if run.interrupted:
-        return 130
-    return 1 if run.failed or (action is Action.drift and run.drifted) else 0
+    return 130 if run.interrupted else 1 if run.failed or (action is Action.drift and run.drifted) else 0
 
 
 def _refused(action: Action, result: RunResult, root: Path, options: Options) -> int:
@@ -122,12 +121,12 @@ class _Prompt:
 
 
 @contextlib.contextmanager
-def _one_interrupt():
+def _one_interrupt() -> Iterator[None]:
     """SIGTERM (a cancelled CI job, `timeout`) is handled as Ctrl-C is, and only the first of either counts: the run
     stops, Terraform gets one interrupt, and the summary of what was done is still written."""
     received: list[int] = []
 
-    def interrupt(signum, frame):
+    def interrupt(signum: int, frame: object) -> None:
         if not received:
             received.append(signum)
             raise KeyboardInterrupt

@@ -17,22 +17,19 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from alchemesh.compile.manifest import StackFacts, read_stack_facts
 from alchemesh.terraform import state
+from alchemesh.terraform.context import Listener, Tester
 from alchemesh.terraform.environment import Terraform
 from alchemesh.terraform.locks import LockFile
 from alchemesh.terraform.outcome import Action, Outcome, Run, Status
 from alchemesh.terraform.selection import Selection, StackRef
 from alchemesh.terraform.stack import StackJob
 
-Listener = Callable[[str, str], None]  # (stack key, phase)
-# Tests a stack's ports, given its key, its folder and its `output_ports` output: `test`, `apply --test`.
-Tester = Callable[[str, Path, dict[str, Any]], tuple[Any, ...]]
+__all__ = ["Listener", "Scheduler", "Tester", "run"]
 
 
 def run(selection: Selection, action: Action, terraform: Terraform, *, environment: str, logs: Path,

@@ -24,7 +24,7 @@ from alchemesh.terraform.selection import StackRef
 from alchemesh.terraform.state import _STATE_STARTED, StateSteps
 
 if TYPE_CHECKING:
-    from alchemesh.terraform.scheduler import Scheduler
+    from alchemesh.terraform.context import RunContext
 
 INIT_STAMP = "alchemesh-init.json"
 _REPLANS = 3
@@ -32,7 +32,7 @@ _INIT_TRIES = 3
 
 
 class StackJob(StateSteps):
-    def __init__(self, runner: Scheduler, stack: StackRef):
+    def __init__(self, runner: RunContext, stack: StackRef):
         self.runner, self.stack = runner, stack
         self.log_path = runner.logs / f"{stack.key}.log"
         self.terraform_seconds = 0.0

@@ -23,7 +23,7 @@ from alchemesh.errors import AlchemeshError
 
 
 if TYPE_CHECKING:
-    from alchemesh.terraform.scheduler import Scheduler
+    from alchemesh.terraform.context import RunContext
     from alchemesh.terraform.selection import StackRef
 
 _STATE_STARTED = "alchemesh-state-started"  # in .terraform/: the stack's remote state exists
@@ -67,7 +67,7 @@ class StateSteps:
     """What a stack's run does with states (`stack.StackJob` is one): its own and its producers' started empty on a
     remote backend, what it holds after a failure, its `output_ports` read back."""
 
-    runner: Scheduler
+    runner: RunContext
     stack: StackRef
 
     def _terraform(self, args: list[str], log: IO[str] | None, ok: tuple[int, ...] = (0,),
