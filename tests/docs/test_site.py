@@ -270,7 +270,7 @@ def test_serve_rebuilds_on_change(tmp_path: Path):
             assert time.monotonic() < deadline, "the site was not rebuilt"
             time.sleep(0.2)
         process.send_signal(signal.SIGINT)  # Ctrl-C ends a preview cleanly
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=60) == 0  # a bound, not a speed: the machine may be busy
     finally:
         if process.poll() is None:
             process.kill()
