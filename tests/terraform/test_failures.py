@@ -10,7 +10,8 @@ from pathlib import Path
 from tests.testing import assert_no_traceback, edit, run_cli
 
 
-def test_a_failing_stack_skips_its_dependents_and_not_the_rest(checkout: Path, terraform_env: dict):
+def test_a_failing_stack_skips_its_dependents_and_not_the_rest(checkout: Path, one_terraform_env: dict):
+    terraform_env = one_terraform_env  # what alchemesh does around a run: one Terraform is enough
     (checkout / "domains/sales/orders/transform/orders.sql").write_text("SELECT * FROM no_such_table;\n")
     result = run_cli("apply", "--auto-approve", "--format", "json", cwd=checkout, env=terraform_env)
     assert result.code == 1, result.out + result.err
@@ -44,7 +45,8 @@ def test_a_failing_stack_skips_its_dependents_and_not_the_rest(checkout: Path, t
     assert text.code == 0, text.err  # planning a consumer whose producer is not there yet works
 
 
-def test_a_corrupt_state_file_is_refused_before_anything_runs(checkout: Path, terraform_env: dict):
+def test_a_corrupt_state_file_is_refused_before_anything_runs(checkout: Path, one_terraform_env: dict):
+    terraform_env = one_terraform_env  # what alchemesh does around a run: one Terraform is enough
     state = checkout / ".alchemesh/state/dev/sales/orders.tfstate"
     state.parent.mkdir(parents=True)
     state.write_text('{"version": 4, "resources": [')
@@ -86,7 +88,8 @@ def test_neither_terraform_nor_tofu(checkout: Path, tmp_path: Path):
     assert_no_traceback(result)
 
 
-def test_apply_and_destroy_refuse_without_a_terminal_or_auto_approve(checkout: Path, terraform_env: dict):
+def test_apply_and_destroy_refuse_without_a_terminal_or_auto_approve(checkout: Path, one_terraform_env: dict):
+    terraform_env = one_terraform_env  # what alchemesh does around a run: one Terraform is enough
     for command in ("apply", "destroy"):
         result = run_cli(command, cwd=checkout, env=terraform_env)
         assert result.code == 2
@@ -94,7 +97,8 @@ def test_apply_and_destroy_refuse_without_a_terminal_or_auto_approve(checkout: P
     assert not (checkout / ".alchemesh/logs").exists()
 
 
-def test_selection_errors(checkout: Path, terraform_env: dict):
+def test_selection_errors(checkout: Path, one_terraform_env: dict):
+    terraform_env = one_terraform_env  # what alchemesh does around a run: one Terraform is enough
     unknown = run_cli("plan", "--product", "nope", cwd=checkout, env=terraform_env)
     assert unknown.code == 2 and "--product nope: no such stack" in unknown.err
     domain = run_cli("plan", "--domain", "finance", cwd=checkout, env=terraform_env)
@@ -107,7 +111,8 @@ def test_selection_errors(checkout: Path, terraform_env: dict):
     assert from_env.code == 2 and "no environment `staging`" in from_env.err
 
 
-def test_validation_errors_stop_before_terraform(checkout: Path, terraform_env: dict):
+def test_validation_errors_stop_before_terraform(checkout: Path, one_terraform_env: dict):
+    terraform_env = one_terraform_env  # what alchemesh does around a run: one Terraform is enough
     edit(checkout, "domains/marketing/segments/product.yaml", ("customer-value/customer-value", "customer-value/nope"))
     result = run_cli("plan", cwd=checkout, env=terraform_env)
     assert result.code == 1
@@ -137,7 +142,8 @@ def test_matrix_lists_the_selection_by_level_and_runs_nothing(checkout: Path):
     assert one["levels"] == [["marketing/segments"]]
 
 
-def test_destroying_stacks_never_applied_destroys_nothing_and_says_so(checkout: Path, terraform_env: dict):
+def test_destroying_stacks_never_applied_destroys_nothing_and_says_so(checkout: Path, one_terraform_env: dict):
+    terraform_env = one_terraform_env  # what alchemesh does around a run: one Terraform is enough
     result = run_cli("destroy", "--auto-approve", "--format", "json", cwd=checkout, env=terraform_env)
     assert result.code == 0, result.out + result.err
     assert {s["status"] for s in result.json()["stacks"]} == {"no-changes"}

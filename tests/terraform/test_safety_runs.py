@@ -177,7 +177,8 @@ def test_the_apply_workflow_destroys_what_a_push_removed(checkout: Path, one_ter
     assert applied.code == 0 and set(statuses(applied).values()) == {"no-changes"}, applied.out
 
 
-def test_a_damaged_kept_stack_is_a_one_line_error(checkout: Path, terraform_env: dict):
+def test_a_damaged_kept_stack_is_a_one_line_error(checkout: Path, one_terraform_env: dict):
+    terraform_env = one_terraform_env  # what alchemesh does around a run: one Terraform is enough
     mesh = checkout
     assert run_cli("compile", cwd=mesh).code == 0
     build = mesh / ".alchemesh/build/dev"

@@ -11,7 +11,8 @@ from tests.testing import git, run_cli
 from tests.testing.docs import README, run_block, sh_block
 
 
-def test_the_readmes_start_your_own_mesh_runs_as_written(tmp_path: Path, terraform_env: dict):
+def test_the_readmes_start_your_own_mesh_runs_as_written(tmp_path: Path, one_terraform_env: dict):
+    terraform_env = one_terraform_env  # what alchemesh does around a run: one Terraform is enough
     mesh = run_block(sh_block(README, "## Start your own mesh"), tmp_path, terraform_env)
     assert mesh == tmp_path / "my-mesh"
     assert query(mesh / ".alchemesh/data/dev/sales/returns/returns.duckdb", "SELECT count(*) FROM returns") == [(2,)]
