@@ -136,7 +136,7 @@ def _one_interrupt() -> Iterator[None]:
         yield
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
 def _write(path: Path, content: bytes) -> None:

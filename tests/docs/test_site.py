@@ -244,6 +244,7 @@ def test_serve_rebuilds_on_change(tmp_path: Path):
     import signal
     import subprocess
     import sys
+    import threading
     import time
     import urllib.request
 
@@ -258,6 +259,9 @@ def test_serve_rebuilds_on_change(tmp_path: Path):
                 url = line.split("serving the catalog on ", 1)[1].split()[0]
                 break
         assert url and url.startswith("http://127.0.0.1:")
+        said: list[str] = []  # what it says from now on, read as it comes: a full pipe would stop the server
+        reader = threading.Thread(target=lambda: said.extend(process.stderr), daemon=True)
+        reader.start()
 
         def domain_page() -> str:
             with urllib.request.urlopen(url + "domains/sales.html", timeout=5) as response:
@@ -270,7 +274,13 @@ def test_serve_rebuilds_on_change(tmp_path: Path):
             assert time.monotonic() < deadline, "the site was not rebuilt"
             time.sleep(0.2)
         process.send_signal(signal.SIGINT)  # Ctrl-C ends a preview cleanly
-        assert process.wait(timeout=60) == 0  # a bound, not a speed: the machine may be busy
+        try:
+            code = process.wait(timeout=60)  # a bound, not a speed: the machine may be busy
+        except subprocess.TimeoutExpired:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+            raise AssertionError(f"still serving after Ctrl-C; it said: {''.join(said)[-2000:]!r}; signals: "
+                                 + " ".join(line for line in status.splitlines() if line.startswith("Sig"))) from None
+        assert code == 0, "".join(said)
     finally:
         if process.poll() is None:
             process.kill()
