@@ -7,8 +7,9 @@ import datetime as dt
 import math
 from decimal import Decimal
 from typing import Any
-from alchemesh.datatest.plan import Check, Measure
+
 from alchemesh.datatest import rules
+from alchemesh.datatest.plan import Check, Measure
 
 
 def renamed(measure: Measure, present: dict[str, str]) -> Measure:
