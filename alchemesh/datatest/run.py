@@ -4,14 +4,13 @@ one scan, then the queries of their own (composite keys, `sql` rules)."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from alchemesh.datatest.values import as_shown, duration, instant, message, number, renamed, type_of
 from alchemesh.datatest.engines import Engine, QueryFailed, Unreachable, close, connect
 from alchemesh.datatest.plan import Check, Measure, ObjectPlan, plan
 from alchemesh.datatest.result import FAILED, PASSED, SKIPPED, CheckResult, PortResult
@@ -100,10 +99,10 @@ class _PortTest:
                 missing = next(n for n in check.measure.columns if n not in present)
                 self._skip(check, f"no column `{missing}`")
         scanned = [c for c in runnable if c.measure.in_scan]
-        measures = list(dict.fromkeys(_renamed(c.measure, present) for c in scanned))
+        measures = list(dict.fromkeys(renamed(c.measure, present) for c in scanned))
         values, rows = self._scan(source, measures)
         for check in scanned:
-            measure = _renamed(check.measure, present)
+            measure = renamed(check.measure, present)
             if isinstance(values.get(measure), QueryFailed):
                 self._broken(check, f"its query failed: {values[measure]}")
             else:
@@ -111,7 +110,7 @@ class _PortTest:
         for check in runnable:
             if check.measure.in_scan:
                 continue
-            measure = _renamed(check.measure, present)
+            measure = renamed(check.measure, present)
             try:
                 if measure.kind == "sql":
                     column = measure.columns[0] if measure.columns else None
@@ -136,7 +135,7 @@ class _PortTest:
         scan per measure, so that one bad check fails alone."""
         try:
             row = self.engine.row(sql.scan(source, measures, self.engine.dialect))
-            return dict(zip(measures, row[1:], strict=False)), _number(row[0]) or 0.0
+            return dict(zip(measures, row[1:], strict=False)), number(row[0]) or 0.0
         except QueryFailed as error:
             if not measures:  # the table itself cannot be scanned
                 raise Unreachable(f"cannot read `{source.name}`: {error}") from None
@@ -145,7 +144,7 @@ class _PortTest:
         for measure in measures:
             try:
                 row = self.engine.row(sql.scan(source, [measure], self.engine.dialect))
-                values[measure], rows = row[1], _number(row[0]) or 0.0
+                values[measure], rows = row[1], number(row[0]) or 0.0
             except QueryFailed as error:
                 values[measure] = error
         return values, rows
@@ -185,36 +184,36 @@ class _PortTest:
         if check.measure.kind == "newest":
             self._freshness(check, raw)
             return
-        value = _number(raw)
+        value = number(raw)
         if value is None:  # what it returned is data: its type is said, never its value
-            self._broken(check, f"its query returned a non-number ({_type_of(raw)})")
+            self._broken(check, f"its query returned a non-number ({type_of(raw)})")
             return
         assert check.expect is not None
         observed = 100.0 * value / rows if check.expect.unit == "percent" and rows else value
         observed = 0.0 if check.expect.unit == "percent" and not rows else observed
-        shown = _shown(observed, check.expect.unit)
+        shown = as_shown(observed, check.expect.unit)
         expected = str(check.expect)
         if check.expect.holds(observed):
             self._pass(check.rule, check.label, shown, expected)
             return
-        self._fail(check.rule, check.label, check.path, check.severity, _message(check, shown, expected), shown,
+        self._fail(check.rule, check.label, check.path, check.severity, message(check, shown, expected), shown,
                    expected)
 
     def _freshness(self, check: Check, newest: Any) -> None:
-        allowed = _duration(check.max_age or 0)
-        stamp = _instant(newest)
+        allowed = duration(check.max_age or 0)
+        stamp = instant(newest)
         if stamp is None:
             message = (f"`{check.subject}` holds no value to be fresh by" if newest is None else
-                       f"`{check.subject}` holds a {_type_of(newest)} value, not a date or time")
+                       f"`{check.subject}` holds a {type_of(newest)} value, not a date or time")
             self._fail(check.rule, check.label, check.path, check.severity, message, None, f"≤ {allowed} old")
             return
         age = (self.now - stamp).total_seconds()
-        observed = f"{_duration(max(age, 0))} old"
+        observed = f"{duration(max(age, 0))} old"
         if age <= (check.max_age or 0):
             self._pass(check.rule, check.label, observed, f"≤ {allowed} old")
             return
         self._fail(check.rule, check.label, check.path, check.severity,
-                   f"the newest `{check.subject}` is {_duration(age)} old; the freshness SLA allows {allowed}",
+                   f"the newest `{check.subject}` is {duration(age)} old; the freshness SLA allows {allowed}",
                    observed, f"≤ {allowed} old")
 
     # --- results -----------------------------------------------------------------------------------
@@ -244,81 +243,3 @@ class _PortTest:
         finding = Finding(rule, severity, message, target.file, line, column, path,
                           data=DataImpact(target.contract.id, target.port, observed, expected, target.consumers))
         self.results.append(CheckResult(rule, label, FAILED, observed, expected, finding))
-
-
-def _renamed(measure: Measure, present: dict[str, str]) -> Measure:
-    """The measure on the table's own column names (a name that differs from the contract's only in case)."""
-    columns = tuple(present.get(c, c) for c in measure.columns)
-    return measure if columns == measure.columns else Measure(measure.kind, columns, measure.values, measure.pattern,
-                                                              measure.query)
-
-
-def _message(check: Check, shown: str, expected: str) -> str:
-    subject = check.subject
-    if check.rule == rules.REQUIRED.name:
-        return f"`{subject}` is required but holds {shown} null(s)"
-    if check.rule == rules.UNIQUE.name:
-        return f"`{subject}`: {check.what} holds {shown} duplicate(s)"
-    name = check.what
-    what = _MEASURED.get(check.measure.kind, "measured {}").format(shown)
-    return f"quality rule `{name}` on `{subject}`: {what}, expected {expected}"
-
-
-_MEASURED = {"nulls": "{} null value(s)", "missing": "{} missing value(s)", "invalid": "{} invalid value(s)",
-             "duplicates": "{} duplicate value(s)", "rows": "{} row(s)", "sql": "the query returned {}"}
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, (int, float, Decimal)):
-        number = float(value)
-        return number if math.isfinite(number) else None
-    return None
-
-
-def _type_of(value: Any) -> str:
-    """A value's kind as a person says it, for a finding that must not quote the value."""
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return "binary"
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return type(value).__name__
-    if isinstance(value, (int, float, Decimal)):
-        return "non-finite number"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "non-numeric"
-
-
-def _shown(value: float, unit: str) -> str:
-    text = str(int(value)) if value.is_integer() else f"{value:.4g}"
-    return text + ("%" if unit == "percent" else "")
-
-
-def _instant(value: Any) -> dt.datetime | None:
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
-    if isinstance(value, str):
-        try:
-            return _instant(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
-        except ValueError:
-            return None
-    return None
-
-
-def _duration(seconds: float) -> str:
-    """`3 d 4 h`, `2 h 5 min`, `12 min`, `40 s`: two units at most."""
-    whole = int(seconds)
-    for unit, size, smaller, small_size in (("d", 86400, "h", 3600), ("h", 3600, "min", 60)):
-        if whole >= size:
-            count, rest = divmod(whole, size)
-            return f"{count} {unit}" + (f" {rest // small_size} {smaller}" if rest >= small_size else "")
-    return f"{whole // 60} min" if whole >= 60 else f"{whole} s"

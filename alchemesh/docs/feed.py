@@ -32,7 +32,7 @@ class ProductChange:
 
 
 def feed(mesh: str, products: list[ProductChange], contracts: dict[str, tuple]) -> dict[str, bytes]:
-    """The feed's files; `contracts`: contract id → its versions (`docs.catalog.VersionView`), newest first."""
+    """The feed's files; `contracts`: contract id → its versions (`docs.views.VersionView`), newest first."""
     source = f"/alchemesh/{mesh}/catalog"
     events: list[tuple[str, dict[str, Any]]] = []
     before: dict[str, str | None] = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from alchemesh.docs.catalog import Health, PortLocation, Recent, VersionView
+    from alchemesh.docs.views import Health, PortLocation, Recent, VersionView
     from alchemesh.docs.feed import ProductChange
     from alchemesh.gitrepo import Commit
     from alchemesh.validate import Analysis
@@ -19,7 +19,7 @@ RECENT = 10
 def contract_history(root: Path, analysis: Analysis) -> dict[str, tuple[VersionView, ...]]:
     """Each contract's versions through git, newest first."""
     from alchemesh.contracts.history import changelogs
-    from alchemesh.docs.catalog import Change, VersionView
+    from alchemesh.docs.views import Change, VersionView
 
     return {
         cid: tuple(VersionView(v.version, v.commit.sha[:10] if v.commit else None, v.commit.date if v.commit else None,
@@ -68,7 +68,7 @@ def product_history(root: Path, analysis: Analysis, commits: list[tuple[Commit, 
 def locations(root: Path, analysis: Analysis) -> dict[str, tuple[PortLocation, ...]]:
     """Port → where its data is in each of the Mesh's environments applied here, and a command to read it."""
     from alchemesh.datatest.engines import ENGINES
-    from alchemesh.docs.catalog import PortLocation
+    from alchemesh.docs.views import PortLocation
     from alchemesh.terraform.locations import load
 
     index = analysis.index
@@ -95,7 +95,7 @@ def health(root: Path, analysis: Analysis) -> dict[str, tuple[Health, ...]]:
     """Port → its last data test in each of the Mesh's environments (`alchemesh test` keeps them)."""
     from alchemesh.datatest.history import load
     from alchemesh.datatest.rules import FRESHNESS
-    from alchemesh.docs.catalog import FailedCheck, Health
+    from alchemesh.docs.views import FailedCheck, Health
 
     mesh = analysis.index.mesh
     out: dict[str, list[Health]] = {}
@@ -115,7 +115,7 @@ def health(root: Path, analysis: Analysis) -> dict[str, tuple[Health, ...]]:
 
 def recent(analysis: Analysis, commits: list[tuple[Commit, list[str]]]) -> tuple[Recent, ...]:
     """The products whose spec or contract files changed last, newest first."""
-    from alchemesh.docs.catalog import Recent, product_link
+    from alchemesh.docs.views import Recent, product_link
     from alchemesh.resolve.index import product_id
 
     owner: dict[str, str] = {}

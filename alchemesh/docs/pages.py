@@ -14,7 +14,7 @@ from markupsafe import Markup
 import orjson
 
 from alchemesh import __version__
-from alchemesh.docs.catalog import Catalog, ContractView, Link, ProductView, product_link
+from alchemesh.docs.views import Catalog, ContractView, Link, ProductView, product_link
 from alchemesh.docs.lineage import Node, lineage_svg
 from alchemesh.docs.search import Entry, build_index
 from alchemesh.validate.rules.base import Rule

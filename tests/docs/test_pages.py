@@ -4,7 +4,7 @@ to direct neighbours."""
 from __future__ import annotations
 
 from alchemesh.docs import pages
-from alchemesh.docs.catalog import Catalog, DomainView, ProductView, domain_link, product_link, team_link
+from alchemesh.docs.views import Catalog, DomainView, ProductView, domain_link, product_link, team_link
 
 
 def product(pid: str, upstream=(), downstream=()) -> ProductView:
