@@ -5,9 +5,11 @@ Library modules are imported inside the commands, so that `alchemesh --help` sta
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -117,3 +119,23 @@ def note_undelivered(undelivered) -> None:
     """What a run's or a check's receivers did not get, one line each on stderr."""
     for missed in undelivered:
         typer.echo(f"alchemesh: note: {missed.events} event(s) not delivered to {missed.url}: {missed.why}", err=True)
+
+
+@contextlib.contextmanager
+def one_interrupt() -> Iterator[None]:
+    """Ctrl-C and SIGTERM (a cancelled CI job, `timeout`, `docker stop`) stop the command as one KeyboardInterrupt,
+    whatever it inherited (a job started in the background of a script ignores SIGINT); only the first counts, so
+    that what the command does on its way out (a run's summary) is not cut short by a second one."""
+    received: list[int] = []
+
+    def interrupt(signum: int, frame: object) -> None:
+        if not received:
+            received.append(signum)
+            raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)

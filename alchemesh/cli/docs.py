@@ -9,7 +9,7 @@ import typer
 
 from alchemesh.repofiles import from_here
 
-from alchemesh.cli.app import RepoPath, app, command, print_markup
+from alchemesh.cli.app import RepoPath, app, command, one_interrupt, print_markup
 from alchemesh.workspace import SITE_DIR
 
 docs_app = typer.Typer(help="The static catalog site of the mesh.", no_args_is_help=True, suggest_commands=False)
@@ -54,9 +54,10 @@ def serve_command(path: RepoPath = None, out: Out = None,
             typer.echo(f"alchemesh: error: {error}", err=True)
 
     try:
-        serve(root, server, rebuild, ready=lambda url: typer.echo(f"serving the catalog on {url} (Ctrl-C stops)",
-                                                                 err=True))
-    except KeyboardInterrupt:  # how a preview ends: not an error
+        with one_interrupt():
+            serve(root, server, rebuild, ready=lambda url: typer.echo(f"serving the catalog on {url} (Ctrl-C stops)",
+                                                                     err=True))
+    except KeyboardInterrupt:  # how a preview ends (Ctrl-C, or SIGTERM from a container or a job): not an error
         typer.echo("stopped", err=True)
     return 0
 

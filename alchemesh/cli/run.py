@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from alchemesh.cli.app import note_undelivered, print_markup, print_plain
+from alchemesh.cli.app import note_undelivered, one_interrupt, print_markup, print_plain
 from alchemesh.cli.run_options import Options, register_all
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from alchemesh.pipeline.runs import Action, Outcome, RunRequest, RunResult
 
 
@@ -25,7 +22,7 @@ def _run(action_name: str, options: Options) -> int:
 
     pipeline, request = Pipeline.at(options.path), _request(Action(action_name), options)
     root = pipeline.root
-    with _one_interrupt():  # through the report: a second Ctrl-C or SIGTERM does not lose the run's summary
+    with one_interrupt():  # through the report: a second Ctrl-C or SIGTERM does not lose the run's summary
         result = pipeline.run(request, watch=Progress, approve=None if options.auto_approve else _Prompt(root))
         selection = result.prepared.selection
         if options.matrix and selection is not None:
@@ -118,25 +115,6 @@ class _Prompt:
         typer.echo(f"the full plans: {from_here(self.root / LOG_DIR / environment)}", err=True)
         return typer.confirm("Destroy these resources?" if action.value == "destroy" else "Apply these changes?",
                              err=True)
-
-
-@contextlib.contextmanager
-def _one_interrupt() -> Iterator[None]:
-    """SIGTERM (a cancelled CI job, `timeout`) is handled as Ctrl-C is, and only the first of either counts: the run
-    stops, Terraform gets one interrupt, and the summary of what was done is still written."""
-    received: list[int] = []
-
-    def interrupt(signum: int, frame: object) -> None:
-        if not received:
-            received.append(signum)
-            raise KeyboardInterrupt
-
-    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
 
 
 def _write(path: Path, content: bytes) -> None:

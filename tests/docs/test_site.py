@@ -239,7 +239,10 @@ def test_never_replaces_a_folder_it_did_not_build(tmp_path: Path, target: str):
         assert (out / "thesis.tex").read_text() == "years of work"
 
 
-def test_serve_rebuilds_on_change(tmp_path: Path):
+@pytest.mark.parametrize("stop", ["ctrl-c", "sigterm", "ctrl-c-in-the-background"])
+def test_serve_rebuilds_on_change(tmp_path: Path, stop: str):
+    """A preview rebuilds on a change and stops cleanly on Ctrl-C, on SIGTERM (a container, a cancelled job), and
+    when started in the background of a script, where SIGINT is inherited ignored but a `kill -INT` is meant."""
     import os
     import signal
     import subprocess
@@ -249,9 +252,10 @@ def test_serve_rebuilds_on_change(tmp_path: Path):
     import urllib.request
 
     mesh = copy_mesh(QUICKSTART, tmp_path / "mesh-examples" / "quickstart")
+    ignored = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if stop == "ctrl-c-in-the-background" else None
     process = subprocess.Popen([sys.executable, "-m", "alchemesh", "docs", "serve", "--port", "0"], cwd=mesh,
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                               env={**os.environ, "NO_COLOR": "1"})
+                               env={**os.environ, "NO_COLOR": "1"}, preexec_fn=ignored)
     try:
         url = None
         for line in process.stderr:
@@ -273,14 +277,15 @@ def test_serve_rebuilds_on_change(tmp_path: Path):
         while "Rebuilt while serving" not in domain_page():
             assert time.monotonic() < deadline, "the site was not rebuilt"
             time.sleep(0.2)
-        process.send_signal(signal.SIGINT)  # Ctrl-C ends a preview cleanly
+        process.send_signal(signal.SIGTERM if stop == "sigterm" else signal.SIGINT)
         try:
             code = process.wait(timeout=60)  # a bound, not a speed: the machine may be busy
         except subprocess.TimeoutExpired:
             status = Path(f"/proc/{process.pid}/status").read_text()
             raise AssertionError(f"still serving after Ctrl-C; it said: {''.join(said)[-2000:]!r}; signals: "
                                  + " ".join(line for line in status.splitlines() if line.startswith("Sig"))) from None
-        assert code == 0, "".join(said)
+        reader.join(timeout=10)
+        assert code == 0 and "stopped" in "".join(said), "".join(said)
     finally:
         if process.poll() is None:
             process.kill()
