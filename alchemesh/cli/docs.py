@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,7 +11,6 @@ import typer
 from alchemesh.repofiles import from_here
 
 from alchemesh.cli.app import RepoPath, app, command, one_interrupt, print_markup
-from alchemesh.workspace import SITE_DIR
 
 docs_app = typer.Typer(help="The static catalog site of the mesh.", no_args_is_help=True, suggest_commands=False)
 app.add_typer(docs_app, name="docs")
@@ -22,11 +22,11 @@ Out = Annotated[Optional[Path], typer.Option(help="Site folder (default: .alchem
 @command
 def build_command(path: RepoPath = None, out: Out = None) -> int:
     """Build the catalog: a page per domain, team, product, port, contract and polyseme; search; JSON API."""
-    from alchemesh.load.discovery import find_root
+    from alchemesh.pipeline import Pipeline
 
-    root = find_root(path)
-    target = out or root / SITE_DIR
-    return 0 if _build(root, target) else 1
+    pipeline = Pipeline.at(path)
+    started = time.perf_counter()
+    return 0 if _said(pipeline.write_site(out), pipeline.root, started) else 1
 
 
 @docs_app.command("serve")
@@ -35,47 +35,34 @@ def serve_command(path: RepoPath = None, out: Out = None,
                   port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free one).", min=0,
                                                     max=65535)] = 8000) -> int:
     """Build, serve on http://127.0.0.1:PORT, and rebuild when a file of the mesh changes."""
-    from alchemesh.load.discovery import find_root
-    from alchemesh.docs.serve import bind, serve
+    from alchemesh.pipeline import Pipeline
 
-    root = find_root(path)
-    target = out or root / SITE_DIR
-    server = bind(target, port)  # before the build: a port that cannot be had is said at once
-    if not _build(root, target):
-        typer.echo("alchemesh: serving nothing until the mesh validates; fix it and save", err=True)
-        target.mkdir(parents=True, exist_ok=True)
+    pipeline = Pipeline.at(path)
+    started, first = [time.perf_counter()], [True]
 
-    def rebuild() -> None:
-        from alchemesh.errors import AlchemeshError
-
-        try:
-            _build(root, target)
-        except AlchemeshError as error:  # the server keeps the last good site
-            typer.echo(f"alchemesh: error: {error}", err=True)
+    def built(written) -> None:
+        if not _said(written, pipeline.root, started[0]) and first[0]:
+            typer.echo("alchemesh: serving nothing until the mesh validates; fix it and save", err=True)
+        started[0], first[0] = time.perf_counter(), False
 
     try:
         with one_interrupt():
-            serve(root, server, rebuild, ready=lambda url: typer.echo(f"serving the catalog on {url} (Ctrl-C stops)",
-                                                                     err=True))
+            pipeline.preview(out, port, built=built,
+                             failed=lambda error: typer.echo(f"alchemesh: error: {error}", err=True),
+                             ready=lambda url: typer.echo(f"serving the catalog on {url} (Ctrl-C stops)", err=True))
     except KeyboardInterrupt:  # how a preview ends (Ctrl-C, or SIGTERM from a container or a job): not an error
         typer.echo("stopped", err=True)
     return 0
 
 
-def _build(root: Path, out: Path) -> bool:
-    import time
-
-    from alchemesh.docs.site import write
-    from alchemesh.pipeline import Pipeline
+def _said(written, root: Path, started: float) -> bool:
+    """What a build did, on stderr; False when the mesh has validation errors (their report said instead)."""
     from alchemesh.report import reporter
 
-    start = time.perf_counter()
-    built = Pipeline(root).site()
-    if built.files is None:
-        print_markup(reporter("text")(built.report, root))
+    if not written.pages:
+        print_markup(reporter("text")(written.report, root))
         typer.echo("alchemesh: site not built: the mesh has validation errors", err=True)
         return False
-    written = write(built.files, out, root)
-    typer.echo(f"catalog: {written.pages} pages in {from_here(out)}, {len(written.changed)} file(s) changed "
-               f"({time.perf_counter() - start:.1f}s)", err=True)
+    typer.echo(f"catalog: {written.pages} pages in {from_here(written.target)}, {len(written.changed)} file(s) "
+               f"changed ({time.perf_counter() - started:.1f}s)", err=True)
     return True

@@ -11,6 +11,7 @@ files: every YAML file is read at most once per run, and not at all when nothing
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +47,35 @@ class Checked:
 
     result: ContractReport
     undelivered: tuple[Undelivered, ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteWritten:
+    """The catalog written: the validation it stood on, where, its pages and the files that changed (no pages: the
+    mesh has validation errors, nothing written)."""
+
+    report: Report
+    target: Path
+    pages: int = 0
+    changed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BuildWritten:
+    environment: str
+    directory: Path
+    stacks: int
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BuildsWritten:
+    """Each environment's build written, or the files on disk that differ from it (`check`)."""
+
+    report: Report
+    builds: tuple[BuildWritten, ...] = ()
+    stale: tuple[str, ...] = ()
+    valid: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +198,62 @@ class Pipeline:
         from alchemesh.docs.site import build
 
         return build(self.analysis)
+
+    def write_site(self, out: Path | None = None) -> SiteWritten:
+        """The catalog built and written to `out` (default: .alchemesh/site), swapped in at once; nothing written
+        when the mesh has validation errors."""
+        from alchemesh.docs.site import write
+        from alchemesh.workspace import SITE_DIR
+
+        built = self.site()
+        target = out or self.root / SITE_DIR
+        if built.files is None:
+            return SiteWritten(built.report, target)
+        written = write(built.files, target, self.root)
+        return SiteWritten(built.report, target, written.pages, written.changed)
+
+    def preview(self, out: Path | None, port: int, *, built: Callable[[SiteWritten], None],
+                failed: Callable[[Exception], None], ready: Callable[[str], None]) -> None:
+        """`docs serve`: bind 127.0.0.1:`port` (before building: a port that cannot be had is said at once), write the
+        catalog, serve it, and write it again whenever a file of the mesh changes, until interrupted. `built` hears of
+        each build, `failed` of a rebuild that could not be made (the last good site stays)."""
+        from alchemesh.docs.serve import bind, serve
+        from alchemesh.errors import AlchemeshError
+        from alchemesh.workspace import SITE_DIR
+
+        target = out or self.root / SITE_DIR
+        server = bind(target, port)
+        first = self.write_site(target)
+        built(first)
+        if not first.pages:
+            target.mkdir(parents=True, exist_ok=True)
+
+        def rebuild() -> None:
+            try:
+                built(Pipeline(self.root, use_cache=self.use_cache).write_site(target))
+            except AlchemeshError as error:
+                failed(error)
+
+        serve(self.root, server, rebuild, ready=ready)
+
+    def write_builds(self, environments: list[str] | None = None, out: Path | None = None, *,
+                     check: bool = False) -> BuildsWritten:
+        """Compile each environment and write its build (or, with `check`, say what on disk differs from it)."""
+        from alchemesh.compile.output import differences, write
+
+        compiled = self.compile(environments, out)
+        if not compiled.builds:
+            return BuildsWritten(compiled.report)
+        written, stale = [], []
+        for directory, build in compiled.builds:
+            if check:
+                stale += [f"{directory.name}/{line}" for line in differences(build, directory)]
+                continue
+            changed = [] if compiled.cached else write(build, directory)
+            written.append(BuildWritten(build.environment, directory, len(build.files) - 1, tuple(changed)))
+        if not check:
+            self.remember(compiled, environments)
+        return BuildsWritten(compiled.report, tuple(written), tuple(stale), valid=True)
 
     def run(self, request: RunRequest, *, watch: Watch | None = None, approve: Approver | None = None) -> RunResult:
         """plan, apply, destroy, drift or test the stacks the request selects (see `pipeline.runs`)."""

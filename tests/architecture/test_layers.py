@@ -141,11 +141,11 @@ def _stages_reached(path: Path) -> set[str]:
             if name.count(".")} - _CLI_MAY_IMPORT
 
 
-def test_the_run_commands_hold_no_orchestration():
-    """plan/apply/destroy/drift/test: options in, one Pipeline.run, a report out."""
-    run = PACKAGE / "cli" / "run.py"
-    assert _stages_reached(run) == set()
-    assert len(run.read_text(encoding="utf-8").splitlines()) < 150
+def test_the_run_compile_and_docs_commands_hold_no_orchestration():
+    """plan/apply/destroy/drift/test, compile, docs build|serve: options in, one Pipeline call, a report out."""
+    for name in ("run.py", "run_options.py", "compile.py", "docs.py"):
+        assert _stages_reached(PACKAGE / "cli" / name) == set(), name
+    assert len((PACKAGE / "cli" / "run.py").read_text(encoding="utf-8").splitlines()) < 150
 
 
 def test_a_command_reaching_past_the_pipeline_is_seen(tmp_path: Path):
