@@ -83,17 +83,19 @@ def _advance(versions: list[Version], state: Any, snapshot: dict[str, dict[str, 
     return found
 
 
-def changelogs(root: Path, current: Analysis, only: str | None = None) -> dict[str, Changelog]:
+def changelogs(root: Path, current: Analysis, only: str | None = None,
+               walked: list[tuple[gitrepo.Commit, list[str]]] | None = None) -> dict[str, Changelog]:
     """Every contract's changelog (or `only` this one's) in one walk of the history: each changed file
     of each commit is read and parsed once, whatever the number of contracts, and not at all when its
-    bytes are those of the work tree. Files the Mesh excludes today are no part of the history."""
+    bytes are those of the work tree. Files the Mesh excludes today are no part of the history. `walked`: the
+    commits that touched YAML files, newest first, when the caller has walked them already."""
     mesh = current.index.mesh
     default: Mode = mesh.resource.spec.compatibility if mesh else "consumer"
     modes = {port.contract: port.compatibility for entry in current.index.products.values()
              for port in entry.resource.spec.outputPorts if port.contract and port.compatibility}
     exclude = list(mesh.resource.spec.exclude) if mesh else []
-    commits = [(commit, kept) for commit, files in reversed(gitrepo.commits_touching(root, YAML_SUFFIXES))
-               if (kept := select_yaml(files, exclude))]
+    history = walked if walked is not None else gitrepo.commits_touching(root, YAML_SUFFIXES)
+    commits = [(commit, kept) for commit, files in reversed(history) if (kept := select_yaml(files, exclude))]
     base = gitrepo.prefix(root)
     blobs = iter(gitrepo.read_blobs(root, [f"{c.sha}:{base}{f}" for c, files in commits for f in files],
                                     allow_missing=True))

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 RECENT = 10
 
 
-def contract_history(root: Path, analysis: Analysis) -> dict[str, tuple[VersionView, ...]]:
+def contract_history(root: Path, analysis: Analysis,
+                     commits: list[tuple[Commit, list[str]]]) -> dict[str, tuple[VersionView, ...]]:
     """Each contract's versions through git, newest first."""
     from alchemesh.contracts.history import changelogs
     from alchemesh.docs.views import Change, VersionView
@@ -26,7 +27,7 @@ def contract_history(root: Path, analysis: Analysis) -> dict[str, tuple[VersionV
                                v.commit.author if v.commit else None, v.commit.subject if v.commit else None,
                                v.breaking, tuple(Change(c.rule, c.impact, c.field, c.message) for c in v.changes))
                    for v in log.versions)
-        for cid, log in changelogs(root, analysis).items()
+        for cid, log in changelogs(root, analysis, walked=commits).items()
     }
 
 

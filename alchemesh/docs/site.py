@@ -54,7 +54,7 @@ def build(analysis: Analysis) -> Built:
     except GitError:
         in_git = False
     commits = gitrepo.commits_touching(root, YAML_SUFFIXES) if in_git else []  # the history, walked once
-    history = gather.contract_history(root, analysis) if in_git else {}
+    history = gather.contract_history(root, analysis, commits) if in_git else {}
     catalog = build_catalog(analysis, history, gather.recent(analysis, commits),
                             shallow=in_git and gitrepo.is_shallow(root), health=gather.health(root, analysis),
                             locations=gather.locations(root, analysis))

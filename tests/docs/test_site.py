@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+
 from tests.testing import invoke, EXAMPLES, QUICKSTART, assert_no_traceback, copy_mesh, edit, run_cli, write_files
 
 
@@ -417,3 +418,18 @@ def test_a_history_entry_that_is_not_a_result_is_left_out_and_the_others_kept(tm
     again = load(mesh, "dev")
     assert sorted(again) == ["sales/customers/customers", "sales/orders/orders"]
     assert again["sales/customers/customers"] == kept["sales/customers/customers"]
+
+
+def test_a_build_walks_the_git_history_once(git_quickstart: Path, monkeypatch: pytest.MonkeyPatch):
+    """The contracts' versions, the recent changes and the product feed come from one walk of the commits."""
+    from alchemesh import gitrepo
+
+    walks: list[str] = []
+    real = gitrepo.commits_touching
+    monkeypatch.setattr(gitrepo, "commits_touching", lambda root, suffixes: walks.append(str(root)) or real(root, suffixes))
+    result = invoke("docs", "build", cwd=git_quickstart)  # in this process: the walks are counted
+    assert result.code == 0, result.out + result.err
+    assert len(walks) == 1
+    site = git_quickstart / ".alchemesh/site"
+    assert "Recently changed" in (site / "index.html").read_text()
+    assert (site / "api/v1/events").is_dir() and any((site / "api/v1/events").iterdir())
