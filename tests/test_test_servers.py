@@ -23,8 +23,8 @@ def taken():
 
 def test_postgres_starts_on_another_port_when_its_first_is_taken(taken: int, monkeypatch: pytest.MonkeyPatch):
     ports = iter([taken])
-    real = postgres._free_port
-    monkeypatch.setattr(postgres, "_free_port", lambda: next(ports, None) or real())
+    real = postgres.free_port
+    monkeypatch.setattr(postgres, "free_port", lambda: next(ports, None) or real())
     with postgres.postgres_server() as url:
         assert f":{taken}/" not in url
         with psycopg.connect(url) as connection:

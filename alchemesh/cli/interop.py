@@ -43,11 +43,11 @@ def import_dbt(
                                                     "tests them (engine duckdb).")] = None,
 ) -> int:
     """Write domains, teams, data products and ODCS contracts from dbt manifests; again, to carry dbt changes over."""
+    from alchemesh.interop.dbt import Options
     from alchemesh.pipeline import Pipeline
 
-    outcome = Pipeline(out).import_files("dbt", manifests, {
-        "domain_from": domain_from.value, "product_from": product_from.value, "mesh": mesh, "duckdb": duckdb},
-        check=check)
+    options = Options(domain_from.value, product_from.value, mesh, duckdb, out)
+    outcome = Pipeline(out).import_files("dbt", manifests, options, check=check)
     lines = [f"  {verb:<8} {rel}" for verb, files in (("create", outcome.created), ("update", outcome.written),
                                                       ("remove", outcome.removed)) for rel in files]
     lines += [f"  kept     {rel}: {why}" for rel, why in outcome.kept]
@@ -124,8 +124,9 @@ def import_odps(
     contractIds resolved to the mesh's contracts); a different file already there is kept and said."""
     from alchemesh.pipeline import Pipeline
 
-    outcome = Pipeline(out).import_files("odps", documents, {"output_component": output_component,
-                                                             "input_component": input_component})
+    from alchemesh.interop.odps import ImportOptions
+
+    outcome = Pipeline(out).import_files("odps", documents, ImportOptions(output_component, input_component))
     kept = [rel for rel, _ in outcome.kept]
     for rel in kept:
         typer.echo(f"alchemesh: {rel} exists and differs from the document: kept as it is", err=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from alchemesh.workspace import complete, pid_alive, write_atomic
+from alchemesh.workspace import complete, inside, pid_alive, write_atomic
 from alchemesh.compile.manifest import MANIFEST, STACK_FILE, Manifest, StackEntry, render, stack_facts
 from alchemesh.errors import AlchemeshError, UsageError
 from alchemesh.resolve.dag import dag_levels
@@ -139,7 +139,7 @@ def write(build: Build, out: Path, extra_removed: dict[str, bytes] | None = None
     plan = _plan(build, out, extra_removed)
     changed = [rel for rel, content in sorted(plan.files.items()) if _read(out / rel) != content]
     for rel in changed:
-        if not _safe_rel(rel):
+        if not inside(rel):
             raise UsageError(f"{rel} would leave the build directory")
     removals = [key for key in plan.removed if (out / key).exists()]
     if not changed and not removals:
@@ -274,10 +274,6 @@ def _terraform_folders_only(path: Path) -> bool:
 def _safe_key(key: str) -> bool:
     parts = PurePosixPath(key).parts
     return bool(parts) and len(parts) <= 2 and not PurePosixPath(key).is_absolute() and ".." not in parts
-
-
-def _safe_rel(rel: str) -> bool:
-    return not PurePosixPath(rel).is_absolute() and ".." not in PurePosixPath(rel).parts
 
 
 def _read(path: Path) -> bytes | None:

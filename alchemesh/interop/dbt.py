@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -165,17 +165,16 @@ def _shape_problem(value: Any, shape: Any, where: str, optional: bool = True) ->
 _TYPE_NAMES: dict[type, str] = {str: "a string", list: "an array", dict: "an object"}
 
 
-def import_into(out: Path, manifests: list[Path], options: dict[str, Any], check: bool,
+def import_into(out: Path, manifests: list[Path], options: Options | None, check: bool,
                 analysis: Callable[[], Analysis]) -> Outcome:
     """The mesh the manifests make, reconciled with `out`: generated files written, removed or kept as a person
-    edited them; one import at a time in a folder (`check`: nothing written, none waited for). `options`: the
-    fields of `Options`."""
+    edited them; one import at a time in a folder (`check`: nothing written, none waited for)."""
     import contextlib
 
     from alchemesh.interop.generated import apply, reconcile
     from alchemesh.workspace import exclusive
 
-    wanted, once = mesh_files(manifests, Options(**options, out=out))
+    wanted, once = mesh_files(manifests, replace(options or Options(), out=out))
     with contextlib.nullcontext() if check else exclusive(out, "import-dbt"):
         if (out / "alchemesh.yaml").exists():
             once = {}  # an existing mesh: its Mesh, registry and components are the team's

@@ -202,18 +202,25 @@ def import_documents(paths: list[Path], placement: Placement | None = None) -> d
     return out
 
 
-def import_into(out: Path, documents: list[Path], options: dict[str, Any], check: bool,
+@dataclass(frozen=True)
+class ImportOptions:
+    """Documents of other tools, in a mesh: the registry's components of their output and input ports."""
+
+    output_component: str | None = None
+    input_component: str | None = None  # default: the output ports' component
+
+
+def import_into(out: Path, documents: list[Path], options: ImportOptions | None, check: bool,
                 analysis: Callable[[], Analysis]) -> Outcome:
     """The product files of the documents, written where no file is; a different file already there is kept (and
-    said), never written over. Nothing is written unless every file may be. `options`: `output_component` and
-    `input_component`, for documents of other tools, in a mesh."""
+    said), never written over. Nothing is written unless every file may be."""
     from alchemesh.repofiles import RefusedFile, read_repo_file, writable_path
     from alchemesh.workspace import write_atomic
 
     placement = None
-    output_component = options.get("output_component")
-    if output_component and (out / "alchemesh.yaml").is_file():
-        placement = Placement(analysis(), output_component, options.get("input_component") or output_component)
+    output_component = options.output_component if options else None
+    if options and output_component and (out / "alchemesh.yaml").is_file():
+        placement = Placement(analysis(), output_component, options.input_component or output_component)
     files = import_documents(documents, placement)
     targets = {}
     for rel in sorted(files):

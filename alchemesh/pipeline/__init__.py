@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from alchemesh.compile.compiler import Compiled
@@ -296,13 +296,13 @@ class Pipeline:
             write_atomic(folder / rel, content)
         return Exported(analysis.report, target, sum(form.count(content) for content in files.values()))
 
-    def import_files(self, name: str, sources: list[Path], options: dict[str, Any] | None = None, *,
-                     check: bool = False) -> Outcome:
+    def import_files(self, name: str, sources: list[Path], options: object = None, *, check: bool = False) -> Outcome:
         """`sources` (dbt manifests, ODPS documents) through the importer `name` of `interop.IMPORTERS` into the
-        mesh folder; `check`: write nothing, say what would change."""
+        mesh folder, with that importer's own options (`interop.dbt.Options`, `interop.odps.ImportOptions`);
+        `check`: write nothing, say what would change."""
         from alchemesh.interop import importer
 
-        return importer(name)(self.root, sources, options or {}, check, lambda: self.analysis)
+        return importer(name)(self.root, sources, options, check, lambda: self.analysis)
 
     def receivers(self, base: str | None = None) -> Receivers:
         """Where a run's events are POSTed: the Mesh's notifications, those of the base revision when the run is

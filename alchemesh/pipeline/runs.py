@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Any, Literal, Protocol, TYPE_CHECKING
 
 from alchemesh.terraform.orchestrate import Prepared, Request
 from alchemesh.terraform.outcome import Action, Outcome, Run, Status
@@ -22,7 +22,7 @@ from alchemesh.terraform.outcome import Action, Outcome, Run, Status
 if TYPE_CHECKING:
     from alchemesh.datatest.result import TestRun
     from alchemesh.datatest.suite import Suite
-    from alchemesh.pipeline import Pipeline
+    from alchemesh.pipeline import Pipeline, Receivers
     from alchemesh.report.deliver import Undelivered
     from alchemesh.terraform.scheduler import Listener
 
@@ -47,7 +47,7 @@ class RunRequest:
     provider_mirror: Path | None = None
     plugin_cache: Path | None = None
     lock_timeout: str | None = None
-    backend_change: str | None = None  # "reconfigure" or "migrate-state"
+    backend_change: Literal["reconfigure", "migrate-state"] | None = None  # after a backend change
     parallelism: int | None = None
     test: bool = False  # apply: test each product's ports after its stack applies
     timeout: float = 300.0  # a data test query's limit
@@ -149,7 +149,7 @@ def publish(pipeline: Pipeline, result: Run, path: Path | None, base: str | None
     return send_events(run_events(result, receivers.mesh, run_id()), path, receivers)
 
 
-def send_events(events: list, path: Path | None, receivers) -> tuple[Undelivered, ...]:
+def send_events(events: list[dict[str, Any]], path: Path | None, receivers: Receivers) -> tuple[Undelivered, ...]:
     """Append the events to `path` in one write (a reader tailing it never sees half a run) and POST them to the
     receivers; what could not be delivered, and why."""
     from alchemesh.report.deliver import deliver

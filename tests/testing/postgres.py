@@ -6,20 +6,15 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.testing.s3 import free_port
+
 BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 _TRIES = 5
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_user(user: str | None, args: list[str]) -> list[str]:
@@ -45,7 +40,7 @@ def postgres_server() -> Iterator[str]:
     # A port free a moment ago may be taken by another worker's server before this one binds it: then the start
     # fails (the server binds exclusively) and another port is tried. Never two servers on one port.
     for attempt in range(_TRIES):
-        port = _free_port()
+        port = free_port()
         try:
             run([str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(folder / "server.log"), "-o",
                  f"-h 127.0.0.1 -p {port} -k {sockets} -c fsync=off -c max_connections=200", "start"])
