@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 _STATE_STARTED = "alchemesh-state-started"  # in .terraform/: the stack's remote state exists
 _EMPTY_STATE = "alchemesh-empty.tfstate"
+STARTED_OUTPUT = "alchemesh_state_started"
 
 
 class StateError(AlchemeshError):
@@ -156,8 +157,11 @@ class StateSteps:
         if stored(pulled):
             return False
         version = self.runner.terraform.binary.version
+        # One output makes the state not empty: `state push` checks lineages only over a state that is not, so a
+        # second run starting the same state at the same moment is refused instead of replacing the first's
+        # lineage (Terraform would then refuse every plan the first made on it). The first apply removes it.
         empty = {"version": 4, "terraform_version": version, "serial": 1, "lineage": str(uuid.uuid4()),
-                 "outputs": {}, "resources": []}
+                 "outputs": {STARTED_OUTPUT: {"value": True, "type": "bool"}}, "resources": []}
         path = folder / _EMPTY_STATE
         path.write_text(json.dumps(empty))
         try:

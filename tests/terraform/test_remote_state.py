@@ -189,3 +189,34 @@ def test_the_s3_backend_plans_before_any_apply_and_applies(checkout: Path, terra
     assert applied.code == 0, applied.out + applied.err
     again = run_cli("plan", "--format", "json", cwd=checkout, env=env)
     assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
+
+
+def test_a_state_started_by_one_run_refuses_another_runs_start(checkout: Path, terraform_env: dict, pg_url: str,
+                                                              tmp_path: Path):
+    """Two runs that both find a state missing both push one to start it. `state push` checks no lineage over an
+    empty state, so the second used to replace the first's, and Terraform refused every plan the first made on it
+    ("different state lineage"). A started state is not empty: what the second run pushes is refused."""
+    on_pg(checkout, pg_url)
+    planned = run_cli("plan", "--product", "sales/orders", "--format", "json", cwd=checkout, env=terraform_env)
+    assert planned.code == 0 and "started an empty state" in planned.json()["stacks"][0]["reason"], planned.out
+    stack = checkout / ".alchemesh/build/dev/sales/orders"
+    terraform = [terraform_env["ALCHEMESH_TERRAFORM"]]
+    env = {**os.environ, **terraform_env}
+    before = json.loads(subprocess.run([*terraform, "state", "pull"], cwd=stack, env=env, capture_output=True,
+                                       text=True, check=True).stdout)
+    (tmp_path / "late.tfstate").write_text(json.dumps({
+        "version": 4, "terraform_version": before["terraform_version"], "serial": 1, "lineage": str(uuid.uuid4()),
+        "outputs": {}, "resources": []}))
+    late = subprocess.run([*terraform, "state", "push", str(tmp_path / "late.tfstate")], cwd=stack, env=env,
+                          capture_output=True, text=True)
+    assert late.returncode != 0 and "lineage" in late.stderr + late.stdout
+    after = json.loads(subprocess.run([*terraform, "state", "pull"], cwd=stack, env=env, capture_output=True,
+                                      text=True, check=True).stdout)
+    assert after["lineage"] == before["lineage"]
+    applied = run_cli("apply", "--auto-approve", "--product", "sales/orders", "--format", "json", cwd=checkout,
+                      env=terraform_env)
+    assert applied.code == 0 and applied.json()["stacks"][0]["status"] == "applied", applied.out + applied.err
+    pulled = json.loads(subprocess.run([*terraform, "state", "pull"], cwd=stack, env=env, capture_output=True,
+                                       text=True, check=True).stdout)
+    assert pulled["lineage"] == before["lineage"] and "alchemesh_state_started" not in pulled["outputs"]
+
