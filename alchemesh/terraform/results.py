@@ -1,6 +1,8 @@
-"""Reading Terraform's results: what its output says when a stack fails, for a person (its first error unwrapped,
-a state lock as such, what to do about the lock file, the cause in one line, paths from the mesh root), the
-refusals a run answers by planning again, whether a pulled state is stored, and the plan as Terraform printed it.
+"""Reading Terraform's results. `plan` and `apply` run with `-json`: their diagnostics, what provisioners printed
+and by which resource are read from that stream (`Said`), and a plan is read from `show -json`; the commands without
+a machine-readable form (`init`, `state`, `providers lock`) are read from their text. Either way a failure is said for
+a person: its first error unwrapped, a state lock as such, what to do about the lock file, the cause in one line,
+paths from the mesh root; and the refusals a run answers by planning again are recognised.
 """
 
 from __future__ import annotations
@@ -8,7 +10,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 from alchemesh.findings import printable
 
@@ -69,32 +74,44 @@ _RELATIVE = re.compile(r"(?<![\w/.])((?:\.\./)+[^\s:;,'\"()\[\]]+)")
 _BOX = "│╷╵"
 
 
-def failure_cause(output: str, stack_dir: Path, root: Path | None) -> str:
+def failure_cause(output: str | Said, stack_dir: Path, root: Path | None) -> str:
     """The one line that says why a stack failed, cause first: what the failing resource's command printed (a
-    provisioner's script names its own error, unwrapped, in the lines Terraform prefixes with `(local-exec):`),
-    else Terraform's error title and its first detail; paths relative to the stack made paths from the mesh root."""
-    lines = output.splitlines()
-    failing = next((m.group(1) for m in map(_WITH.search, lines) if m), None)
-    printed = [m.group(2).rstrip() for m in map(_PROVISIONER.match, lines)
-               if m and (failing is None or m.group(1) == failing)]
-    said = [(i, text.strip()) for i, text in enumerate(printed) if text.strip() and not text.strip().startswith("^")]
-    cause = ""
-    if said:
-        i, cause = next(((i, t) for i, t in reversed(said) if _FAILURE.search(t)), said[-1])
-        after = printed[i + 1].strip() if i + 1 < len(printed) else ""
-        if after.startswith("LINE "):  # a SQL engine's pointer at the statement
-            cause += f" ({after})"
-        head = _FAILED_HEAD.match(cause)
-        if head:  # "x: y failed (…): the cause" → "the cause — x: y failed (…)"
-            cause = f"{head.group(2)} — {head.group(1)}"
-    if not cause:
+    provisioner's script names its own error), else Terraform's error title and its first detail; paths relative to
+    the stack made paths from the mesh root. Read from a `-json` run's `Said`, or from a command's text."""
+    if isinstance(output, Said):
+        failing = next((d.address for d in output.errors if d.address), output.failed[0] if output.failed else None)
+        printed = [line for address, line in output.printed if failing is None or address == failing]
+        first = output.errors[0] if output.errors else None
+        detail = next((line.strip() for line in (first.detail if first else "").splitlines() if line.strip()), "")
+        title = f"Error: {first.summary}" + (f" {detail}" if detail else "") if first else ""
+    else:
+        lines = output.splitlines()
+        failing = next((m.group(1) for m in map(_WITH.search, lines) if m), None)
+        printed = [m.group(2).rstrip() for m in map(_PROVISIONER.match, lines)
+                   if m and (failing is None or m.group(1) == failing)]
         stripped = [line.strip().strip(_BOX).strip() for line in lines]
         errors = [i for i, line in enumerate(stripped) if line.startswith("Error:")]
+        title = ""
         if errors:
             detail = next((line for line in stripped[errors[0] + 1:] if line and not line.startswith(("on ", "with "))),
                           "")
-            cause = stripped[errors[0]] + (f" {detail}" if detail else "")
+            title = stripped[errors[0]] + (f" {detail}" if detail else "")
+    cause = _printed_cause(printed) or title
     return printable(_from_root(cause, stack_dir, root))[:500]
+
+
+def _printed_cause(printed: list[str]) -> str:
+    """The line a failed command named its error in (the last that says so), with a SQL engine's pointer at the
+    statement; "x: y failed (…): the cause" turned cause first."""
+    said = [(i, text.strip()) for i, text in enumerate(printed) if text.strip() and not text.strip().startswith("^")]
+    if not said:
+        return ""
+    i, cause = next(((i, t) for i, t in reversed(said) if _FAILURE.search(t)), said[-1])
+    after = printed[i + 1].strip() if i + 1 < len(printed) else ""
+    if after.startswith("LINE "):
+        cause += f" ({after})"
+    head = _FAILED_HEAD.match(cause)
+    return f"{head.group(2)} — {head.group(1)}" if head else cause
 
 
 _PROVISIONER = re.compile(r"^(\S+) \(local-exec\): ?(.*)$")
@@ -136,20 +153,114 @@ def stored(pulled: str) -> bool:
     return isinstance(state, dict) and bool(state.get("lineage"))
 
 
-_PLAN_START = ("Terraform used", "Terraform will perform", "Terraform detected", "Note: Objects have changed",
-               "Changes to Outputs")
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
-def plan_text(output: str) -> str:
-    """The plan as Terraform prints it, without the refresh chatter before and the advice after."""
-    lines = output.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.startswith(_PLAN_START)), 0)
-    kept = []
-    for line in lines[start:]:
-        if line.startswith(("─", "Saved the plan", "To perform exactly")):
-            break
-        kept.append(line)
-    return "\n".join(kept).strip()
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: str  # error | warning
+    summary: str
+    detail: str = ""
+    address: str = ""  # the resource it is about, when Terraform says (1.x's `address`, or the failing resource)
+
+
+@dataclass(frozen=True)
+class Said:
+    """What Terraform said in a `-json` run: its diagnostics, what provisioners printed (by resource), which
+    resources failed, and every message as one line for a person (the log)."""
+
+    diagnostics: tuple[Diagnostic, ...] = ()
+    printed: tuple[tuple[str, str], ...] = ()  # (resource address, a line its provisioner printed)
+    failed: tuple[str, ...] = ()  # resources whose apply or provisioner errored
+    lines: tuple[str, ...] = ()
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    def text(self) -> str:
+        """The errors' words, summary then detail: what the recognisers (a lock, a stale plan…) read."""
+        return "\n".join(f"Error: {d.summary}\n{d.detail}" for d in self.errors)
+
+
+def for_a_person(raw: str) -> list[str]:
+    """One line of a `-json` stream as a person reads it: its message, and a diagnostic's detail under it."""
+    record = _record(raw)
+    if record is None:
+        return [raw] if raw.strip() else []
+    diagnostic = _object(record.get("diagnostic"))
+    return [str(record.get("@message", "")), *filter(None, str(diagnostic.get("detail", "")).splitlines())]
+
+
+def _record(raw: str) -> dict[str, Any] | None:
+    try:
+        record = json.loads(raw) if raw.startswith("{") else None
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def read_said(output: str) -> Said:
+    """Terraform's `-json` stream (one JSON object a line). A line that is not one (a crash, a wrapper's own
+    words) is kept as a message; one starting `Error:` stands as an error."""
+    diagnostics: list[Diagnostic] = []
+    printed: list[tuple[str, str]] = []
+    failed: list[str] = []
+    lines: list[str] = []
+    for raw in output.splitlines():
+        lines += for_a_person(raw)
+        record = _record(raw)
+        if record is None:
+            if raw.startswith("Error: "):
+                diagnostics.append(Diagnostic("error", raw[len("Error: "):].strip()))
+            continue
+        kind, hook = record.get("type"), _object(record.get("hook"))
+        address = str(_object(hook.get("resource")).get("addr", ""))
+        found = _object(record.get("diagnostic"))
+        if kind == "diagnostic" and found:
+            diagnostics.append(Diagnostic(str(found.get("severity", "error")), str(found.get("summary", "")),
+                                          str(found.get("detail", "")), str(found.get("address", ""))))
+        elif kind == "provision_progress" and address:
+            printed.append((address, str(hook.get("output", ""))))
+        elif kind in ("apply_errored", "provision_errored") and address and address not in failed:
+            failed.append(address)
+    # an error Terraform does not tie to a resource is about the one that failed, when one did
+    tied = tuple(d if d.address or d.severity != "error" or not failed else
+                 Diagnostic(d.severity, d.summary, d.detail, failed[0]) for d in diagnostics)
+    return Said(tied, tuple(printed), tuple(failed), tuple(lines))
+
+
+class Follower(threading.Thread):
+    """A `-json` stream turned into the log's lines as Terraform appends it to its file: the log reads as it always
+    did, live. Terraform writes to the file itself, never to a pipe of alchemesh's, so a killed alchemesh cannot
+    stop it mid-write (nor lose the stream)."""
+
+    def __init__(self, stream: Path, offset: int, log: IO[str]):
+        super().__init__(daemon=True)
+        self.stream, self.offset, self.log = stream, offset, log
+        self.done = threading.Event()
+        self.start()
+
+    def run(self) -> None:
+        pending = b""
+        with self.stream.open("rb") as handle:
+            handle.seek(self.offset)
+            while True:
+                last = self.done.is_set()  # read once more after the end: what came last
+                *complete, pending = (pending + handle.read()).split(b"\n")
+                for raw in complete:
+                    self.log.write("".join(f"{line}\n" for line in for_a_person(raw.decode("utf-8", "replace"))))
+                self.log.flush()
+                if last:
+                    break
+                self.done.wait(0.1)
+        if pending.strip():
+            self.log.write("".join(f"{line}\n" for line in for_a_person(pending.decode("utf-8", "replace"))))
+
+    def finish(self) -> None:
+        self.done.set()
+        self.join()
 
 
 class Interrupted(Exception):
@@ -157,6 +268,7 @@ class Interrupted(Exception):
 
 
 class Failed(Exception):
-    def __init__(self, message: str, output: str = ""):
+    def __init__(self, message: str, output: str = "", said: Said | None = None):
         super().__init__(message)
-        self.output = output
+        self.output = output  # what the recognisers read: the text, or a `-json` run's errors' words
+        self.said = said

@@ -17,9 +17,10 @@ from alchemesh.compile.manifest import StackFacts
 from alchemesh.compile.output import PLAN_FILE
 from alchemesh.terraform.environment import Terraform
 from alchemesh.terraform.locks import STACK_LOCK
+from alchemesh.terraform.plans import plan_text
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Status
-from alchemesh.terraform.results import (MISSING_STATE, Failed, Interrupted, SETUP_RACES, STALE, error_summary, failure_cause,
-                                         lock_file_hint, lock_summary, plan_text)
+from alchemesh.terraform.results import (MISSING_STATE, SETUP_RACES, STALE, Failed, Interrupted, error_summary,
+                                         Follower, failure_cause, lock_file_hint, lock_summary, read_said)
 from alchemesh.terraform.selection import StackRef
 from alchemesh.terraform.state import _STATE_STARTED, StateSteps
 
@@ -46,6 +47,7 @@ class StackJob(StateSteps):
         start = time.perf_counter()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log_path.write_bytes(b"")
+        self.log_path.with_suffix(".jsonl").unlink(missing_ok=True)
         # Appending: Terraform writes to the same file itself, so its output never depends on alchemesh.
         with self.log_path.open("a", encoding="utf-8") as log:
             cause = ""
@@ -67,7 +69,8 @@ class StackJob(StateSteps):
                         status = Status.tested
             except Failed as failure:
                 status, changes, text, error = Status.failed, Changes(), "", str(failure)
-                cause = failure_cause(failure.output, self.stack.directory, self.runner.root) if failure.output else ""
+                told = failure.said or failure.output
+                cause = failure_cause(told, self.stack.directory, self.runner.root) if told else ""
                 if self.applying:
                     error += self._state_now(log)
             except Interrupted:
@@ -124,16 +127,17 @@ class StackJob(StateSteps):
         destroying = action is Action.destroy or self.stack.removed
         self.runner.phase(self.stack.key, "planning")
         lock = [f"-lock-timeout={self.runner.terraform.lock_timeout}"]
-        plan_args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", *lock, f"-out={PLAN_FILE}"]
+        plan_args = ["plan", "-json", "-input=false", "-detailed-exitcode", *lock, f"-out={PLAN_FILE}"]
         if destroying:
             plan_args.append("-destroy")
-        code, output = self._terraform(plan_args, log, ok=(0, 2))
+        code, _ = self._terraform(plan_args, log, ok=(0, 2), machine=True)
         if code == 0:
             (directory / PLAN_FILE).unlink(missing_ok=True)
             return Status.no_changes, Changes(), ""
         _, shown = self._terraform(["show", "-json", PLAN_FILE], None)
-        changes = Changes.of_plan(json.loads(shown))
-        text = plan_text(output)
+        plan = json.loads(shown)
+        changes, text = Changes.of_plan(plan), plan_text(plan)
+        log.write(f"{text}\n")
         if action is Action.plan or self.runner.preview:
             return Status.changes, changes, text
         if action is Action.drift:
@@ -141,7 +145,7 @@ class StackJob(StateSteps):
             return Status.drifted, changes, text
         self.runner.phase(self.stack.key, "destroying" if destroying else "applying")
         self.applying = True
-        self._terraform(["apply", "-input=false", "-no-color", *lock, PLAN_FILE], log)
+        self._terraform(["apply", "-json", "-input=false", *lock, PLAN_FILE], log, machine=True)
         self.applying = False
         (directory / PLAN_FILE).unlink(missing_ok=True)
         if not changes.total:  # outputs only (a stack never applied): no resource was made or destroyed
@@ -212,28 +216,37 @@ class StackJob(StateSteps):
                 lock_file.absorb(folder, platforms_locked=True)
 
     def _terraform(self, args: list[str], log: IO[str] | None, ok: tuple[int, ...] = (0,),
-                   cwd: Path | None = None) -> tuple[int, str]:
-        """Run Terraform in the stack's folder (or `cwd`), its output going to the log (when given, else to a
-        file of its own); returns the exit code and that output."""
+                   cwd: Path | None = None, machine: bool = False) -> tuple[int, str]:
+        """Run Terraform in the stack's folder (or `cwd`); returns the exit code and its output. Its output goes to
+        the stack's log when given, else to a file of its own. A `machine` run (`-json`) writes its stream to the
+        stack's `.jsonl` beside the log, which gets the stream's messages for a person once it ends."""
         if self.runner.cancelled.is_set():
             raise Interrupted
         terraform = self.runner.terraform
         start = time.perf_counter()
         sink: IO[Any]
+        written = self.log_path.with_suffix(".jsonl") if machine and log is not None else self.log_path
         with contextlib.ExitStack() as files:
             if log is not None:
                 log.write(f"$ {terraform.binary.name} {' '.join(args)}\n")
                 log.flush()
-                sink, offset = log, self.log_path.stat().st_size
+                sink = files.enter_context(written.open("a", encoding="utf-8")) if machine else log
+                offset = written.stat().st_size if written.exists() else 0
             else:
                 sink, offset = files.enter_context(tempfile.TemporaryFile("w+b")), 0
             process = self.runner.spawn([str(terraform.binary.path), *args], cwd or self.stack.directory, sink)
+            follower = Follower(written, offset, log) if machine and log is not None else None
             try:
                 code = process.wait()
             finally:
                 self.runner.ended(process)
+                if follower is not None:
+                    follower.finish()
                 self.terraform_seconds += time.perf_counter() - start
-            output = _read_from(sink, self.log_path if log is not None else None, offset)
+            output = _read_from(sink, written if log is not None else None, offset)
+        said = read_said(output) if machine else None
+        if said is not None:
+            output = said.text() or "\n".join(said.lines)
         if code not in ok:
             if self.runner.cancelled.is_set():
                 raise Interrupted
@@ -244,7 +257,7 @@ class StackJob(StateSteps):
                             "copy its state to the new backend, or --reconfigure to start there")
             if self.runner.lock_file is not None:
                 message += lock_file_hint(output, self.runner.lock_file.shown)
-            raise Failed(message, output)
+            raise Failed(message, output, said)
         return code, output
 
 

@@ -129,3 +129,62 @@ module.code_x.null_resource.run (local-exec):             ^
                           'type must be followed by at least one attribute access.\n╵\n', stack, tmp_path)
     assert plain == "Error: Invalid reference A reference to a resource type must be followed by at least one " \
                     "attribute access."
+
+
+def test_a_plan_is_read_from_show_json_for_a_person():
+    from alchemesh.terraform.plans import plan_text
+
+    plan = {"resource_changes": [
+        {"address": "a.made", "change": {"actions": ["create"], "before": None, "after": {"n": 1},
+                                         "after_unknown": {"id": True}}},
+        {"address": "a.kept", "change": {"actions": ["no-op"], "before": {"n": 1}, "after": {"n": 1}}},
+        {"address": "a.moved", "change": {"actions": ["update"], "before": {"tags": {"x": "1"}, "pw": "old"},
+                                          "after": {"tags": {"x": "2"}, "pw": "new"},
+                                          "before_sensitive": {"pw": True}, "after_sensitive": {"pw": True}}},
+        {"address": "a.swapped", "change": {"actions": ["delete", "create"], "before": {"path": "a"},
+                                            "after": {"path": "b" * 300}, "replace_paths": [["path"]]}},
+        {"address": "a.gone", "change": {"actions": ["delete"], "before": {"n": 1}, "after": None}}],
+        "output_changes": {"ports": {"actions": ["update"]}, "same": {"actions": ["no-op"]}}}
+    text = plan_text(plan)
+    lines = text.splitlines()
+    assert lines[0] == "+ a.made" and "    id: null → (known after apply)" in lines and "    n: null → 1" in lines
+    assert "a.kept" not in text
+    assert "~ a.moved" in lines and "    pw: (sensitive) → (sensitive)" in lines and '    tags.x: "1" → "2"' in lines
+    assert "-/+ a.swapped (replaced: path cannot change in place)" in lines
+    swapped = next(line for line in lines if line.startswith("    path:"))
+    assert swapped.endswith("…") and len(swapped) < 130
+    assert "- a.gone" in lines and lines[-2:] == ["outputs:", "  ~ ports"]
+
+
+def test_a_failure_is_read_from_the_json_stream(tmp_path):
+    from alchemesh.terraform.results import failure_cause, for_a_person, read_said
+
+    def record(kind, message, **extra):
+        return json.dumps({"@level": "info", "@message": message, "type": kind, **extra})
+
+    hook = {"resource": {"addr": "module.code_x.null_resource.run"}, "provisioner": "local-exec"}
+    stream = "\n".join([
+        record("version", "Terraform 1.0.3"),
+        record("provision_progress", "… (local-exec): code-sql: running", hook={**hook, "output": "code-sql: running "
+                                                                                "../../../../../domains/d/p/t.sql"}),
+        record("provision_progress", "…", hook={**hook, "output": "code-sql: code `x` of d/p: ../../../../../domains/"
+                                                "d/p/t.sql failed (nothing was changed): Catalog Error: no table gone"}),
+        record("provision_progress", "…", hook={**hook, "output": "LINE 3: FROM gone"}),
+        record("provision_errored", "… Provisioning errored", hook=hook),
+        record("apply_errored", "… Creation errored", hook=hook),
+        json.dumps({"@level": "error", "@message": "Error: local-exec provisioner error", "type": "diagnostic",
+                    "diagnostic": {"severity": "error", "summary": "local-exec provisioner error",
+                                   "detail": "Error running command 'x': exit status 1."}}),
+        "panic: not JSON at all"])
+    said = read_said(stream)
+    assert [d.address for d in said.errors] == ["module.code_x.null_resource.run"]
+    assert said.text() == "Error: local-exec provisioner error\nError running command 'x': exit status 1."
+    stack = tmp_path / ".alchemesh/build/dev/d/p"
+    assert failure_cause(said, stack, tmp_path) == ("Catalog Error: no table gone (LINE 3: FROM gone) — code-sql: "
+                                                    "code `x` of d/p: domains/d/p/t.sql failed (nothing was changed)")
+    assert said.lines[-3:] == ("Error: local-exec provisioner error", "Error running command 'x': exit status 1.",
+                               "panic: not JSON at all")
+    assert for_a_person('{"@message": "Plan: 1 to add", "type": "change_summary"}') == ["Plan: 1 to add"]
+    bare = read_said('{"type": "diagnostic", "@message": "Error: Invalid reference", "diagnostic": {"severity": '
+                     '"error", "summary": "Invalid reference", "detail": "A reference must name an attribute."}}')
+    assert failure_cause(bare, stack, tmp_path) == "Error: Invalid reference A reference must name an attribute."
