@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.testing import QUICKSTART, copy_mesh, git
+
+# The suite starts hundreds of Python processes (the CLI, Terraform's library wrapper, the components' scripts) and
+# xdist workers that each rewrite every test module: with bytecode writing off in the environment (some images set
+# PYTHONDONTWRITEBYTECODE), every one of them would compile all it imports again, a minute of CPU in all.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture(scope="session")
