@@ -30,7 +30,7 @@ def check(
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
 ) -> int:
     """Check that each module declares its type's interface variables and outputs, typed and described."""
-    from alchemesh.components.check import check_tree
+    from alchemesh.pipeline.tools import check_components
     from alchemesh.errors import UsageError
     from alchemesh.findings import Severity
     from alchemesh.report import reporter
@@ -39,7 +39,7 @@ def check(
     for directory in directories:
         if not directory.is_dir():
             raise UsageError(f"{directory}: no such directory")
-    report = check_tree(directories, type.value if type else None)
+    report = check_components(directories, type.value if type else None)
     if report.files == 0:
         shown = ", ".join(str(d) for d in directories)
         raise UsageError(f"no Terraform module (a folder of .tf files) under {shown}: pass a module's folder or a "

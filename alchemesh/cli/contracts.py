@@ -8,7 +8,7 @@ from typing import Annotated, Optional, get_args
 import typer
 
 from alchemesh.cli.app import note_undelivered, FailOn, RepoPath, app, choices, command, print_markup, print_plain
-from alchemesh.contracts.changes import Mode as ModeName
+from alchemesh.pipeline.tools import Mode as ModeName
 from alchemesh.report import CHANGELOG_FORMATS, CHECK_FORMATS
 
 contracts_app = typer.Typer(help="Check data contracts for compatibility across versions.", no_args_is_help=True, suggest_commands=False)
@@ -38,13 +38,12 @@ def check(
     = None,
 ) -> int:
     """Check every contract changed since a base revision, uncommitted work included."""
-    from alchemesh.load.discovery import find_root
     from alchemesh.pipeline import Pipeline
 
-    root = find_root(path)
-    checked = Pipeline(root).check_contracts(against, events)
+    pipeline = Pipeline.at(path)
+    checked = pipeline.check_contracts(against, events)
     note_undelivered(checked.undelivered)
-    return _emit(checked.result, root, format, fail_on)
+    return _emit(checked.result, pipeline.root, format, fail_on)
 
 
 @contracts_app.command("diff")
@@ -57,9 +56,9 @@ def diff(
     fail_on: FailOnOption = FailOn.error,
 ) -> int:
     """Compare two versions of a contract file."""
-    from alchemesh.contracts.files import diff_files
+    from alchemesh.pipeline.tools import diff_contracts
 
-    return _emit(diff_files(old, new, mode.value), Path.cwd(), format, fail_on)
+    return _emit(diff_contracts(old, new, mode.value), Path.cwd(), format, fail_on)
 
 
 @contracts_app.command("changelog")

@@ -20,16 +20,12 @@ def answer(args: list[str]) -> int | None:
     try:
         from pathlib import Path
 
-        from alchemesh.load.cache import ReportCache
-        from alchemesh.load.discovery import find_root
+        from alchemesh.pipeline import Pipeline
 
-        root = find_root(Path(args[1]) if len(args) == 2 else None)
-        key = ReportCache(root)
-        clean = key.clean()
+        pipeline = Pipeline.at(Path(args[1]) if len(args) == 2 else None)
+        clean = pipeline.clean()
         if clean is None:
-            from alchemesh.pipeline import Pipeline
-
-            report = Pipeline(root, key=key).report()
+            report = pipeline.report()
             if report.findings:
                 return None
             clean = report.files, len(report.waived)

@@ -20,11 +20,11 @@ def init(
 ) -> int:
     """Scaffold a mesh repo: Mesh, a team, a domain, a product and its contract, CI and pre-commit."""
     from alchemesh.errors import UsageError
-    from alchemesh.scaffold.create import init_repo, mesh_name_for
+    from alchemesh.pipeline.tools import create_mesh
 
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: not a directory")
-    created = init_repo(directory, name or mesh_name_for(directory))
+    created = create_mesh(directory, name)
     components = directory / "components" / "local"
     for path in created:
         if components not in path.parents:
@@ -43,10 +43,8 @@ def new_product(
     path: Annotated[Optional[Path], typer.Option("--path", help="The repo root (default: found from here).")] = None,
 ) -> int:
     """Scaffold a data product and its contract inside an existing domain."""
-    from alchemesh.scaffold.create import new_product as scaffold
     from alchemesh.pipeline import Pipeline
 
-    analysis = Pipeline.at(path).analysis
-    for created in scaffold(analysis.index, domain, name):
+    for created in Pipeline.at(path).new_product(domain, name):
         typer.echo(f"created {from_here(created)}")
     return 0

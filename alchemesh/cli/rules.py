@@ -26,7 +26,7 @@ def rules_command(
 
     from alchemesh.errors import UsageError
     from alchemesh.hints import did_you_mean
-    from alchemesh.all_rules import every_rule
+    from alchemesh.pipeline.tools import rules as every_rule
 
     rules = every_rule()
     if name is not None and name not in rules:

@@ -21,14 +21,13 @@ def validate(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not write .alchemesh/cache.")] = False,
 ) -> int:
     """Validate every resource and reference in the mesh repo."""
-    from alchemesh.load.discovery import find_root
     from alchemesh.findings import Severity
     from alchemesh.gitrepo import changed_files
     from alchemesh.pipeline import Pipeline
     from alchemesh.report import reporter
 
-    root = find_root(path)
-    report = Pipeline(root, use_cache=not no_cache).report()
+    pipeline = Pipeline.at(path, use_cache=not no_cache)
+    root, report = pipeline.root, pipeline.report()
     if changed_only:
         report = report.only(changed_files(root))
     output = reporter(format.value)(report, root)

@@ -91,13 +91,10 @@ class Exported:
 class Pipeline:
     """The stages over the repo at `root`, each run at most once; `use_cache=False` reads and writes no cache."""
 
-    def __init__(self, root: Path, *, use_cache: bool = True, key: ReportCache | None = None):
-        """`key`: the repo's files already looked at, by a caller that needed them first."""
+    def __init__(self, root: Path, *, use_cache: bool = True):
         self.root = root
         self.use_cache = use_cache
         self._cached_report: Report | None = None
-        if key is not None:
-            self.__dict__["key"] = key
 
     @classmethod
     def at(cls, path: Path | None = None, **options) -> Pipeline:
@@ -122,6 +119,16 @@ class Pipeline:
         if key is not None and self._cached_report != analysis.report:
             key.store(analysis.report, _local_modules(analysis), _named_files(analysis))
         return analysis
+
+    def clean(self) -> tuple[int, int] | None:
+        """(files, waived) when the repo is unchanged since a report with no finding, without loading anything."""
+        return self.key.clean() if self.key is not None and "analysis" not in self.__dict__ else None
+
+    def new_product(self, domain: str, name: str) -> list[Path]:
+        """A landing product and its contract in `domain`, validating clean; the created paths."""
+        from alchemesh.scaffold.create import new_product
+
+        return new_product(self.analysis.index, domain, name)
 
     def report(self) -> Report:
         """The validation report; on a repo whose YAML has not changed since the last run, from the cache."""

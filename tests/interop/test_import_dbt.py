@@ -130,10 +130,11 @@ def test_a_second_import_writes_the_same_bytes(imported: Path, manifests: list[P
     before = _files(imported)
     generated = sum(1 for content in before.values() if content.startswith(b"# Written by alchemesh import dbt from"))
     again = run_cli("import", "dbt", *map(str, manifests), "--out", str(imported))
-    assert again.code == 0 and again.out.strip().endswith(f"0 file(s) written or removed, {generated} "
+    assert again.code == 0 and again.out.strip().endswith(f"0 file(s) written, {generated} "
                                                           f"unchanged in {from_here(imported)}"), again.out
     assert _files(imported) == before
-    assert run_cli("import", "dbt", *map(str, manifests), "--out", str(imported), "--check").code == 0
+    checked = run_cli("import", "dbt", *map(str, manifests), "--out", str(imported), "--check")
+    assert checked.code == 0 and checked.out.strip() == "in step with the sources", checked.out
 
 
 def test_check_catches_dbt_changes_and_hand_edits_and_neither_is_lost(imported: Path, manifests: list[Path],
