@@ -82,7 +82,8 @@ def test_neither_terraform_nor_tofu(checkout: Path, tmp_path: Path):
     empty = tmp_path / "bin"
     empty.mkdir()
     (empty / "git").symlink_to("/usr/bin/git")
-    result = run_cli("plan", cwd=checkout, env={"PATH": str(empty), "PYTHONPATH": str(hide), "ALCHEMESH_TERRAFORM": ""})
+    result = run_cli("plan", cwd=checkout, env={"PATH": str(empty), "PYTHONPATH": str(hide), "ALCHEMESH_TERRAFORM": ""},
+                     process=True)
     assert result.code == 2, result.out + result.err
     assert "neither `terraform` nor `tofu` is on PATH" in result.err
     assert_no_traceback(result)

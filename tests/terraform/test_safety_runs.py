@@ -140,10 +140,10 @@ def test_a_held_state_lock_is_reported_as_such(checkout: Path, terraform_env: di
     info.write_text(json.dumps({"ID": "1f2e3d4c-0000-4000-8000-000000000000", "Operation": "OperationTypeApply",
                                 "Who": "ci@runner-7", "Version": "1.0.3", "Created": "2026-12-01T10:00:00Z",
                                 "Path": str(state), "Info": ""}))
-    with state.open("r+") as handle:  # what a run still holding the lock keeps
-        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with state.open("r+") as handle:  # what a run still holding the lock keeps (another process: a POSIX lock is
+        fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # gone when its process closes any handle on the file)
         result = run_cli("plan", "--product", "sales/orders", "--format", "json", "--lock-timeout", "0s",
-                         cwd=checkout, env=terraform_env)
+                         cwd=checkout, env=terraform_env, process=True)
     assert result.code == 1, result.out + result.err
     error = result.json()["stacks"][0]["error"]
     assert "state is locked" in error and "ci@runner-7" in error and "since 2026-12-01 10:00:00" in error, error

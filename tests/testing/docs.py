@@ -30,6 +30,6 @@ def run_block(commands: list[str], cwd: Path, env: dict | None = None) -> Path:
             git(cwd, *words[1:])
         else:
             assert words[0] == "alchemesh", f"not a command the tests know how to run: {command}"
-            result = run_cli(*words[1:], cwd=cwd, env=env)
+            result = run_cli(*words[1:], cwd=cwd, env=env, process=True)  # the user's path: the acceptance set
             assert result.code == 0, f"{command}\n{result.out}{result.err}"
     return cwd
