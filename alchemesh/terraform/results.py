@@ -141,7 +141,8 @@ STALE = ("Saved plan is stale", "Saved plan does not match the given state")
 MISSING_STATE = "Unable to find remote state"
 # What an init says when another one set up the same backend objects at the same moment (pg creates a shared
 # sequence and tables with IF NOT EXISTS, which races in PostgreSQL): harmless, and gone on a second try.
-SETUP_RACES = ("duplicate key value violates unique constraint", "tuple concurrently updated")
+SETUP_RACES = ("duplicate key value violates unique constraint", "tuple concurrently updated",
+               "already exists")  # CREATE … IF NOT EXISTS racing another: `relation "states" already exists`
 
 
 def stored(pulled: str) -> bool:
