@@ -6,13 +6,14 @@ import sys
 from typing import Any
 
 # The top-level help lists the commands in pipeline order, each with an example in its own help.
-ORDER = ("init", "new", "validate", "graph", "contracts", "compile", "plan", "apply", "destroy", "drift", "test", "docs", "import", "export",
+ORDER = ("init", "new", "validate", "graph", "usage", "contracts", "compile", "plan", "apply", "destroy", "drift", "test", "docs", "import", "export",
          "rules", "components", "schema")
 EXAMPLES = {
     "init": "alchemesh init my-mesh",
     "new product": "alchemesh new product sales returns",
     "validate": "alchemesh validate --format github",
     "graph": "alchemesh graph --focus sales/orders --downstream --format mermaid",
+    "usage": "alchemesh usage sales/orders/orders --format json",
     "contracts check": "alchemesh contracts check --against origin/main",
     "contracts diff": "alchemesh contracts diff old.odcs.yaml new.odcs.yaml --mode consumer",
     "contracts changelog": "alchemesh contracts changelog urn:datacontract:sales:orders",
@@ -36,7 +37,8 @@ EXAMPLES = {
 
 # The module that registers each command: a run imports and builds only its own (typer builds every command it
 # knows on every call); the top-level help, or a name that is no command, takes them all.
-MODULES = {"init": "init", "new": "init", "validate": "validate", "graph": "graph", "contracts": "contracts",
+MODULES = {"init": "init", "new": "init", "validate": "validate", "graph": "graph", "usage": "usage",
+           "contracts": "contracts",
            "compile": "compile", "plan": "run", "apply": "run", "destroy": "run", "drift": "run", "test": "run",
            "docs": "docs", "import": "interop", "export": "interop", "rules": "rules", "components": "components",
            "schema": "schema"}

@@ -173,7 +173,7 @@ class ReportCache:
                 return None  # a local component module changed: its rules must run again
             present = content["present"]
             if not isinstance(present, dict) or _presence(self.root, list(present)) != present:
-                return None  # a file a config value names came or went
+                return None  # a file a config value names came, went or changed (a SQL file: what it reads)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
         return content if isinstance(content, dict) else None
@@ -198,7 +198,7 @@ class ReportCache:
 
     def store(self, report: Report, modules: Sequence[str] = (), files: Sequence[str] = ()) -> None:
         """`modules`: the local module folders (repo-relative) the report read, as inputs of the key; `files`: the
-        files whose being there the report says something about (a `sql_file`)."""
+        files whose being there and content the report says something about (a `sql_file`: what it reads)."""
         _store(self.path, {
             "key": self.key,
             "modules": module_digests(self.root, list(modules)),
@@ -228,8 +228,17 @@ def module_digests(root: Path, folders: list[str]) -> dict[str, dict[str, str] |
     return out
 
 
-def _presence(root: Path, files: list[str]) -> dict[str, bool]:
-    return {file: (root / file).is_file() for file in sorted(set(files))}
+def _presence(root: Path, files: list[str]) -> dict[str, str | None]:
+    """Each file's digest (None: not there): the report says whether it is there, and what its SQL reads."""
+    out: dict[str, str | None] = {}
+    for file in sorted(set(files)):
+        try:
+            path = root / file
+            out[file] = digest(path.read_bytes()) if path.is_file() and path.stat().st_size <= 1_000_000 else (
+                "large" if path.is_file() else None)
+        except OSError:
+            out[file] = None
+    return out
 
 
 _RACY_NS = 200_000_000  # file times are kernel ticks: a change in the tick of the record is not "settled"

@@ -235,11 +235,17 @@ class PortSource(Model):
         return self
 
 
+FIELD_PATTERN = r"^[^.\s]+\.[^\s]+$"
+
+
 class InputPort(Model):
     name: Name
     component: Name
     source: PortSource
     description: str | None = None
+    uses: list[Annotated[str, Field(pattern=FIELD_PATTERN)]] | None = Field(default=None, description=(
+        "The fields of the producer's contract this port reads, `object.property` (`object.*`: all of an object's). "
+        "alchemesh also infers them from the product's SQL; a consumer it can read neither way may read anything."))
     config: Config
 
 

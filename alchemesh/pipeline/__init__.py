@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from alchemesh.report.deliver import Undelivered
     from alchemesh.pipeline.runs import Approver, RunRequest, RunResult, Watch
     from alchemesh.terraform.orchestrate import Prepared, Request
+    from alchemesh.resolve.usage import PortReaders
     from alchemesh.validate import Analysis
 
 
@@ -129,6 +130,25 @@ class Pipeline:
         from alchemesh.scaffold.create import new_product
 
         return new_product(self.analysis.index, domain, name)
+
+    def usage(self, port: str | None = None) -> list[PortReaders]:
+        """Who reads each field of the output ports: `port` is domain/product/port, or domain/product for all of a
+        product's; every output port of the mesh by default."""
+        from alchemesh.errors import UsageError
+        from alchemesh.hints import did_you_mean
+        from alchemesh.resolve.graph import PortRef
+        from alchemesh.resolve.usage import port_readers
+
+        analysis = self.analysis
+        refs = [PortRef(e.resource.spec.domain, e.resource.name, p.name)
+                for e in analysis.index.products.values() for p in e.resource.spec.outputPorts]
+        chosen = sorted(refs) if port is None else [r for r in refs if port in (str(r), r.product_id)]
+        if not chosen:
+            known = [str(r) for r in refs] + sorted({r.product_id for r in refs})
+            hint = did_you_mean(port or "", known)
+            raise UsageError(f"no output port `{port}`" + (f"; {hint}" if hint else
+                                                            " (domain/product/port, or domain/product)"))
+        return [port_readers(analysis.index, analysis.graph, ref) for ref in sorted(chosen)]
 
     def report(self) -> Report:
         """The validation report; on a repo whose YAML has not changed since the last run, from the cache."""
@@ -333,7 +353,7 @@ class Pipeline:
 
 def _named_files(analysis: Analysis) -> list[str]:
     """The files `config` values name (a `sql_file`): whether each is there is an input of the validation."""
-    from alchemesh.validate.rules.component_config import named_files
+    from alchemesh.resolve.files import named_files
 
     return [file for _, _, file in named_files(analysis.index)]
 

@@ -27,6 +27,7 @@ RUN_FORMATS = ("text", "json")  # plan, apply, destroy, drift summaries on stdou
 _TEST_REPORTERS = {"text": "to_text", "json": "to_json", "junit": "to_junit", "markdown": "to_markdown"}
 TEST_FORMATS = (*FORMATS, "junit", "markdown")
 GRAPH_FORMATS = ("text", "mermaid", "dot", "json")
+USAGE_FORMATS = ("text", "json")  # `alchemesh usage`
 
 
 def test_reporter(name: str, category: str) -> Callable[[Any, Path], str]:

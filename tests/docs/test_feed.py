@@ -31,6 +31,8 @@ def test_the_feed_follows_the_mesh_through_git(quickstart: Path):
     edit(quickstart, "domains/sales/orders/product.yaml", ("      version: 1\n", "      version: 2\n"))
     edit(quickstart, "domains/marketing/customer-value/product.yaml",
          ("source: {outputPort: sales/orders/orders}", "source: {outputPort: sales/customers/customers}"))
+    (quickstart / "domains/marketing/customer-value/transform/customer_value.sql").write_text(  # what it now reads
+        "INSERT INTO customer_value (customer_id, country) SELECT customer_id, country FROM customers.customers;\n")
     commit(quickstart, "orders 2.0.0: order_id may be null")
     edit(quickstart, "domains/marketing/segments/product.yaml", ("status: deprecated", "status: retired"))
     commit(quickstart, "segments is retired")

@@ -26,6 +26,8 @@ _MODULES = (
     "polyseme_mismatch",
     "port_without_contract",
     "component_config",
+    "uses_unknown_field",
+    "uses_unread",
     "policy",
 )
 

@@ -29,16 +29,16 @@ Fix:
     relative to the product's folder (or to the folder its `*_dir` sibling names).
 """
 
-from alchemesh.resolve.index import MeshIndex
-import os
-import posixpath
 from collections.abc import Iterator
 from typing import Any
 
-from alchemesh.model.interface import config_key_problem, is_local_source
+from alchemesh.model.interface import config_key_problem
 from alchemesh.findings import Finding, Severity
 from alchemesh.hints import did_you_mean
 from alchemesh.load.modules import config_problems, read_module, source_kinds
+from alchemesh.model.interface import is_local_source
+from alchemesh.resolve.files import entry_config as _config
+from alchemesh.resolve.files import named_files
 from alchemesh.validate.rules.base import Context, Rule
 from alchemesh.workspace import MODULE_CACHE_DIR
 
@@ -50,29 +50,6 @@ def check(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(RULE, use.entry.doc, (*use.path[:-1], "config", key),
                               f"`{key}`: no file {value} (at {file}); `{use.component}` reads it when the stack applies",
                               hint="point it at the file, relative to the product's folder")
-
-
-def named_files(index: MeshIndex) -> Iterator[tuple[Any, ...]]:
-    """(use, key, repo-relative path) of every `*_file` config value of a local module that declares the variable:
-    relative to the folder of the file declaring the entry, or to its `*_dir` sibling's folder when set."""
-    root = index.repo.root
-    for use in index.component_uses:
-        component = index.components.get(use.component)
-        if component is None or component.type != use.expected_type or not is_local_source(component.source):
-            continue
-        config = _config(use.entry.resource, use.path)
-        for key, value in config.items():
-            if not key.endswith("_file") or not isinstance(value, str) or not value or "\0" in value:
-                continue
-            base = posixpath.dirname(use.entry.file)
-            folder = config.get(key[:-len("_file")] + "_dir")
-            if isinstance(folder, str) and folder:
-                base = posixpath.join(base, folder)
-            joined = posixpath.normpath(posixpath.join(base, value)) if not posixpath.isabs(value) else value
-            if posixpath.isabs(joined) or joined.startswith("../"):
-                rel = os.path.relpath(joined if posixpath.isabs(joined) else root / joined, root)
-                joined = rel.replace(os.sep, "/")
-            yield use, key, joined
 
 
 def _config_fit(ctx: Context) -> Iterator[Finding]:
@@ -124,13 +101,6 @@ def _source_fit(ctx: Context, use: Any, module: Any) -> Iterator[Finding]:
                           message=f"`{use.component}` ({module.directory.name}) reads {_SOURCE_WORDS[reads]}, "
                                   f"but this port's source is {_SOURCE_WORDS[kind].split(' (')[0]}",
                           hint="give the port a component that reads this kind of source")
-
-
-def _config(resource: Any, path: tuple[Any, ...]) -> dict[str, Any]:
-    """The `config` of the entry at `path` (…, list, index, "component") in the resource's spec."""
-    _, field, i, _ = path
-    config: dict[str, Any] = getattr(resource.spec, field)[i].config
-    return config
 
 
 RULE = Rule("component-config", Severity.ERROR, __doc__, check)
