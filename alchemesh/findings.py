@@ -40,6 +40,19 @@ class ContractImpact:
     consumers: tuple[str, ...] = ()
     field: str = ""
     mode: str = "consumer"
+    readers: tuple[ConsumerRead, ...] | None = None  # who reads what the finding is about; None: usage not known
+    unknown: tuple[str, ...] = ()  # consumers (domain/product/port) whose reads cannot be told
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerRead:
+    """A consumer reading the fields a contract finding is about, and where that is known from."""
+
+    product: str
+    port: str
+    fields: tuple[str, ...]
+    provenance: str  # declared | inferred
+    location: str  # file:line:col
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +104,15 @@ class Finding:
         path = tuple(int(p) if p.isdigit() else p for p in data["path"].split("/")) if data["path"] else ()
         contract = None
         if "contract" in data:
-            contract = ContractImpact(str(data["contract"]), str(data["change"]), tuple(map(str, data["consumers"])),
-                                      str(data["field"]), str(data["mode"]))
+            listed = data["consumers"]
+            readers = None
+            if "unknown" in data:
+                readers = tuple(ConsumerRead(str(r["product"]), str(r["port"]), tuple(map(str, r["fields"])),
+                                             str(r["provenance"]), str(r["location"])) for r in listed)
+                listed = [f"{r.product}/{r.port}" for r in readers] + list(data["unknown"])
+            contract = ContractImpact(str(data["contract"]), str(data["change"]), tuple(map(str, listed)),
+                                      str(data["field"]), str(data["mode"]), readers,
+                                      tuple(map(str, data.get("unknown", ()))))
         return cls(data["rule"], Severity(data["severity"]), data["message"], data["file"], data["line"],
                    data["column"], path, data["hint"], contract, data.get("policy"), data.get("reason"),
                    tuple(map(str, data["products"])) if "products" in data else None)
@@ -110,7 +130,13 @@ class Finding:
         }
         if self.contract is not None:
             c = self.contract
-            out.update(contract=c.contract, change=c.change, consumers=list(c.consumers), field=c.field, mode=c.mode)
+            out.update(contract=c.contract, change=c.change, field=c.field, mode=c.mode)
+            if c.readers is None:
+                out["consumers"] = list(c.consumers)
+            else:
+                out["consumers"] = [{"product": r.product, "port": r.port, "fields": list(r.fields),
+                                     "provenance": r.provenance, "location": r.location} for r in c.readers]
+                out["unknown"] = list(c.unknown)
         if self.policy is not None:
             out["policy"] = self.policy
         if self.reason is not None:

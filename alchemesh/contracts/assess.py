@@ -9,12 +9,13 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from alchemesh.contracts.changes import Mode, VERSION_RULES, VersionRule, impact
+from alchemesh.contracts.changes import Mode, UsageRule, VERSION_RULES, VersionRule, impact
 from alchemesh.contracts.diff import Change, diff_contracts
-from alchemesh.findings import ContractImpact, Finding, JsonPath, Severity
+from alchemesh.findings import ConsumerRead, ContractImpact, Finding, JsonPath, Severity
 
 if TYPE_CHECKING:
     from alchemesh.model.resources import ContractWaiver
+    from alchemesh.resolve.usage import PortUsage
 
 Locate = Callable[[JsonPath, bool], tuple[int, int]]  # (path, at its key) → line, column
 
@@ -34,6 +35,37 @@ class Subject:
     waivers: tuple[ContractWaiver, ...] = ()
     inline: tuple[tuple[int, frozenset[str], str], ...] = ()  # (line, rules, reason) comments in the file
     locate_old: Locate | None = None  # in the old version: where a removed element stood
+    readers: Readers | None = None  # who reads which field; None where the mesh is not known (two files compared)
+
+
+@dataclass(frozen=True, slots=True)
+class Readers:
+    """The consumers of the ports bound to a contract, and what each reads (`resolve.usage`)."""
+
+    usages: tuple[PortUsage, ...]
+
+    def of(self, field: str) -> tuple[tuple[ConsumerRead, ...], tuple[str, ...]]:
+        """(those known to read `field` — every consumer's reads when it is "" —, those whose reads are unknown)."""
+        known, unknown = [], []
+        for usage in self.usages:
+            if usage.unknown is not None:
+                unknown.append(f"{usage.consumer}/{usage.port}")
+                continue
+            reads = [r for r in usage.reads if not field or _touches(r.field, field)]
+            if reads:
+                first = reads[0]
+                provenance = "declared" if any(r.provenance == "declared" for r in reads) else "inferred"
+                known.append(ConsumerRead(usage.consumer, usage.port, tuple(dict.fromkeys(r.field for r in reads)),
+                                          provenance, f"{first.file}:{first.line}:{first.column}"))
+        return tuple(known), tuple(unknown)
+
+
+def _touches(read: str, field: str) -> bool:
+    """Whether a read field (object.property, object.*) is, holds or is held by the changed one (object[.property…])."""
+    obj, _, prop = read.partition(".")
+    if prop == "*":
+        return field == obj or field.startswith(f"{obj}.")
+    return read == field or read.startswith(f"{field}.") or field.startswith(f"{read}.")
 
 
 def assess(old: dict[str, Any], new: dict[str, Any], subject: Subject) -> tuple[list[Finding], list[Finding]]:
@@ -53,15 +85,29 @@ def _finding(change: Change, subject: Subject) -> Finding:
     severity = Severity.INFO if subject.mode == "none" else _SEVERITY[effect]
     removal = change.old_path is not None  # shown at the list that lost it, not at the sibling now in its place
     line, column = subject.locate(change.path, removal)
-    message = change.message
+    message, rule = change.message, change.rule
     if removal and subject.locate_old is not None:
         message += f" (it stood at line {subject.locate_old(change.old_path or (), False)[0]} of the old version)"
-    return Finding(change.rule, severity, message, subject.file, line, column, change.path,
-                   contract=_impact(subject, effect, change.field))
+    contract = _impact(subject, effect, change.field)
+    if subject.readers is not None and effect == "breaking" and change.field and subject.mode in ("consumer", "full"):
+        known, unknown = contract.readers or (), contract.unknown
+        if not known and not unknown:
+            rule, severity = UsageRule.BREAKING_UNUSED, Severity.WARNING
+            message += (f" ({change.rule}) — no consumer reads it: it breaks no one today, and the version rule "
+                        "still asks for a major bump, since a consumer may start reading it")
+        else:
+            said = [f"{r.product}/{r.port} ({r.provenance} at {r.location})" for r in known]
+            said += [f"{u} (its reads are unknown)" for u in unknown]
+            message += f"; read by {', '.join(said)}"
+    return Finding(rule, severity, message, subject.file, line, column, change.path, contract=contract)
 
 
 def _impact(subject: Subject, effect: str, field: str) -> ContractImpact:
-    return ContractImpact(subject.contract, effect, tuple(subject.consumers), field, subject.mode)
+    if subject.readers is None:
+        return ContractImpact(subject.contract, effect, tuple(subject.consumers), field, subject.mode)
+    known, unknown = subject.readers.of(field)
+    consumers = tuple(sorted({f"{r.product}/{r.port}" for r in known} | set(unknown)))
+    return ContractImpact(subject.contract, effect, consumers, field, subject.mode, known, unknown)
 
 
 def _version_findings(old: dict[str, Any], new: dict[str, Any], findings: list[Finding], subject: Subject) -> list[Finding]:

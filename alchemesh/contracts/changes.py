@@ -53,6 +53,23 @@ class VersionRule:
     CHANGED_WITHOUT_VERSION_BUMP = "changed-without-version-bump"
 
 
+class UsageRule:
+    """A breaking change no consumer is affected by, as far as the mesh knows who reads what."""
+
+    BREAKING_UNUSED = "breaking-unused"
+
+
+USAGE_RULES = {
+    UsageRule.BREAKING_UNUSED: (
+        "warning",
+        "A breaking change to a field no consumer reads (and no consumer whose reads are unknown).",
+        "It breaks no one today, so it does not fail the check; it still asks for the major bump the version rule "
+        "requires, since a consumer may start reading the field at any time. The severity depends on usage: the "
+        "same change to a field that is read stays its own rule, an error naming each reader.",
+    ),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ChangeClass:
     name: str  # a Kind

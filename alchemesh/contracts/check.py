@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from alchemesh import gitrepo
-from alchemesh.contracts.assess import Subject, assess
+from alchemesh.contracts.assess import Readers, Subject, assess
 from alchemesh.contracts.changes import Kind, Mode
 from alchemesh.contracts.result import ContractReport, ContractStatus, report_of
 from alchemesh.findings import ContractImpact, Finding, Severity
@@ -57,9 +57,10 @@ def _compare_repos(old: MeshIndex, new: Analysis, base: str) -> ContractReport:
             findings.extend(found)
             return status
         mode, consumers = _binding(new.graph, bindings.get(contract_id, []), default_mode)
+        readers = Readers(tuple(u for ref, _ in bindings.get(contract_id, []) for u in new.graph.usage.of(ref)))
         subject = Subject(contract_id, after.file, functools.partial(new.repo.locate, after.doc),
                           mode, consumers, mesh_waivers, inline.get(after.file, ()),
-                          functools.partial(old.repo.locate, before.doc) if before else None)
+                          functools.partial(old.repo.locate, before.doc) if before else None, readers)
         kept, dropped = assess(before.resource.raw, after.resource.raw, subject) if before else ([], [])
         findings.extend(kept)
         waived.extend(dropped)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alchemesh.contracts.changes import CHANGES, VERSION_RULES
+from alchemesh.contracts.changes import CHANGES, USAGE_RULES, VERSION_RULES
 from alchemesh.findings import Severity
 from alchemesh.validate.rules.base import Rule
 
@@ -20,5 +20,9 @@ def contract_rules() -> dict[str, Rule]:
     for name, (level, summary, why) in VERSION_RULES.items():
         doc = (f"{summary}\n\nWhy:\n    {why}\n\nExample:\n    version: 1.4.0 → 1.5.0 while a field was removed\n\n"
                f"Fix:\n    Raise the version: major for breaking changes, minor or patch otherwise.")
+        out[name] = Rule(name, Severity(level), doc)
+    for name, (level, summary, why) in USAGE_RULES.items():
+        doc = (f"{summary}\n\nWhy:\n    {why}\n\nExample:\n    `orders.coupon` removed; `alchemesh usage` shows no reader\n\n"
+               f"Fix:\n    Nothing to fix for today's consumers; raise the major version as the version rule asks.")
         out[name] = Rule(name, Severity(level), doc)
     return out

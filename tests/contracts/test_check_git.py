@@ -27,6 +27,11 @@ SEGMENTS = "domains/marketing/segments/contract.odcs.yaml"
 SEGMENTS_PRODUCT = "domains/marketing/segments/product.yaml"
 ORDERS_CONSUMERS = ["marketing/customer-value/orders"]
 
+
+def _names(finding: dict) -> list[str]:
+    """The input ports a contract finding names: those known to read what it is about, and the unknown ones."""
+    return sorted([f"{c['product']}/{c['port']}" for c in finding["consumers"]] + finding["unknown"])
+
 # Edits of the quickstart files, as (old text, new text).
 AMOUNT_TO_STRING = (
     "      - name: amount_eur\n        logicalType: number",
@@ -116,13 +121,15 @@ def test_feature_branch_breaking_change_is_checked_against_the_merge_base(git_qu
     assert changed["severity"] == "error"
     assert changed["contract"] == ORDERS_ID
     assert changed["field"] == "orders.amount_eur"
-    assert changed["consumers"] == ORDERS_CONSUMERS
+    assert _names(changed) == ORDERS_CONSUMERS
+    assert changed["consumers"][0]["fields"] == ["orders.amount_eur"] and changed["unknown"] == []
+    assert changed["consumers"][0]["location"] == "domains/marketing/customer-value/transform/customer_value.sql:18:11"
     assert changed["file"] == ORDERS
     assert (repo / ORDERS).read_text().splitlines()[changed["line"] - 1].strip() == "logicalType: string"
     bump = by_rule(data["findings"], "breaking-change-without-major-bump")
-    assert bump["severity"] == "error" and bump["consumers"] == ORDERS_CONSUMERS
+    assert bump["severity"] == "error" and _names(bump) == ORDERS_CONSUMERS
     assert "2.0.0" in bump["hint"]
-    assert all(f["consumers"] == ORDERS_CONSUMERS for f in data["findings"])
+    assert all(_names(f) == ORDERS_CONSUMERS for f in data["findings"])
     assert data["summary"]["breaking"] >= 1
 
     # against main's tip the customers contract differs as well: the default really is the merge-base
@@ -200,7 +207,7 @@ def test_compatible_change_with_minor_bump_passes(git_quickstart: Path) -> None:
     assert added["change"] == "compatible"
     assert added["severity"] == "info"
     assert added["field"] == "orders.channel"
-    assert added["consumers"] == ORDERS_CONSUMERS
+    assert _names(added) == []  # a new field: no one reads it yet
     assert not {"breaking-change-without-major-bump", "changed-without-version-bump"} & rules(data["findings"])
     assert data["summary"]["errors"] == 0 and data["summary"]["breaking"] == 0
 
@@ -314,7 +321,9 @@ def test_consumers_come_from_the_graph_at_the_new_revision(git_quickstart: Path)
 
     expected = ["marketing/customer-value/orders", "marketing/segments/orders"]
     assert data["contracts"][0]["consumers"] == expected
-    assert by_rule(data["findings"], "field-type-changed")["consumers"] == expected
+    changed = by_rule(data["findings"], "field-type-changed")
+    assert _names(changed) == expected
+    assert changed["unknown"] == ["marketing/segments/orders"]  # its SQL never names the port: it may read anything
 
 
 # --- removal ---------------------------------------------------------------------------------
@@ -448,7 +457,7 @@ def test_mesh_waiver_moves_the_finding_to_waived_with_its_reason(git_quickstart:
     assert "breaking-change-without-major-bump" not in rules(data["findings"])
     waived = by_rule(data["waived"], "field-type-changed")
     assert waived["reason"] == "amounts are formatted strings since the ERP migration"
-    assert waived["consumers"] == ORDERS_CONSUMERS
+    assert _names(waived) == ORDERS_CONSUMERS
     assert data["summary"]["waived"] == 1
 
     text = check(repo)
@@ -693,3 +702,62 @@ def test_a_removed_field_is_shown_at_its_list_with_its_old_line(git_quickstart: 
     properties_line = text[:text.index("    properties:")].count("\n") + 1
     assert (removed["line"], removed["column"]) == (properties_line, 5)
     assert f"(it stood at line {old_line} of the old version)" in removed["message"]
+
+
+# --- usage: a breaking change to a field no one reads ----------------------------------------------
+
+ORDER_ID = ('''      - name: order_id
+        logicalType: string
+        physicalType: VARCHAR
+        description: The shop's order number.
+        required: true
+        unique: true
+        primaryKey: true
+        classification: internal
+        examples: [O-50001]
+''', "")
+STATUS = ('''      - name: status
+        logicalType: string
+        physicalType: VARCHAR
+        description: Fulfilment status of the order.
+        required: true
+        classification: internal
+        examples: [delivered]
+        quality:
+          - metric: invalidValues
+            arguments: {validValues: [placed, shipped, delivered, cancelled]}
+            mustBe: 0
+''', "")
+MAJOR = ("version: 1.1.0", "version: 2.0.0")
+PORT_V2 = ("      version: 1\n", "      version: 2\n")
+
+
+def test_removing_a_field_no_consumer_reads_is_a_warning_that_still_asks_for_the_major_bump(git_quickstart: Path):
+    edit(git_quickstart, ORDERS, ORDER_ID)
+    code, data = check_json(git_quickstart)
+    unused = by_rule(data["findings"], "breaking-unused")
+    assert unused["severity"] == "warning" and unused["field"] == "orders.order_id" and unused["change"] == "breaking"
+    assert unused["consumers"] == [] and unused["unknown"] == []
+    assert "no consumer reads it" in unused["message"] and "(field-removed)" in unused["message"]
+    assert code == 1 and by_rule(data["findings"], "breaking-change-without-major-bump")["severity"] == "error"
+
+    edit(git_quickstart, ORDERS, MAJOR)
+    edit(git_quickstart, "domains/sales/orders/product.yaml", PORT_V2)
+    code, data = check_json(git_quickstart)
+    assert code == 0, data["findings"]
+    assert rules(data["findings"]) == {"breaking-unused"}
+
+
+def test_removing_a_field_a_consumer_reads_names_it_and_its_sql_line(git_quickstart: Path):
+    edit(git_quickstart, ORDERS, STATUS, MAJOR)
+    edit(git_quickstart, "domains/sales/orders/product.yaml", PORT_V2)
+    code, data = check_json(git_quickstart)
+    assert code == 1
+    removed = by_rule(data["findings"], "field-removed")
+    assert removed["severity"] == "error"
+    sql = "domains/marketing/customer-value/transform/customer_value.sql"
+    assert removed["consumers"] == [{"product": "marketing/customer-value", "port": "orders",
+                                     "fields": ["orders.status"], "provenance": "inferred", "location": f"{sql}:21:9"}]
+    assert f"read by marketing/customer-value/orders (inferred at {sql}:21:9)" in removed["message"]
+    text = check(git_quickstart)
+    assert f"{sql}:21:9" in text.out
