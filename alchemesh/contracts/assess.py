@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
+from alchemesh.clock import today
 from alchemesh.contracts.changes import Mode, UsageRule, VERSION_RULES, VersionRule, impact
 from alchemesh.contracts.diff import Change, diff_contracts
 from alchemesh.findings import ConsumerRead, ContractImpact, Finding, JsonPath, Severity
@@ -148,22 +149,35 @@ def _split(findings: list[Finding], subject: Subject) -> tuple[list[Finding], li
     for finding in findings:
         reason = _waiver_reason(finding, subject)
         if reason is None:
-            kept.append(finding)
+            expired = _expired_waiver(finding, subject)
+            kept.append(finding if expired is None else replace(
+                finding, message=f"{finding.message} (the waiver in alchemesh.yaml expired on {expired.expires}"
+                                 f"{f', approved by {expired.approvedBy}' if expired.approvedBy else ''}: "
+                                 f"{expired.reason})"))
         else:
             waived.append(replace(finding, reason=reason))
     return kept, waived
 
 
-def _waiver_reason(finding: Finding, subject: Subject) -> str | None:
-    """The reason of a Mesh `contracts.ignore` entry or an inline comment (with a reason) that matches."""
+def _matches(waiver: ContractWaiver, finding: Finding, subject: Subject) -> bool:
     field = finding.contract.field if finding.contract else ""
+    return (fnmatchcase(subject.contract, waiver.contract) and waiver.rule in ("*", finding.rule)
+            and (waiver.field is None or fnmatchcase(field, waiver.field)))
+
+
+def _expired_waiver(finding: Finding, subject: Subject) -> ContractWaiver | None:
+    now = today()
+    return next((w for w in subject.waivers if w.expires is not None and w.expires < now
+                 and _matches(w, finding, subject)), None)
+
+
+def _waiver_reason(finding: Finding, subject: Subject) -> str | None:
+    """The reason of a Mesh `contracts.ignore` entry (not expired) or an inline comment (with a reason) that
+    matches."""
+    now = today()
     for waiver in subject.waivers:
-        if (
-            fnmatchcase(subject.contract, waiver.contract)
-            and waiver.rule in ("*", finding.rule)
-            and (waiver.field is None or fnmatchcase(field, waiver.field))
-        ):
-            return waiver.reason
+        if (waiver.expires is None or waiver.expires >= now) and _matches(waiver, finding, subject):
+            return waiver.reason + (f" (approved by {waiver.approvedBy})" if waiver.approvedBy else "")
     for line, rules, reason in subject.inline:
         if reason and finding.rule in rules and finding.line in (line, line + 1):
             return reason

@@ -12,11 +12,12 @@ from typing import Any
 
 from alchemesh.contracts.changes import Kind
 from alchemesh.contracts.matching import match
-from alchemesh.contracts.quality import quality_changes
+from alchemesh.contracts.quality import pattern_rules, quality_changes
 from alchemesh.contracts.terms import relationship_changes, server_changes, sla_changes, status_change
 from alchemesh.findings import JsonPath
 
 _CONTRACT_STRUCTURE = {"schema", "version", "id", "kind", "slaProperties", "servers", "status"}
+_READ_ALIKE = {"table", "view", "materialized view", "materialized_view"}  # the same to a SQL reader
 _OBJECT_STRUCTURE = {"id", "name", "properties", "physicalName", "quality", "physicalType", "relationships"}
 _PROPERTY_STRUCTURE = {
     "id", "name", "logicalType", "physicalType", "required", "unique", "primaryKey", "primaryKeyPosition",
@@ -74,7 +75,9 @@ def _objects(old: list[Any], new: list[Any], out: list[Change]) -> None:
                               f"{_show(old_obj.get('physicalName'))} to {_show(new_obj.get('physicalName'))}",
                               (*path, "physicalName")))
         if old_obj.get("physicalType") != new_obj.get("physicalType"):
-            out.append(Change(Kind.SCHEMA_TYPE_CHANGED, label, f"schema object `{label}` physicalType changed from "
+            relational = {str(old_obj.get("physicalType")).lower(), str(new_obj.get("physicalType")).lower()} \
+                <= _READ_ALIKE
+            out.append(Change(Kind.METADATA_CHANGED if relational else Kind.SCHEMA_TYPE_CHANGED, label, f"schema object `{label}` physicalType changed from "
                               f"{_show(old_obj.get('physicalType'))} to {_show(new_obj.get('physicalType'))}",
                               (*path, "physicalType") if "physicalType" in new_obj else path))
         _quality(old_obj, new_obj, label, path, out)
@@ -134,7 +137,12 @@ def _property(old: dict[str, Any], new: dict[str, Any], field: str, path: JsonPa
     _options({**defaults, **_dict(old.get("logicalTypeOptions"))}, {**defaults, **_dict(new.get("logicalTypeOptions"))},
              field, path, out)
     _enums(old, new, field, path, out)
-    if old.get("primaryKeyPosition") != new.get("primaryKeyPosition"):  # the key's columns or their order
+    key_added = new.get("primaryKey") is True and old.get("primaryKey") is not True
+    key_dropped = old.get("primaryKey") is True and new.get("primaryKey") is not True
+    moved = old.get("primaryKeyPosition") != new.get("primaryKeyPosition")
+    # a position that comes or goes with the key itself is part of that one change (said above, by its flag)
+    if moved and not (key_added and old.get("primaryKeyPosition") is None) and not (
+            key_dropped and new.get("primaryKeyPosition") is None):
         what = (f"`{field}` primaryKeyPosition {_show(old.get('primaryKeyPosition'))} → "
                 f"{_show(new.get('primaryKeyPosition'))}")
         where = (*path, "primaryKeyPosition") if "primaryKeyPosition" in new else path
@@ -232,6 +240,8 @@ def _option_rules(key: str, before: Any, after: Any) -> list[str]:
         return [Kind.CONSTRAINT_TIGHTENED]
     if after is None:
         return [Kind.CONSTRAINT_LOOSENED]
+    if key == "pattern" and (said := pattern_rules(before, after)) is not None:
+        return said
     if key == "uniqueItems":
         return [Kind.CONSTRAINT_TIGHTENED if after else Kind.CONSTRAINT_LOOSENED]
     try:

@@ -65,6 +65,12 @@ def _compared(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     shape = ("metric", "rule", "type", "query", "engine", "implementation", "unit")
     arguments = [{k: v for k, v in (r.get("arguments") or {}).items() if k != "validValues"}
                  if isinstance(r.get("arguments"), dict) else r.get("arguments") for r in (before, after)]
+    was_args, now_args = arguments
+    if all(before.get(k) == after.get(k) for k in shape) and isinstance(was_args, dict) \
+            and isinstance(now_args, dict) and _only_pattern_differs(was_args, now_args):
+        said = pattern_rules(was_args.get("pattern"), now_args.get("pattern"))
+        if said is not None:  # a pattern made one that admits everything: looser only
+            return [Kind.QUALITY_LOOSENED if k == Kind.CONSTRAINT_LOOSENED else Kind.QUALITY_TIGHTENED for k in said]
     if any(before.get(k) != after.get(k) for k in shape) or arguments[0] != arguments[1]:
         return [Kind.QUALITY_LOOSENED, Kind.QUALITY_TIGHTENED]  # it measures something else now
     out = []
@@ -84,6 +90,30 @@ def _compared(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         else:
             out.append(Kind.QUALITY_LOOSENED if new < old else Kind.QUALITY_TIGHTENED)
     return list(dict.fromkeys(out))
+
+
+def admits_everything(pattern: Any) -> bool:
+    """A regular expression every value matches (`^.*$`, `.*`, `[\\s\\S]*`): a pattern in name only."""
+    if not isinstance(pattern, str):
+        return False
+    body = pattern.removeprefix("(?s)").removeprefix("^").removesuffix("$")
+    return body in (".*", "(.*)", "(?:.*)", "[\\s\\S]*", "[\\S\\s]*", "[^]*")
+
+
+def pattern_rules(before: Any, after: Any) -> list[str] | None:
+    """A pattern made one that admits everything only loosens (and the reverse only tightens); None otherwise."""
+    if admits_everything(after) and not admits_everything(before):
+        return [Kind.CONSTRAINT_LOOSENED]
+    if admits_everything(before) and not admits_everything(after):
+        return [Kind.CONSTRAINT_TIGHTENED]
+    return None
+
+
+def _only_pattern_differs(before: Any, after: Any) -> bool:
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return False
+    rest = [{k: v for k, v in args.items() if k != "pattern"} for args in (before, after)]
+    return rest[0] == rest[1] and before.get("pattern") != after.get("pattern")
 
 
 def _interval(rule: dict[str, Any]) -> _Interval | None:

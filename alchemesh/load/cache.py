@@ -108,6 +108,7 @@ class ReportCache:
     `read`: the bytes this key needed, for a load that follows to parse without reading again."""
 
     def __init__(self, root: Path):
+        from alchemesh.clock import today
         from alchemesh.load.discovery import list_yaml_files
 
         self.root = root
@@ -116,7 +117,8 @@ class ReportCache:
         self.read: dict[str, bytes] = {}
         self.stats: dict[str, list[Any]] = {}
         recorded, written = self._recorded()
-        key = hashlib.blake2b(fingerprint().encode(), digest_size=16)
+        # today's date too: the sunset rules read it, and a report of yesterday may be wrong today
+        key = hashlib.blake2b(f"{fingerprint()}\0{today().isoformat()}".encode(), digest_size=16)
         for file in list_yaml_files(root, []):
             file_digest = self._digest(root, file, recorded.get(file), written)
             key.update(f"{file}\0{file_digest}\0".encode("utf-8", "surrogateescape"))

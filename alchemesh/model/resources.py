@@ -5,6 +5,7 @@ These models are the source of truth for `schemas/*.schema.json` (`alchemesh sch
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -137,6 +138,9 @@ class ContractWaiver(Model):
     rule: str = Field(description="The change rule, e.g. field-removed; `*` for any.")
     field: str | None = Field(default=None, description="`object.property`; glob patterns allowed; any when unset.")
     reason: str = Field(min_length=1, description="Why the change is accepted; shown in every report.")
+    approvedBy: str | None = Field(default=None, description="Who accepted it.")
+    expires: datetime.date | None = Field(default=None, strict=False, description=(
+        "The last day it waives (YYYY-MM-DD); after it the change is reported again, saying the waiver expired."))
 
 
 class ContractSettings(Model):
@@ -175,6 +179,8 @@ class MeshSpec(Model):
     rules: dict[str, Literal["error", "warning", "info", "off"]] = Field(default_factory=dict)
     policies: list[Policy] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    sunsetWarningDays: int = Field(default=30, ge=0, description=(
+        "How many days before a sunset its consumers are warned (`sunset-approaching`)."))
     notifications: list[Notification] = Field(default_factory=list)
     notificationNetworks: list[Network] = Field(default_factory=list, description=(
         "Networks (CIDR: `10.20.0.0/16`, `127.0.0.1/32`) a notification receiver may resolve to though they are "
@@ -249,9 +255,19 @@ class InputPort(Model):
     config: Config
 
 
+class Sunset(Model):
+    date: datetime.date = Field(strict=False, description="The day the port stops being served (YYYY-MM-DD).")
+    replacedBy: str | None = Field(default=None, description=(
+        "The port to move to: a port of the same product, or domain/product/port."))
+    reason: str | None = None
+
+
 class OutputPort(Model):
     name: Name
     component: Name
+    status: Literal["active", "deprecated"] | None = Field(default=None, description=(
+        "`deprecated`: consumers should move (with a `sunset`, by that date)."))
+    sunset: Sunset | None = None
     contract: str | None = Field(default=None, description="The ODCS `id` of the port's data contract.")
     version: int = Field(default=1, ge=0, description="The port's major version; equals the contract's major.")
     visibility: Literal["public", "domain", "private"] = "public"

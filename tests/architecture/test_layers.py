@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "alchemesh"
 
 # Lowest first. A module belongs to the first stage that names its top-level module or package.
 STAGES = [
-    ("foundation", ["__init__", "errors", "findings", "hints", "workspace", "repofiles", "gitrepo", "model"]),
+    ("foundation", ["__init__", "errors", "findings", "hints", "workspace", "repofiles", "gitrepo", "clock", "model"]),
     ("load", ["load"]),
     ("resolve", ["resolve"]),
     ("validate", ["validate"]),

@@ -761,3 +761,21 @@ def test_removing_a_field_a_consumer_reads_names_it_and_its_sql_line(git_quickst
     assert f"read by marketing/customer-value/orders (inferred at {sql}:21:9)" in removed["message"]
     text = check(git_quickstart)
     assert f"{sql}:21:9" in text.out
+
+
+def test_a_waiver_waives_until_it_expires_then_says_so(git_quickstart: Path, monkeypatch):
+    repo = git_quickstart
+    waiver = MESH_WAIVER + "        approvedBy: finance-leads\n        expires: 2027-01-31\n"
+    (repo / "alchemesh.yaml").write_text((repo / "alchemesh.yaml").read_text() + waiver)
+    edit(repo, ORDERS, AMOUNT_TO_STRING, VERSION_1_2)
+    monkeypatch.setenv("ALCHEMESH_TODAY", "2027-01-31")
+    code, data = check_json(repo)
+    assert code == 0 and by_rule(data["waived"], "field-type-changed")["reason"] == (
+        "amounts are formatted strings since the ERP migration (approved by finance-leads)")
+    monkeypatch.setenv("ALCHEMESH_TODAY", "2027-02-01")
+    code, data = check_json(repo)
+    assert code == 1 and data["waived"] == []
+    changed = by_rule(data["findings"], "field-type-changed")
+    assert changed["severity"] == "error" and changed["message"].endswith(
+        "(the waiver in alchemesh.yaml expired on 2027-01-31, approved by finance-leads: amounts are formatted "
+        "strings since the ERP migration)")

@@ -122,3 +122,21 @@ def test_a_sql_file_outside_the_repo_is_never_read(mesh: Path, tmp_path: Path):
 def test_usage_of_a_port_that_is_not_there_is_a_usage_error(mesh: Path):
     result = run_cli("usage", "sales/ordrs/orders", "--path", str(mesh))
     assert result.code == 2 and "no output port `sales/ordrs/orders`" in result.err
+
+
+def test_a_deprecated_field_past_its_sunset_is_an_error_at_the_sql_line_that_reads_it(mesh: Path):
+    edit(mesh, "domains/sales/orders/contract.odcs.yaml", ("apiVersion: v3.1.0", "apiVersion: v3.2.0"),
+         ("        examples: [delivered]\n", "        examples: [delivered]\n        deprecated: true\n"
+          "        customProperties:\n          - {property: sunset, value: 2027-01-15}\n"))
+    early = run_cli("validate", "--format", "json", str(mesh), env={"ALCHEMESH_TODAY": "2026-12-01"})
+    assert early.code == 0 and early.json()["findings"] == []
+    soon = run_cli("validate", "--format", "json", str(mesh), env={"ALCHEMESH_TODAY": "2027-01-01"})
+    assert [(f["rule"], f["file"], f["line"], f["column"]) for f in soon.json()["findings"]] == [
+        ("sunset-approaching", CV_SQL, 21, 9)]
+    late = run_cli("validate", "--format", "json", str(mesh), env={"ALCHEMESH_TODAY": "2027-01-16"})
+    (finding,) = late.json()["findings"]
+    assert late.code == 1 and (finding["rule"], finding["line"]) == ("sunset-passed", 21)
+    assert finding["message"] == ("input port `orders` reads `orders.status` of sales/orders/orders, which was "
+                                  "sunset on 2027-01-15 (1 day ago)")
+    bad = run_cli("validate", str(mesh), env={"ALCHEMESH_TODAY": "soon"})
+    assert bad.code == 2 and bad.err.strip() == "alchemesh: error: ALCHEMESH_TODAY='soon' is not a date (YYYY-MM-DD)"

@@ -22,6 +22,8 @@ _MODULES = (
     "visibility_violation",
     "consumes_retired_port",
     "consumes_deprecated_port",
+    "sunset_approaching",
+    "sunset_passed",
     "contract_version_mismatch",
     "polyseme_mismatch",
     "port_without_contract",

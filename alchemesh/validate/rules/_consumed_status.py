@@ -12,3 +12,8 @@ def consumers_of_status(ctx: Context, rule: Rule, status: str, advice: str) -> I
         if producer.resource.spec.status == status:
             yield ctx.finding(rule, edge.consumer.doc, edge.path,
                               f"input port `{edge.input_port}` reads `{edge.ref}` of a {status} data product", hint=advice)
+            continue
+        port = ctx.graph.output_port(edge.ref)
+        if port is not None and port.status == status and port.sunset is None:  # a dated one: the sunset rules say it
+            yield ctx.finding(rule, edge.consumer.doc, edge.path,
+                              f"input port `{edge.input_port}` reads `{edge.ref}`, a {status} port", hint=advice)

@@ -132,6 +132,12 @@ def build_mesh(case: Case, root: Path) -> None:
 
 
 VALIDATE = ("validate", "--format", "json", "--no-cache")
+TODAY = "2027-03-10"  # every case runs on this day (ALCHEMESH_TODAY): the sunset rules read the date
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch) -> None:
+    monkeypatch.setenv("ALCHEMESH_TODAY", TODAY)
 
 
 def run_validate(root: Path) -> Outcome:
@@ -159,7 +165,7 @@ SAMPLE = [next(c for c in load_case_file(path) if c.outcome == "fail") for path 
 def test_a_fresh_interpreter_answers_as_in_process(case: Case, tmp_path: Path) -> None:
     root = tmp_path / "repo"
     build_mesh(case, root)
-    fresh = run_cli(*VALIDATE, str(root))
+    fresh = run_cli(*VALIDATE, str(root), env={"ALCHEMESH_TODAY": TODAY}, process=True)
     assert (fresh.code, fresh.out) == dataclasses.astuple(run_validate(root))[:2]
     assert_no_traceback(fresh)
 
