@@ -7,11 +7,13 @@ from typing import Any
 
 from alchemesh.resolve.graph import MeshGraph, PortRef, parse_port_ref
 from alchemesh.resolve.index import product_id
+from alchemesh.resolve.usage import port_readers
+from alchemesh.model.contract import sunset_of
 from alchemesh.model import contract as contract_view
 from alchemesh.model.contract import Contract, Property
 from alchemesh.validate import Analysis
-from alchemesh.docs.views import (Catalog, CodeView, Consumer, ContractView, DomainView, FieldView, Health,
-                                InputView, Link, ObjectView, Owner, PolysemeView, PortLocation, PortView,
+from alchemesh.docs.views import (Catalog, CodeView, Consumer, ContractView, DomainView, FieldUse, FieldView, Health,
+                                InputView, Link, ObjectView, Owner, PolysemeView, PortLocation, PortView, SunsetView,
                                 ProductView, Quality, Recent, Sla, TeamView, Usage, VersionView, contract_link,
                                 domain_link, polyseme_link, port_link, product_link, segment, team_link)
 
@@ -73,11 +75,22 @@ def _product(graph: MeshGraph, entry: Any, health: dict[str, tuple[Health, ...]]
     outputs = []
     for port in spec.outputPorts:
         ref = PortRef(spec.domain, product.name, port.name)
-        consumers = tuple(Consumer(product_link(e.consumer_id), e.input_port)
+        readers = port_readers(graph.index, graph, ref)
+        usage = {(u.consumer, u.port): u for u in readers.consumers}
+        consumers = tuple(_consumer(usage, e.consumer_id, e.input_port)
                           for e in sorted(graph.consumers(ref), key=lambda e: (e.consumer_id, e.input_port)))
+        sunsets = _field_sunsets(graph, port.contract)
+        fields = tuple(FieldUse(f.field,
+                                tuple(_consumer(usage, r.usage.consumer, r.usage.port) for r in f.readers if r.read),
+                                tuple(_consumer(usage, r.usage.consumer, r.usage.port) for r in f.readers if not r.read),
+                                sunsets.get(f.field))
+                       for f in readers.fields)
+        sunset = SunsetView(port.sunset.date.isoformat(), port.sunset.replacedBy, port.sunset.reason) \
+            if port.sunset else None
         outputs.append(PortView(port_link(ref), product_link(pid), port.name, port.description, port.visibility,
                                 port.version, port.component, contract_link(port.contract) if port.contract else None,
-                                consumers, health.get(str(ref), ()), locations.get(str(ref), ())))
+                                consumers, health.get(str(ref), ()), locations.get(str(ref), ()), port.status, sunset,
+                                fields))
     return ProductView(
         link=product_link(pid), name=product.name, domain=domain_link(spec.domain), owner=team_link(spec.owner),
         description=product.metadata.description, version=spec.version, status=spec.status,
@@ -86,6 +99,19 @@ def _product(graph: MeshGraph, entry: Any, health: dict[str, tuple[Health, ...]]
         upstream=tuple(product_link(p) for p in sorted(graph.producers_of(pid))),
         downstream=tuple(product_link(p) for p in sorted(graph.consumers_of(pid))),
     )
+
+
+def _field_sunsets(graph: MeshGraph, contract_id: str | None) -> dict[str, str]:
+    entry = graph.index.contracts.get(contract_id) if contract_id else None
+    if entry is None:
+        return {}
+    return {f"{obj.name}.{prop.name}": date.isoformat() for obj in entry.resource.objects for prop in obj.properties
+            if (date := sunset_of(prop.raw)) is not None}
+
+
+def _consumer(usage: dict[tuple[str, str], Any], product: str, input_port: str) -> Consumer:
+    found = usage.get((product, input_port))
+    return Consumer(product_link(product), input_port, found.fields if found else (), found.unknown if found else None)
 
 
 def _domain(index, name: str, products: list[Link]) -> DomainView:

@@ -42,6 +42,7 @@ def render_site(catalog: Catalog, rules: list[Rule]) -> Iterator[tuple[str, str 
     home_svg, home_note = _home_lineage(catalog)
     yield page("index.html", "index.html", "Home", ports=catalog.ports, lineage=home_svg, lineage_note=home_note)
     yield page("rules.html", "rules.html", "Rules", rules=rules)
+    yield page("migrations.html", "migrations.html", "Migrations", migrations=catalog.migrations)
     yield page("products.html", "products.html", "Data products")
     yield page("contracts.html", "contracts.html", "Data contracts")
     products_by_domain: dict[str, list[ProductView]] = {}

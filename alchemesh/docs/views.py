@@ -111,6 +111,25 @@ class Owner:
 class Consumer:
     product: Link
     input_port: str
+    fields: tuple[str, ...] = ()  # what it reads of the port (declared or inferred)
+    unknown: str | None = None  # why what it reads cannot be told: it may read every field
+
+
+@dataclass(frozen=True)
+class FieldUse:
+    """One field of a port's contract and who reads it; the unknown consumers may."""
+
+    field: str
+    readers: tuple[Consumer, ...]
+    unknown: tuple[Consumer, ...] = ()
+    sunset: str | None = None  # the date a deprecated field goes (its contract says)
+
+
+@dataclass(frozen=True)
+class SunsetView:
+    date: str
+    replaced_by: str | None
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -159,6 +178,9 @@ class PortView:
     consumers: tuple[Consumer, ...]
     health: tuple[Health, ...] = ()  # per environment tested, in the Mesh's order
     locations: tuple[PortLocation, ...] = ()  # per environment applied here, in the Mesh's order
+    status: str | None = None  # deprecated, or None
+    sunset: SunsetView | None = None
+    fields: tuple[FieldUse, ...] = ()  # the contract's fields, each with who reads it
 
 
 @dataclass(frozen=True)
@@ -264,6 +286,29 @@ class Catalog:
     @property
     def ports(self) -> list[PortView]:
         return [port for product in self.products for port in product.outputs]
+
+    @property
+    def migrations(self) -> list[Migration]:
+        """Every dated sunset, soonest first: ports, then fields, each with who still reads it."""
+        out = [Migration(port, None, port.sunset.date, port.sunset.replaced_by, port.sunset.reason,
+                         tuple(c for c in port.consumers if not c.unknown),
+                         tuple(c for c in port.consumers if c.unknown)) for port in self.ports if port.sunset]
+        out += [Migration(port, f.field, f.sunset, None, None, f.readers, f.unknown)
+                for port in self.ports for f in port.fields if f.sunset]
+        return sorted(out, key=lambda m: (m.date, m.port.link.id, m.field or ""))
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A port or field that goes on a date, and who still reads it (the unknown consumers may)."""
+
+    port: PortView
+    field: str | None
+    date: str
+    replaced_by: str | None
+    reason: str | None
+    readers: tuple[Consumer, ...]
+    unknown: tuple[Consumer, ...]
 
 
 def segment(name: str) -> str:

@@ -7,6 +7,8 @@ part in the other rules: a value of the wrong type reads as absent.
 
 from __future__ import annotations
 
+import datetime
+
 from collections.abc import Iterator
 import re
 from typing import Any, NamedTuple
@@ -169,3 +171,21 @@ def polyseme_path(prop: Property) -> JsonPath:
 def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
     """The mappings of a list with their indices; anything else is the schema stage's business."""
     return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def sunset_of(raw: dict[str, Any]) -> datetime.date | None:
+    """A property's sunset (ODCS 3.2 `deprecated: true` with a `customProperties` entry `sunset`); None when it has
+    none, or a date that is not one."""
+    if raw.get("deprecated") is not True:
+        return None
+    custom = raw.get("customProperties")
+    for item in custom if isinstance(custom, list) else ():
+        if isinstance(item, dict) and item.get("property") == "sunset":
+            value = item.get("value")
+            if isinstance(value, datetime.date):
+                return value
+            try:
+                return datetime.date.fromisoformat(str(value))
+            except ValueError:
+                return None
+    return None

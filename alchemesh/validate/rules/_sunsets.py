@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alchemesh.clock import today
+from alchemesh.model.contract import sunset_of
 from alchemesh.findings import Finding
 from alchemesh.validate.rules.base import Context, Rule
 
@@ -65,22 +66,7 @@ def _field_sunsets(ctx: Context, contract_id: str | None, edge: Any) -> Iterator
         return
     for obj in entry.resource.objects:
         for prop in obj.properties:
-            if prop.raw.get("deprecated") is not True:
-                continue
-            date = _sunset_date(prop.raw.get("customProperties"))
+            date = sunset_of(prop.raw)
             if date is not None:
                 field = f"{obj.name}.{prop.name}"
                 yield field, Due(f"`{field}` of {edge.ref}", date, None, None)
-
-
-def _sunset_date(custom: Any) -> datetime.date | None:
-    for item in custom if isinstance(custom, list) else ():
-        if isinstance(item, dict) and item.get("property") == "sunset":
-            value = item.get("value")
-            if isinstance(value, datetime.date):
-                return value
-            try:
-                return datetime.date.fromisoformat(str(value))
-            except ValueError:
-                return None
-    return None
