@@ -220,6 +220,7 @@ class _Builder:
             estate.adapter
         self.product_of = {key: self._product(m) for key, m in models.items()}
         self.port_of = {key: self._port(m) for key, m in models.items() if m.exported}
+        self._read_cache: dict[str, dict[str, set[str]] | None] = {}
 
     def _domain(self, model: _Model) -> str:
         if self.options.domain_from == "group" and model.group:
@@ -299,6 +300,7 @@ class _Builder:
 
     def _product_doc(self, domain: str, product: str, team: str, members: list[_Model]) -> dict:
         inputs: dict[str, dict] = {}
+        uses: dict[str, tuple[str, set[str] | None]] = {}  # input port → (producer model, columns its models read)
         for model in members:
             for dependency in (model.node.get("depends_on") or {}).get("nodes") or []:
                 if dependency in self.sources:
@@ -312,12 +314,26 @@ class _Builder:
                     ref = f"{producer[0]}/{producer[1]}/{port}" if producer[0] != domain else f"{producer[1]}/{port}"
                     inputs.setdefault(name, {"name": name, "component": COMPONENTS["ref"],
                                              "source": {"outputPort": ref}})
+                    uses.setdefault(name, (dependency, set()))
+                    reads = self._reads(model)
+                    read = reads.get(dependency) if reads is not None else None
+                    if read is None or uses[name][1] is None:
+                        uses[name] = (dependency, None)  # a model reading it cannot be read: unknown
+                    else:
+                        uses[name][1].update(read)  # type: ignore[union-attr]
+        for name, (dependency, columns) in uses.items():
+            if columns is not None:
+                table = str(self.models[dependency].node.get("alias") or self.models[dependency].name)
+                inputs[name]["uses"] = sorted(f"{table}.{c}" for c in columns) or None
+                if inputs[name]["uses"] is None:
+                    del inputs[name]["uses"]
         outputs = []
         for model in sorted((m for m in members if m.exported), key=lambda m: (m.name, m.version or 0)):
             outputs.append({"name": self.port_of[model.id], "description": _text(model.node.get("description")),
                             "component": COMPONENTS["output-port"], "contract": _contract_id(model),
                             "version": model.version or 1,
                             "visibility": {"public": "public", "protected": "domain"}.get(model.access, "private"),
+                            **self._sunset(model, members),
                             "config": {"relation": _relation(model.node), **self._location(domain, product)}})
         group = self._group(members[0])
         description = _text((group or {}).get("description")) or (
@@ -335,6 +351,68 @@ class _Builder:
                          "config": {"project": p, "select": selector}} for p in projects]
         return {"apiVersion": "alchemesh.io/v1alpha1", "kind": "DataProduct",
                 "metadata": {"name": product, "description": description}, "spec": spec}
+
+    def _sunset(self, model: _Model, members: list[_Model]) -> dict:
+        """A model's `deprecation_date` as its port's sunset; an older version is replaced by the latest's port."""
+        said = model.node.get("deprecation_date")
+        date = str(said)[:10] if said else None
+        if date is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+            return {}
+        sunset: dict[str, Any] = {"date": date}
+        if model.version is not None and model.latest is not None and model.version != model.latest:
+            latest = next((m for m in members if m.name == model.name and m.version == model.latest), None)
+            if latest is not None and latest.id in self.port_of:
+                sunset["replacedBy"] = self.port_of[latest.id]
+        return {"status": "deprecated", "sunset": sunset}
+
+    def _reads(self, model: _Model) -> dict[str, set[str]] | None:
+        """Model id → the columns `model`'s SQL reads of it (its `{{ ref(…) }}`s resolved, sqlglot in the adapter's
+        dialect); None when the SQL cannot be read (another Jinja construct, SQL that does not parse)."""
+        if model.id in self._read_cache:
+            return self._read_cache[model.id]
+        from alchemesh.resolve.sqlreads import read_sql
+
+        aliases: dict[str, str] = {}
+
+        def placeholder(match: re.Match) -> str:
+            target = self._ref_target_id(match.group(1), model.project)
+            if target is None:
+                return match.group(0)  # left as Jinja: the SQL is then not read
+            alias = aliases.setdefault(target, f"dbtref{len(aliases)}")
+            return f"{alias}.{alias}"
+
+        raw = model.node.get("raw_code")
+        text = _REF.sub(placeholder, raw) if isinstance(raw, str) else "{{"
+        text = _SOURCE.sub("dbtsource.dbtsource", text)
+        found: dict[str, set[str]] | None = None
+        if "{{" not in text and "{%" not in text:
+            columns = {alias: {alias: [str(c) for c in (self.models[target].node.get("columns") or {})]}
+                       for target, alias in aliases.items()}
+            read = read_sql(text, _DIALECT.get(self.adapter, self.adapter) or "duckdb", columns)
+            if read.unreadable is None and not read.unattributed:
+                by_alias = {alias: target for target, alias in aliases.items()}
+                found = {target: set() for target in aliases}
+                for column in read.columns:
+                    found[by_alias[column.port]].add(column.column)
+                found = {t: c for t, c in found.items() if by_alias and t in aliases and aliases[t] in read.named}
+        self._read_cache[model.id] = found
+        return found
+
+    def _ref_target_id(self, args: str, project: str) -> str | None:
+        """The model a `ref(…)` names: ('name'), ('package', 'name'), with `v=`/`version=`; the latest version
+        when none is named."""
+        words = [w.strip() for w in args.split(",") if w.strip()]
+        names = [w.strip("'\"") for w in words if w[:1] in "'\"" and w[-1:] == w[:1]]
+        version = next((int(w.split("=", 1)[1].strip().strip("'\"")) for w in words
+                        if re.match(r"^(v|version)\s*=\s*['\"]?\d+['\"]?$", w)), None)
+        if not 1 <= len(names) <= 2:
+            return None
+        package, name = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        candidates = [m for m in self.models.values() if m.name == name and (package is None or m.project == package)]
+        if version is None:
+            version = next((m.latest for m in candidates if m.latest is not None), None)
+        chosen = [m for m in candidates if m.version == version] or (candidates if version is None else [])
+        return chosen[0].id if len(chosen) == 1 else None
 
     def _location(self, domain: str, product: str) -> dict:
         """The port's `location` config: the dbt-duckdb file, relative to the product's folder (as the component
@@ -441,6 +519,8 @@ def logical_type(data_type: str, adapter: str) -> str:
     return logical_of(data_type, _DIALECT.get(adapter, adapter)) or "string"
 
 
+_REF = re.compile(r"\{\{\s*ref\(([^{}()]*)\)\s*\}\}")
+_SOURCE = re.compile(r"\{\{\s*source\([^{}()]*\)\s*\}\}")
 _DIALECT = {"sqlserver": "tsql", "fabric": "tsql", "synapse": "tsql", "glue": "spark"}  # adapters sqlglot names otherwise
 
 

@@ -94,7 +94,10 @@ def test_products_ports_teams_and_domains(imported: Path):
                                                           {"outputPort": "shop/sales/orders"}]
     finance = _doc(imported, "domains/shop/finance/product.yaml")["spec"]
     assert finance["outputPorts"][0]["visibility"] == "domain"  # access: protected
-    assert finance["inputPorts"] == [{"name": "orders", "component": "dbt-ref", "source": {"outputPort": "sales/orders"}}]
+    assert finance["inputPorts"] == [{"name": "orders", "component": "dbt-ref", "source": {"outputPort": "sales/orders"},
+                                      "uses": ["orders.amount"]}]  # what revenue_by_day.sql reads of ref('orders')
+    assert [p.get("uses") for p in growth["inputPorts"]] == [["customers_v2.customer_id"],
+                                                             ["orders.amount", "orders.customer_id"]]
     assert _doc(imported, "teams/web-shop.yaml")["spec"] == {
         "displayName": "Web Shop", "contacts": [{"type": "email", "value": "web-shop@example.com"}]}
     assert _doc(imported, "domains/marketing/domain.yaml")["spec"]["owner"] == "growth-analytics"
@@ -245,3 +248,25 @@ def test_two_imports_at_once_leave_the_tree_of_one_of_them(manifests: list[Path]
         assert process.returncode == 0, err
     final = {rel: body for rel, body in _files(mesh).items() if not rel.startswith(".alchemesh/")}
     assert final in (alone["group"], alone["model"])
+
+
+def test_a_deprecated_model_version_is_a_dated_sunset_its_consumers_are_told_of(tmp_path: Path):
+    """customers v1 has deprecation_date 2026-12-31 and v2 is the latest: its port is deprecated with that sunset
+    and v2's port as the replacement; a product still reading v1 is told at its input port, then fails."""
+    projects = tmp_path / "projects"
+    shutil.copytree(PROJECTS, projects)
+    sql = projects / "marketing/models/customer_value.sql"
+    sql.write_text(sql.read_text().replace("ref('shop', 'customers', v=2)", "ref('shop', 'customers', v=1)"))
+    mesh = tmp_path / "mesh"
+    assert run_cli("import", "dbt", *map(str, parse(projects)), "--out", str(mesh)).code == 0
+    product = next(mesh.glob("domains/*/sales/product.yaml"))
+    v1 = next(p for p in _doc(mesh, product.relative_to(mesh).as_posix())["spec"]["outputPorts"]
+              if p["name"] == "customers-v1")
+    assert v1["status"] == "deprecated" and v1["sunset"] == {"date": "2026-12-31", "replacedBy": "customers-v2"}
+    before = run_cli("validate", "--format", "json", str(mesh), env={"ALCHEMESH_TODAY": "2026-12-07"})
+    assert [f["rule"] for f in before.json()["findings"]] == ["sunset-approaching"]
+    after = run_cli("validate", "--format", "json", str(mesh), env={"ALCHEMESH_TODAY": "2027-01-05"})
+    (finding,) = after.json()["findings"]
+    assert after.code == 1 and finding["rule"] == "sunset-passed" and finding["file"].endswith("product.yaml")
+    assert "customers-v1`, which was sunset on 2026-12-31 (5 days ago)" in finding["message"]
+    assert finding["hint"] == "move to `customers-v2`"

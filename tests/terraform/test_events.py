@@ -130,9 +130,13 @@ def test_apply_test_writes_its_events(checkout: Path, one_terraform_env: dict):
     assert drift.code == 0 and len(events_file.read_text().splitlines()) == len(lines)  # nothing drifted: no event
 
 
+# a breaking change to a field a consumer reads: one no one reads is breaking-unused, a warning with no event
+STATUS_OPTIONAL = ("        required: true\n        classification: internal\n        examples: [delivered]\n",
+                   "        required: false\n        classification: internal\n        examples: [delivered]\n")
+
+
 def test_contracts_check_writes_each_breaking_change(git_quickstart: Path):
-    edit(git_quickstart, "domains/sales/orders/contract.odcs.yaml", ("        required: true\n        unique: true\n",
-                                                                   "        required: false\n        unique: true\n"))
+    edit(git_quickstart, "domains/sales/orders/contract.odcs.yaml", STATUS_OPTIONAL)  # customer-value reads it
     events_file = git_quickstart / "events.jsonl"
     result = run_cli("contracts", "check", "--against", "HEAD", "--events", str(events_file), cwd=git_quickstart)
     assert result.code == 1, result.out + result.err
@@ -148,7 +152,7 @@ def test_a_receiver_the_change_itself_adds_gets_nothing(git_quickstart: Path):
     """Against a base revision, the notifications are the base's: a pull request that adds a receiver (and lists
     its network) is not delivered to in its own CI; once merged, it is."""
     mesh = git_quickstart
-    breaking = ("        required: true\n        unique: true\n", "        required: false\n        unique: true\n")
+    breaking = STATUS_OPTIONAL
     with receiver("ok") as (url, got, hits, _):
         edit(mesh, "alchemesh.yaml", ("  compatibility: consumer\n", f"""  compatibility: consumer
   notificationNetworks: [127.0.0.1/32]
