@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Optional
 
 import typer
 
@@ -19,6 +20,9 @@ def validate(
         bool, typer.Option("--changed-only", help="Report findings only in files changed since HEAD (staged, unstaged, new).")
     ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore and do not write .alchemesh/cache.")] = False,
+    events: Annotated[Optional[Path], typer.Option(
+        "--events", metavar="FILE", help="Append each consumer told of a sunset as a CloudEvent "
+                                         "(io.alchemesh.port.sunset-approaching, …sunset-passed).")] = None,
 ) -> int:
     """Validate every resource and reference in the mesh repo."""
     from alchemesh.findings import Severity
@@ -28,6 +32,8 @@ def validate(
 
     pipeline = Pipeline.at(path, use_cache=not no_cache)
     root, report = pipeline.root, pipeline.report()
+    if events is not None:
+        pipeline.write_validation_events(events)
     if changed_only:
         report = report.only(changed_files(root))
     output = reporter(format.value)(report, root)

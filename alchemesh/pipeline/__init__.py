@@ -201,6 +201,16 @@ class Pipeline:
             self.remember(compiled, environments)
         return prepared(request, compiled.report, build, directory, since)
 
+    def write_validation_events(self, events: Path) -> None:
+        """Append to `events` one event per consumer told of a sunset by the validation (not sent anywhere: a
+        validation runs on every commit)."""
+        from alchemesh.pipeline.runs import send_events
+        from alchemesh.report.events import run_id, sunset_events
+
+        mesh = self.analysis.index.mesh
+        sent = sunset_events(self.report(), mesh.resource.name if mesh else self.root.name, run_id())
+        send_events(sent, events, Receivers("", (), ()))
+
     def check_contracts(self, against: str | None, events: Path | None = None) -> Checked:
         """Every contract changed since `against`; each breaking change as an event to `events` and to the base
         revision's receivers (never one the change itself adds)."""

@@ -21,6 +21,8 @@ _NAMESPACE = uuid.UUID("6f1d3c1e-8f0a-5d7b-9c51-3a8e2f4b7d10")  # alchemesh's: e
 STACK_TYPES = ("planned", "applied", "destroyed", "failed", "skipped")
 TYPES = (*(f"io.alchemesh.stack.{t}" for t in STACK_TYPES), "io.alchemesh.drift.detected",
          "io.alchemesh.test.passed", "io.alchemesh.test.failed", "io.alchemesh.contract.breaking")
+# `validate --events`: each consumer still reading a port or field near or past its sunset
+SUNSET_TYPES = ("io.alchemesh.port.sunset-approaching", "io.alchemesh.port.sunset-passed")
 # the catalog's event feed (`docs build`: api/v1/events/), derived from git history
 FEED_TYPES = ("io.alchemesh.product.added", "io.alchemesh.product.deprecated", "io.alchemesh.product.retired",
               "io.alchemesh.contract.published")
@@ -64,6 +66,23 @@ def contract_events(report, mesh: str, base: str, identity: str, now: dt.datetim
                 "column": f.column, "field": c.field or None, "mode": c.mode, "consumers": list(c.consumers),
                 "base": base}
         out.append(_event("io.alchemesh.contract.breaking", f"/alchemesh/{mesh}/contracts", c.contract,
+                          f"{identity}\n{f.rule}\n{f.file}:{f.line}:{f.column}", now, data))
+    return out
+
+
+def sunset_events(report, mesh: str, identity: str, now: dt.datetime | None = None) -> list[dict]:
+    """`validate`: one event per consumer told of a sunset (`sunset-approaching`, `sunset-passed`), the reading
+    product as subject."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    out = []
+    for f in report.findings:
+        kind = f"io.alchemesh.port.{f.rule}"
+        if kind not in SUNSET_TYPES:
+            continue
+        consumer = (f.products or ("",))[0]
+        data = {"rule": f.rule, "severity": f.severity.value, "message": f.message, "file": f.file, "line": f.line,
+                "column": f.column, "consumer": consumer, "hint": f.hint}
+        out.append(_event(kind, f"/alchemesh/{mesh}/validate", consumer,
                           f"{identity}\n{f.rule}\n{f.file}:{f.line}:{f.column}", now, data))
     return out
 
@@ -164,6 +183,16 @@ _CONTRACT_DATA = {
 }
 
 
+_SUNSET_DATA = {
+    "type": "object", "additionalProperties": False,
+    "required": ["rule", "severity", "message", "file", "line", "column", "consumer", "hint"],
+    "properties": {"rule": {"enum": ["sunset-approaching", "sunset-passed"]}, "severity": {"enum": ["error", "warning",
+                   "info"]}, "message": {"type": "string"}, "file": {"type": "string"}, "line": _COUNT,
+                   "column": _COUNT, "consumer": {"type": "string", "pattern": "^[^/]+/[^/]+$"},
+                   "hint": _NULLABLE_STRING},
+}
+
+
 _COMMIT = {"commit": {"type": "string"}, "date": {"type": "string", "format": "date-time"},
            "author": {"type": "string"}, "subject": {"type": "string"}}
 _PRODUCT_DATA = {
@@ -189,9 +218,10 @@ def event_schemas() -> dict[str, dict]:
     from alchemesh.model.schema_export import SCHEMA_BASE
 
     out = {}
-    for kind in (*TYPES, *FEED_TYPES):
+    for kind in (*TYPES, *SUNSET_TYPES, *FEED_TYPES):
         name = f"{kind}.schema.json"
         data = {"io.alchemesh.contract.published": _PUBLISHED_DATA}.get(kind) or (
+            _SUNSET_DATA if kind in SUNSET_TYPES else
             _PRODUCT_DATA if ".product." in kind else _TEST_DATA if ".test." in kind else
             _CONTRACT_DATA if ".contract." in kind else _STACK_DATA)
         out[name] = {

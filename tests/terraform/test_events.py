@@ -169,3 +169,17 @@ def test_a_receiver_the_change_itself_adds_gets_nothing(git_quickstart: Path):
         merged = run_cli("contracts", "check", "--against", "HEAD", cwd=mesh, env=env)
         assert merged.code == 1, merged.out + merged.err
         assert hits[0] >= 1 and got and {e["type"] for e in got} <= {"io.alchemesh.contract.breaking"}
+
+
+def test_validate_writes_each_consumer_told_of_a_sunset(git_quickstart: Path):
+    edit(git_quickstart, "domains/sales/orders/product.yaml", ("      visibility: public\n", "      visibility: public\n"
+                                                               "      status: deprecated\n"
+                                                               "      sunset: {date: 2027-01-31}\n"))
+    events_file = git_quickstart / "events.jsonl"
+    result = run_cli("validate", "--events", str(events_file), cwd=git_quickstart,
+                     env={"ALCHEMESH_TODAY": "2027-02-02"})
+    assert result.code == 1, result.out + result.err
+    (event,) = [json.loads(line) for line in events_file.read_text().splitlines()]
+    assert (event["type"], event["subject"]) == ("io.alchemesh.port.sunset-passed", "marketing/customer-value")
+    assert event["data"]["file"] == "domains/marketing/customer-value/product.yaml"
+    _valid(event)
