@@ -34,10 +34,13 @@ class Kind:
     ENUM_VALUE_REMOVED = "enum-value-removed"
     CONSTRAINT_LOOSENED = "constraint-loosened"
     CONSTRAINT_TIGHTENED = "constraint-tightened"
+    CONSTRAINT_CHANGED = "constraint-changed"
     QUALITY_LOOSENED = "quality-loosened"
     QUALITY_TIGHTENED = "quality-tightened"
+    QUALITY_CHANGED = "quality-changed"
     SLA_LOOSENED = "sla-loosened"
     SLA_TIGHTENED = "sla-tightened"
+    SLA_CHANGED = "sla-changed"
     SERVER_CHANGED = "server-changed"
     RELATIONSHIP_REMOVED = "relationship-removed"
     RELATIONSHIP_ADDED = "relationship-added"
@@ -111,6 +114,11 @@ CHANGES: dict[str, ChangeClass] = {
         ChangeClass(Kind.CONSTRAINT_TIGHTENED, "compatible", "breaking",
                     "A constraint admits fewer values (length, range, pattern, unique, primaryKey).",
                     "Producers' existing data may no longer satisfy it."),
+        ChangeClass(Kind.CONSTRAINT_CHANGED, "breaking", "breaking",
+                    "A constraint changed neither only looser nor only tighter (a new pattern, a bound of another "
+                    "type, the key's order).",
+                    "It admits some values it did not and rejects some it did: consumers and producers may both "
+                    "break. Said once, not as a loosening and a tightening that contradict each other."),
         ChangeClass(Kind.QUALITY_LOOSENED, "breaking", "compatible",
                     "A quality rule admits more (more nulls, duplicates or invalid values tolerated, fewer rows "
                     "promised, a lower severity), or was removed.",
@@ -118,6 +126,9 @@ CHANGES: dict[str, ChangeClass] = {
         ChangeClass(Kind.QUALITY_TIGHTENED, "compatible", "breaking",
                     "A quality rule admits less, or was added.",
                     "Producers' data may fail the rule; consumers only get cleaner data."),
+        ChangeClass(Kind.QUALITY_CHANGED, "breaking", "breaking",
+                    "A quality rule changed neither only looser nor only tighter (another query, another pattern).",
+                    "It measures something else now: consumers and producers may both break."),
         ChangeClass(Kind.SCHEMA_TYPE_CHANGED, "breaking", "breaking",
                     "A schema object's physicalType changed (a table became a topic, a view, a file).",
                     "Consumers read it another way; producers write it another way."),
@@ -127,6 +138,9 @@ CHANGES: dict[str, ChangeClass] = {
                     "Consumers scheduled on the old level meet stale or missing data; producers still meet it."),
         ChangeClass(Kind.SLA_TIGHTENED, "compatible", "breaking", "A service level promises more, or was added.",
                     "Producers' pipelines may not deliver the new level; consumers only gain."),
+        ChangeClass(Kind.SLA_CHANGED, "breaking", "breaking",
+                    "A service level changed neither only looser nor only tighter.",
+                    "It promises something else: consumers and producers may both break."),
         ChangeClass(Kind.SERVER_CHANGED, "breaking", "breaking",
                     "A server was removed, or where its data is changed (type, host, database, schema, path, "
                     "format, environment, …).",

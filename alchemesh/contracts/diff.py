@@ -55,6 +55,30 @@ def diff_contracts(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
              *server_changes(_list(old.get("servers")), _list(new.get("servers")))]
     out += [Change(rule, "", message, where) for rule, message, where in found]
     _objects(_list(old.get("schema")), _list(new.get("schema")), out)
+    return _undecided(out)
+
+
+_EITHER_WAY = {(Kind.CONSTRAINT_LOOSENED, Kind.CONSTRAINT_TIGHTENED): Kind.CONSTRAINT_CHANGED,
+               (Kind.QUALITY_LOOSENED, Kind.QUALITY_TIGHTENED): Kind.QUALITY_CHANGED,
+               (Kind.SLA_LOOSENED, Kind.SLA_TIGHTENED): Kind.SLA_CHANGED}
+
+
+def _undecided(changes: list[Change]) -> list[Change]:
+    """A change that is a loosening and a tightening of the same thing at once (said with the same words at the same
+    place) is one change whose direction cannot be told: one finding, not two that contradict each other."""
+    said = {(c.rule, c.field, c.message, c.path) for c in changes}
+    out = []
+    for change in changes:
+        pair = next(((pair, kind) for pair, kind in _EITHER_WAY.items() if change.rule in pair), None)
+        if pair is None:
+            out.append(change)
+            continue
+        (loosened, tightened), kind = pair
+        other = tightened if change.rule == loosened else loosened
+        if (other, change.field, change.message, change.path) not in said:
+            out.append(change)
+        elif change.rule == loosened:  # the pair's first: said once, the other dropped
+            out.append(Change(kind, change.field, change.message, change.path, change.old_path))
     return out
 
 
