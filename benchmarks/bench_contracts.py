@@ -1,10 +1,13 @@
 """Time the contract commands: `contracts diff` on one pair (next to datacontract-cli's
 `datacontract breaking` on the same pair) and `contracts check` over a mesh where every contract changed.
 
-    python benchmarks/bench_contracts.py [--size 1000] [--repeat 3] [--datacontract PATH] [--markdown]
+    python benchmarks/bench_contracts.py [--size 1000] [--repeat 3] [--datacontract PATH] [--baseline CHECKOUT]
+                                         [--markdown]
 
 `--datacontract` names a `datacontract` executable (datacontract-cli, installed in a venv of its own:
-it is a measurement, not a dependency); without it that row says "not installed".
+it is a measurement, not a dependency); without it that row says "not installed". `--baseline` names another
+checkout of alchemesh (`git worktree add /tmp/base REV`): `contracts check` runs on its code too, side by side — how
+a change of alchemesh moves the figure (field usage: the consumers' SQL parsed on every check).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -60,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--datacontract", help="path of a `datacontract` executable")
+    parser.add_argument("--baseline", type=Path, help="another checkout of alchemesh to time `contracts check` with")
     parser.add_argument("--cache-dir", type=Path, default=HERE / ".cache")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--markdown", action="store_true")
@@ -90,6 +95,12 @@ def main(argv: list[str] | None = None) -> None:
                              args.timeout, findings_ok=True, before=lambda: shutil.rmtree(mesh / ".alchemesh", True))
         check_warm = best_of([*alchemesh, "contracts", "check", "--against", "HEAD", str(mesh)], args.repeat,
                              args.timeout, findings_ok=True)
+        baseline = None
+        if args.baseline is not None:
+            log(f"contracts check on {args.baseline}")
+            baseline = best_of(["env", f"PYTHONPATH={args.baseline.resolve()}", sys.executable, "-m", "alchemesh",
+                                "contracts", "check", "--against", "HEAD", str(mesh)], args.repeat, args.timeout,
+                               findings_ok=True)
 
     rows = [
         ["alchemesh contracts diff (one pair)", diff.cell(), ""],
@@ -97,6 +108,8 @@ def main(argv: list[str] | None = None) -> None:
         [f"alchemesh contracts check ({changed} changed, cold)", check_cold.cell(), ""],
         [f"alchemesh contracts check ({changed} changed, warm)", check_warm.cell(), ""],
     ]
+    if baseline is not None:
+        rows.append([f"same, alchemesh at {args.baseline.name}", baseline.cell(), ratio(baseline, check_warm)])
     print(render(["command", "best s", "× alchemesh"], rows, args.markdown))
 
 

@@ -348,7 +348,8 @@ def test_two_files_with_one_contract_id_are_both_checked(git_quickstart: Path):
     original = (mesh / "domains/sales/customers/contract.odcs.yaml").read_text()
     write_files(mesh, {"domains/sales/customers/copy.odcs.yaml": original})
     commit(mesh, "a copy")
-    edit(mesh, "domains/sales/customers/copy.odcs.yaml", ("      - name: email\n", "      - name: email_gone\n"))
+    edit(mesh, "domains/sales/customers/copy.odcs.yaml",
+         ("      - name: country\n", "      - name: country_gone\n"))  # a field customer-value reads
     result = run_cli("contracts", "check", "--against", "HEAD", "--format", "json", cwd=mesh)
     assert result.code == 1, result.out
     rules = {f["rule"] for f in result.json()["findings"]}
