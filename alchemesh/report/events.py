@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 from alchemesh.terraform.outcome import Action, Outcome, Run, Status
+from alchemesh.validate.rules import sunset_approaching, sunset_passed
 
 SPEC_VERSION = "1.0"
 _NAMESPACE = uuid.UUID("6f1d3c1e-8f0a-5d7b-9c51-3a8e2f4b7d10")  # alchemesh's: every event id is a UUIDv5 in it
@@ -22,7 +23,7 @@ STACK_TYPES = ("planned", "applied", "destroyed", "failed", "skipped")
 TYPES = (*(f"io.alchemesh.stack.{t}" for t in STACK_TYPES), "io.alchemesh.drift.detected",
          "io.alchemesh.test.passed", "io.alchemesh.test.failed", "io.alchemesh.contract.breaking")
 # `validate --events`: each consumer still reading a port or field near or past its sunset
-SUNSET_TYPES = ("io.alchemesh.port.sunset-approaching", "io.alchemesh.port.sunset-passed")
+SUNSET_TYPES = tuple(f"io.alchemesh.port.{rule.name}" for rule in (sunset_approaching.RULE, sunset_passed.RULE))
 # the catalog's event feed (`docs build`: api/v1/events/), derived from git history
 FEED_TYPES = ("io.alchemesh.product.added", "io.alchemesh.product.deprecated", "io.alchemesh.product.retired",
               "io.alchemesh.contract.published")
@@ -186,7 +187,8 @@ _CONTRACT_DATA = {
 _SUNSET_DATA = {
     "type": "object", "additionalProperties": False,
     "required": ["rule", "severity", "message", "file", "line", "column", "consumer", "hint"],
-    "properties": {"rule": {"enum": ["sunset-approaching", "sunset-passed"]}, "severity": {"enum": ["error", "warning",
+    "properties": {"rule": {"enum": [t.removeprefix("io.alchemesh.port.") for t in SUNSET_TYPES]},
+                   "severity": {"enum": ["error", "warning",
                    "info"]}, "message": {"type": "string"}, "file": {"type": "string"}, "line": _COUNT,
                    "column": _COUNT, "consumer": {"type": "string", "pattern": "^[^/]+/[^/]+$"},
                    "hint": _NULLABLE_STRING},

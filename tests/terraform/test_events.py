@@ -14,7 +14,7 @@ import pytest
 from alchemesh.datatest.result import CheckResult, PortResult
 from alchemesh.findings import DataImpact, Finding, Severity
 from alchemesh.model.schema_export import render_schema
-from alchemesh.report.events import FEED_TYPES, TYPES, event_schemas, run_events, to_lines
+from alchemesh.report.events import FEED_TYPES, SUNSET_TYPES, TYPES, event_schemas, run_events, to_lines
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Run, Status
 from tests.report.test_deliver import SECRET, receiver
 from tests.testing import git, REPO, edit, run_cli
@@ -32,7 +32,8 @@ def test_published_event_schemas_match_the_code():
     """Regenerate with `alchemesh schema export schemas` when this fails."""
     assert {p.name: p.read_bytes() for p in SCHEMAS.glob("*.json")} == {
         name: render_schema(schema) for name, schema in event_schemas().items()}
-    assert sorted(p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.json")) == sorted([*TYPES, *FEED_TYPES])
+    assert sorted(p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.json")) == sorted(
+        [*TYPES, *SUNSET_TYPES, *FEED_TYPES])
 
 
 def _run(action: Action, *outcomes: Outcome) -> Run:
