@@ -57,7 +57,7 @@ def _compare_repos(old: MeshIndex, new: Analysis, base: str) -> ContractReport:
             findings.extend(found)
             return status
         mode, consumers = _binding(new.graph, bindings.get(contract_id, []), default_mode)
-        readers = Readers(tuple(u for ref, _ in bindings.get(contract_id, []) for u in new.graph.usage.of(ref)))
+        readers = Readers(tuple(u for ref, _ in bindings.get(contract_id, []) for u in new.usage.of(ref)))
         subject = Subject(contract_id, after.file, functools.partial(new.repo.locate, after.doc),
                           mode, consumers, mesh_waivers, inline.get(after.file, ()),
                           functools.partial(old.repo.locate, before.doc) if before else None, readers)

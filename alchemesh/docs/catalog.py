@@ -7,7 +7,7 @@ from typing import Any
 
 from alchemesh.resolve.graph import MeshGraph, PortRef, parse_port_ref
 from alchemesh.resolve.index import product_id
-from alchemesh.resolve.usage import port_readers
+from alchemesh.resolve.usage import Usage as FieldUsage, port_readers
 from alchemesh.model.contract import sunset_of
 from alchemesh.model import contract as contract_view
 from alchemesh.model.contract import Contract, Property
@@ -34,7 +34,7 @@ def build_catalog(analysis: Analysis, history: dict[str, tuple[VersionView, ...]
                 ports_of_contract.setdefault(port.contract, []).append(
                     port_link(PortRef(entry.resource.spec.domain, entry.resource.name, port.name)))
                 owners_of_contract.setdefault(port.contract, set()).add(entry.resource.spec.owner)
-    products = tuple(_product(graph, index.products[pid], health or {}, locations or {})
+    products = tuple(_product(graph, analysis.usage, index.products[pid], health or {}, locations or {})
                      for pid in sorted(index.products))
     contracts = tuple(_contract(cid, index.contracts[cid].file, index.contracts[cid].resource, index.polysemes,
                                 tuple(ports_of_contract.get(cid, ())), (history or {}).get(cid, ()),
@@ -60,7 +60,7 @@ def build_catalog(analysis: Analysis, history: dict[str, tuple[VersionView, ...]
     )
 
 
-def _product(graph: MeshGraph, entry: Any, health: dict[str, tuple[Health, ...]],
+def _product(graph: MeshGraph, usage_of: FieldUsage, entry: Any, health: dict[str, tuple[Health, ...]],
              locations: dict[str, tuple[PortLocation, ...]]) -> ProductView:
     product, pid = entry.resource, product_id(entry)
     spec = product.spec
@@ -75,7 +75,7 @@ def _product(graph: MeshGraph, entry: Any, health: dict[str, tuple[Health, ...]]
     outputs = []
     for port in spec.outputPorts:
         ref = PortRef(spec.domain, product.name, port.name)
-        readers = port_readers(graph.index, graph, ref)
+        readers = port_readers(graph.index, graph, usage_of, ref)
         usage = {(u.consumer, u.port): u for u in readers.consumers}
         consumers = tuple(_consumer(usage, e.consumer_id, e.input_port)
                           for e in sorted(graph.consumers(ref), key=lambda e: (e.consumer_id, e.input_port)))

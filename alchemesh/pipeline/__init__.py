@@ -148,7 +148,7 @@ class Pipeline:
             hint = did_you_mean(port or "", known)
             raise UsageError(f"no output port `{port}`" + (f"; {hint}" if hint else
                                                             " (domain/product/port, or domain/product)"))
-        return [port_readers(analysis.index, analysis.graph, ref) for ref in sorted(chosen)]
+        return [port_readers(analysis.index, analysis.graph, analysis.usage, ref) for ref in sorted(chosen)]
 
     def report(self) -> Report:
         """The validation report; on a repo whose YAML has not changed since the last run, from the cache."""

@@ -8,16 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from alchemesh.resolve.dag import cycles as _cycles, reach
 from alchemesh.resolve.index import MeshIndex, product_id
 from alchemesh.load.repo import Entry
 from alchemesh.model.resources import DataProduct, OutputPort
-
-
-if TYPE_CHECKING:
-    from alchemesh.resolve.usage import Usage
 
 
 class PortRef(NamedTuple):
@@ -72,13 +68,6 @@ class MeshGraph:
         entry = self.index.products.get(ref.product_id)
         ports = entry.resource.spec.outputPorts if entry else ()
         return next((p for p in ports if p.name == ref.port), None)
-
-    @cached_property
-    def usage(self) -> Usage:
-        """Which fields each consumer reads (declared, inferred from its SQL, or unknown)."""
-        from alchemesh.resolve.usage import infer
-
-        return infer(self.index, self)
 
     @cached_property
     def resolved(self) -> list[Edge]:

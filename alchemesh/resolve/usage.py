@@ -235,22 +235,22 @@ class PortReaders:
     fields: tuple[FieldReaders, ...]
 
 
-def port_readers(index: MeshIndex, graph: MeshGraph, ref: PortRef) -> PortReaders:
+def port_readers(index: MeshIndex, graph: MeshGraph, usage: Usage, ref: PortRef) -> PortReaders:
     port = graph.output_port(ref)
-    usages = tuple(graph.usage.of(ref))
+    usages = tuple(usage.of(ref))
     tables = contract_fields(index, graph, ref) or {}
     fields = [f"{obj}.{prop}" for obj, props in tables.values() for prop in props]
     extra = sorted({r.field for u in usages for r in u.not_in_contract} - set(fields))
     out = []
     for field in [*fields, *extra]:
         readers = []
-        for usage in usages:
-            if usage.unknown is not None:
-                readers.append(Reader(usage, None))
+        for consumer in usages:
+            if consumer.unknown is not None:
+                readers.append(Reader(consumer, None))
                 continue
             obj = field.split(".", 1)[0]
-            read = next((r for r in usage.reads if r.field in (field, f"{obj}.*")), None)
+            read = next((r for r in consumer.reads if r.field in (field, f"{obj}.*")), None)
             if read is not None:
-                readers.append(Reader(usage, read))
+                readers.append(Reader(consumer, read))
         out.append(FieldReaders(field, tuple(readers), field not in extra))
     return PortReaders(ref, port.contract if port is not None else None, usages, tuple(out))

@@ -11,6 +11,7 @@ from alchemesh.findings import Finding, Report, Severity
 
 if TYPE_CHECKING:
     from alchemesh.resolve.graph import MeshGraph
+    from alchemesh.resolve.usage import Usage
     from alchemesh.resolve.index import MeshIndex
     from alchemesh.load.repo import MeshRepo
     from alchemesh.load.yamlfile import ParsedFile
@@ -25,6 +26,7 @@ class Analysis:
     index: MeshIndex
     graph: MeshGraph
     report: Report
+    usage: Usage  # which fields each consumer reads
 
 
 def analyze(root: Path, *, use_cache: bool = True, preread: dict[str, bytes] | None = None) -> Analysis:
@@ -53,7 +55,7 @@ def _analyze(root: Path, use_cache: bool, preread: dict[str, bytes] | None) -> A
     findings = _apply_settings(findings, index)
     kept, waived = _apply_waivers(findings, repo)
     report = Report(tuple(sorted(kept, key=_sort_key)), len(repo.records), tuple(sorted(waived, key=_sort_key)))
-    return Analysis(repo, index, graph, report)
+    return Analysis(repo, index, graph, report, ctx.usage)
 
 
 def check_file(parsed: ParsedFile) -> list[Finding]:

@@ -36,7 +36,7 @@ def sunsets(ctx: Context, rule: Rule, passed: bool) -> Iterator[Finding]:
         if port.sunset is not None:
             dues.append((Due(f"`{edge.ref}`", port.sunset.date, port.sunset.replacedBy, port.sunset.reason),
                          edge.path))
-        usage = next((u for u in ctx.graph.usage.of(edge.ref) if u.consumer == edge.consumer_id
+        usage = next((u for u in ctx.usage.of(edge.ref) if u.consumer == edge.consumer_id
                       and u.port == edge.input_port), None)
         for field, due in _field_sunsets(ctx, port.contract, edge):
             if usage is None or usage.unknown is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TYPE_CHECKING
 
 from alchemesh.findings import Finding, JsonPath, Severity
@@ -13,6 +14,7 @@ if TYPE_CHECKING:  # annotations only: a per-file rule (contracts diff) needs no
     from alchemesh.load.yamlfile import Document
     from alchemesh.resolve.graph import MeshGraph
     from alchemesh.resolve.index import MeshIndex
+    from alchemesh.resolve.usage import Usage
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,13 @@ class Context:
     index: MeshIndex
     graph: MeshGraph
     use_cache: bool = True  # False: a rule reads and writes no cache of its own (`--no-cache`)
+
+    @cached_property
+    def usage(self) -> Usage:
+        """Which fields each consumer reads (declared, inferred from its SQL, or unknown): once per validation."""
+        from alchemesh.resolve.usage import infer
+
+        return infer(self.index, self.graph)
 
     def finding(
         self,

@@ -20,7 +20,7 @@ from alchemesh.validate.rules.base import Context, Rule
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for usage in ctx.graph.usage.ports:
+    for usage in ctx.usage.ports:
         port = ctx.graph.output_port(usage.producer)
         contract = port.contract if port is not None else None
         for read in usage.not_in_contract:

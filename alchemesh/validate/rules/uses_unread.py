@@ -21,7 +21,7 @@ from alchemesh.validate.rules.base import Context, Rule
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    for usage in ctx.graph.usage.ports:
+    for usage in ctx.usage.ports:
         for read in usage.unread:
             yield RULE.at(f"input port `{usage.port}` declares it reads `{read.field}`, which the product's SQL does "
                           "not read", read.file, read.line, read.column,
