@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -107,17 +110,37 @@ def _apply_settings(findings: list[Finding], index: MeshIndex) -> list[Finding]:
 
 
 def _apply_waivers(findings: list[Finding], repo: MeshRepo) -> tuple[list[Finding], list[Finding]]:
-    """`# alchemesh: ignore[rule] reason` on a finding's line or the line above waives it."""
+    """`# alchemesh: ignore[rule] reason` on a finding's line or the line above waives it — until the day its reason
+    names (`expires 2027-01-31`): after it the finding is reported again, saying the waiver expired."""
     waivers = {(r.file, w.line): w for r in repo.records for w in r.waivers}
     if not waivers:
         return findings, []
+    from alchemesh.clock import today
+
+    now = today()
     kept: list[Finding] = []
     waived: list[Finding] = []
     for finding in findings:
         names = {finding.rule, finding.policy}
-        hit = any(
-            (w := waivers.get((finding.file, line))) is not None and names & w.rules
-            for line in (finding.line, finding.line - 1)
-        )
-        (waived if hit else kept).append(finding)
+        hit = next((w for line in (finding.line, finding.line - 1)
+                    if (w := waivers.get((finding.file, line))) is not None and names & w.rules), None)
+        expired = _expiry(hit.reason) if hit is not None else None
+        if hit is not None and expired is not None and expired < now:
+            kept.append(replace(finding, message=f"{finding.message} (the waiver on line {hit.line} expired on "
+                                                 f"{expired}: {hit.reason})"))
+        else:
+            (waived if hit is not None else kept).append(finding)
     return kept, waived
+
+
+_EXPIRES = re.compile(r"\bexpires:?\s+(\d{4}-\d{2}-\d{2})\b")
+
+
+def _expiry(reason: str) -> datetime.date | None:
+    match = _EXPIRES.search(reason)
+    if match is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
