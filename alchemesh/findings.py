@@ -109,7 +109,7 @@ class Finding:
             if "unknown" in data:
                 readers = tuple(ConsumerRead(str(r["product"]), str(r["port"]), tuple(map(str, r["fields"])),
                                              str(r["provenance"]), str(r["location"])) for r in listed)
-                listed = [f"{r.product}/{r.port}" for r in readers] + list(data["unknown"])
+                listed = sorted({f"{r.product}/{r.port}" for r in readers} | set(data["unknown"]))
             contract = ContractImpact(str(data["contract"]), str(data["change"]), tuple(map(str, listed)),
                                       str(data["field"]), str(data["mode"]), readers,
                                       tuple(map(str, data.get("unknown", ()))))

@@ -13,6 +13,7 @@ from alchemesh.clock import today
 from alchemesh.contracts.changes import Mode, UsageRule, VERSION_RULES, VersionRule, impact
 from alchemesh.contracts.diff import Change, diff_contracts
 from alchemesh.findings import ConsumerRead, ContractImpact, Finding, JsonPath, Severity
+from alchemesh.resolve.usage import covers
 
 if TYPE_CHECKING:
     from alchemesh.model.resources import ContractWaiver
@@ -52,21 +53,13 @@ class Readers:
             if usage.unknown is not None:
                 unknown.append(f"{usage.consumer}/{usage.port}")
                 continue
-            reads = [r for r in usage.reads if not field or _touches(r.field, field)]
+            reads = [r for r in usage.reads if not field or covers(r.field, field)]
             if reads:
                 first = reads[0]
                 provenance = "declared" if any(r.provenance == "declared" for r in reads) else "inferred"
                 known.append(ConsumerRead(usage.consumer, usage.port, tuple(dict.fromkeys(r.field for r in reads)),
                                           provenance, f"{first.file}:{first.line}:{first.column}"))
         return tuple(known), tuple(unknown)
-
-
-def _touches(read: str, field: str) -> bool:
-    """Whether a read field (object.property, object.*) is, holds or is held by the changed one (object[.property…])."""
-    obj, _, prop = read.partition(".")
-    if prop == "*":
-        return field == obj or field.startswith(f"{obj}.")
-    return read == field or read.startswith(f"{field}.") or field.startswith(f"{read}.")
 
 
 def assess(old: dict[str, Any], new: dict[str, Any], subject: Subject) -> tuple[list[Finding], list[Finding]]:

@@ -8,7 +8,7 @@ from typing import Any
 from alchemesh.resolve.graph import MeshGraph, PortRef, parse_port_ref
 from alchemesh.resolve.index import product_id
 from alchemesh.resolve.usage import Usage as FieldUsage, port_readers
-from alchemesh.model.contract import sunset_of
+from alchemesh.model.contract import field_sunsets
 from alchemesh.model import contract as contract_view
 from alchemesh.model.contract import Contract, Property
 from alchemesh.validate import Analysis
@@ -103,10 +103,7 @@ def _product(graph: MeshGraph, usage_of: FieldUsage, entry: Any, health: dict[st
 
 def _field_sunsets(graph: MeshGraph, contract_id: str | None) -> dict[str, str]:
     entry = graph.index.contracts.get(contract_id) if contract_id else None
-    if entry is None:
-        return {}
-    return {f"{obj.name}.{prop.name}": date.isoformat() for obj in entry.resource.objects for prop in obj.properties
-            if (date := sunset_of(prop.raw)) is not None}
+    return {f: date.isoformat() for f, date in field_sunsets(entry.resource).items()} if entry is not None else {}
 
 
 def _consumer(usage: dict[tuple[str, str], Any], product: str, input_port: str) -> Consumer:

@@ -300,7 +300,7 @@ class _Builder:
 
     def _product_doc(self, domain: str, product: str, team: str, members: list[_Model]) -> dict:
         inputs: dict[str, dict] = {}
-        uses: dict[str, tuple[str, set[str] | None]] = {}  # input port → (producer model, columns its models read)
+        uses: dict[str, set[str] | None] = {}  # input port → the fields its models read (None: cannot be told)
         for model in members:
             for dependency in (model.node.get("depends_on") or {}).get("nodes") or []:
                 if dependency in self.sources:
@@ -314,19 +314,17 @@ class _Builder:
                     ref = f"{producer[0]}/{producer[1]}/{port}" if producer[0] != domain else f"{producer[1]}/{port}"
                     inputs.setdefault(name, {"name": name, "component": COMPONENTS["ref"],
                                              "source": {"outputPort": ref}})
-                    uses.setdefault(name, (dependency, set()))
                     reads = self._reads(model)
                     read = reads.get(dependency) if reads is not None else None
-                    if read is None or uses[name][1] is None:
-                        uses[name] = (dependency, None)  # a model reading it cannot be read: unknown
+                    table = str(self.models[dependency].node.get("alias") or self.models[dependency].name)
+                    known = uses.setdefault(name, set())
+                    if read is None or known is None:
+                        uses[name] = None  # a model reading it cannot be read: what the port reads is unknown
                     else:
-                        uses[name][1].update(read)  # type: ignore[union-attr]
-        for name, (dependency, columns) in uses.items():
-            if columns is not None:
-                table = str(self.models[dependency].node.get("alias") or self.models[dependency].name)
-                inputs[name]["uses"] = sorted(f"{table}.{c}" for c in columns) or None
-                if inputs[name]["uses"] is None:
-                    del inputs[name]["uses"]
+                        known.update(f"{table}.{c}" for c in read)
+        for name, fields in uses.items():
+            if fields:
+                inputs[name]["uses"] = sorted(fields)
         outputs = []
         for model in sorted((m for m in members if m.exported), key=lambda m: (m.name, m.version or 0)):
             outputs.append({"name": self.port_of[model.id], "description": _text(model.node.get("description")),
@@ -394,7 +392,7 @@ class _Builder:
                 found = {target: set() for target in aliases}
                 for column in read.columns:
                     found[by_alias[column.port]].add(column.column)
-                found = {t: c for t, c in found.items() if by_alias and t in aliases and aliases[t] in read.named}
+                found = {t: c for t, c in found.items() if aliases[t] in read.named}
         self._read_cache[model.id] = found
         return found
 

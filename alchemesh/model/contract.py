@@ -189,3 +189,9 @@ def sunset_of(raw: dict[str, Any]) -> datetime.date | None:
             except ValueError:
                 return None
     return None
+
+
+def field_sunsets(contract: Contract) -> dict[str, datetime.date]:
+    """`object.property` → its sunset, for the contract's top-level properties that have one."""
+    return {f"{obj.name}.{prop.name}": date for obj in contract.objects for prop in obj.properties
+            if (date := sunset_of(prop.raw)) is not None}

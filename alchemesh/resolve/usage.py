@@ -25,9 +25,13 @@ class Read:
     line: int
     column: int
 
-    @property
-    def object(self) -> str:
-        return self.field.split(".", 1)[0]
+
+def covers(read: str, field: str) -> bool:
+    """Whether a field read (object.property, object.*) is, holds or is held by `field` (object[.property…])."""
+    obj, _, prop = read.partition(".")
+    if prop == "*":
+        return field == obj or field.startswith(f"{obj}.")
+    return read == field or read.startswith(f"{field}.") or field.startswith(f"{read}.")
 
 
 @dataclass(frozen=True)
@@ -47,16 +51,6 @@ class PortUsage:
     def fields(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(r.field for r in self.reads))
 
-    def reads_field(self, field: str) -> bool:
-        """Whether it reads `field` (object.property): an unknown consumer may read anything."""
-        if self.unknown is not None:
-            return True
-        obj = field.split(".", 1)[0]
-        return any(r.field in (field, f"{obj}.*") or field.startswith(f"{r.field}.") for r in self.reads)
-
-    def reads_object(self, obj: str) -> bool:
-        return self.unknown is not None or any(r.object == obj for r in self.reads)
-
 
 @dataclass(frozen=True)
 class Usage:
@@ -72,10 +66,6 @@ class Usage:
     def of(self, producer: PortRef) -> list[PortUsage]:
         """The input ports reading `producer`, in the graph's order."""
         return self._by_producer.get(producer, [])
-
-    def readers(self, producer: PortRef, field: str) -> list[PortUsage]:
-        """Who reads `field` of `producer`: those that read it, and the unknown ones."""
-        return [u for u in self.of(producer) if u.reads_field(field)]
 
 
 def contract_fields(index: MeshIndex, graph: MeshGraph, ref: PortRef) -> dict[str, tuple[str, list[str]]] | None:
@@ -248,8 +238,7 @@ def port_readers(index: MeshIndex, graph: MeshGraph, usage: Usage, ref: PortRef)
             if consumer.unknown is not None:
                 readers.append(Reader(consumer, None))
                 continue
-            obj = field.split(".", 1)[0]
-            read = next((r for r in consumer.reads if r.field in (field, f"{obj}.*")), None)
+            read = next((r for r in consumer.reads if covers(r.field, field)), None)
             if read is not None:
                 readers.append(Reader(consumer, read))
         out.append(FieldReaders(field, tuple(readers), field not in extra))

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from alchemesh.clock import today
-from alchemesh.model.contract import sunset_of
+from alchemesh.model.contract import field_sunsets
+from alchemesh.resolve.usage import covers
 from alchemesh.findings import Finding
 from alchemesh.validate.rules.base import Context, Rule
 
@@ -42,7 +43,7 @@ def sunsets(ctx: Context, rule: Rule, passed: bool) -> Iterator[Finding]:
             if usage is None or usage.unknown is not None:
                 dues.append((due, edge.path))  # it may read the field: said at the port
                 continue
-            read = next((r for r in usage.reads if r.field in (field, f"{field.split('.')[0]}.*")), None)
+            read = next((r for r in usage.reads if covers(r.field, field)), None)
             if read is not None:
                 dues.append((due, read))
         for due, where in dues:
@@ -62,11 +63,5 @@ def sunsets(ctx: Context, rule: Rule, passed: bool) -> Iterator[Finding]:
 
 def _field_sunsets(ctx: Context, contract_id: str | None, edge: Any) -> Iterator[tuple[str, Due]]:
     entry = ctx.index.contracts.get(contract_id) if contract_id else None
-    if entry is None:
-        return
-    for obj in entry.resource.objects:
-        for prop in obj.properties:
-            date = sunset_of(prop.raw)
-            if date is not None:
-                field = f"{obj.name}.{prop.name}"
-                yield field, Due(f"`{field}` of {edge.ref}", date, None, None)
+    for field, date in field_sunsets(entry.resource).items() if entry is not None else ():
+        yield field, Due(f"`{field}` of {edge.ref}", date, None, None)
