@@ -123,13 +123,15 @@ def _known(scope: Any, schema: dict[str, dict[str, dict[str, str]]]) -> set[str]
 
 def _untemplate(text: str) -> tuple[str, list[tuple[int, int]]]:
     """`{{ input.NAME }}` made NAME; the (position in the result, shift) of each replacement, to map back."""
-    out, offsets, last, shift = [], [], 0, 0
+    out: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    last = shift = 0
     for match in _TEMPLATE.finditer(text):
-        out.append(text[last:match.start()])
         name = match.group(1)
-        out.append(name)
+        out += [text[last:match.start()], name]
+        end_in_result = match.start() - shift + len(name)  # where what follows the replacement starts
         shift += len(match.group(0)) - len(name)
-        offsets.append((match.start() - (shift - (len(match.group(0)) - len(name))) + len(name), shift))
+        offsets.append((end_in_result, shift))
         last = match.end()
     out.append(text[last:])
     return "".join(out), offsets
