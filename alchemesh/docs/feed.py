@@ -2,18 +2,24 @@
 the mesh from a static host with no server.
 
 Events: a data product added, deprecated or retired (its file's status, commit by commit); a contract version
-published (a breaking one says which changes, and that its major went up). Oldest first, in pages of `PAGE`
+published (a breaking one says which changes, and that its major went up); a consumer told of a sunset, as
+`validate --events` tells it, dated on the day it became true — the Mesh's warning days before the date
+(`sunset-approaching`) and the day after it (`sunset-passed`) — once that day has come. Oldest first, in pages of `PAGE`
 events as CloudEvents JSON batches (`page-1.json`, …); `index.json` says how many and which is the newest.
 Each id is a UUIDv5 of the commit and the event: the same on every build.
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
+
+from alchemesh.resolve.sunsets import Notice
+from alchemesh.validate.rules import sunset_approaching, sunset_passed
 
 PAGE = 100
 _NAMESPACE = uuid.UUID("9d2b7f4e-1c3a-5e6f-8a0b-2c4d6e8f0a1b")
@@ -31,7 +37,16 @@ class ProductChange:
     subject: str
 
 
-def feed(mesh: str, products: list[ProductChange], contracts: dict[str, tuple]) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class Sunsets:
+    """The consumers of dated sunsets, and the days that date them."""
+
+    notices: list[Notice]
+    warning_days: int
+    today: datetime.date
+
+
+def feed(mesh: str, products: list[ProductChange], contracts: dict[str, tuple], sunsets: Sunsets) -> dict[str, bytes]:
     """The feed's files; `contracts`: contract id → its versions (`docs.views.VersionView`), newest first."""
     source = f"/alchemesh/{mesh}/catalog"
     events: list[tuple[str, dict[str, Any]]] = []
@@ -56,6 +71,7 @@ def feed(mesh: str, products: list[ProductChange], contracts: dict[str, tuple]) 
                     "subject": version.subject}
             events.append((version.date or "", _event("io.alchemesh.contract.published", source, contract_id,
                                                       version.commit, version.date, data)))
+    events += _sunset_events(source, sunsets)
     events.sort(key=lambda e: (e[0], e[1]["type"], e[1]["subject"]))
     ordered = [e for _, e in events]
     pages = [ordered[i:i + PAGE] for i in range(0, len(ordered), PAGE)] or [[]]
@@ -67,10 +83,26 @@ def feed(mesh: str, products: list[ProductChange], contracts: dict[str, tuple]) 
     return out
 
 
+def _sunset_events(source: str, sunsets: Sunsets) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for notice in sunsets.notices:
+        for rule, day in ((sunset_approaching.RULE, notice.date - datetime.timedelta(days=sunsets.warning_days)),
+                          (sunset_passed.RULE, notice.date + datetime.timedelta(days=1))):
+            if day > sunsets.today:
+                continue
+            at = f"{day.isoformat()}T00:00:00Z"
+            data = {"rule": rule.name, "severity": rule.severity.value, "message": notice.message(day),
+                    "file": notice.file, "line": notice.line, "column": notice.column, "consumer": notice.consumer,
+                    "hint": notice.hint}
+            key = f"{notice.input_port}\n{notice.what}\n{notice.date}"
+            out.append((at, _event(f"io.alchemesh.port.{rule.name}", source, notice.consumer, key, at, data)))
+    return out
+
+
 def _commit(change: ProductChange) -> dict[str, str]:
     return {"commit": change.commit, "date": change.date, "author": change.author, "subject": change.subject}
 
 
-def _event(kind: str, source: str, subject: str, commit: str, date: str | None, data: dict) -> dict[str, Any]:
-    return {"specversion": "1.0", "id": str(uuid.uuid5(_NAMESPACE, f"{commit}\n{kind}\n{subject}")), "source": source,
+def _event(kind: str, source: str, subject: str, identity: str, date: str | None, data: dict) -> dict[str, Any]:
+    return {"specversion": "1.0", "id": str(uuid.uuid5(_NAMESPACE, f"{identity}\n{kind}\n{subject}")), "source": source,
             "type": kind, "subject": subject, "time": date, "datacontenttype": "application/json", "data": data}

@@ -58,10 +58,13 @@ def build(analysis: Analysis) -> Built:
     catalog = build_catalog(analysis, history, gather.recent(analysis, commits),
                             shallow=in_git and gitrepo.is_shallow(root), health=gather.health(root, analysis),
                             locations=gather.locations(root, analysis))
-    from alchemesh.docs.feed import feed
+    from alchemesh.clock import today
+    from alchemesh.docs.feed import Sunsets, feed
+    from alchemesh.resolve.sunsets import notices, warning_days
 
     products = gather.product_history(root, analysis, commits)
-    files = itertools.chain(render_site(catalog, _rules()), feed(catalog.name, products, history).items(),
+    sunsets = Sunsets(notices(analysis.index, analysis.graph, analysis.usage), warning_days(analysis.index), today())
+    files = itertools.chain(render_site(catalog, _rules()), feed(catalog.name, products, history, sunsets).items(),
                             _schemas())
     return Built(analysis.report, files)
 
