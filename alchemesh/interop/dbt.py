@@ -5,6 +5,12 @@ a group (or each public model: `product_from`) → a DataProduct; each public mo
 contract, → an output port and its ODCS contract (one port per live version of a versioned model); sources → input
 ports from systems; a ref to another product's model → an input port reading its output port; each project → a
 `code` entry. Pure: it returns the files' bytes; the CLI writes them.
+
+A project's `dependencies.yml` (beside its `dbt_project.yml`: the manifest's folder or the one above it) names the
+projects it reads across (dbt Mesh, dbt-loom): their public models, which the manifest carries (injected by
+dbt-loom, or installed as a package), are another import's products. Refs to them become input ports reading their
+ports, and an import answers only for the projects of its manifests: one project at a time into one mesh leaves the
+others' files as they are.
 """
 
 from __future__ import annotations
@@ -70,6 +76,7 @@ class Estate:
     groups: dict[str, dict]
     projects: list[str]  # the projects the manifests are of
     adapter: str  # the first manifest's adapter (duckdb, postgres, bigquery…): the dialect of its data types
+    upstream: list[str] = field(default_factory=list)  # projects read across (`dependencies.yml`), not imported here
 
 
 def read_manifests(paths: list[Path]) -> Estate:
@@ -78,11 +85,13 @@ def read_manifests(paths: list[Path]) -> Estate:
     groups: dict[str, dict] = {}
     projects: list[str] = []
     adapters: list[str] = []
+    upstream: set[str] = set()
     owned: dict[str, str] = {}
     for path in paths:
         manifest = _read(path)
         project = str(manifest["metadata"].get("project_name") or "")
         projects.append(project)
+        upstream.update(_dependencies(path))
         adapters.append(str(manifest["metadata"].get("adapter_type") or ""))
         for table, target in (("nodes", nodes), ("sources", sources), ("groups", groups)):
             for key, value in (manifest.get(table) or {}).items():
@@ -93,8 +102,39 @@ def read_manifests(paths: list[Path]) -> Estate:
                     target[key] = value
                     if mine:
                         owned[key] = project
-    return Estate(nodes, sources, groups, sorted(set(projects)), adapters[0] if adapters else "")
+    return Estate(nodes, sources, groups, sorted(set(projects)), adapters[0] if adapters else "",
+                  sorted(upstream - set(projects)))
 
+
+def _dependencies(manifest: Path) -> list[str]:
+    """The projects a manifest's project reads across: `projects[].name` of its `dependencies.yml`."""
+    from alchemesh.load.yamlfile import parse
+    from alchemesh.repofiles import MAX_FILE_BYTES
+
+    folder = manifest.resolve().parent
+    path = next((f / "dependencies.yml" for f in (folder, folder.parent) if (f / "dbt_project.yml").is_file()
+                 and (f / "dependencies.yml").is_file()), None)
+    if path is None:
+        return []
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise UsageError(f"{path} is larger than {MAX_FILE_BYTES} bytes")
+    parsed = parse(str(path), raw)
+    if parsed.problems:
+        problem = parsed.problems[0]
+        raise UsageError(f"{path}:{problem.line}:{problem.column}: {problem.message}")
+    data = parsed.documents[0].data if parsed.documents else None
+    entries = data.get("projects") if isinstance(data, dict) else None
+    if entries is None:
+        return []
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("name"), str)
+                                                for e in entries):
+        raise UsageError(f"{path}: `projects` is not a list of {{name: PROJECT}}")
+    return [printable(e["name"]) for e in entries]
 
 def _read(path: Path) -> dict:
     try:
@@ -174,11 +214,12 @@ def import_into(out: Path, manifests: list[Path], options: Options | None, check
     from alchemesh.interop.generated import apply, reconcile
     from alchemesh.workspace import exclusive
 
-    wanted, once = mesh_files(manifests, replace(options or Options(), out=out))
+    estate = read_manifests(manifests)
+    wanted, once = _files(estate, replace(options or Options(), out=out))
     with contextlib.nullcontext() if check else exclusive(out, "import-dbt"):
         if (out / "alchemesh.yaml").exists():
             once = {}  # an existing mesh: its Mesh, registry and components are the team's
-        outcome = reconcile(out, TOOL, wanted, once)
+        outcome = reconcile(out, TOOL, wanted, once, lambda gone: _others(out, estate.projects, wanted, gone))
         if not check:
             apply(out, outcome, wanted, once)
     return outcome
@@ -186,8 +227,46 @@ def import_into(out: Path, manifests: list[Path], options: Options | None, check
 
 def mesh_files(paths: list[Path], options: Options) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """(generated files, stamped; files written only where none is yet) of the mesh the manifests make."""
-    estate = read_manifests(paths)
-    return _Builder(_models(estate.nodes, estate.projects), estate, options).files()
+    return _files(read_manifests(paths), options)
+
+
+def _files(estate: Estate, options: Options) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    foreign = {k: m for k, m in _models(estate.nodes, estate.upstream).items() if m.exported}
+    return _Builder(_models(estate.nodes, estate.projects), foreign, estate, options).files()
+
+
+def _others(out: Path, projects: list[str], wanted: dict[str, bytes], gone: dict[str, Any]) -> set[str]:
+    """Of the generated files this import no longer makes, those another project's import answers for: products
+    and contracts made from other projects' models, and the domains and teams a product that stays names."""
+    from alchemesh.load.yamlfile import parse
+    from alchemesh.repofiles import read_repo_file
+
+    def projects_of(origin: str) -> set[str | None]:  # the projects of the models a file was made from
+        return {parts[1] if len(parts) > 2 and parts[0] == "model" else None
+                for parts in (i.strip().split(".") for i in origin.split(","))}
+
+    theirs = {rel for rel, state in gone.items()
+              if None not in (owners := projects_of(state.origin)) and not owners & set(projects)}
+    named: set[tuple[str, str]] = set()  # ("domain" | "team", name) that a staying file names
+    staying = dict(wanted)
+    for rel in sorted({p.relative_to(out).as_posix() for p in out.glob("domains/*/*/product.yaml")}
+                      - set(gone) | theirs):
+        staying.setdefault(rel, read_repo_file(out, rel))
+    for rel in sorted(p.relative_to(out).as_posix() for p in out.glob("domains/*/domain.yaml")):
+        if rel not in gone:
+            staying.setdefault(rel, read_repo_file(out, rel))
+    for rel, content in staying.items():
+        for document in parse(rel, content).documents:
+            spec = document.data.get("spec") if isinstance(document.data, dict) else None
+            if isinstance(spec, dict):
+                named.update((kind, str(spec.get(key))) for kind, key in (("domain", "domain"), ("team", "owner"))
+                             if spec.get(key) is not None)
+    for rel in gone:
+        parts = rel.split("/")
+        if (len(parts) == 3 and parts[0] == "domains" and parts[2] == "domain.yaml" and ("domain", parts[1]) in named) \
+                or (len(parts) == 2 and parts[0] == "teams" and ("team", parts[1].removesuffix(".yaml")) in named):
+            theirs.add(rel)
+    return theirs
 
 
 def _models(nodes: dict[str, dict], projects: list[str]) -> dict[str, _Model]:
@@ -214,13 +293,17 @@ def _int(value: Any) -> int | None:
 
 
 class _Builder:
-    def __init__(self, models: dict[str, _Model], estate: Estate, options: Options):
-        self.models, self.options = models, options
+    def __init__(self, models: dict[str, _Model], foreign: dict[str, _Model], estate: Estate, options: Options):
+        self.models, self.foreign, self.options = models, foreign, options  # foreign: upstream projects' models
         self.sources, self.groups, self.projects, self.adapter = estate.sources, estate.groups, estate.projects, \
             estate.adapter
-        self.product_of = {key: self._product(m) for key, m in models.items()}
-        self.port_of = {key: self._port(m) for key, m in models.items() if m.exported}
+        every = {**foreign, **models}
+        self.product_of = {key: self._product(m) for key, m in every.items()}
+        self.port_of = {key: self._port(m) for key, m in every.items() if m.exported}
         self._read_cache: dict[str, dict[str, set[str]] | None] = {}
+
+    def _any(self, key: str) -> _Model:
+        return self.models.get(key) or self.foreign[key]
 
     def _domain(self, model: _Model) -> str:
         if self.options.domain_from == "group" and model.group:
@@ -316,7 +399,8 @@ class _Builder:
                                              "source": {"outputPort": ref}})
                     reads = self._reads(model)
                     read = reads.get(dependency) if reads is not None else None
-                    table = str(self.models[dependency].node.get("alias") or self.models[dependency].name)
+                    producer_model = self._any(dependency)
+                    table = str(producer_model.node.get("alias") or producer_model.name)
                     known = uses.setdefault(name, set())
                     if read is None or known is None:
                         uses[name] = None  # a model reading it cannot be read: what the port reads is unknown
@@ -384,7 +468,7 @@ class _Builder:
         text = _SOURCE.sub("dbtsource.dbtsource", text)
         found: dict[str, set[str]] | None = None
         if "{{" not in text and "{%" not in text:
-            columns = {alias: {alias: [str(c) for c in (self.models[target].node.get("columns") or {})]}
+            columns = {alias: {alias: [str(c) for c in (self._any(target).node.get("columns") or {})]}
                        for target, alias in aliases.items()}
             read = read_sql(text, _DIALECT.get(self.adapter, self.adapter) or "duckdb", columns)
             if read.unreadable is None and not read.unattributed:
@@ -406,7 +490,8 @@ class _Builder:
         if not 1 <= len(names) <= 2:
             return None
         package, name = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-        candidates = [m for m in self.models.values() if m.name == name and (package is None or m.project == package)]
+        candidates = [m for m in (*self.models.values(), *self.foreign.values())
+                      if m.name == name and (package is None or m.project == package)]
         if version is None:
             version = next((m.latest for m in candidates if m.latest is not None), None)
         chosen = [m for m in candidates if m.version == version] or (candidates if version is None else [])

@@ -3,13 +3,14 @@ import knows whether a person edited it since (then it is kept, and said so) and
 changed.
 
 A file without the header is a person's own: never written over. A generated file the import no longer makes is
-removed when untouched, kept when edited.
+removed when untouched, kept when edited — unless another import answers for it (the importer says which).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,13 +36,15 @@ def _digest(body: bytes) -> str:
 class Existing:
     tool: str | None  # the importer that wrote it; None: a person's own file
     edited: bool  # a generated file whose body no longer matches its digest
+    origin: str = ""  # what it was written from, as its header says
 
 
 def existing(content: bytes) -> Existing:
     match = _HEADER.match(content)
     if match is None:
         return Existing(None, False)
-    return Existing(match.group(1).decode(), _digest(content[match.end():]) != match.group(3).decode())
+    return Existing(match.group(1).decode(), _digest(content[match.end():]) != match.group(3).decode(),
+                    match.group(2).decode(errors="replace"))
 
 
 @dataclass
@@ -62,9 +65,11 @@ class Outcome:
         return bool(self.written or self.created or self.removed or self.kept)
 
 
-def reconcile(root: Path, tool: str, wanted: dict[str, bytes], once: dict[str, bytes]) -> Outcome:
+def reconcile(root: Path, tool: str, wanted: dict[str, bytes], once: dict[str, bytes],
+              others: Callable[[dict[str, Existing]], set[str]] | None = None) -> Outcome:
     """What writing `wanted` (generated, stamped) and `once` (written only where nothing is) does to `root`.
-    Nothing is written here: see `apply`."""
+    `others`: of the generated files this import no longer makes (file → its header), those another import
+    answers for, left alone. Nothing is written here: see `apply`."""
     outcome = Outcome()
     for rel in [*once, *wanted]:
         try:
@@ -92,8 +97,11 @@ def reconcile(root: Path, tool: str, wanted: dict[str, bytes], once: dict[str, b
                                       "its header line to make it yours"))
         else:
             outcome.written.append(rel)
-    for rel in sorted(_generated_files(root, tool) - set(wanted)):
-        state = existing(read_repo_file(root, rel))
+    gone = {rel: existing(read_repo_file(root, rel)) for rel in sorted(_generated_files(root, tool) - set(wanted))}
+    theirs = others(gone) if others is not None else set()
+    for rel, state in gone.items():
+        if rel in theirs:
+            continue
         if state.edited:
             outcome.kept.append((rel, "no longer imported, but edited since: kept"))
         else:

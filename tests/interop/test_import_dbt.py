@@ -198,6 +198,58 @@ def test_product_per_model_and_domain_per_group(manifests: list[Path], tmp_path:
     assert run_cli("validate", str(mesh)).code == 0
 
 
+def test_one_project_at_a_time_makes_the_mesh_of_both(manifests: list[Path], tmp_path: Path):
+    """marketing's dependencies.yml names shop: alone, its refs to shop's public models are input ports reading the
+    ports shop's own import makes, and neither import touches the other's files."""
+    shop, marketing = manifests
+    mesh = tmp_path / "mesh"
+    assert run_cli("import", "dbt", str(marketing), "--out", str(mesh), "--mesh", "m").code == 0
+    growth = _doc(mesh, "domains/marketing/growth/product.yaml")["spec"]
+    assert [(p["source"], p.get("uses")) for p in growth["inputPorts"]] == [
+        ({"outputPort": "shop/sales/customers-v2"}, ["customers_v2.customer_id"]),
+        ({"outputPort": "shop/sales/orders"}, ["orders.amount", "orders.customer_id"])]
+    assert not (mesh / "domains/shop").exists()  # shop is its own import's
+    assert "unresolved-reference" in run_cli("validate", str(mesh)).out  # until shop is imported
+
+    assert run_cli("import", "dbt", str(shop), "--out", str(mesh)).code == 0
+    assert run_cli("validate", str(mesh)).out.startswith("✓ no findings")
+    together = tmp_path / "together"
+    assert run_cli("import", "dbt", *map(str, manifests), "--out", str(together), "--mesh", "m").code == 0
+    mine = {rel: body for rel, body in _files(mesh).items() if not rel.startswith(".alchemesh/")}
+    assert mine == {rel: body for rel, body in _files(together).items() if not rel.startswith(".alchemesh/")}
+    for manifest in manifests:  # each import in step, and each leaves the other's files alone
+        check = run_cli("import", "dbt", str(manifest), "--out", str(mesh), "--check")
+        assert check.code == 0 and "in step" in check.out, check.out
+
+
+def test_a_package_is_not_a_product_without_dependencies_yml(manifests: list[Path], tmp_path: Path):
+    project = tmp_path / "marketing"
+    (project / "target").mkdir(parents=True)
+    shutil.copy(manifests[1], project / "target/manifest.json")
+    (project / "dbt_project.yml").write_text("name: marketing\n")  # shop installed as a package, not named
+    mesh = tmp_path / "mesh"
+    assert run_cli("import", "dbt", str(project / "target/manifest.json"), "--out", str(mesh)).code == 0
+    assert "inputPorts" not in _doc(mesh, "domains/marketing/growth/product.yaml")["spec"]
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b"projects: shop\n", "`projects` is not a list of {name: PROJECT}"),
+    (b"projects:\n  - shop\n", "`projects` is not a list of {name: PROJECT}"),
+    (b"projects: [\n", "invalid YAML"),
+])
+def test_a_broken_dependencies_yml_is_one_line_and_exit_2(manifests: list[Path], tmp_path: Path, content: bytes,
+                                                         said: str):
+    project = tmp_path / "marketing"
+    (project / "target").mkdir(parents=True)
+    shutil.copy(manifests[1], project / "target/manifest.json")
+    (project / "dbt_project.yml").write_text("name: marketing\n")
+    (project / "dependencies.yml").write_bytes(content)
+    result = run_cli("import", "dbt", str(project / "target/manifest.json"), "--out", str(tmp_path / "mesh"))
+    assert result.code == 2 and said in result.err and "dependencies.yml" in result.err, result.err
+    assert len(result.err.strip().splitlines()) == 1 and not (tmp_path / "mesh").exists()
+    assert_no_traceback(result)
+
+
 @pytest.mark.parametrize(("content", "said"), [
     (b"{not json", "is not JSON"),
     (b'{"metadata": {}, "nodes": {}}', "is not a dbt manifest.json"),
