@@ -67,6 +67,22 @@ class DataImpact:
 
 
 @dataclass(frozen=True, slots=True)
+class GuardImpact:
+    """What a plan guard finding is about: the port, the resource its plan deletes or replaces (or the grant it
+    removes), and who reads the port."""
+
+    stack: str
+    port: str  # domain/product/port
+    address: str
+    replaced: bool = False
+    cause: tuple[str, ...] = ()  # the attributes that force the replacement
+    consumers: tuple[str, ...] = ()  # the products with an input port on it
+    transitive: tuple[str, ...] = ()  # the products downstream of those
+    reader: str | None = None  # access-revoked: who loses access
+    allowed: str | None = None  # the run's reason for letting it through
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at one node. `line`/`column` are 1-based; 0 means the whole file."""
 
@@ -83,6 +99,7 @@ class Finding:
     reason: str | None = None  # why a waived finding was accepted
     products: tuple[str, ...] | None = None  # the members of a dependency cycle
     data: DataImpact | None = None  # data tests
+    guard: GuardImpact | None = None  # the plan guard
 
     def __post_init__(self):
         # A message quotes spec values: in every format it stays one line that shows what the value holds.
@@ -147,6 +164,11 @@ class Finding:
             d = self.data
             out.update(contract=d.contract, port=d.port, observed=d.observed, expected=d.expected,
                        consumers=list(d.consumers))
+        if self.guard is not None:
+            g = self.guard
+            out.update(stack=g.stack, port=g.port, address=g.address, replaced=g.replaced, cause=list(g.cause),
+                       consumers={"direct": list(g.consumers), "transitive": list(g.transitive)}, reader=g.reader,
+                       allowed=g.allowed)
         return out
 
     @property

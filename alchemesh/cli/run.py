@@ -39,12 +39,15 @@ def _request(action: Action, options: Options) -> RunRequest:
 
     if options.reconfigure and options.migrate_state:
         raise UsageError("--reconfigure and --migrate-state exclude each other: keep the old state, or copy it")
+    if options.allow_data_loss and not (options.reason or "").strip():
+        raise UsageError("--allow-data-loss needs --reason TEXT: why the data may go, for the summary and the events")
     select = Request(options.env, options.out, tuple(options.product or ()), tuple(options.domain or ()),
                      options.changed_since, options.include_dependents, "only" if options.removed else "with")
     return RunRequest(action, select, options.terraform, options.provider_mirror, options.plugin_cache,
                       options.lock_timeout, "reconfigure" if options.reconfigure else
                       "migrate-state" if options.migrate_state else None, options.parallelism, options.test,
-                      options.timeout, options.plan_dependents, options.events, options.matrix)
+                      options.timeout, options.plan_dependents, options.events, options.matrix,
+                      tuple(options.allow_data_loss or ()), options.reason)
 
 
 def _report(action: Action, result: RunResult, root: Path, options: Options) -> int:
@@ -55,7 +58,8 @@ def _report(action: Action, result: RunResult, root: Path, options: Options) -> 
     if not result.valid:
         return _refused(action, result, root, options)
     run = result.run or result.preview
-    if run is None or result.declined or (result.run is None and not (run.failed or run.interrupted)):
+    if run is None or result.declined or (result.run is None and not (run.failed or run.interrupted
+                                                                       or run.data_lost)):
         say = "alchemesh: cancelled" if result.declined else (
             f"nothing to {action.value}: no stack in `{result.prepared.environment}` would change")
         typer.echo(say, err=True)
@@ -66,16 +70,18 @@ def _report(action: Action, result: RunResult, root: Path, options: Options) -> 
         print_markup(output) if fmt == "text" else sys.stdout.write(output)
         broken = any(o.status.value == "failed" for o in run.outcomes)  # a stack whose state could not be read
         return 130 if run.interrupted else 1 if broken or result.tests.fails(Severity(options.fail_on.value)) else 0
+    guard = result.guard
     if options.summary is not None:
-        _write(options.summary, runs.to_json(run, root, result.prepared.base) if options.summary.suffix == ".json"
-               else runs.to_markdown(run, root).encode())
+        _write(options.summary, runs.to_json(run, root, result.prepared.base, guard)
+               if options.summary.suffix == ".json" else runs.to_markdown(run, root, guard).encode())
     if options.format.value == "json":
-        sys.stdout.write(runs.to_json(run, root, result.prepared.base).decode())
+        sys.stdout.write(runs.to_json(run, root, result.prepared.base, guard).decode())
     else:
-        sys.stdout.write(runs.to_text(run, root))
+        sys.stdout.write(runs.to_text(run, root, guard))
         if result.tests is not None and result.tests.ports:
             print_markup("\n" + tests.to_text(result.tests, root))
-    return 130 if run.interrupted else 1 if run.failed or (action is Action.drift and run.drifted) else 0
+    return 130 if run.interrupted else 1 if run.failed or run.data_lost or (action is Action.drift and run.drifted) \
+        else 0
 
 
 def _refused(action: Action, result: RunResult, root: Path, options: Options) -> int:

@@ -68,6 +68,13 @@ SHARED = (("path", RepoPath, None), ("env", Env, None), ("product", Products, No
 PlanDependents = Annotated[bool, typer.Option(
     "--plan-dependents", help="With --changed-since --include-dependents: also plan the unchanged dependents now "
                               "(by default `deferred`: they read their producers' state, which has yet to change).")]
+AllowDataLoss = Annotated[Optional[list[str]], typer.Option(
+    "--allow-data-loss", metavar="DOMAIN/PRODUCT/PORT",
+    help="Let the plan destroy this port's data (repeatable; needs --reason); never in an environment its `protect` "
+         "lists.")]
+Reason = Annotated[Optional[str], typer.Option(
+    "--reason", metavar="TEXT", help="Why the data may go: in the summary, the PR comment and the events.")]
+_GUARD = (("allow_data_loss", AllowDataLoss, None), ("reason", Reason, None))
 _APPROVE = ("auto_approve", AutoApprove, False)
 _REMOVED = ("removed", Removed, False)
 _TEST_AFTER = ("test", TestAfter, False)
@@ -118,6 +125,8 @@ class Options:
     plan_dependents: bool = False
     timeout: float = 300.0
     fail_on: Enum = FailOn.error
+    allow_data_loss: Optional[list[str]] = None
+    reason: Optional[str] = None
 
 
 def register(action: str, doc: str, handler: Callable[[str, Options], int], *extra: tuple,
@@ -142,9 +151,9 @@ def register(action: str, doc: str, handler: Callable[[str, Options], int], *ext
 # Each run command: its help, the options it takes besides the shared ones, and the shared table it uses.
 COMMANDS = {
     "plan": ("Compile, then `terraform init` + `plan` the selected stacks in dependency order.",
-             (("plan_dependents", PlanDependents, False),), SHARED),
+             (("plan_dependents", PlanDependents, False), *_GUARD), SHARED),
     "apply": ("Compile, then plan and apply the selected stacks, producers before their consumers.",
-              (_APPROVE, _TEST_AFTER, _TIMEOUT), SHARED),
+              (_APPROVE, _TEST_AFTER, _TIMEOUT, *_GUARD), SHARED),
     "destroy": ("Destroy the selected stacks' resources, consumers before their producers.", (_APPROVE, _REMOVED),
                 SHARED),
     "drift": ("Plan every selected stack with -detailed-exitcode; exit 1 when any has drifted from its specs.", (),

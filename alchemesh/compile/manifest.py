@@ -121,6 +121,16 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
+def port_module(port: str) -> str:
+    """The module call of an output port in its product's stack: `output_orders`."""
+    return f"output_{port}"
+
+
+def port_of_module(name: str) -> str | None:
+    """The output port a module call of a product's stack serves; None for another module."""
+    return name.removeprefix("output_") if name.startswith("output_") else None
+
+
 def state_name(product_id: str) -> str:
     """The `terraform_remote_state` a consumer reads a producer through: `producer_sales__orders`."""
     return "producer_" + product_id.replace("/", "__")

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from alchemesh.compile.escape import Expression, literal
-from alchemesh.compile.manifest import state_name
+from alchemesh.compile.manifest import port_module, state_name
 from alchemesh.model.interface import config_key_problem, is_local_source
 from alchemesh.errors import AlchemeshError
 from alchemesh.resolve.graph import MeshGraph, PortRef, parse_port_ref
@@ -189,13 +189,13 @@ class _Builder:
             args = {"domain": domain, "product": product.name, "port": output.name, "visibility": output.visibility,
                     "contract": self._contract(output.contract),
                     "consumers": sorted({e.consumer_id for e in self.graph.consumers(PortRef(domain, product.name, output.name))})}
-            modules[f"output_{output.name}"] = self._module(pid, output.component, "output-port",
+            modules[port_module(output.name)] = self._module(pid, output.component, "output-port",
                                                          {**labels, "port": output.name}, args, output.config, infrastructure,
                                                          entry.file)
         for code in spec.code:
             args = {"domain": domain, "product": product.name, "name": code.name,
                     "inputs": {p.name: Expression(f"${{module.input_{p.name}.location}}") for p in spec.inputPorts},
-                    "outputs": {p.name: Expression(f"${{module.output_{p.name}.location}}") for p in spec.outputPorts}}
+                    "outputs": {p.name: Expression(f"${{module.{port_module(p.name)}.location}}") for p in spec.outputPorts}}
             modules[f"code_{code.name}"] = self._module(pid, code.component, "code", labels, args, code.config,
                                                        infrastructure, entry.file)
         for producer in sorted(producers):
@@ -204,7 +204,7 @@ class _Builder:
         if modules:
             content["module"] = modules
         content["output"] = {"output_ports": {"value": {
-            p.name: {"location": f"${{module.output_{p.name}.location}}"} for p in spec.outputPorts
+            p.name: {"location": f"${{module.{port_module(p.name)}.location}}"} for p in spec.outputPorts
         }}}
         return Stack(pid, "product", content, tuple(sorted({*depends, *producers})))
 

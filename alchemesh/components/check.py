@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alchemesh.components.rules import HCL, INTERFACE, LAYOUT, UNDOCUMENTED
+from alchemesh.components.rules import GUARD, HCL, INTERFACE, LAYOUT, UNDOCUMENTED
 from alchemesh.findings import Finding, Report
-from alchemesh.load.modules import Module, guess_kind, read_module
+from alchemesh.load.modules import GUARD_OUTPUT, Module, guess_kind, read_module, unmatched
 from alchemesh.model.interface import NULLABLE, OUTPUTS, VARIABLES
 from alchemesh.repofiles import shown_path
 
@@ -51,6 +51,11 @@ def check_interface(module: Module, kind: str, root: Path) -> list[Finding]:
                           "it does not apply", variable.file, variable.line))
     out += [at(INTERFACE, f"missing output `{name}` of a {kind} component", "outputs.tf")
             for name in OUTPUTS[kind] if name not in module.outputs]
+    guard_file, guard_line = module.outputs.get(GUARD_OUTPUT, ("outputs.tf", 1))
+    if module.guard_problem:
+        out.append(at(GUARD, module.guard_problem, guard_file, guard_line))
+    out += [at(GUARD, f"`{GUARD_OUTPUT}.{role}` names `{pattern}`, which matches no resource of the module",
+               guard_file, guard_line) for role, pattern in unmatched(module)]
     for variable in module.variables.values():
         if not variable.description or variable.type is None:
             missing = " and ".join(x for x, ok in (("type", variable.type), ("description", variable.description))

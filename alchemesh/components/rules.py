@@ -61,4 +61,21 @@ Fix:
     Give the variable a `type` and a `description`.
 """)
 
-RULES = (LAYOUT, HCL, INTERFACE, UNDOCUMENTED)
+GUARD = Rule("component-guard", Severity.ERROR, """A component's `alchemesh_guard` output names no resource of the module.
+
+Why:
+    The plan guard stops a plan that deletes or replaces a resource holding a port's data, and says which consumer
+    loses access when a grant goes; it knows those resources only from the module's declaration. A pattern that
+    matches nothing (a typo, a renamed resource) guards nothing, silently.
+
+Example:
+    output "alchemesh_guard" {
+      value = { data = ["null_resource.databse"] }   # the resource is `null_resource.database`
+    }
+
+Fix:
+    Name the module's resources as `TYPE.NAME` (every instance of it), `*` for any run of characters, or
+    `module.CALL.TYPE.NAME` for a resource of a module it calls; the value must be a literal map of lists.
+""")
+
+RULES = (LAYOUT, HCL, INTERFACE, UNDOCUMENTED, GUARD)

@@ -1,5 +1,6 @@
 """Terraform modules read with python-hcl2: their variables and outputs, checked against the interface
-of their component type (`components check`) and against the `config` a port gives them.
+of their component type (`components check`) and against the `config` a port gives them; their resources, and
+what their `alchemesh_guard` output declares of them for the plan guard.
 
 Parsing is slow (python-hcl2 is a pure-Python parser), so a module's reading is cached by the hash of
 its `.tf` files under `.alchemesh/cache/`.
@@ -34,10 +35,16 @@ class Module:
     outputs: dict[str, tuple[str, int]]  # name → (file, line)
     problems: tuple[tuple[str, int, str], ...]  # (file, line, message): files that could not be read
     reads: frozenset[str] = frozenset()  # the variables its code refers to (`var.NAME`)
+    resources: tuple[str, ...] = ()  # `TYPE.NAME` of its managed resources, `module.NAME` of its module calls
+    # its `alchemesh_guard` output: role (`data`, `grants`) → address patterns; None when it declares none
+    guard: dict[str, tuple[str, ...]] | None = None
+    guard_problem: str | None = None  # why the output cannot be read: not a literal map of lists of strings
 
 
+GUARD_OUTPUT = "alchemesh_guard"  # what a component declares for the plan guard (see docs: the plan guard)
+GUARD_ROLES = ("data", "grants")
 _READS = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
-_FORMAT = b"module-2"  # of a cached reading: a new field makes older entries misses
+_FORMAT = b"module-3"  # of a cached reading: a new field makes older entries misses
 
 
 def source_kinds(module: Module | None) -> set[str] | None:
@@ -65,6 +72,9 @@ def read_module(directory: Path, cache_dir: Path | None = None) -> Module:
             pass  # an entry of the wrong shape (edited, truncated): read the module again
     variables: dict[str, Variable] = {}
     outputs: dict[str, tuple[str, int]] = {}
+    resources: list[str] = []
+    guard: dict[str, tuple[str, ...]] | None = None
+    guard_problem: str | None = None
     problems = []
     for name, content in raw.items():
         text = content.decode("utf-8", "replace")
@@ -80,13 +90,59 @@ def read_module(directory: Path, cache_dir: Path | None = None) -> Module:
                     var_name, _type(body.get("type")), _unquote(body["description"]) if "description" in body else None,
                     "default" in body, name, _line(text, "variable", var_name))
         for block in parsed.get("output", []):
-            for out_name in block:
+            for out_name, body in block.items():
                 out_name = _unquote(out_name)
                 outputs[out_name] = (name, _line(text, "output", out_name))
+                if out_name == GUARD_OUTPUT:
+                    guard, guard_problem = _guard(body.get("value") if isinstance(body, dict) else None)
+        for block in parsed.get("resource", []):
+            for kind, named in block.items():
+                resources += [f"{_unquote(kind)}.{_unquote(n)}" for n in (named if isinstance(named, dict) else {})]
+        for block in parsed.get("module", []):
+            resources += [f"module.{_unquote(n)}" for n in block]
     reads = frozenset(m for content in raw.values() for m in _READS.findall(content.decode("utf-8", "replace")))
-    module = Module(directory, variables, outputs, tuple(problems), reads)
+    module = Module(directory, variables, outputs, tuple(problems), reads, tuple(sorted(resources)), guard,
+                    guard_problem)
     _store(cache_dir, key, module)
     return module
+
+
+def names(pattern: str, address: str) -> bool:
+    """Whether a guard pattern names a resource address (relative to its module): `TYPE.NAME` names each of its
+    instances (`TYPE.NAME["key"]`, `TYPE.NAME[0]`), `*` stands for any run of characters."""
+    regex = re.escape(pattern).replace(r"\*", ".*")
+    return re.fullmatch(regex, address) is not None or re.fullmatch(regex, _INSTANCE.sub("", address)) is not None
+
+
+def unmatched(module: Module) -> list[tuple[str, str]]:
+    """(role, pattern) of the guard's patterns that name none of the module's resources; a pattern into a module
+    call (`module.NAME.…`) is checked as far as the call."""
+    out = []
+    for role, patterns in (module.guard or {}).items():
+        for pattern in patterns:
+            call = re.match(r"^(module\.[^.\[]+)\.", pattern)
+            if not any(names(pattern, r) for r in module.resources) and not (call and call.group(1) in module.resources):
+                out.append((role, pattern))
+    return out
+
+
+_INSTANCE = re.compile(r"\[[^\]]*\]")
+
+
+def _guard(value: Any) -> tuple[dict[str, tuple[str, ...]] | None, str | None]:
+    """The declaration in `alchemesh_guard`'s value: `{data = ["TYPE.NAME", …], grants = […]}`, literal only."""
+    if not isinstance(value, dict) or any(not isinstance(k, str) or k.startswith("__") for k in value):
+        return None, f"`{GUARD_OUTPUT}` must be a literal map: {{data = [\"TYPE.NAME\", …], grants = […]}}"
+    out = {}
+    for role, patterns in value.items():
+        role = _unquote(role)
+        if role not in GUARD_ROLES:
+            return None, f"`{GUARD_OUTPUT}` has `{role}`: it takes {' and '.join(GUARD_ROLES)}"
+        items = [_unquote(p) for p in patterns if isinstance(p, str)] if isinstance(patterns, list) else None
+        if items is None or len(items) != len(patterns) or any("${" in p or not p for p in items):
+            return None, f"`{GUARD_OUTPUT}.{role}` must be a list of literal address patterns"
+        out[role] = tuple(items)
+    return out, None
 
 
 def _parse(text: str) -> dict[str, Any]:
@@ -164,6 +220,9 @@ def _store(cache_dir: Path | None, key: str, module: Module) -> None:
         "outputs": [[name, file, line] for name, (file, line) in module.outputs.items()],
         "problems": [list(p) for p in module.problems],
         "reads": sorted(module.reads),
+        "resources": list(module.resources),
+        "guard": {role: list(patterns) for role, patterns in module.guard.items()} if module.guard is not None else None,
+        "guardProblem": module.guard_problem,
     }
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -175,4 +234,7 @@ def _store(cache_dir: Path | None, key: str, module: Module) -> None:
 def _from_json(directory: Path, body: dict[str, Any]) -> Module:
     variables = {row[0]: Variable(*row) for row in body["variables"]}
     outputs = {name: (file, line) for name, file, line in body["outputs"]}
-    return Module(directory, variables, outputs, tuple(tuple(p) for p in body["problems"]), frozenset(body["reads"]))
+    guard = body["guard"]
+    return Module(directory, variables, outputs, tuple(tuple(p) for p in body["problems"]), frozenset(body["reads"]),
+                  tuple(body["resources"]), {role: tuple(p) for role, p in guard.items()} if guard is not None else None,
+                  body["guardProblem"])

@@ -275,6 +275,9 @@ class OutputPort(Model):
         default=None, description="Contract check mode for this port; the Mesh default when unset."
     )
     description: str | None = None
+    protect: list[Name] = Field(default_factory=list, description=(
+        "Environments where no run may destroy the port's data (the plan guard): only a reviewed change removing "
+        "the protection lets it go."))
     config: Config
 
 

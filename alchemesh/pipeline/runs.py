@@ -21,7 +21,9 @@ from alchemesh.terraform.outcome import Action, Outcome, Run, Status
 
 if TYPE_CHECKING:
     from alchemesh.datatest.result import TestRun
+    from alchemesh.terraform.guard import Policy
     from alchemesh.datatest.suite import Suite
+    from alchemesh.findings import Finding
     from alchemesh.pipeline import Pipeline, Receivers
     from alchemesh.report.deliver import Undelivered
     from alchemesh.terraform.scheduler import Listener
@@ -54,6 +56,8 @@ class RunRequest:
     plan_dependents: bool = False
     events: Path | None = None  # append the run's CloudEvents here
     select_only: bool = False  # compile and select the stacks, run nothing (a CI matrix)
+    allow_data_loss: tuple[str, ...] = ()  # ports (domain/product/port) whose data this run may destroy
+    reason: str | None = None  # why: said in the summary and the events
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class RunResult:
     tests: TestRun | None = None  # `test`, `apply --test`: the ports tested and those that were not
     declined: bool = False
     undelivered: tuple[Undelivered, ...] = ()
+    guard: tuple[Finding, ...] = ()  # what the plans do to the ports' data and grants (`port-data-destroyed`, …)
 
     @property
     def valid(self) -> bool:
@@ -100,28 +105,48 @@ def run(pipeline: Pipeline, request: RunRequest, *, watch: Watch | None = None,
     if binary.skipped:
         banner += f"; passed over for requiredVersion `{required}`: {', '.join(binary.skipped)}"
     watching: Watch = watch or _unwatched
+    guard = _guard(pipeline, request, prepared.environment)
     preview = None
     if approve is not None and asks:  # the plan first, then the question: about what would really change
         with watching(keys, banner) as listener:
             preview = execute(prepared, pipeline.root, action, terraform, parallelism=request.parallelism,
-                              listener=listener, preview=True, defer=True)
+                              listener=listener, preview=True, defer=True, guard=guard)
         changing = [o for o in preview.outcomes if o.status is Status.changes and o.changes.total]
-        if preview.failed or preview.interrupted or not changing:
-            return RunResult(prepared, preview=preview)
+        if preview.failed or preview.interrupted or preview.data_lost or not changing:
+            return RunResult(prepared, preview=preview, guard=_guard_findings(pipeline, preview))
         order = [key for level in selection.levels for key in level]
         if not approve(action, prepared.environment, changing, order):
             return RunResult(prepared, preview=preview, declined=True)
         banner = ""
     with watching(keys, banner) as listener:
         result = execute(prepared, pipeline.root, action, terraform, parallelism=request.parallelism,
-                         listener=listener, tester=tester, defer=not request.plan_dependents)
+                         listener=listener, tester=tester, defer=not request.plan_dependents, guard=guard)
     if prepared.directory is not None:
         from alchemesh.terraform.locations import store
 
         store(pipeline.root, result, prepared.directory)
     tests = _keep_tests(pipeline.root, result, tester, prepared) if tester is not None else None
     undelivered = publish(pipeline, result, request.events, prepared.base)
-    return RunResult(prepared, result, preview, tests, undelivered=undelivered)
+    return RunResult(prepared, result, preview, tests, undelivered=undelivered, guard=_guard_findings(pipeline, result))
+
+
+def _guard_findings(pipeline: Pipeline, result: Run) -> tuple[Finding, ...]:
+    if not any(o.guarded.losses or o.guarded.revoked for o in result.outcomes):
+        return ()
+    from alchemesh.terraform.guard import guard_findings
+
+    return guard_findings(result, pipeline.analysis)
+
+
+def _guard(pipeline: Pipeline, request: RunRequest, environment: str) -> Policy:
+    """The ports this run lets go, and those protected in its environment (`protect`), whose data nothing lets go."""
+    from alchemesh.resolve.index import product_id
+    from alchemesh.terraform.guard import Policy
+
+    protected = frozenset(f"{product_id(entry)}/{port.name}" for entry in pipeline.analysis.index.products.values()
+                          for port in entry.resource.spec.outputPorts if environment in port.protect)
+    return Policy(frozenset(request.allow_data_loss), request.reason, protected,
+                  destroying=request.action is Action.destroy)
 
 
 def _tester(pipeline: Pipeline, request: RunRequest) -> Suite | None:

@@ -90,7 +90,7 @@ def sunset_events(report, mesh: str, identity: str, now: dt.datetime | None = No
 
 def _stack_type(action: Action, outcome: Outcome) -> str | None:
     status = outcome.status
-    if status in (Status.failed, Status.interrupted):
+    if status in (Status.failed, Status.interrupted, Status.guarded):
         return "io.alchemesh.stack.failed"
     if status in (Status.skipped, Status.cancelled):
         return "io.alchemesh.stack.skipped"
@@ -118,7 +118,11 @@ def _stack_data(result: Run, o: Outcome) -> dict[str, Any]:
     return {"command": result.action.value, "environment": result.environment, "stack": o.key,
             "status": o.status.value, "add": o.changes.add, "change": o.changes.change, "destroy": o.changes.destroy,
             "replace": o.changes.replace, "reason": o.reason or None, "error": o.error,
-            "terraform": {"name": result.terraform[0], "version": result.terraform[1]}}
+            "terraform": {"name": result.terraform[0], "version": result.terraform[1]},
+            **({"dataLoss": [{"port": loss.port, "address": loss.address, "replaced": loss.replaced,
+                              "cause": list(loss.cause), "allowed": loss not in o.refused}
+                             for loss in o.guarded.losses], "allowedDataLoss": o.allowed}
+               if o.guarded.losses else {})}
 
 
 def _test_data(environment: str, port) -> dict[str, Any]:
@@ -155,6 +159,14 @@ _STACK_DATA = {
         "reason": _NULLABLE_STRING, "error": _NULLABLE_STRING,
         "terraform": {"type": "object", "required": ["name", "version"],
                       "properties": {"name": {"type": "string"}, "version": {"type": "string"}}},
+        # the plan guard: each port's data the plan destroys, and whether (and why) the run let it go
+        "dataLoss": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["port", "address", "replaced", "cause", "allowed"],
+            "properties": {"port": {"type": "string", "pattern": "^[^/]+/[^/]+/[^/]+$"}, "address": {"type": "string"},
+                           "replaced": {"type": "boolean"}, "cause": {"type": "array", "items": {"type": "string"}},
+                           "allowed": {"type": "boolean"}}}},
+        "allowedDataLoss": _NULLABLE_STRING,
     },
 }
 _TEST_DATA = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alchemesh.compile.manifest import render
+from alchemesh.findings import Finding
 from alchemesh.report import markdown as md
 from alchemesh.repofiles import from_here, shown_path
 from alchemesh.terraform.outcome import Action, Outcome, Run, Status
@@ -21,7 +22,7 @@ def marker(action: Action, environment: str) -> str:
 
 def ordered(run: Run) -> list[Outcome]:
     """Destructive changes first, then failures, then other changes, then the rest."""
-    rank = {Status.failed: 1, Status.interrupted: 1, Status.test_failed: 1, Status.changes: 2, Status.drifted: 2, Status.applied: 2,
+    rank = {Status.guarded: 0, Status.failed: 1, Status.interrupted: 1, Status.test_failed: 1, Status.changes: 2, Status.drifted: 2, Status.applied: 2,
             Status.destroyed: 2, Status.skipped: 3, Status.cancelled: 3, Status.no_changes: 4, Status.tested: 4,
             Status.deferred: 4}
     return sorted(run.outcomes, key=lambda o: (-o.changes.destructive, rank[o.status], o.key))
@@ -36,6 +37,7 @@ def totals(run: Run) -> dict[str, int]:
         "failed": sum(o.status is Status.failed for o in outcomes),
         "interrupted": sum(o.status is Status.interrupted for o in outcomes),
         "testFailed": sum(o.status is Status.test_failed for o in outcomes),
+        "guarded": sum(o.status is Status.guarded for o in outcomes),
         "skipped": sum(o.status in (Status.skipped, Status.cancelled) for o in outcomes),
         "deferred": sum(o.status is Status.deferred for o in outcomes),
         "add": sum(o.changes.add for o in outcomes),
@@ -45,19 +47,31 @@ def totals(run: Run) -> dict[str, int]:
     }
 
 
-def to_json(run: Run, root: Path, base: str | None = None) -> bytes:
+def to_json(run: Run, root: Path, base: str | None = None, guard: tuple[Finding, ...] = ()) -> bytes:
     stacks = [{
         "stack": o.key, "status": o.status.value, "add": o.changes.add, "change": o.changes.change,
         "destroy": o.changes.destroy, "replace": o.changes.replace, "reason": o.reason or None,
         "error": o.error, "cause": o.cause or None, "log": _relative(o.log, root),
         **({"tests": [{"port": p.port, "status": p.status, "failed": sum(1 for c in p.checks if c.status == "failed")}
                       for p in o.tests]} if o.tests else {}),
+        **({"allowedDataLoss": o.allowed} if o.allowed else {}),
     } for o in run.outcomes]
     return render({"command": run.action.value, "environment": run.environment, "base": base,
                    "terraform": {"name": run.terraform[0], "version": run.terraform[1]},
-                   "interrupted": run.interrupted, "stacks": stacks, "removed": list(run.removed),
+                   "interrupted": run.interrupted, "guard": [f.to_dict() for f in guard],
+                   "reason": allowed_reason(run), "stacks": stacks, "removed": list(run.removed),
                    "lockFileChanged": _relative(run.lock_file, root),
                    "summary": totals(run)})
+
+
+def allowed_reason(run: Run) -> str | None:
+    """Why the run let a port's data go (`--reason`), when it did."""
+    return next((o.allowed for o in run.outcomes if o.allowed), None)
+
+
+def _guard_lines(guard: tuple[Finding, ...]) -> list[str]:
+    """The guard's findings, data losses first: what leads a run's summary."""
+    return [f"{f.severity.value}: {f.file}:{f.line}:{f.column} {f.rule} {f.message}" for f in guard]
 
 
 def headline(run: Run) -> str:
@@ -73,6 +87,8 @@ def headline(run: Run) -> str:
         parts.append(f"{t['interrupted']} interrupted")
     if t["testFailed"]:
         parts.append(f"{t['testFailed']} failed its data tests")
+    if t["guarded"]:
+        parts.append(f"{t['guarded']} guarded (its plan destroys a port's data)")
     if t["skipped"]:
         parts.append(f"{t['skipped']} skipped")
     if t["deferred"]:
@@ -82,8 +98,8 @@ def headline(run: Run) -> str:
     return "; ".join(parts)
 
 
-def to_text(run: Run, root: Path) -> str:
-    """A table for the terminal (rich renders it; piped, it stays plain)."""
+def to_text(run: Run, root: Path, guard: tuple[Finding, ...] = ()) -> str:
+    """A table for the terminal (rich renders it; piped, it stays plain), led by the guard's findings."""
     from io import StringIO
 
     from rich.console import Console
@@ -98,7 +114,8 @@ def to_text(run: Run, root: Path) -> str:
             note = note.split(": ", 1)[0] + ": see below"
         elif o.status is Status.failed and o.log:
             note = f"{note} (log: {from_here(o.log)})"
-        style = {Status.failed: "red", Status.interrupted: "red", Status.test_failed: "red", Status.skipped: "yellow",
+        style = {Status.failed: "red", Status.interrupted: "red", Status.test_failed: "red", Status.guarded: "red",
+                 Status.skipped: "yellow",
                  Status.cancelled: "yellow"}.get(o.status)
         if o.changes.destructive:
             style = "bold red"
@@ -106,6 +123,10 @@ def to_text(run: Run, root: Path) -> str:
                       str(o.changes.replace), note, style=style)
     buffer = StringIO()
     console = Console(file=buffer, highlight=False, soft_wrap=True, width=200, markup=False)
+    for line in _guard_lines(guard):
+        console.print(line)
+    if guard:
+        console.print("")
     if run.outcomes:
         console.print(table)
     for o in ordered(run):  # one line per failed stack: the cause first, then where the whole story is
@@ -131,9 +152,18 @@ def to_text(run: Run, root: Path) -> str:
 _LISTED = 20  # resources listed per stack; the log has them all
 
 
-def to_markdown(run: Run, root: Path) -> str:
-    """Markdown for a PR comment: a table, then each stack's plan folded; cut to fit GitHub's limit."""
+def to_markdown(run: Run, root: Path, guard: tuple[Finding, ...] = ()) -> str:
+    """Markdown for a PR comment: the guard's findings, a table, then each stack's plan folded; cut to fit GitHub's
+    limit."""
     lines = [marker(run.action, run.environment), f"### alchemesh {_VERB[run.action.value]} — `{run.environment}`", "", headline(run), ""]
+    for f in guard:
+        icon = "🛑" if f.severity.value == "error" else "⚠️" if f.severity.value == "warning" else "ℹ️"
+        lines.append(f"- {icon} **{f.rule}** `{f.file}:{f.line}` {md.text(f.message)}")
+    if guard:
+        lines.append("")
+    reason = allowed_reason(run)
+    if reason:
+        lines += [f"Data loss allowed: {md.text(reason)}", ""]
     if run.outcomes:
         lines += ["| stack | status | add | change | destroy | replace | note |",
                   "|---|---|---:|---:|---:|---:|---|"]

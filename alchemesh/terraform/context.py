@@ -11,6 +11,7 @@ from typing import IO, Any, Protocol
 
 from alchemesh.compile.manifest import StackFacts
 from alchemesh.terraform.environment import Terraform
+from alchemesh.terraform.guard import Policy
 from alchemesh.terraform.locks import LockFile
 from alchemesh.terraform.outcome import Action
 
@@ -26,6 +27,7 @@ class RunContext(Protocol):
     lock_file: LockFile | None
     tester: Tester | None
     preview: bool
+    guard: Policy  # which ports' data the run lets go
     defer: bool
     root: Path | None  # the mesh: a failure's cause says its paths from there
     logs: Path

@@ -11,6 +11,7 @@ from alchemesh.compile.output import Build
 from alchemesh.findings import Report
 from alchemesh.workspace import LOG_DIR, TERRAFORM_DIR
 from alchemesh.terraform.environment import Terraform
+from alchemesh.terraform.guard import Policy
 from alchemesh.terraform.locks import LockFile
 from alchemesh.terraform.outcome import Action, Run, Status
 from alchemesh.terraform.scheduler import Listener, Tester, run
@@ -103,8 +104,9 @@ def _removed_since(now: Build, before: Build | None) -> dict[str, bytes]:
 
 def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform, *, parallelism: int | None = None,
             listener: Listener | None = None, preview: bool = False, tester: Tester | None = None,
-            defer: bool = False) -> Run:
+            defer: bool = False, guard: Policy | None = None) -> Run:
     """Run `action` over the selected stacks; `preview`: plan each as the action would, apply nothing.
+    `guard`: the ports whose data the run lets go (see `guard.Policy`).
     `tester`: test each stack's ports after it applies (for `test`: as it is). `defer`: a plan leaves out the
     unchanged dependents of changed stacks (see `runner.run`)."""
     assert prepared.selection is not None, "nothing compiled"
@@ -115,7 +117,7 @@ def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform
     result = run(prepared.selection, action, terraform, environment=prepared.environment, logs=logs,
                  parallelism=parallelism, listener=listener, preview=preview,
                  bootstrap=root / TERRAFORM_DIR / "bootstrap" / prepared.environment, lock_file=lock_file,
-                 tester=tester, defer=defer, root=root)
+                 tester=tester, defer=defer, root=root, guard=guard)
     if preview:
         return result
     destroyed = {o.key for o in result.outcomes if o.status is Status.destroyed or (

@@ -7,6 +7,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from alchemesh.terraform.guard import DataLoss, Guarded
+
 
 class Action(str, Enum):
     plan = "plan"
@@ -29,10 +31,12 @@ class Status(str, Enum):
     tested = "tested"  # its ports' data keeps their contracts
     test_failed = "test-failed"  # a port's data breaks its contract, or cannot be read
     deferred = "deferred"  # not planned: unchanged itself, it reads a producer that has yet to apply
+    guarded = "guarded"  # not applied: its plan destroys a port's data, and the run did not allow it
 
     @property
     def ok(self) -> bool:
-        return self not in (Status.failed, Status.interrupted, Status.skipped, Status.cancelled, Status.test_failed)
+        return self not in (Status.failed, Status.interrupted, Status.skipped, Status.cancelled, Status.test_failed,
+                            Status.guarded)
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,9 @@ class Outcome:
     tests: tuple[Any, ...] = ()  # PortResult of each port tested (`test`, `apply --test`)
     cause: str = ""  # a failure in one line: what failed, paths from the mesh root
     ports: tuple[tuple[str, str], ...] = ()  # (port, its `location` output) of an applied or tested stack
+    guarded: Guarded = Guarded()  # what its plan does to the ports' data and grants
+    refused: tuple[DataLoss, ...] = ()  # the data losses the run does not let through
+    allowed: str | None = None  # why the others were let through (`--allow-data-loss … --reason`)
 
 
 _SYMBOL = {"add": "+", "change": "~", "destroy": "-", "replace": "±"}
@@ -100,6 +107,11 @@ class Run:
     @property
     def failed(self) -> bool:
         return self.interrupted or any(not o.status.ok for o in self.outcomes)
+
+    @property
+    def data_lost(self) -> bool:
+        """A plan destroys a port's data that the run does not let through."""
+        return any(o.refused for o in self.outcomes)
 
     @property
     def drifted(self) -> bool:

@@ -24,6 +24,7 @@ from alchemesh.compile.manifest import StackFacts, read_stack_facts
 from alchemesh.terraform import state
 from alchemesh.terraform.context import Listener, Tester
 from alchemesh.terraform.environment import Terraform
+from alchemesh.terraform.guard import Policy
 from alchemesh.terraform.locks import LockFile
 from alchemesh.terraform.outcome import Action, Outcome, Run, Status
 from alchemesh.terraform.selection import Selection, StackRef
@@ -35,14 +36,16 @@ __all__ = ["Listener", "Scheduler", "Tester", "run"]
 def run(selection: Selection, action: Action, terraform: Terraform, *, environment: str, logs: Path,
         parallelism: int | None = None, listener: Listener | None = None, preview: bool = False,
         bootstrap: Path | None = None, lock_file: LockFile | None = None, tester: Tester | None = None,
-        defer: bool = False, root: Path | None = None) -> Run:
+        defer: bool = False, root: Path | None = None, guard: Policy | None = None) -> Run:
     """Preflight (state files) for every stack first, then the runs; an interrupt ends it cleanly.
     `preview`: each stack planned as `action` would plan it (`-destroy` for a destroy), nothing applied.
     `lock_file`: the environment's committed provider lock file, copied into each stack before `init`.
     `tester`: tests each stack's ports once it is applied (or, for `test`, as it is); under apply, a stack whose
     port fails is `test-failed` and its dependents are skipped. `defer`: a plan (or a preview) skips the stacks
     selected by change only for reading a changed producer: unchanged, they read its state as it is until it
-    applies, so a plan now cannot show what they will do then; they are `deferred`, without a Terraform run."""
+    applies, so a plan now cannot show what they will do then; they are `deferred`, without a Terraform run.
+    `guard`: the ports whose data the run lets go; a stack whose plan destroys any other is `guarded`, not applied,
+    and its dependents are skipped."""
     facts = {s.key: read_stack_facts(s.directory, s.key) for s in selection.stacks}
     for stack in selection.stacks:
         own = facts[stack.key].state
@@ -55,6 +58,7 @@ def run(selection: Selection, action: Action, terraform: Terraform, *, environme
                      bootstrap or logs / ".bootstrap", lock_file, tester,
                      defer and (action is Action.plan or (preview and action is Action.apply)))
     runner.root = root  # the mesh: a failure's cause says its paths from there
+    runner.guard = guard or Policy(destroying=action is Action.destroy)
     return runner.run(environment, parallelism or os.cpu_count() or 1)
 
 
@@ -78,6 +82,7 @@ class Scheduler:
         self.interrupted: set[int] = set()
         self.watchdog: subprocess.Popen | None = None
         self.root: Path | None = None
+        self.guard = Policy()
 
     def run(self, environment: str, parallelism: int) -> Run:
         stacks = {s.key: s for s in self.selection.stacks}
@@ -214,6 +219,8 @@ class Scheduler:
 
 
 def _blocked_by(outcome: Outcome) -> str:
+    if outcome.status is Status.guarded:
+        return f"{outcome.key}'s plan destroys a port's data (not allowed)"
     if outcome.status is Status.test_failed:
         broken = [p.port for p in outcome.tests if p.broken]
         return f"{', '.join(broken)} failed {'its contract' if len(broken) == 1 else 'their contracts'}"

@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 from alchemesh.compile.manifest import StackFacts
 from alchemesh.compile.output import PLAN_FILE
 from alchemesh.terraform.environment import Terraform
+from alchemesh.terraform.guard import Guarded, read_guard
 from alchemesh.terraform.locks import STACK_LOCK
 from alchemesh.terraform.plans import plan_text
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Status
@@ -42,6 +43,7 @@ class StackJob(StateSteps):
         self.started_states: tuple[str, ...] = ()  # empty states this stack's run pushed
         self.tests: tuple = ()
         self.ports: tuple[tuple[str, str], ...] = ()  # (port, location) once applied: where consumers read it
+        self.guarded = Guarded()  # what its plan does to its ports' data and grants
 
     def run(self) -> Outcome:
         start = time.perf_counter()
@@ -94,8 +96,17 @@ class StackJob(StateSteps):
             reason = f"removed from the specs: would destroy {changes.destroy}"
         elif self.stack.removed and status is Status.destroyed:
             reason = "removed from the specs: destroyed"
+        policy = self.runner.guard
+        # a product removed from the specs goes by a reviewed change that no consumer reads it any more
+        refused = policy.refused(self.guarded.losses) \
+            if status in (Status.changes, Status.guarded) and not self.stack.removed else ()
+        allowed = policy.reason if self.guarded.losses and len(refused) < len(self.guarded.losses) else None
+        if status is Status.guarded:
+            reason = "; ".join(filter(None, [reason, "not applied: it destroys the data of "
+                                             + ", ".join(sorted({loss.port for loss in refused}))]))
         return Outcome(self.stack.key, status, changes, self.log_path, error, text, reason,
-                       end - start, self.terraform_seconds, start, end, self.tests, cause, self.ports)
+                       end - start, self.terraform_seconds, start, end, self.tests, cause, self.ports, self.guarded,
+                       refused, allowed)
 
     def _steps(self, log: IO[str]) -> tuple[Status, Changes, str]:
         if self.runner.action is Action.test:
@@ -138,11 +149,17 @@ class StackJob(StateSteps):
         plan = json.loads(shown)
         changes, text = Changes.of_plan(plan), plan_text(plan)
         log.write(f"{text}\n")
-        if action is Action.plan or self.runner.preview:
-            return Status.changes, changes, text
         if action is Action.drift:
             (directory / PLAN_FILE).unlink(missing_ok=True)
             return Status.drifted, changes, text
+        self.guarded = read_guard(plan, self.stack.key)
+        if action is Action.plan:
+            return Status.changes, changes, text
+        if not self.stack.removed and self.runner.guard.refused(self.guarded.losses):
+            (directory / PLAN_FILE).unlink(missing_ok=True)
+            return Status.guarded, changes, text  # not applied: the run did not let the data go
+        if self.runner.preview:
+            return Status.changes, changes, text
         self.runner.phase(self.stack.key, "destroying" if destroying else "applying")
         self.applying = True
         self._terraform(["apply", "-json", "-input=false", *lock, PLAN_FILE], log, machine=True)

@@ -83,12 +83,14 @@ def _owners() -> dict[str, Path]:
     from alchemesh.components.rules import RULES as component_rules
     from alchemesh.contracts.rules import contract_rules
     from alchemesh.datatest.rules import RULES as data_rules
+    from alchemesh.terraform.guard import RULES as guard_rules
     from alchemesh.validate.rules import registry
 
     owners = {name: PACKAGE / "validate" / "rules" / f"{name.replace('-', '_')}.py" for name in registry()}
     owners |= dict.fromkeys(contract_rules(), PACKAGE / "contracts" / "changes.py")
     owners |= {rule.name: PACKAGE / "components" / "rules.py" for rule in component_rules}
     owners |= {rule.name: PACKAGE / "datatest" / "rules.py" for rule in data_rules}
+    owners |= {rule.name: PACKAGE / "terraform" / "guard.py" for rule in guard_rules}
     assert owners.keys() == every_rule().keys()
     assert all(path.is_file() for path in owners.values()), owners
     return owners

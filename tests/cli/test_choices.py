@@ -53,7 +53,8 @@ def test_every_graph_format_renders(fmt):
 
 
 @pytest.mark.parametrize(("command", "extra", "without"), [
-    ("plan", {"--plan-dependents"}, set()), ("drift", set(), set()), ("apply", {"--auto-approve", "--test", "--timeout"}, set()),
+    ("plan", {"--plan-dependents", "--allow-data-loss", "--reason"}, set()), ("drift", set(), set()),
+    ("apply", {"--auto-approve", "--test", "--timeout", "--allow-data-loss", "--reason"}, set()),
     ("destroy", {"--auto-approve", "--removed"}, set()),
     ("test", {"--fail-on", "--timeout"}, {"--summary", "--matrix"})])
 def test_run_commands_share_one_option_table(command, extra, without):

@@ -52,10 +52,12 @@ def test_rules_explains_one_rule():
 
 def test_rules_json_and_unknown_rule():
     body = run_cli("rules", "--json").json()
-    components = ["component-layout", "component-hcl", "component-interface", "component-undocumented"]
+    components = ["component-layout", "component-hcl", "component-interface", "component-undocumented",
+                  "component-guard"]
     data = ["data-unreachable", "data-object-missing", "data-property-missing", "data-type-mismatch", "data-required",
             "data-unique", "data-quality", "data-freshness"]
-    assert [r["name"] for r in body] == [*registry(), *contract_rules(), *components, *data]
+    guard = ["port-data-destroyed", "access-revoked"]
+    assert [r["name"] for r in body] == [*registry(), *contract_rules(), *components, *data, *guard]
     unknown = run_cli("rules", "unresolved-refrence")
     assert unknown.code == 2 and "did you mean `unresolved-reference`?" in unknown.err
     assert_no_traceback(unknown)

@@ -94,3 +94,25 @@ def test_a_folder_without_modules_says_what_to_pass_instead_of_ok(tmp_path: Path
     assert_no_traceback(result)
     here = run_cli("components", "check", "--format", "json", cwd=module)  # no argument: the current folder
     assert here.code == 0 and here.json()["summary"]["files"] == 1, here.out + here.err
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ('{ data = ["null_resource.databse"] }', "`alchemesh_guard.data` names `null_resource.databse`, which matches no "
+                                             "resource of the module"),
+    ('{ grants = ["module.gone.x.y"] }', "`alchemesh_guard.grants` names `module.gone.x.y`, which matches no resource"),
+    ('{ data = ["${null_resource.port.id}"] }', "`alchemesh_guard.data` must be a list of literal address patterns"),
+    ('{ tables = ["null_resource.port"] }', "`alchemesh_guard` has `tables`: it takes data and grants"),
+    ('"null_resource.port"', "`alchemesh_guard` must be a literal map"),
+])
+def test_a_guard_declaration_that_guards_nothing_is_a_finding(module: Path, value: str, said: str):
+    with (module / "outputs.tf").open("a") as outputs:
+        outputs.write(f'\noutput "alchemesh_guard" {{\n  description = "For the plan guard."\n  value = {value}\n}}\n')
+    (rule, message, line), = findings(module)
+    assert rule == "component-guard" and said in message and line > 1
+
+
+def test_a_guard_declaration_of_the_modules_resources_passes(module: Path):
+    with (module / "outputs.tf").open("a") as outputs:
+        outputs.write('\noutput "alchemesh_guard" {\n  description = "For the plan guard."\n'
+                      '  value = { data = ["null_resource.*"], grants = ["null_resource.port"] }\n}\n')
+    assert findings(module) == []

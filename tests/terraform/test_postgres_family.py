@@ -1,7 +1,7 @@
 """The PostgreSQL component family for real: `mesh-examples/postgres-shop` applied on a PostgreSQL server the tests
 start — a schema per product, tables typed from the contracts, one role per product reading exactly the ports it
-consumes — its data tested, a consumer that stops reading a port losing its grant, and a destroy that leaves
-nothing behind."""
+consumes — its data tested, a consumer that stops reading a port losing its grant (`access-revoked`, the port's rows
+kept), and a destroy that leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -145,9 +145,18 @@ def test_schemas_typed_tables_and_grants_then_tested_revoked_and_destroyed(shop,
     (mesh / "domains/marketing/customer-value/transform/customer_value.sql").write_text(
         "DELETE FROM customer_value;\nINSERT INTO customer_value SELECT customer_id, country, signed_up_on, "
         "signed_up_on, 1, 0 FROM {{ input.customers }}.customers;\n")
+    with _as(url) as connection:
+        kept = connection.execute("SELECT 'sales_orders.orders'::regclass::oid").fetchone()
+    planned = run_cli("plan", "--format", "json", cwd=mesh, env=env)
+    assert planned.code == 0, planned.out + planned.err  # a grant removed is said; the port's data stays
+    (revoked,) = planned.json()["guard"]
+    assert (revoked["rule"], revoked["severity"], revoked["reader"], revoked["port"]) == (
+        "access-revoked", "info", "marketing/customer-value", "sales/orders/orders")
     again = run_cli("apply", "--auto-approve", "--format", "json", cwd=mesh, env=env)
     assert again.code == 0, again.out + again.err
     assert not _can(url, reader, "SELECT * FROM sales_orders.orders")
+    with _as(url) as connection:  # the grant went by a migration of the port, never a drop of its tables
+        assert connection.execute("SELECT 'sales_orders.orders'::regclass::oid").fetchone() == kept
     with _as(url) as connection:
         assert connection.execute("SELECT has_schema_privilege(%s, 'sales_orders', 'USAGE')",
                                   (reader,)).fetchone() == (False,)

@@ -54,7 +54,8 @@ def test_markdown_fits_a_github_comment_and_says_what_it_left_out():
 def test_json_summary():
     data = json.loads(runs.to_json(sample(), ROOT, base="abc"))
     assert data["command"] == "plan" and data["base"] == "abc"
-    assert data["summary"] == {"stacks": 6, "changed": 4, "failed": 1, "interrupted": 0, "testFailed": 0, "skipped": 1, "deferred": 0,
+    assert data["summary"] == {"stacks": 6, "changed": 4, "failed": 1, "interrupted": 0, "testFailed": 0, "guarded": 0,
+                               "skipped": 1, "deferred": 0,
                                "add": 3, "change": 0, "destroy": 2, "replace": 1}
     first = data["stacks"][0]
     assert first == {"stack": "d/p0", "status": "changes", "add": 1, "change": 0, "destroy": 0, "replace": 0,

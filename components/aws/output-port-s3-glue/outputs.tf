@@ -37,3 +37,11 @@ output "ungranted_consumers" {
   description = "Consumer products with no principal in `consumer_principals` and no `consumer_principal_template`: they cannot read the port yet."
   value       = sort([for consumer, principal in local.consumer_candidates : consumer if principal == null])
 }
+
+output "alchemesh_guard" {
+  description = "For alchemesh's plan guard: the resources that hold the port's data (a plan deleting or replacing one stops unless allowed) and those that grant a reader access (a removal names who loses it)."
+  value = {
+    data   = ["aws_s3_bucket.this", "aws_glue_catalog_database.this", "aws_glue_catalog_table.this"]
+    grants = ["aws_lakeformation_permissions.*"]
+  }
+}

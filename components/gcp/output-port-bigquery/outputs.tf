@@ -32,3 +32,11 @@ output "ungranted_consumers" {
   description = "Consumer products with no principal in `consumer_principals` and no `consumer_principal_template`: they cannot read the port yet."
   value       = sort([for consumer, member in local.consumer_candidates : consumer if member == null])
 }
+
+output "alchemesh_guard" {
+  description = "For alchemesh's plan guard: the resources that hold the port's data (a plan deleting or replacing one stops unless allowed) and those that grant a reader access (a removal names who loses it)."
+  value = {
+    data   = ["google_bigquery_dataset.this", "google_bigquery_table.this"]
+    grants = ["google_bigquery_dataset_access.this"]
+  }
+}

@@ -4,3 +4,10 @@ output "location" {
   # location among its `outputs`, runs again after a contract change and fills the tables.
   value = null_resource.tables.id != "" ? null_resource.tables.triggers.path : null_resource.tables.triggers.path
 }
+
+output "alchemesh_guard" {
+  description = "For alchemesh's plan guard: the resource that holds the port's data (a plan deleting or replacing it stops unless allowed)."
+  value = {
+    data = ["null_resource.database"]
+  }
+}

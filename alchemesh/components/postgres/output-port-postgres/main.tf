@@ -27,8 +27,47 @@ locals {
   tables      = var.contract == null ? [] : sort([for o in var.contract.objects : o.physical_name != null ? o.physical_name : o.name])
 }
 
+# The port's data: its tables and schema. Replaced only when where they live changes (server, database, schema,
+# owner, port), so that a contract or a reader change never drops them; its destroy-time provisioner drops the
+# port's tables, then the schema and the owner role when nothing else is left in them.
+resource "null_resource" "data" {
+  triggers = {
+    host     = local.host
+    tcp_port = tostring(local.tcp_port)
+    database = local.database
+    schema   = local.schema
+    owner    = local.owner
+    port     = var.port
+    python   = var.python
+  }
+
+  # A new interpreter must not replace the data (that would drop its tables).
+  lifecycle {
+    ignore_changes = [triggers["python"]]
+  }
+
+  # Destroy-time provisioners may only read `self`. No shell: the interpreter runs the script with the JSON
+  # document as its only argument.
+  provisioner "local-exec" {
+    when        = destroy
+    interpreter = [self.triggers.python, "${path.module}/scripts/port.py"]
+    command = jsonencode({
+      action   = "destroy"
+      host     = self.triggers.host
+      tcp_port = self.triggers.tcp_port
+      database = self.triggers.database
+      schema   = self.triggers.schema
+      owner    = self.triggers.owner
+      port     = self.triggers.port
+    })
+  }
+}
+
+# Makes the schema, the tables (migrated when the contract changes, keeping the rows that still fit) and the
+# grants whenever any of them changes. Replacing it runs the script again; it drops nothing.
 resource "null_resource" "port" {
   triggers = {
+    data        = null_resource.data.id
     host        = local.host
     tcp_port    = tostring(local.tcp_port)
     database    = local.database
@@ -40,12 +79,6 @@ resource "null_resource" "port" {
     readers     = jsonencode(local.readers)
     tester      = local.tester
     role_prefix = local.role_prefix
-    python      = var.python
-  }
-
-  # A new interpreter must not replace the port (that would drop its tables).
-  lifecycle {
-    ignore_changes = [triggers["python"]]
   }
 
   # No shell: the interpreter runs the script with the JSON document as its only argument.
@@ -65,19 +98,15 @@ resource "null_resource" "port" {
       contract_gz = base64gzip(jsonencode(var.contract))
     })
   }
+}
 
-  # Destroy-time provisioners may only read `self`.
-  provisioner "local-exec" {
-    when        = destroy
-    interpreter = [self.triggers.python, "${path.module}/scripts/port.py"]
-    command = jsonencode({
-      action   = "destroy"
-      host     = self.triggers.host
-      tcp_port = self.triggers.tcp_port
-      database = self.triggers.database
-      schema   = self.triggers.schema
-      owner    = self.triggers.owner
-      port     = self.triggers.port
-    })
+# One per consumer product: its access to the port (USAGE and SELECT, granted and revoked by `port`'s script).
+# A consumer that stops reading the port is a removal here, which the plan guard reports as `access-revoked`.
+resource "null_resource" "access" {
+  for_each = toset(var.consumers)
+
+  triggers = {
+    consumer = each.key
+    role     = replace("${local.role_prefix}${replace(each.key, "/", "_")}", "-", "_")
   }
 }

@@ -23,3 +23,11 @@ output "tester" {
   description = "The environment's tester role: SELECT on the port's tables and nothing else; `alchemesh test` reads as it."
   value       = local.tester
 }
+
+output "alchemesh_guard" {
+  description = "For alchemesh's plan guard: the resource that holds the port's data (a plan deleting or replacing it stops unless allowed), and the consumers' access (a removal names who loses it)."
+  value = {
+    data   = ["null_resource.data"]
+    grants = ["null_resource.access"]
+  }
+}
