@@ -80,7 +80,8 @@ def _report(action: Action, result: RunResult, root: Path, options: Options) -> 
         sys.stdout.write(runs.to_text(run, root, guard))
         if result.tests is not None and result.tests.ports:
             print_markup("\n" + tests.to_text(result.tests, root))
-    return 130 if run.interrupted else 1 if run.failed or run.data_lost or (action is Action.drift and run.drifted) \
+    guard_error = any(f.severity is Severity.ERROR for f in guard)  # data lost, or a reader's grant going
+    return 130 if run.interrupted else 1 if run.failed or guard_error or (action is Action.drift and run.drifted) \
         else 0
 
 

@@ -153,6 +153,9 @@ class StackJob(StateSteps):
             (directory / PLAN_FILE).unlink(missing_ok=True)
             return Status.drifted, changes, text
         self.guarded = read_guard(plan, self.stack.key)
+        if destroying:  # the data goes by intent (`destroy`, a product removed): only protection is said
+            protected = () if self.stack.removed else self.runner.guard.refused(self.guarded.losses)
+            self.guarded = Guarded(protected)
         if action is Action.plan:
             return Status.changes, changes, text
         if not self.stack.removed and self.runner.guard.refused(self.guarded.losses):
