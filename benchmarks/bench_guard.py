@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> None:
 def _guard_seconds(mesh: Path, binary: Path, env: dict, repeat: int) -> float:
     """Best of `repeat`: read every planned stack's plan against its declarations, then the findings."""
     from alchemesh.compile.output import PLAN_FILE
-    from alchemesh.terraform.guard import guard_findings, read_guard
+    from alchemesh.terraform.dataloss import read_guard
+    from alchemesh.terraform.guard import guard_findings
     from alchemesh.terraform.outcome import Action, Outcome, Run, Status
     from alchemesh.validate import analyze
 

@@ -21,7 +21,7 @@ from alchemesh.terraform.outcome import Action, Outcome, Run, Status
 
 if TYPE_CHECKING:
     from alchemesh.datatest.result import TestRun
-    from alchemesh.terraform.guard import Policy
+    from alchemesh.terraform.dataloss import Policy
     from alchemesh.datatest.suite import Suite
     from alchemesh.findings import Finding
     from alchemesh.pipeline import Pipeline, Receivers
@@ -141,7 +141,7 @@ def _guard_findings(pipeline: Pipeline, result: Run) -> tuple[Finding, ...]:
 def _guard(pipeline: Pipeline, request: RunRequest, environment: str) -> Policy:
     """The ports this run lets go, and those protected in its environment (`protect`), whose data nothing lets go."""
     from alchemesh.resolve.index import product_id
-    from alchemesh.terraform.guard import Policy
+    from alchemesh.terraform.dataloss import Policy
 
     protected = frozenset(f"{product_id(entry)}/{port.name}" for entry in pipeline.analysis.index.products.values()
                           for port in entry.resource.spec.outputPorts if environment in port.protect)

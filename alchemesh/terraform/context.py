@@ -11,7 +11,7 @@ from typing import IO, Any, Protocol
 
 from alchemesh.compile.manifest import StackFacts
 from alchemesh.terraform.environment import Terraform
-from alchemesh.terraform.guard import Policy
+from alchemesh.terraform.dataloss import Policy
 from alchemesh.terraform.locks import LockFile
 from alchemesh.terraform.outcome import Action
 

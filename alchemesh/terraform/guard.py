@@ -1,18 +1,15 @@
-"""The plan guard: what a stack's plan (`terraform show -json`) does to the resources its port components declare
-(their `alchemesh_guard` output, as the plan's own configuration holds it) — a delete or replace of one that holds a
-port's data, a removal of one that grants a reader access — and whether `apply` may go through."""
+"""The plan guard's findings: `port-data-destroyed` and `access-revoked`, from what each stack's plan does to its ports'
+data and grants (`dataloss`), with the port's readers from the graph being planned."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from alchemesh.compile.manifest import port_of_module
 from alchemesh.findings import Finding, GuardImpact, Severity
-from alchemesh.load.modules import GUARD_OUTPUT, names
 from alchemesh.validate.rules.base import Rule
 
 if TYPE_CHECKING:
+    from alchemesh.resolve.graph import MeshGraph
     from alchemesh.terraform.outcome import Run
     from alchemesh.validate import Analysis
 
@@ -55,108 +52,6 @@ Fix:
 RULES = (DATA_DESTROYED, ACCESS_REVOKED)
 
 
-@dataclass(frozen=True)
-class DataLoss:
-    """A resource holding a port's data that the plan deletes or replaces."""
-
-    port: str  # domain/product/port
-    address: str
-    replaced: bool  # replaced (the data goes, a new resource comes); else deleted
-    cause: tuple[str, ...] = ()  # the attributes whose change forces the replacement: `triggers.path`
-
-
-@dataclass(frozen=True)
-class Revoked:
-    """A reader's grant on a port that the plan removes."""
-
-    port: str
-    reader: str  # the grant's key: a consumer product (`marketing/segments`) or the principal it names
-    address: str
-
-
-@dataclass(frozen=True)
-class Guarded:
-    losses: tuple[DataLoss, ...] = ()
-    revoked: tuple[Revoked, ...] = ()
-
-
-@dataclass(frozen=True)
-class Policy:
-    """What a run lets through: the ports named with `--allow-data-loss` (and the reason), and the ports whose
-    `protect` lists the environment, whose data no flag lets go."""
-
-    allowed: frozenset[str] = frozenset()
-    reason: str | None = None
-    protected: frozenset[str] = frozenset()
-    destroying: bool = False  # `destroy`: the command is the intent, only protection stops it
-
-    def refused(self, losses: tuple[DataLoss, ...]) -> tuple[DataLoss, ...]:
-        return tuple(loss for loss in losses if loss.port in self.protected
-                     or not (self.destroying or loss.port in self.allowed))
-
-
-def read_guard(plan: dict[str, Any], stack_key: str) -> Guarded:
-    """The guard's findings in one stack's plan: its port modules' declarations, against its resource changes."""
-    calls = ((plan.get("configuration") or {}).get("root_module") or {}).get("module_calls") or {}
-    declared: dict[str, dict[str, list[str]]] = {}  # port module → role → patterns
-    for name, call in calls.items():
-        port = port_of_module(name)
-        output = (((call or {}).get("module") or {}).get("outputs") or {}).get(GUARD_OUTPUT) or {}
-        value = (output.get("expression") or {}).get("constant_value")
-        if port is not None and isinstance(value, dict):
-            declared[name] = {role: [p for p in patterns if isinstance(p, str)]
-                              for role, patterns in value.items() if isinstance(patterns, list)}
-    losses, revoked = [], []
-    for change in plan.get("resource_changes") or ():
-        module = str(change.get("module_address") or "")
-        call = module.removeprefix("module.").split(".", 1)[0] if module.startswith("module.") else ""
-        detail = change.get("change") or {}
-        actions = tuple(detail.get("actions") or ())
-        if "delete" not in actions or call not in declared:
-            continue
-        address = str(change.get("address", ""))
-        inner = address.removeprefix(f"module.{call}.")
-        port = f"{stack_key}/{port_of_module(call)}"
-        if any(names(p, inner) for p in declared[call].get("data", ())):
-            losses.append(DataLoss(port, address, "create" in actions, _forcing(detail)))
-        elif actions == ("delete",) and any(names(p, inner) for p in declared[call].get("grants", ())):
-            reader = change.get("index")
-            revoked.append(Revoked(port, str(reader) if reader is not None else inner, address))
-    return Guarded(tuple(losses), tuple(revoked))
-
-
-def _forcing(detail: dict[str, Any]) -> tuple[str, ...]:
-    """The attributes that force a replacement, as deep as before and after tell (`triggers.path`, not just
-    `triggers`)."""
-    out: list[str] = []
-    for path in detail.get("replace_paths") or ():
-        if not isinstance(path, list) or not path:
-            continue
-        was, now = _at(detail.get("before"), path), _at(detail.get("after"), path)
-        prefix = ".".join(map(str, path))
-        out += _differing(prefix, was, now, _at(detail.get("after_unknown"), path)) or [prefix]
-    return tuple(dict.fromkeys(out))
-
-
-def _at(value: Any, path: list[Any]) -> Any:
-    for step in path:
-        if isinstance(value, dict) and isinstance(step, str):
-            value = value.get(step)
-        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
-            value = value[step]
-        else:
-            return None
-    return value
-
-
-def _differing(prefix: str, was: Any, now: Any, unknown: Any) -> list[str]:
-    if isinstance(was, dict) and isinstance(now, dict):
-        unknown = unknown if isinstance(unknown, dict) else {}
-        return [name for key in sorted(set(was) | set(now) | set(unknown))
-                for name in _differing(f"{prefix}.{key}", was.get(key), now.get(key), unknown.get(key))]
-    return [prefix] if was != now or unknown is True else []
-
-
 def guard_findings(run: Run, analysis: Analysis) -> tuple[Finding, ...]:
     """The run's guard findings, each at the port's spec line (at its `config` key when the forcing attribute is
     named after one), with the port's readers from the graph being planned: data losses first."""
@@ -193,7 +88,7 @@ def guard_findings(run: Run, analysis: Analysis) -> tuple[Finding, ...]:
     return tuple(sorted(out, key=lambda f: (f.rule != DATA_DESTROYED.name, f.sort_key)))
 
 
-def _readers(graph, port: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _readers(graph: MeshGraph, port: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The products reading a port, and those downstream of them."""
     from alchemesh.resolve.graph import PortRef
 

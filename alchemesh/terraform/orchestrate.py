@@ -11,7 +11,7 @@ from alchemesh.compile.output import Build
 from alchemesh.findings import Report
 from alchemesh.workspace import LOG_DIR, TERRAFORM_DIR
 from alchemesh.terraform.environment import Terraform
-from alchemesh.terraform.guard import Policy
+from alchemesh.terraform.dataloss import Policy
 from alchemesh.terraform.locks import LockFile
 from alchemesh.terraform.outcome import Action, Run, Status
 from alchemesh.terraform.scheduler import Listener, Tester, run
@@ -106,7 +106,7 @@ def execute(prepared: Prepared, root: Path, action: Action, terraform: Terraform
             listener: Listener | None = None, preview: bool = False, tester: Tester | None = None,
             defer: bool = False, guard: Policy | None = None) -> Run:
     """Run `action` over the selected stacks; `preview`: plan each as the action would, apply nothing.
-    `guard`: the ports whose data the run lets go (see `guard.Policy`).
+    `guard`: the ports whose data the run lets go (see `dataloss.Policy`).
     `tester`: test each stack's ports after it applies (for `test`: as it is). `defer`: a plan leaves out the
     unchanged dependents of changed stacks (see `runner.run`)."""
     assert prepared.selection is not None, "nothing compiled"

@@ -7,7 +7,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from alchemesh.terraform.guard import DataLoss, Guarded
+from alchemesh.terraform.dataloss import DataLoss, Guarded
 
 
 class Action(str, Enum):

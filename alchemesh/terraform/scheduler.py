@@ -24,7 +24,7 @@ from alchemesh.compile.manifest import StackFacts, read_stack_facts
 from alchemesh.terraform import state
 from alchemesh.terraform.context import Listener, Tester
 from alchemesh.terraform.environment import Terraform
-from alchemesh.terraform.guard import Policy
+from alchemesh.terraform.dataloss import Policy
 from alchemesh.terraform.locks import LockFile
 from alchemesh.terraform.outcome import Action, Outcome, Run, Status
 from alchemesh.terraform.selection import Selection, StackRef

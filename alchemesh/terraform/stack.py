@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 from alchemesh.compile.manifest import StackFacts
 from alchemesh.compile.output import PLAN_FILE
 from alchemesh.terraform.environment import Terraform
-from alchemesh.terraform.guard import Guarded, read_guard
+from alchemesh.terraform.dataloss import Guarded, read_guard
 from alchemesh.terraform.locks import STACK_LOCK
 from alchemesh.terraform.plans import plan_text
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Status
