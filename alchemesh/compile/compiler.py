@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from alchemesh.compile.manifest import MANIFEST, Manifest
 from alchemesh.compile.output import Build
-from alchemesh.findings import Report, Severity
+from alchemesh.findings import Report
 from alchemesh.workspace import BUILD_DIR, CACHE_DIR
 
 if TYPE_CHECKING:  # the models are imported only when something is compiled
@@ -33,7 +33,9 @@ def compile_mesh(analysis: Analysis, environments: list[str] | None, out: Path |
     from alchemesh.compile.stacks import Target, build_stacks
 
     root = analysis.repo.root
-    if analysis.report.fails(Severity.ERROR) or analysis.index.mesh is None:
+    from alchemesh.validate import stops_runs
+
+    if stops_runs(analysis.report) or analysis.index.mesh is None:
         return Compiled(analysis.report, (), analysis)
     spec = analysis.index.mesh.resource.spec
     base = _build_base(root, out)
@@ -77,7 +79,9 @@ def compile_cached(cache: ReportCache, environment: str | None, out: Path | None
         return None
     report = cache.get()
     directory = _build_base(root, out) / str(recorded.get("environment"))
-    if report is None or report.fails(Severity.ERROR) or recorded.get("key") != _build_key(cache, directory):
+    from alchemesh.validate import stops_runs
+
+    if report is None or stops_runs(report) or recorded.get("key") != _build_key(cache, directory):
         return None
     try:
         files = {MANIFEST: (directory / MANIFEST).read_bytes()}

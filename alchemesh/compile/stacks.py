@@ -15,6 +15,8 @@ from alchemesh.compile.escape import Expression, literal
 from alchemesh.compile.manifest import port_module, state_name
 from alchemesh.model.interface import config_key_problem, is_local_source
 from alchemesh.errors import AlchemeshError
+from alchemesh.clock import today
+from alchemesh.resolve.access import granted_consumers
 from alchemesh.resolve.graph import MeshGraph, PortRef, parse_port_ref
 from alchemesh.resolve.index import product_id
 from alchemesh.load.repo import Entry
@@ -138,6 +140,7 @@ def _require_a_state_per_stack(stacks: list[Stack], target: Target) -> None:
 class _Builder:
     def __init__(self, graph: MeshGraph, target: Target, spec: MeshSpec, mesh_name: str):
         self.graph, self.target, self.spec, self.mesh = graph, target, spec, mesh_name
+        self.today = today()  # whose agreements grant access: `ALCHEMESH_TODAY` or the clock
         self.infrastructure_stacks = {"": bool(spec.infrastructure)} | {
             name: bool(e.resource.spec.infrastructure) for name, e in graph.index.domains.items()
         }
@@ -188,7 +191,8 @@ class _Builder:
         for output in spec.outputPorts:
             args = {"domain": domain, "product": product.name, "port": output.name, "visibility": output.visibility,
                     "contract": self._contract(output.contract),
-                    "consumers": sorted({e.consumer_id for e in self.graph.consumers(PortRef(domain, product.name, output.name))})}
+                    "consumers": granted_consumers(self.graph.index, self.graph, PortRef(domain, product.name,
+                                                                                         output.name), self.today)}
             modules[port_module(output.name)] = self._module(pid, output.component, "output-port",
                                                          {**labels, "port": output.name}, args, output.config, infrastructure,
                                                          entry.file)

@@ -16,7 +16,8 @@ from alchemesh.load import discovery, yamlfile
 from alchemesh.load.cache import Cache, digest
 from alchemesh.findings import Finding, JsonPath, Severity
 from alchemesh.model.contract import Contract, is_contract, read_contract
-from alchemesh.model.resources import API_VERSION, KINDS, DataProduct, Domain, Mesh, Polyseme, Resource, Team
+from alchemesh.model.resources import (API_VERSION, KINDS, AccessAgreement, DataProduct, Domain, Mesh, Polyseme,
+                                       Resource, Team)
 from alchemesh.repofiles import describe, read_repo_file
 from alchemesh.load.schema_check import validate_resource
 
@@ -67,6 +68,7 @@ class MeshRepo:
     polysemes: tuple[Entry[Polyseme], ...]
     contracts: tuple[Entry[Contract], ...]
     resource_docs: tuple[tuple[str, yamlfile.Document], ...]  # (kind, document) of every resource
+    agreements: tuple[Entry[AccessAgreement], ...] = ()
     _nodes: dict[str, dict[int, Any]] = field(default_factory=dict, compare=False, repr=False)  # reparsed for positions
     _raw: dict[str, bytes] = field(default_factory=dict, compare=False, repr=False)  # files not in the work tree
 
@@ -342,5 +344,6 @@ def _classify(root: Path, records: tuple[FileRecord, ...], raw: dict[str, bytes]
         polysemes=tuple(by_kind["Polyseme"]),
         contracts=tuple(by_kind["DataContract"]),
         resource_docs=tuple(resource_docs),
+        agreements=tuple(by_kind["AccessAgreement"]),
         _raw=raw or {},
     )

@@ -181,6 +181,8 @@ class MeshSpec(Model):
     exclude: list[str] = Field(default_factory=list)
     sunsetWarningDays: int = Field(default=30, ge=0, description=(
         "How many days before a sunset its consumers are warned (`sunset-approaching`)."))
+    accessWarningDays: int = Field(default=30, ge=0, description=(
+        "How many days before an access agreement ends its consumer is warned (`access-expiring`)."))
     notifications: list[Notification] = Field(default_factory=list)
     notificationNetworks: list[Network] = Field(default_factory=list, description=(
         "Networks (CIDR: `10.20.0.0/16`, `127.0.0.1/32`) a notification receiver may resolve to though they are "
@@ -275,6 +277,11 @@ class OutputPort(Model):
         default=None, description="Contract check mode for this port; the Mesh default when unset."
     )
     description: str | None = None
+    access: Literal["open", "agreement", "restricted"] = Field(default="open", description=(
+        "Who may read the port: `open`, any product of the mesh its visibility allows; `agreement`, a product with "
+        "an approved AccessAgreement in its window; `restricted`, the same, approved by one of `approvers`."))
+    approvers: list[str] = Field(default_factory=list, description=(
+        "`access: restricted`: who may approve an agreement (a team, or a person as agreements name them)."))
     protect: list[Name] = Field(default_factory=list, description=(
         "Environments where no run may destroy the port's data (the plan guard): only a reviewed change removing "
         "the protection lets it go."))
@@ -293,6 +300,72 @@ class DataProductSpec(Model):
     inputPorts: list[InputPort] = Field(default_factory=list)
     outputPorts: list[OutputPort] = Field(default_factory=list)
     code: list[CodeEntry] = Field(default_factory=list)
+
+
+# --- AccessAgreement ------------------------------------------------------------------------------
+
+PRODUCT_REF_PATTERN = rf"^{_SEGMENT}/{_SEGMENT}$"
+
+
+class AgreementProvider(Model):
+    outputPort: str = Field(pattern=rf"^{_SEGMENT}/{_SEGMENT}/{_SEGMENT}$", description=(
+        "The output port agreed to: domain/product/port."))
+    contractVersion: str | None = Field(default=None, pattern=SEMVER_PATTERN, description=(
+        "The version of the port's contract agreed to."))
+
+
+class AgreementConsumer(Model):
+    product: str | None = Field(default=None, pattern=PRODUCT_REF_PATTERN, description="A data product: domain/product.")
+    inputPort: Name | None = Field(default=None, description="The product's input port reading the provider's port.")
+    team: Name | None = Field(default=None, description="A team (ad-hoc access).")
+    user: str | None = Field(default=None, min_length=1, description="A person, as the access system names them.")
+
+    @model_validator(mode="after")
+    def _one_consumer(self) -> AgreementConsumer:
+        if sum(v is not None for v in (self.product, self.team, self.user)) != 1:
+            raise ValueError("set exactly one of `product`, `team` or `user`")
+        if self.inputPort is not None and self.product is None:
+            raise ValueError("`inputPort` belongs to a `product` consumer")
+        return self
+
+
+class Link(Model):
+    type: str
+    url: str
+    description: str | None = None
+
+
+class CustomProperty(Model):
+    property: str
+    value: Any = None
+
+
+class AccessAgreementSpec(Model):
+    id: str | None = Field(default=None, min_length=1, description=(
+        "The agreement's identifier elsewhere (OAAS `id`, DUA `id`) when it is not the resource's name."))
+    version: str | None = Field(default=None, pattern=SEMVER_PATTERN, description="Bumped when the terms change.")
+    provider: AgreementProvider
+    consumer: AgreementConsumer
+    purpose: str = Field(min_length=1, description="Why the consumer needs the data.")
+    usage: str | None = Field(default=None, description="What the consumer may do with it.")
+    limitations: str | None = Field(default=None, description="Restrictions on the grant.")
+    terms: str | None = Field(default=None, description="Commercial or contractual terms.")
+    status: Literal["requested", "approved", "rejected", "revoked"]
+    approvedBy: list[str] = Field(default_factory=list, description="Who approved it (teams or people).")
+    start: datetime.date | None = Field(default=None, strict=False, description="The first day of access.")
+    end: datetime.date | None = Field(default=None, strict=False, description=(
+        "The last day of access; none: until revoked."))
+    nextReassessment: datetime.date | None = Field(default=None, strict=False, description=(
+        "When the agreement must next be reviewed."))
+    roles: list[str] = Field(default_factory=list, description="Provider roles granted to the consumer.")
+    tags: list[str] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list, description="Typed links (OAAS authoritativeDefinitions).")
+    customProperties: list[CustomProperty] = Field(default_factory=list)
+
+    def runs_on(self, day: datetime.date) -> bool:
+        """Approved, and `day` within its window."""
+        return self.status == "approved" and (self.start is None or self.start <= day) and (
+            self.end is None or day <= self.end)
 
 
 # --- resources ------------------------------------------------------------------------------------
@@ -332,10 +405,16 @@ class DataProduct(Resource):
     spec: DataProductSpec
 
 
+class AccessAgreement(Resource):
+    kind: Literal["AccessAgreement"]
+    spec: AccessAgreementSpec
+
+
 KINDS: dict[str, type[Resource]] = {
     "Mesh": Mesh,
     "Team": Team,
     "Domain": Domain,
     "DataProduct": DataProduct,
     "Polyseme": Polyseme,
+    "AccessAgreement": AccessAgreement,
 }

@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from alchemesh.load.repo import Entry, MeshRepo
 from alchemesh.model.contract import Contract
-from alchemesh.model.resources import Component, DataProduct, Domain, Mesh, Polyseme, Team
+from alchemesh.model.resources import AccessAgreement, Component, DataProduct, Domain, Mesh, Polyseme, Team
 
 T = TypeVar("T")
 
@@ -34,6 +34,7 @@ class MeshIndex:
     contracts: dict[str, Entry[Contract]]  # ODCS id
     duplicates: list[Duplicate[Any]] = field(default_factory=list)
     declared: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    agreements: dict[str, Entry[AccessAgreement]] = field(default_factory=dict)
 
     def declares(self, kind: str, key: str) -> bool:
         """Whether any document declares this resource, valid or not: a resource with schema findings
@@ -78,6 +79,7 @@ def build_index(repo: MeshRepo) -> MeshIndex:
         contracts=by_key("DataContract", [c for c in repo.contracts if c.resource.id], lambda e: e.resource.id),
         duplicates=duplicates,
         declared=_declared(repo),
+        agreements=by_key("AccessAgreement", repo.agreements),
     )
 
 

@@ -10,6 +10,7 @@ from alchemesh.validate.rules.base import Rule
 
 if TYPE_CHECKING:
     from alchemesh.resolve.graph import MeshGraph
+    from alchemesh.terraform.dataloss import Revoked
     from alchemesh.terraform.outcome import Run
     from alchemesh.validate import Analysis
 
@@ -78,14 +79,29 @@ def guard_findings(run: Run, analysis: Analysis) -> tuple[Finding, ...]:
                                   None, allowed)))
         for revoked in guarded.revoked:
             direct, downstream = _readers(graph, revoked.port)
-            still = revoked.reader in direct
+            agreed = _agreement_ended(analysis, revoked)
+            still = revoked.reader in direct and agreed is None
             message = (f"the plan removes `{revoked.reader}`'s access to `{revoked.port}` ({revoked.address})"
-                       + ("; it still reads the port" if still else ""))
+                       + ("; it still reads the port" if still else f": {agreed}" if agreed else ""))
             out.append(ACCESS_REVOKED.at(message, *_where(analysis, revoked.port, ()),
                                          severity=Severity.ERROR if still else Severity.INFO,
                                          guard=GuardImpact(outcome.key, revoked.port, revoked.address, False, (),
                                                            direct, downstream, revoked.reader, None)))
     return tuple(sorted(out, key=lambda f: (f.rule != DATA_DESTROYED.name, f.sort_key)))
+
+
+def _agreement_ended(analysis: Analysis, revoked: Revoked) -> str | None:
+    """Why the agreements take a reader's access away, when they do: "agreement `x` ended on 2027-06-30"."""
+    from alchemesh.clock import today
+    from alchemesh.resolve.access import standings
+
+    for standing in standings(analysis.index, analysis.graph, today()):
+        if str(standing.edge.ref) == revoked.port and standing.edge.consumer_id == revoked.reader \
+                and standing.granted is None:
+            ended = standing.ended
+            return (f"agreement `{ended.resource.name}` ended on {ended.resource.spec.end}" if ended is not None
+                    else f"no agreement lets it read: {standing.why}")
+    return None
 
 
 def _readers(graph: MeshGraph, port: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -61,6 +61,18 @@ def _analyze(root: Path, use_cache: bool, preread: dict[str, bytes] | None) -> A
     return Analysis(repo, index, graph, report, ctx.usage)
 
 
+def stops_runs(report: Report) -> bool:
+    """Whether the validation stops compile and the runs: an error stands that no run settles (an access finding
+    does not stop them: the run grants exactly what the agreements say, revoking what they no longer do)."""
+    if not report.fails(Severity.ERROR):
+        return False
+    from alchemesh.validate.rules import registry
+
+    rules = registry()
+    return any(f.severity is Severity.ERROR and not (f.rule in rules and rules[f.rule].settled_by_runs)
+               for f in report.findings)
+
+
 def check_file(parsed: ParsedFile) -> list[Finding]:
     """The findings of every per-file rule about one parsed file."""
     return [finding for check in _file_checks() for finding in check(parsed)]

@@ -1,7 +1,8 @@
 """The PostgreSQL component family for real: `mesh-examples/postgres-shop` applied on a PostgreSQL server the tests
 start — a schema per product, tables typed from the contracts, one role per product reading exactly the ports it
 consumes — its data tested, a consumer that stops reading a port losing its grant (`access-revoked`, the port's rows
-kept), and a destroy that leaves nothing behind."""
+kept), a port read under an access agreement granted while it runs and revoked after it ends, and a destroy that
+leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -161,6 +162,28 @@ def test_schemas_typed_tables_and_grants_then_tested_revoked_and_destroyed(shop,
         assert connection.execute("SELECT has_schema_privilege(%s, 'sales_orders', 'USAGE')",
                                   (reader,)).fetchone() == (False,)
         connection.execute("DROP TABLE sales_orders.internal")
+
+    # customers is read under an agreement: granted while it runs, revoked by the apply after its end
+    agreement = "domains/sales/customers/agreements/marketing-customer-value.yaml"
+    assert _can(url, reader, "SELECT * FROM sales_customers.customers")
+    (mesh / agreement).rename(mesh / "elsewhere.txt")
+    unagreed = run_cli("validate", "--format", "json", cwd=mesh, env=env)
+    (finding,) = unagreed.json()["findings"]
+    assert (finding["rule"], finding["file"], finding["line"]) == (
+        "access-without-agreement", "domains/marketing/customer-value/product.yaml", 15)  # its input port
+    (mesh / "elsewhere.txt").rename(mesh / agreement)
+    edit(mesh, agreement, ("  start: 2026-01-01\n", "  start: 2026-01-01\n  end: 2027-06-30\n"))
+    later = {**env, "ALCHEMESH_TODAY": "2027-07-01"}
+    expired = run_cli("validate", "--format", "json", cwd=mesh, env=later)
+    assert [f["rule"] for f in expired.json()["findings"]] == ["access-expired"]
+    planned = run_cli("plan", "--format", "json", cwd=mesh, env=later)  # the run is how the revocation happens
+    assert planned.code == 0, planned.out + planned.err
+    (revoked,) = planned.json()["guard"]
+    assert (revoked["rule"], revoked["severity"], revoked["reader"]) == ("access-revoked", "info",
+                                                                         "marketing/customer-value")
+    assert "agreement `customers-for-customer-value` ended on 2027-06-30" in revoked["message"]
+    assert run_cli("apply", "--auto-approve", cwd=mesh, env=later).code == 0
+    assert not _can(url, reader, "SELECT * FROM sales_customers.customers")
 
     destroyed = run_cli("destroy", "--auto-approve", "--format", "json", cwd=mesh, env=env)
     assert destroyed.code == 0, destroyed.out + destroyed.err

@@ -63,6 +63,7 @@ class Rule:
     check: Check | None = None  # over the resolved mesh
     check_file: FileCheck | None = None  # over one parsed file, while loading (cached with the file)
     modes: str | None = None  # a contract change: how it lands in each compatibility mode, instead of one severity
+    settled_by_runs: bool = False  # an error the run itself settles (access granted as agreements say): no stop
 
     def at(self, message: str, file: str, line: int = 1, column: int = 1, path: JsonPath = (),
            hint: str | None = None, *, severity: Severity | None = None, **typed: Any) -> Finding:

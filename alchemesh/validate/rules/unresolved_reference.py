@@ -17,7 +17,7 @@ Fix:
 
 from alchemesh.load.repo import Entry
 from typing import Any
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from alchemesh.findings import Finding, JsonPath, Severity
 from alchemesh.hints import did_you_mean
@@ -51,6 +51,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             if port.contract is not None and not index.declares("DataContract", port.contract):
                 yield missing(product, ("spec", "outputPorts", i, "contract"), "contract", port.contract, index.contracts)
     yield from _port_references(ctx)
+    yield from _agreement_references(ctx, missing)
     if index.mesh is not None:
         yield from _module_folders(ctx)
         for use in index.component_uses:
@@ -72,6 +73,30 @@ def _module_folders(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(RULE, mesh.doc, ("spec", "components", name, "source"),
                               f"component `{name}`: module folder `{component.source}` does not exist",
                               hint="a local source is a folder relative to the repo root (where alchemesh.yaml is)")
+
+
+def _agreement_references(ctx: Context, missing: Callable[..., Finding]) -> Iterator[Finding]:
+    """An agreement's provider port, and its consumer product (and input port) or team."""
+    index = ctx.index
+    for agreement in index.agreements.values():
+        spec = agreement.resource.spec
+        port = spec.provider.outputPort
+        product, _, name = port.rpartition("/")
+        if not index.declares("DataProduct", product) or name not in index.declared_ports(product):
+            choices = [f"{p}/{n}" for p, ports in index.declared.get("DataProduct", {}).items() for n in ports]
+            yield missing(agreement, ("spec", "provider", "outputPort"), "output port", port, choices)
+        consumer = spec.consumer
+        if consumer.product is not None and not index.declares("DataProduct", consumer.product):
+            yield missing(agreement, ("spec", "consumer", "product"), "data product", consumer.product,
+                          index.declared.get("DataProduct", {}))
+        elif consumer.product is not None and consumer.inputPort is not None:
+            entry = index.products.get(consumer.product)
+            names = [p.name for p in entry.resource.spec.inputPorts] if entry is not None else []
+            if entry is not None and consumer.inputPort not in names:
+                yield missing(agreement, ("spec", "consumer", "inputPort"), f"input port of {consumer.product}",
+                              consumer.inputPort, names)
+        if consumer.team is not None and not index.declares("Team", consumer.team):
+            yield missing(agreement, ("spec", "consumer", "team"), "team", consumer.team, index.teams)
 
 
 def _port_references(ctx: Context) -> Iterator[Finding]:

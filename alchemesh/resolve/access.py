@@ -1,0 +1,91 @@
+"""Who may read a port: `open` ports, every consumer the graph has; `agreement` and `restricted` ports, the consumers
+an approved AccessAgreement covers on the day (a `restricted` one approved by one of the port's approvers). The
+same answer makes the validation's findings and the port component's grants (`consumers`)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from alchemesh.load.repo import Entry
+from alchemesh.model.resources import AccessAgreement, OutputPort
+from alchemesh.resolve.graph import Edge, MeshGraph, PortRef
+from alchemesh.resolve.index import MeshIndex
+
+DEFAULT_WARNING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one consumer's input port stands with a port that needs an agreement, on a day."""
+
+    edge: Edge
+    port: OutputPort
+    granted: Entry[AccessAgreement] | None  # the agreement that lets it read today
+    ended: Entry[AccessAgreement] | None  # else the approved one that ended last
+    why: str  # when nothing lets it read: what the agreements it has say
+
+
+def needs_agreement(port: OutputPort) -> bool:
+    return port.access != "open"
+
+
+def warning_days(index: MeshIndex) -> int:
+    return index.mesh.resource.spec.accessWarningDays if index.mesh else DEFAULT_WARNING_DAYS
+
+
+def agreements_of(index: MeshIndex, ref: PortRef | str) -> list[Entry[AccessAgreement]]:
+    """The agreements naming an output port as their provider, by name."""
+    return sorted((a for a in index.agreements.values() if a.resource.spec.provider.outputPort == str(ref)),
+                  key=lambda a: a.resource.name)
+
+
+def covers(agreement: AccessAgreement, edge: Edge) -> bool:
+    consumer = agreement.spec.consumer
+    return consumer.product == edge.consumer_id and consumer.inputPort in (None, edge.input_port)
+
+
+def approved_by_approver(agreement: AccessAgreement, port: OutputPort) -> bool:
+    return port.access != "restricted" or bool(set(agreement.spec.approvedBy) & set(port.approvers))
+
+
+def standings(index: MeshIndex, graph: MeshGraph, on: datetime.date) -> list[Standing]:
+    """Every input port reading a port that needs an agreement, and what lets it read (or why nothing does)."""
+    out = []
+    for edge in graph.resolved:
+        port = graph.output_port(edge.ref)
+        if port is not None and needs_agreement(port):
+            out.append(_standing(index, edge, port, on))
+    return out
+
+
+def _standing(index: MeshIndex, edge: Edge, port: OutputPort, on: datetime.date) -> Standing:
+    mine = [a for a in agreements_of(index, edge.ref) if covers(a.resource, edge)]
+    approved = [a for a in mine if a.resource.spec.status == "approved" and approved_by_approver(a.resource, port)]
+    granted = next((a for a in approved if a.resource.spec.runs_on(on)), None)
+    ended = max((a for a in approved if a.resource.spec.end is not None and a.resource.spec.end < on),
+                key=lambda a: a.resource.spec.end or on, default=None)
+    return Standing(edge, port, granted, None if granted else ended, _why(mine, approved, port, on))
+
+
+def _why(mine: list[Entry[AccessAgreement]], approved: list[Entry[AccessAgreement]], port: OutputPort,
+         on: datetime.date) -> str:
+    if not mine:
+        return "no agreement names it"
+    later = [a for a in approved if a.resource.spec.start is not None and a.resource.spec.start > on]
+    if later:
+        return f"its agreement `{later[0].resource.name}` starts on {later[0].resource.spec.start}"
+    if port.access == "restricted" and any(a.resource.spec.status == "approved" for a in mine) and not approved:
+        return f"its agreement is not approved by one of the port's approvers ({', '.join(port.approvers) or 'none'})"
+    statuses = sorted({a.resource.spec.status for a in mine})
+    return f"its agreement is {' or '.join(statuses)}"
+
+
+def granted_consumers(index: MeshIndex, graph: MeshGraph, ref: PortRef, on: datetime.date) -> list[str]:
+    """The products a port grants read access to on a day: every consumer of an `open` port; of another, those an
+    approved agreement in its window covers."""
+    port = graph.output_port(ref)
+    edges = graph.consumers(ref)
+    if port is None or not needs_agreement(port):
+        return sorted({e.consumer_id for e in edges})
+    return sorted({e.consumer_id for e in edges if _standing(index, e, port, on).granted is not None})
