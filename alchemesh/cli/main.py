@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 # The top-level help lists the commands in pipeline order, each with an example in its own help.
-ORDER = ("init", "new", "validate", "graph", "usage", "contracts", "compile", "plan", "apply", "destroy", "drift", "test", "docs", "import", "export",
+ORDER = ("init", "new", "validate", "graph", "usage", "contracts", "access", "codeowners", "compile", "plan", "apply", "destroy", "drift", "test", "docs", "import", "export",
          "rules", "components", "schema")
 EXAMPLES = {
     "init": "alchemesh init my-mesh",
@@ -17,6 +17,9 @@ EXAMPLES = {
     "contracts check": "alchemesh contracts check --against origin/main",
     "contracts diff": "alchemesh contracts diff old.odcs.yaml new.odcs.yaml --mode consumer",
     "contracts changelog": "alchemesh contracts changelog urn:datacontract:sales:orders",
+    "access request": "alchemesh access request sales/orders/orders --for marketing/churn --purpose \"Churn model\" "
+                      "--until 2027-06-30",
+    "codeowners": "alchemesh codeowners --check",
     "compile": "alchemesh compile --env prod --check",
     "plan": "alchemesh plan --changed-since origin/main --include-dependents --summary plan.md",
     "apply": "alchemesh apply --env prod --product sales/orders",
@@ -38,7 +41,7 @@ EXAMPLES = {
 # The module that registers each command: a run imports and builds only its own (typer builds every command it
 # knows on every call); the top-level help, or a name that is no command, takes them all.
 MODULES = {"init": "init", "new": "init", "validate": "validate", "graph": "graph", "usage": "usage",
-           "contracts": "contracts",
+           "contracts": "contracts", "access": "access", "codeowners": "access",
            "compile": "compile", "plan": "run", "apply": "run", "destroy": "run", "drift": "run", "test": "run",
            "docs": "docs", "import": "interop", "export": "interop", "rules": "rules", "components": "components",
            "schema": "schema"}

@@ -48,6 +48,10 @@ EXPORTERS: dict[str, Format] = {
     "backstage": Format("alchemesh.interop.backstage", "Write the mesh as Backstage catalog entities "
                         "(catalog-info.yaml), built-in kinds only.", "Backstage entities",
                         single_file="catalog-info.yaml", count=lambda content: content.count(b"---\n")),
+    "oaas": Format("alchemesh.interop.oaas", "Write one Open Access Agreement Standard (OAAS v0.9) document per "
+                   "access agreement, valid against its schema.", "OAAS document(s)"),
+    "dua": Format("alchemesh.interop.dua", "Write one Data Usage Agreement Specification (0.0.1) document per "
+                  "access agreement, valid against its schema.", "DUA document(s)"),
 }
 IMPORTERS: dict[str, Format] = {
     "dbt": Format(
@@ -76,6 +80,15 @@ IMPORTERS: dict[str, Format] = {
             Option("input_component", "Documents of other tools: the registry's component of their input ports.",
                    metavar="NAME")),
         options_class="alchemesh.interop.odps:ImportOptions", kept_fails=True),
+    "oaas": Format(
+        "alchemesh.interop.oaas", "Make access agreements of OAAS v0.9 documents, in their provider product's "
+        "agreements/ folder; a different file already there is kept and said.", "agreement file(s)",
+        sources="OAAS documents (`kind: AccessAgreement`, apiVersion v0.9.0).", checks=True, kept_fails=True),
+    "dua": Format(
+        "alchemesh.interop.dua", "Make access agreements of Data Usage Agreement Specification 0.0.1 documents, in "
+        "their provider product's agreements/ folder; a different file already there is kept and said.",
+        "agreement file(s)", sources="DUA documents (`dataUsageAgreementSpecification: 0.0.1`).", checks=True,
+        kept_fails=True),
 }
 
 
@@ -90,6 +103,8 @@ def importer(name: str) -> Callable[..., Any]:
 
 
 def import_options(name: str, values: dict[str, Any]) -> Any:
-    """The options of importer `name`, from its options' values by name."""
+    """The options of importer `name`, from its options' values by name (None for one that takes none)."""
+    if not IMPORTERS[name].options_class:
+        return None
     module, _, cls = IMPORTERS[name].options_class.partition(":")
     return getattr(importlib.import_module(module), cls)(**values)

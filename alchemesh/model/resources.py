@@ -204,6 +204,10 @@ class Member(Model):
 
 class TeamSpec(Model):
     displayName: str | None = None
+    github: str | None = Field(default=None, pattern=r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:/[A-Za-z0-9._-]+)?$",
+                               description=(
+        "The team's GitHub handle (`@org/team`, or `@user`): `alchemesh codeowners` makes it the code owner of what "
+        "the team owns."))
     contacts: list[Contact] = Field(default_factory=list)
     members: list[Member] = Field(default_factory=list)
 

@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import datetime
+
+    from alchemesh.scaffold.access import Requested
     from alchemesh.compile.compiler import Compiled
     from alchemesh.contracts.history import Changelog
     from alchemesh.contracts.result import ContractReport
@@ -31,6 +34,20 @@ if TYPE_CHECKING:
     from alchemesh.terraform.orchestrate import Prepared, Request
     from alchemesh.resolve.usage import PortReaders
     from alchemesh.validate import Analysis
+
+
+@dataclass(frozen=True)
+class CodeOwners:
+    """The CODEOWNERS file as ownership makes it: where it is, its text, and whether that is what is there now."""
+
+    path: Path
+    text: str
+    current: str | None
+    unowned: tuple[str, ...]  # teams owning something with no `github` handle
+
+    @property
+    def in_step(self) -> bool:
+        return self.text == self.current
 
 
 @dataclass(frozen=True)
@@ -130,6 +147,37 @@ class Pipeline:
         from alchemesh.scaffold.create import new_product
 
         return new_product(self.analysis.index, domain, name)
+
+    def request_access(self, port: str, consumer: str, purpose: str, until: datetime.date | None,
+                       input_port: str | None = None) -> Requested:
+        """An AccessAgreement (status `requested`) for `consumer` to read `port`, in the provider's `agreements/`,
+        and the consumer's input port when it has none."""
+        from alchemesh.clock import today
+        from alchemesh.scaffold.access import request_access
+
+        return request_access(self.analysis.index, port, consumer, purpose, until, today(), input_port)
+
+    def codeowners(self, *, write: bool) -> CodeOwners:
+        """The repository's `.github/CODEOWNERS` with this mesh's section as ownership makes it (the file at the top of
+        the git work tree, else beside alchemesh.yaml); written when `write` and it differs."""
+        from alchemesh import gitrepo
+        from alchemesh.errors import GitError
+        from alchemesh.scaffold.codeowners import PATH, merged, owners
+        from alchemesh.workspace import write_atomic
+
+        try:
+            prefix = gitrepo.prefix(self.root)
+        except GitError:
+            prefix = ""
+        top = self.root.joinpath(*[".."] * prefix.count("/")).resolve() if prefix else self.root
+        path = top / PATH
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        found = owners(self.analysis.index, prefix)
+        text = merged(current, prefix.rstrip("/"), found.lines)
+        if write and text != current:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text.encode())
+        return CodeOwners(path, text, current, found.unowned)
 
     def usage(self, port: str | None = None) -> list[PortReaders]:
         """Who reads each field of the output ports: `port` is domain/product/port, or domain/product for all of a

@@ -29,6 +29,8 @@ def check_name(name: str, what: str) -> None:
 
 
 def init_repo(directory: Path, mesh: str) -> list[Path]:
+    from alchemesh.scaffold.codeowners import PATH as CODEOWNERS, section
+
     check_name(mesh, "mesh")
     if (directory / "alchemesh.yaml").exists():
         raise UsageError(f"{directory / 'alchemesh.yaml'} already exists; this is a mesh repo already")
@@ -48,6 +50,7 @@ def init_repo(directory: Path, mesh: str) -> list[Path]:
         ".pre-commit-config.yaml": t.PRE_COMMIT.format(version=__version__),
         **{path: text.replace("{version}", __version__) for path, text in t.workflow_files().items()},
         ".gitignore": t.GITIGNORE,
+        CODEOWNERS: section("", []),  # its team has no `github` handle yet: `alchemesh codeowners` fills it in
         **schema_files(),
     }
     return _write_new(directory, _with_schemas(files))
