@@ -12,8 +12,8 @@ from alchemesh.model.contract import field_sunsets
 from alchemesh.model import contract as contract_view
 from alchemesh.model.contract import Contract, Property
 from alchemesh.validate import Analysis
-from alchemesh.docs.views import (Catalog, CodeView, Consumer, ContractView, DomainView, FieldUse, FieldView, Health,
-                                InputView, Link, ObjectView, Owner, PolysemeView, PortLocation, PortView, SunsetView,
+from alchemesh.docs.views import (AgreementView, Catalog, CodeView, Consumer, ContractView, DomainView, FieldUse,
+                                FieldView, Health, InputView, Link, ObjectView, Owner, PolysemeView, PortLocation, PortView, SunsetView,
                                 ProductView, Quality, Recent, Sla, TeamView, Usage, VersionView, contract_link,
                                 domain_link, polyseme_link, port_link, product_link, segment, team_link)
 
@@ -90,7 +90,7 @@ def _product(graph: MeshGraph, usage_of: FieldUsage, entry: Any, health: dict[st
         outputs.append(PortView(port_link(ref), product_link(pid), port.name, port.description, port.visibility,
                                 port.version, port.component, contract_link(port.contract) if port.contract else None,
                                 consumers, health.get(str(ref), ()), locations.get(str(ref), ()), port.status, sunset,
-                                fields))
+                                fields, port.access, _agreements(graph, ref)))
     return ProductView(
         link=product_link(pid), name=product.name, domain=domain_link(spec.domain), owner=team_link(spec.owner),
         description=product.metadata.description, version=spec.version, status=spec.status,
@@ -99,6 +99,21 @@ def _product(graph: MeshGraph, usage_of: FieldUsage, entry: Any, health: dict[st
         upstream=tuple(product_link(p) for p in sorted(graph.producers_of(pid))),
         downstream=tuple(product_link(p) for p in sorted(graph.consumers_of(pid))),
     )
+
+
+def _agreements(graph: MeshGraph, ref: PortRef) -> tuple[AgreementView, ...]:
+    from alchemesh.resolve.access import agreements_of
+
+    out = []
+    for entry in agreements_of(graph.index, ref):
+        spec = entry.resource.spec
+        who = spec.consumer
+        consumer = (f"{who.product}" + (f" ({who.inputPort})" if who.inputPort else "") if who.product else
+                    f"team {who.team}" if who.team else f"user {who.user}")
+        out.append(AgreementView(entry.resource.name, consumer, product_link(who.product) if who.product else None,
+                                 spec.purpose, spec.status, spec.start.isoformat() if spec.start else None,
+                                 spec.end.isoformat() if spec.end else None, tuple(spec.approvedBy), entry.file))
+    return tuple(out)
 
 
 def _field_sunsets(graph: MeshGraph, contract_id: str | None) -> dict[str, str]:

@@ -133,6 +133,21 @@ class SunsetView:
 
 
 @dataclass(frozen=True)
+class AgreementView:
+    """An access agreement on a port, as the catalog shows it: who, for what, until when."""
+
+    name: str
+    consumer: str  # domain/product (its input port), team or user
+    consumer_link: Link | None  # the product's page, for a product consumer
+    purpose: str
+    status: str
+    start: str | None
+    end: str | None
+    approved_by: tuple[str, ...]
+    file: str
+
+
+@dataclass(frozen=True)
 class FailedCheck:
     rule: str
     label: str
@@ -181,6 +196,8 @@ class PortView:
     status: str | None = None  # deprecated, or None
     sunset: SunsetView | None = None
     fields: tuple[FieldUse, ...] = ()  # the contract's fields, each with who reads it
+    access: str = "open"  # open | agreement | restricted
+    agreements: tuple[AgreementView, ...] = ()  # those naming the port, by name
 
 
 @dataclass(frozen=True)
