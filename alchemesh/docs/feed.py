@@ -2,7 +2,8 @@
 the mesh from a static host with no server.
 
 Events: a data product added, deprecated or retired (its file's status, commit by commit); a contract version
-published (a breaking one says which changes, and that its major went up); a consumer told of a sunset, as
+published (a breaking one says which changes, and that its major went up); an access agreement requested,
+approved, rejected or revoked (its file, commit by commit); a consumer told of a sunset or of its agreement's end, as
 `validate --events` tells it, dated on the day it became true — the Mesh's warning days before the date
 (`sunset-approaching`) and the day after it (`sunset-passed`) — once that day has come. Oldest first, in pages of `PAGE`
 events as CloudEvents JSON batches (`page-1.json`, …); `index.json` says how many and which is the newest.
@@ -18,18 +19,20 @@ from typing import Any
 
 import orjson
 
+from alchemesh.report.events import DUE, due_data
+from alchemesh.resolve.access import Expiry
 from alchemesh.resolve.sunsets import Notice
-from alchemesh.validate.rules import sunset_approaching, sunset_passed
+from alchemesh.validate.rules import access_expired, access_expiring, sunset_approaching, sunset_passed
 
 PAGE = 100
 _NAMESPACE = uuid.UUID("9d2b7f4e-1c3a-5e6f-8a0b-2c4d6e8f0a1b")
 
 
 @dataclass(frozen=True)
-class ProductChange:
-    """A product file's status at a commit where it changed (None: the product is not there)."""
+class StatusChange:
+    """A resource's status at a commit where its file changed (None: the resource is not there)."""
 
-    product: str  # domain/product
+    key: str  # domain/product, or an agreement's name
     status: str | None
     commit: str
     date: str
@@ -46,19 +49,31 @@ class Sunsets:
     today: datetime.date
 
 
-def feed(mesh: str, products: list[ProductChange], contracts: dict[str, tuple], sunsets: Sunsets) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class Access:
+    """The access agreements' history, what each names today, and the ends of those that let a consumer read."""
+
+    changes: list[StatusChange]  # oldest first
+    names: dict[str, tuple[str, str]]  # agreement → (port, consumer)
+    expiries: list[Expiry]
+    warning_days: int
+    today: datetime.date
+
+
+def feed(mesh: str, products: list[StatusChange], contracts: dict[str, tuple], sunsets: Sunsets,
+         access: Access) -> dict[str, bytes]:
     """The feed's files; `contracts`: contract id → its versions (`docs.views.VersionView`), newest first."""
     source = f"/alchemesh/{mesh}/catalog"
     events: list[tuple[str, dict[str, Any]]] = []
     before: dict[str, str | None] = {}
     for change in products:  # oldest first
-        was = before.get(change.product)
-        before[change.product] = change.status
+        was = before.get(change.key)
+        before[change.key] = change.status
         kind = ("added" if was is None and change.status is not None else
                 change.status if change.status in ("deprecated", "retired") and change.status != was else None)
         if kind:
-            events.append((change.date, _event(f"io.alchemesh.product.{kind}", source, change.product, change.commit,
-                                               change.date, {"product": change.product, "status": change.status,
+            events.append((change.date, _event(f"io.alchemesh.product.{kind}", source, change.key, change.commit,
+                                               change.date, {"product": change.key, "status": change.status,
                                                              **_commit(change)})))
     for contract_id, versions in sorted(contracts.items()):
         for version in reversed(versions):
@@ -72,6 +87,7 @@ def feed(mesh: str, products: list[ProductChange], contracts: dict[str, tuple], 
             events.append((version.date or "", _event("io.alchemesh.contract.published", source, contract_id,
                                                       version.commit, version.date, data)))
     events += _sunset_events(source, sunsets)
+    events += _access_events(source, access)
     events.sort(key=lambda e: (e[0], e[1]["type"], e[1]["subject"]))
     ordered = [e for _, e in events]
     pages = [ordered[i:i + PAGE] for i in range(0, len(ordered), PAGE)] or [[]]
@@ -91,15 +107,46 @@ def _sunset_events(source: str, sunsets: Sunsets) -> list[tuple[str, dict[str, A
             if day > sunsets.today:
                 continue
             at = f"{day.isoformat()}T00:00:00Z"
-            data = {"rule": rule.name, "severity": rule.severity.value, "message": notice.message(day),
-                    "file": notice.file, "line": notice.line, "column": notice.column, "consumer": notice.consumer,
-                    "hint": notice.hint}
+            data = due_data(rule.name, rule.severity.value, notice.message(day), notice.file, notice.line,
+                            notice.column, notice.consumer, notice.hint)
             key = f"{notice.input_port}\n{notice.what}\n{notice.date}"
-            out.append((at, _event(f"io.alchemesh.port.{rule.name}", source, notice.consumer, key, at, data)))
+            out.append((at, _event(DUE[rule.name], source, notice.consumer, key, at, data)))
     return out
 
 
-def _commit(change: ProductChange) -> dict[str, str]:
+def _access_events(source: str, access: Access) -> list[tuple[str, dict[str, Any]]]:
+    """An agreement requested, approved, rejected or revoked (an approved one removed is revoked), commit by commit;
+    each consumer told of its agreement's end, on the days it became true (as `_sunset_events`)."""
+    out = []
+    before: dict[str, str | None] = {}
+    for change in access.changes:
+        was, now = before.get(change.key), change.status
+        before[change.key] = now
+        kind = now if now in ("requested", "approved", "rejected", "revoked") and now != was else (
+            "revoked" if now is None and was == "approved" else None)
+        if kind is None:
+            continue
+        port, consumer = access.names.get(change.key, (None, None))
+        data = {"agreement": change.key, "port": port, "consumer": consumer, "status": now, **_commit(change)}
+        out.append((change.date, _event(f"io.alchemesh.access.{kind}", source, change.key, change.commit,
+                                        change.date, data)))
+    for expiry in access.expiries:
+        hints = {access_expiring.RULE.name: "renew the agreement in review, or plan the move",
+                 access_expired.RULE.name: "renew the agreement in review, or remove the input port"}
+        for rule, day in ((access_expiring.RULE, expiry.end - datetime.timedelta(days=access.warning_days)),
+                          (access_expired.RULE, expiry.end + datetime.timedelta(days=1))):
+            if day > access.today:
+                continue
+            at = f"{day.isoformat()}T00:00:00Z"
+            message = expiry.expiring(day) if rule is access_expiring.RULE else expiry.expired()
+            data = due_data(rule.name, rule.severity.value, message, expiry.file, expiry.line, expiry.column,
+                            expiry.consumer, hints[rule.name])
+            key = f"{expiry.input_port}\n{expiry.agreement}\n{expiry.end}"
+            out.append((at, _event(DUE[rule.name], source, expiry.consumer, key, at, data)))
+    return out
+
+
+def _commit(change: StatusChange) -> dict[str, str]:
     return {"commit": change.commit, "date": change.date, "author": change.author, "subject": change.subject}
 
 

@@ -4,12 +4,13 @@ location of each port per environment."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from alchemesh.docs.views import Health, PortLocation, Recent, VersionView
-    from alchemesh.docs.feed import ProductChange
+    from alchemesh.docs.feed import StatusChange
     from alchemesh.gitrepo import Commit
     from alchemesh.validate import Analysis
 
@@ -31,15 +32,28 @@ def contract_history(root: Path, analysis: Analysis,
     }
 
 
-def product_history(root: Path, analysis: Analysis, commits: list[tuple[Commit, list[str]]]) -> list[ProductChange]:
-    """Each data product's status at every commit that changed its file, oldest first (None: gone). Files read
-    from git objects in one batch (today's product files, and the files since deleted) and parsed by the loader,
+def product_history(root: Path, analysis: Analysis, commits: list[tuple[Commit, list[str]]]) -> list[StatusChange]:
+    """Each data product's status at every commit that changed its file, oldest first (None: gone)."""
+    present = {e.file for e in analysis.index.products.values()}
+    return _status_history(root, commits, present, "DataProduct", lambda doc, spec, name:
+                           f"{spec['domain']}/{name}" if isinstance(spec.get("domain"), str) else None, "active")
+
+
+def agreement_history(root: Path, analysis: Analysis, commits: list[tuple[Commit, list[str]]]) -> list[StatusChange]:
+    """Each access agreement's status at every commit that changed its file, oldest first (None: gone)."""
+    present = {e.file for e in analysis.index.agreements.values()}
+    return _status_history(root, commits, present, "AccessAgreement", lambda doc, spec, name: name, "requested")
+
+
+def _status_history(root: Path, commits: list[tuple[Commit, list[str]]], present: set[str], kind: str,
+                    key_of: Callable[[dict, dict, str], str | None], default: str) -> list[StatusChange]:
+    """The `spec.status` of each resource of `kind` at every commit that changed its file, oldest first. Files read
+    from git objects in one batch (today's files of the kind, and the files since deleted) and parsed by the loader,
     its guards included."""
     from alchemesh import gitrepo
-    from alchemesh.docs.feed import ProductChange
+    from alchemesh.docs.feed import StatusChange
     from alchemesh.load.yamlfile import parse
 
-    present = {e.file for e in analysis.index.products.values()}
     commits = list(reversed(commits))
     wanted = [(commit, file) for commit, files in commits for file in files
               if file in present or not (root / file).exists()]
@@ -51,17 +65,18 @@ def product_history(root: Path, analysis: Analysis, commits: list[tuple[Commit, 
         now: dict[str, str | None] = {}
         parsed = parse(file, blob) if blob is not None else None
         if parsed is not None and parsed.problems:
-            continue  # a broken file at that commit says nothing of its products
+            continue  # a broken file at that commit says nothing of its resources
         for doc in (d.data for d in parsed.documents) if parsed is not None else ():
-            if isinstance(doc, dict) and doc.get("kind") == "DataProduct" and isinstance(doc.get("spec"), dict):
+            if isinstance(doc, dict) and doc.get("kind") == kind and isinstance(doc.get("spec"), dict):
                 name = (doc.get("metadata") or {}).get("name") if isinstance(doc.get("metadata"), dict) else None
-                if isinstance(name, str) and isinstance(doc["spec"].get("domain"), str):
-                    now[f"{doc['spec']['domain']}/{name}"] = str(doc["spec"].get("status", "active"))
+                key = key_of(doc, doc["spec"], name) if isinstance(name, str) else None
+                if key is not None:
+                    now[key] = str(doc["spec"].get("status", default))
         for key in set(in_file.get(file, {})) | set(now):
             value = now.get(key)
             if status.get(key) != value:
                 status[key] = value
-                out.append(ProductChange(key, value, commit.sha[:10], commit.date, commit.author, commit.subject))
+                out.append(StatusChange(key, value, commit.sha[:10], commit.date, commit.author, commit.subject))
         in_file[file] = now
     return out
 

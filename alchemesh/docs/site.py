@@ -46,7 +46,9 @@ def build(analysis: Analysis) -> Built:
     from alchemesh.errors import GitError
 
     root = analysis.repo.root
-    if analysis.report.fails(Severity.ERROR):
+    from alchemesh.validate import stops_runs
+
+    if stops_runs(analysis.report):  # an access finding does not: the catalog shows the agreements as they are
         return Built(analysis.report, None)
     try:
         gitrepo.require_work_tree(root)
@@ -59,12 +61,21 @@ def build(analysis: Analysis) -> Built:
                             shallow=in_git and gitrepo.is_shallow(root), health=gather.health(root, analysis),
                             locations=gather.locations(root, analysis))
     from alchemesh.clock import today
-    from alchemesh.docs.feed import Sunsets, feed
+    from alchemesh.docs.feed import Access, Sunsets, feed
+    from alchemesh.resolve import access as agreements
     from alchemesh.resolve.sunsets import notices, warning_days
 
+    now, index = today(), analysis.index
     products = gather.product_history(root, analysis, commits)
-    sunsets = Sunsets(notices(analysis.index, analysis.graph, analysis.usage), warning_days(analysis.index), today())
-    files = itertools.chain(render_site(catalog, _rules()), feed(catalog.name, products, history, sunsets).items(),
+    sunsets = Sunsets(notices(index, analysis.graph, analysis.usage), warning_days(index), now)
+    names = {name: (e.resource.spec.provider.outputPort, e.resource.spec.consumer.product
+                    or e.resource.spec.consumer.team or e.resource.spec.consumer.user or "")
+             for name, e in index.agreements.items()}
+    access = Access(gather.agreement_history(root, analysis, commits) if in_git else [], names,
+                    [expiry for expiry, _ in agreements.expiries(index, analysis.graph, now)],
+                    agreements.warning_days(index), now)
+    files = itertools.chain(render_site(catalog, _rules()), feed(catalog.name, products, history, sunsets,
+                                                                 access).items(),
                             _schemas())
     return Built(analysis.report, files)
 

@@ -250,13 +250,13 @@ class Pipeline:
         return prepared(request, compiled.report, build, directory, since)
 
     def write_validation_events(self, events: Path) -> None:
-        """Append to `events` one event per consumer told of a sunset by the validation (not sent anywhere: a
-        validation runs on every commit)."""
+        """Append to `events` one event per consumer told of a sunset or of an access agreement's end by the
+        validation (not sent anywhere: a validation runs on every commit)."""
         from alchemesh.pipeline.runs import send_events
-        from alchemesh.report.events import run_id, sunset_events
+        from alchemesh.report.events import due_events, run_id
 
         mesh = self.analysis.index.mesh
-        sent = sunset_events(self.report(), mesh.resource.name if mesh else self.root.name, run_id())
+        sent = due_events(self.report(), mesh.resource.name if mesh else self.root.name, run_id())
         send_events(sent, events, Receivers("", (), ()))
 
     def check_contracts(self, against: str | None, events: Path | None = None) -> Checked:

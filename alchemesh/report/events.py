@@ -15,17 +15,24 @@ import uuid
 from typing import Any
 
 from alchemesh.terraform.outcome import Action, Outcome, Run, Status
-from alchemesh.validate.rules import sunset_approaching, sunset_passed
+from alchemesh.validate.rules import access_expired, access_expiring, sunset_approaching, sunset_passed
 
 SPEC_VERSION = "1.0"
 _NAMESPACE = uuid.UUID("6f1d3c1e-8f0a-5d7b-9c51-3a8e2f4b7d10")  # alchemesh's: every event id is a UUIDv5 in it
 STACK_TYPES = ("planned", "applied", "destroyed", "failed", "skipped")
 TYPES = (*(f"io.alchemesh.stack.{t}" for t in STACK_TYPES), "io.alchemesh.drift.detected",
          "io.alchemesh.test.passed", "io.alchemesh.test.failed", "io.alchemesh.contract.breaking")
-# `validate --events`: each consumer still reading a port or field near or past its sunset
-SUNSET_TYPES = tuple(f"io.alchemesh.port.{rule.name}" for rule in (sunset_approaching.RULE, sunset_passed.RULE))
+# `validate --events` (and the catalog's feed, on the day it became true): each consumer reading a port or field
+# near or past its sunset, or under an access agreement near or past its end
+DUE = {sunset_approaching.RULE.name: "io.alchemesh.port.sunset-approaching",
+       sunset_passed.RULE.name: "io.alchemesh.port.sunset-passed",
+       access_expiring.RULE.name: "io.alchemesh.access.expiring", access_expired.RULE.name: "io.alchemesh.access.expired"}
+SUNSET_TYPES = tuple(DUE.values())
+# the catalog's feed: an access agreement requested, approved, rejected or revoked (its file, commit by commit)
+ACCESS_TYPES = tuple(f"io.alchemesh.access.{s}" for s in ("requested", "approved", "rejected", "revoked"))
 # the catalog's event feed (`docs build`: api/v1/events/), derived from git history
-FEED_TYPES = ("io.alchemesh.product.added", "io.alchemesh.product.deprecated", "io.alchemesh.product.retired",
+FEED_TYPES = (*ACCESS_TYPES, "io.alchemesh.product.added", "io.alchemesh.product.deprecated",
+              "io.alchemesh.product.retired",
               "io.alchemesh.contract.published")
 
 
@@ -71,21 +78,28 @@ def contract_events(report, mesh: str, base: str, identity: str, now: dt.datetim
     return out
 
 
-def sunset_events(report, mesh: str, identity: str, now: dt.datetime | None = None) -> list[dict]:
-    """`validate`: one event per consumer told of a sunset (`sunset-approaching`, `sunset-passed`), the reading
-    product as subject."""
+def due_events(report, mesh: str, identity: str, now: dt.datetime | None = None) -> list[dict]:
+    """`validate`: one event per consumer told of a sunset (`sunset-approaching`, `sunset-passed`) or of an access
+    agreement's end (`access-expiring`, `access-expired`), the reading product as subject."""
     now = now or dt.datetime.now(dt.timezone.utc)
     out = []
     for f in report.findings:
-        kind = f"io.alchemesh.port.{f.rule}"
-        if kind not in SUNSET_TYPES:
+        kind = DUE.get(f.rule)
+        if kind is None:
             continue
         consumer = (f.products or ("",))[0]
-        data = {"rule": f.rule, "severity": f.severity.value, "message": f.message, "file": f.file, "line": f.line,
-                "column": f.column, "consumer": consumer, "hint": f.hint}
         out.append(_event(kind, f"/alchemesh/{mesh}/validate", consumer,
-                          f"{identity}\n{f.rule}\n{f.file}:{f.line}:{f.column}", now, data))
+                          f"{identity}\n{f.rule}\n{f.file}:{f.line}:{f.column}", now, due_data(f.rule, f.severity.value,
+                                                                                              f.message, f.file, f.line,
+                                                                                              f.column, consumer, f.hint)))
     return out
+
+
+def due_data(rule: str, severity: str, message: str, file: str, line: int, column: int, consumer: str,
+             hint: str | None) -> dict[str, Any]:
+    """The `data` of a due event: the finding a consumer is told, where it is told."""
+    return {"rule": rule, "severity": severity, "message": message, "file": file, "line": line, "column": column,
+            "consumer": consumer, "hint": hint}
 
 
 def _stack_type(action: Action, outcome: Outcome) -> str | None:
@@ -199,7 +213,7 @@ _CONTRACT_DATA = {
 _SUNSET_DATA = {
     "type": "object", "additionalProperties": False,
     "required": ["rule", "severity", "message", "file", "line", "column", "consumer", "hint"],
-    "properties": {"rule": {"enum": [t.removeprefix("io.alchemesh.port.") for t in SUNSET_TYPES]},
+    "properties": {"rule": {"enum": list(DUE)},
                    "severity": {"enum": ["error", "warning",
                    "info"]}, "message": {"type": "string"}, "file": {"type": "string"}, "line": _COUNT,
                    "column": _COUNT, "consumer": {"type": "string", "pattern": "^[^/]+/[^/]+$"},
@@ -213,6 +227,12 @@ _PRODUCT_DATA = {
     "type": "object", "additionalProperties": False, "required": ["product", "status", *_COMMIT],
     "properties": {"product": {"type": "string", "pattern": "^[^/]+/[^/]+$"},
                    "status": {"enum": ["draft", "active", "deprecated", "retired"]}, **_COMMIT},
+}
+_ACCESS_DATA = {
+    "type": "object", "additionalProperties": False,
+    "required": ["agreement", "port", "consumer", "status", *_COMMIT],
+    "properties": {"agreement": {"type": "string"}, "port": _NULLABLE_STRING, "consumer": _NULLABLE_STRING,
+                   "status": {"enum": ["requested", "approved", "rejected", "revoked", None]}, **_COMMIT},
 }
 _PUBLISHED_DATA: dict[str, Any] = {
     "type": "object", "additionalProperties": False,
@@ -235,7 +255,7 @@ def event_schemas() -> dict[str, dict]:
     for kind in (*TYPES, *SUNSET_TYPES, *FEED_TYPES):
         name = f"{kind}.schema.json"
         data = {"io.alchemesh.contract.published": _PUBLISHED_DATA}.get(kind) or (
-            _SUNSET_DATA if kind in SUNSET_TYPES else
+            _SUNSET_DATA if kind in SUNSET_TYPES else _ACCESS_DATA if kind in ACCESS_TYPES else
             _PRODUCT_DATA if ".product." in kind else _TEST_DATA if ".test." in kind else
             _CONTRACT_DATA if ".contract." in kind else _STACK_DATA)
         out[name] = {

@@ -26,6 +26,49 @@ class Standing:
     why: str  # when nothing lets it read: what the agreements it has say
 
 
+@dataclass(frozen=True)
+class Expiry:
+    """An input port reading under an agreement that ends: what the consumer is told, and where."""
+
+    consumer: str
+    input_port: str
+    port: str  # domain/product/port
+    agreement: str
+    end: datetime.date
+    file: str
+    line: int
+    column: int
+    path: tuple
+
+    def expiring(self, on: datetime.date) -> str:
+        days = (self.end - on).days
+        return (f"input port `{self.input_port}` reads `{self.port}` under agreement `{self.agreement}`, which ends "
+                f"on {self.end} ({days} day{'s' if days != 1 else ''} left)")
+
+    def expired(self) -> str:
+        return (f"input port `{self.input_port}` reads `{self.port}`, but its agreement `{self.agreement}` ended "
+                f"on {self.end}: the next apply revokes its access")
+
+
+def expiries(index: MeshIndex, graph: MeshGraph, on: datetime.date) -> list[tuple[Expiry, bool]]:
+    """Each input port whose access ends: (the expiry, whether it has ended by `on`); one that reads under a later
+    agreement is not among them."""
+    out = []
+    for standing in standings(index, graph, on):
+        agreement = standing.granted or standing.ended
+        end = agreement.resource.spec.end if agreement is not None else None
+        if agreement is None or end is None:
+            continue
+        edge = standing.edge
+        if standing.granted is not None and _standing(index, edge, standing.port,
+                                                      end + datetime.timedelta(days=1)).granted is not None:
+            continue  # renewed: another agreement takes over the day after
+        line, column = index.repo.locate(edge.consumer.doc, edge.path, False)
+        out.append((Expiry(edge.consumer_id, edge.input_port, str(edge.ref), agreement.resource.name, end,
+                           edge.consumer.doc.file, line, column, edge.path), standing.granted is None))
+    return out
+
+
 def needs_agreement(port: OutputPort) -> bool:
     return port.access != "open"
 

@@ -11,7 +11,7 @@ import jsonschema
 
 import datetime
 
-from alchemesh.docs.feed import PAGE, ProductChange, Sunsets, feed
+from alchemesh.docs.feed import PAGE, Access, StatusChange, Sunsets, feed
 from tests.testing import REPO, commit, edit, git, run_cli
 
 SCHEMAS = REPO / "schemas" / "events"
@@ -64,9 +64,10 @@ def test_the_feed_follows_the_mesh_through_git(quickstart: Path):
 
 
 def test_pages_hold_at_most_a_page_oldest_first():
-    changes = [ProductChange(f"d/p{i:03d}", "active", f"c{i:03d}", f"2026-01-01T00:{i // 60:02d}:{i % 60:02d}Z", "a", "s")
+    changes = [StatusChange(f"d/p{i:03d}", "active", f"c{i:03d}", f"2026-01-01T00:{i // 60:02d}:{i % 60:02d}Z", "a", "s")
                for i in range(PAGE * 2 + 5)]
-    files = feed("m", changes, {}, Sunsets([], 30, datetime.date(2026, 1, 1)))
+    day = datetime.date(2026, 1, 1)
+    files = feed("m", changes, {}, Sunsets([], 30, day), Access([], {}, [], 30, day))
     index = json.loads(files["api/v1/events/index.json"])
     assert index["pages"] == ["page-1.json", "page-2.json", "page-3.json"] and index["events"] == PAGE * 2 + 5
     pages = [json.loads(files[f"api/v1/events/{p}"]) for p in index["pages"]]
@@ -110,3 +111,42 @@ def test_sunsets_reach_the_feed_on_the_days_they_became_true(git_quickstart: Pat
                                                       ("io.alchemesh.port.sunset-passed", "2027-02-01T00:00:00Z")]
     assert told[0]["id"] == approaching["id"]  # the same event on every later build
     assert told[1]["data"] == said["data"]  # what validate said that day, the feed says too
+
+
+def test_agreements_reach_the_feed_as_they_are_requested_approved_and_end(git_quickstart: Path):
+    mesh = git_quickstart
+    edit(mesh, "domains/sales/orders/product.yaml", ("      visibility: public\n", "      visibility: public\n"
+                                                     "      access: agreement\n"))
+    assert run_cli("access", "request", "sales/orders/orders", "--for", "marketing/customer-value", "--purpose",
+                   "Lifetime value.", "--until", "2027-01-31", cwd=mesh, env={"ALCHEMESH_TODAY": "2026-12-01"}).code == 0
+    commit(mesh, "customer-value asks to read orders")
+    agreement = "domains/sales/orders/agreements/marketing-customer-value-orders.yaml"
+    edit(mesh, agreement, ("  status: requested\n", "  status: approved\n  approvedBy: [web-shop]\n"))
+    commit(mesh, "web-shop approves")
+
+    events = [e for e in _events(mesh, "2027-02-01") if ".access." in e["type"]]
+    kinds = {e["type"]: e for e in events}
+    assert [(e["type"], e["subject"]) for e in events[2:]] == [  # the two commits may share a second: by type
+        ("io.alchemesh.access.expiring", "marketing/customer-value"),
+        ("io.alchemesh.access.expired", "marketing/customer-value")]
+    assert {e["subject"] for e in events[:2]} == {"orders-for-marketing-customer-value"}
+    approved = kinds["io.alchemesh.access.approved"]["data"]
+    assert approved["port"] == "sales/orders/orders" and approved["subject"] == "web-shop approves"
+    assert kinds["io.alchemesh.access.requested"]["data"]["status"] == "requested"
+    assert (events[2]["time"], events[3]["time"]) == ("2027-01-01T00:00:00Z", "2027-02-01T00:00:00Z")
+    checked = run_cli("validate", "--events", str(mesh / "events.jsonl"), cwd=mesh,
+                      env={"ALCHEMESH_TODAY": "2027-02-01"})
+    said = [json.loads(line) for line in (mesh / "events.jsonl").read_text().splitlines()]
+    assert checked.code == 1 and [e["type"] for e in said] == ["io.alchemesh.access.expired"]
+    assert said[0]["data"] == events[3]["data"]  # what validate says that day, the feed says too
+
+
+def _events(mesh: Path, today: str) -> list[dict]:
+    built = run_cli("docs", "build", cwd=mesh, env={"ALCHEMESH_TODAY": today})
+    assert built.code == 0, built.out + built.err
+    folder = mesh / ".alchemesh/site/api/v1/events"
+    index = json.loads((folder / "index.json").read_text())
+    events = [e for page in index["pages"] for e in json.loads((folder / page).read_text())]
+    for event in events:
+        _valid(event)
+    return events

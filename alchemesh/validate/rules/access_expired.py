@@ -19,22 +19,15 @@ from collections.abc import Iterator
 
 from alchemesh.clock import today
 from alchemesh.findings import Finding, Severity
-from alchemesh.resolve.access import standings
+from alchemesh.resolve.access import expiries
 from alchemesh.validate.rules.base import Context, Rule
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    now = today()
-    for standing in standings(ctx.index, ctx.graph, now):
-        ended = standing.ended
-        if ended is None:
-            continue
-        edge = standing.edge
-        yield ctx.finding(RULE, edge.consumer.doc, edge.path,
-                          f"input port `{edge.input_port}` reads `{edge.ref}`, but its agreement "
-                          f"`{ended.resource.name}` ended on {ended.resource.spec.end}: the next apply revokes "
-                          "its access", hint="renew the agreement in review, or remove the input port",
-                          products=(edge.consumer_id,))
+    for expiry, ended in expiries(ctx.index, ctx.graph, today()):
+        if ended:
+            yield RULE.at(expiry.expired(), expiry.file, expiry.line, expiry.column, expiry.path,
+                          "renew the agreement in review, or remove the input port", products=(expiry.consumer,))
 
 
 RULE = Rule("access-expired", Severity.ERROR, __doc__, check, settled_by_runs=True)

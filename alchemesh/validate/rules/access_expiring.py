@@ -19,23 +19,16 @@ from collections.abc import Iterator
 
 from alchemesh.clock import today
 from alchemesh.findings import Finding, Severity
-from alchemesh.resolve.access import standings, warning_days
+from alchemesh.resolve.access import expiries, warning_days
 from alchemesh.validate.rules.base import Context, Rule
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     now, warn = today(), warning_days(ctx.index)
-    for standing in standings(ctx.index, ctx.graph, now):
-        agreement = standing.granted
-        end = agreement.resource.spec.end if agreement is not None else None
-        if agreement is None or end is None or (end - now).days > warn:
-            continue
-        days = (end - now).days
-        edge = standing.edge
-        yield ctx.finding(RULE, edge.consumer.doc, edge.path,
-                          f"input port `{edge.input_port}` reads `{edge.ref}` under agreement "
-                          f"`{agreement.resource.name}`, which ends on {end} ({days} day{'s' if days != 1 else ''} "
-                          "left)", hint="renew the agreement in review, or plan the move", products=(edge.consumer_id,))
+    for expiry, ended in expiries(ctx.index, ctx.graph, now):
+        if not ended and (expiry.end - now).days <= warn:
+            yield RULE.at(expiry.expiring(now), expiry.file, expiry.line, expiry.column, expiry.path,
+                          "renew the agreement in review, or plan the move", products=(expiry.consumer,))
 
 
 RULE = Rule("access-expiring", Severity.WARNING, __doc__, check)
