@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from alchemesh.errors import UsageError
-from alchemesh.findings import Report, Severity
+from alchemesh.findings import Report
 from alchemesh.workspace import complete, inside, pid_alive, swap_in, write_atomic
 
 if TYPE_CHECKING:

@@ -74,7 +74,7 @@ def import_into(out: Path, documents: list[Path], standard: Standard, check: boo
             first = parsed.problems[0]
             raise UsageError(f"{path}:{first.line}:{first.column} is not YAML alchemesh reads: {first.message}")
         document = parsed.documents[0].data if len(parsed.documents) == 1 else None
-        if not standard.recognise(document):
+        if not isinstance(document, dict) or not standard.recognise(document):
             raise UsageError(f"{path} is not a {standard.name.upper()} document")
         errors = sorted(str(e) for e in _validator(standard.schema).iter_errors(document))
         if errors:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from alchemesh.load.repo import Entry
 from alchemesh.model.resources import AccessAgreement, OutputPort
@@ -38,7 +39,7 @@ class Expiry:
     file: str
     line: int
     column: int
-    path: tuple
+    path: tuple[Any, ...]
 
     def expiring(self, on: datetime.date) -> str:
         days = (self.end - on).days

@@ -37,8 +37,8 @@ def owners(index: MeshIndex, prefix: str) -> Owners:
         return found
 
     folders: dict[str, list[str]] = {}
-    for entry in [*index.products.values(), *index.domains.values()]:
-        folders.setdefault(posixpath.dirname(entry.file), []).append(entry.file)
+    for file in [*(e.file for e in index.products.values()), *(e.file for e in index.domains.values())]:
+        folders.setdefault(posixpath.dirname(file), []).append(file)
     owned: dict[str, str] = {}  # pattern → handle
     covered: dict[str, str] = {}  # folder → the product owning it
     for pid, entry in sorted(index.products.items()):
