@@ -50,10 +50,10 @@ def owners(index: MeshIndex, prefix: str) -> Owners:
             covered[folder] = pid
         if team:
             owned[pattern] = team
-    for entry in sorted(index.domains.values(), key=lambda e: e.file):
-        team = handle(entry.resource.spec.owner)
+    for domain in sorted(index.domains.values(), key=lambda e: e.file):
+        team = handle(domain.resource.spec.owner)
         if team:
-            owned[f"/{prefix}{entry.file}"] = team
+            owned[f"/{prefix}{domain.file}"] = team
     late: dict[str, str] = {}  # files outside their port's folder: after the folders, so that they win
     for agreement in sorted(index.agreements.values(), key=lambda e: e.file):
         provider = agreement.resource.spec.provider.outputPort.rsplit("/", 1)[0]
