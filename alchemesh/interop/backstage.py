@@ -3,7 +3,8 @@ install — with every edge of the product graph as a built-in relation.
 
 Domain → `Domain` (`subdomainOf` its parent); Team → `Group` (its members `User`s); DataProduct → `System` in its
 domain; output port → `API` of `type: dataset`, its ODCS contract as `definition`; code entry → `Component` that
-`providesApis` the product's ports and `consumesApis` the ports its input ports read; infrastructure entry →
+`providesApis` the product's ports and `consumesApis` the ports its input ports read (one under an agreement while an
+approved agreement in its window lets it); infrastructure entry →
 `Resource`, which the components of the products it serves `dependsOn`. Names are made of what Backstage allows.
 """
 
@@ -88,8 +89,11 @@ def export(analysis: Analysis, site_url: str | None = None, version: str | None 
                 resource["dependsOn"] = [f"resource:{r}" for r in resources[""]]
             entity("Resource", resource_name, resource)
 
+    from alchemesh.clock import today
+    from alchemesh.resolve.access import reads as granted
+
     reads: dict[str, list] = {}
-    for edge in graph.resolved:
+    for edge in granted(index, graph, today()):  # a port read under an agreement: while one lets it
         reads.setdefault(edge.consumer_id, []).append(edge)
 
     def api_name(ref) -> str:

@@ -45,7 +45,11 @@ def export(analysis: Analysis, site_url: str | None = None, version: str | None 
     index, graph, repo = analysis.index, analysis.graph, analysis.repo
     mesh = index.mesh.resource.name if index.mesh else "mesh"
     contracts = {cid: entry.resource for cid, entry in index.contracts.items()}
-    edges = {(e.consumer_id, e.input_port): e for e in graph.edges}
+    from alchemesh.clock import today
+    from alchemesh.resolve.access import reads
+
+    # an input port on a port read under an agreement is listed while an agreement lets it read
+    edges = {(e.consumer_id, e.input_port): e for e in reads(index, graph, today())}
     out = {}
     for key, entry in sorted(index.products.items()):
         product, spec = entry.resource, entry.resource.spec

@@ -358,13 +358,14 @@ class Pipeline:
     def export(self, name: str, out: Path | None = None, site_url: str | None = None,
                version: str | None = None) -> Exported:
         """The mesh in the format `name` of `interop.EXPORTERS`, written to `out` (default: .alchemesh/export/NAME);
-        nothing when the mesh has validation errors."""
-        from alchemesh.findings import Severity
+        nothing when the mesh has validation errors (an access finding is none: the export says who may read what
+        on the day, as the agreements have it)."""
         from alchemesh.interop import EXPORTERS, exporter
+        from alchemesh.validate import stops_runs
         from alchemesh.workspace import WORK_DIR, write_atomic
 
         analysis = self.analysis
-        if analysis.report.count(Severity.ERROR):
+        if stops_runs(analysis.report):
             return Exported(analysis.report)
         form = EXPORTERS[name]
         files = exporter(name)(analysis, site_url, version or (form.versions[0] if form.versions else None))

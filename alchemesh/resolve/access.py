@@ -133,3 +133,14 @@ def granted_consumers(index: MeshIndex, graph: MeshGraph, ref: PortRef, on: date
     if port is None or not needs_agreement(port):
         return sorted({e.consumer_id for e in edges})
     return sorted({e.consumer_id for e in edges if _standing(index, e, port, on).granted is not None})
+
+
+def reads(index: MeshIndex, graph: MeshGraph, on: datetime.date) -> list[Edge]:
+    """The input ports that may read their port on a day: every one of an `open` port; of another, those an
+    approved agreement in its window covers."""
+    out = []
+    for edge in graph.resolved:
+        port = graph.output_port(edge.ref)
+        if port is None or not needs_agreement(port) or _standing(index, edge, port, on).granted is not None:
+            out.append(edge)
+    return out

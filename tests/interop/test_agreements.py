@@ -96,3 +96,22 @@ def test_what_is_not_an_agreement_is_one_line_and_exit_2(quickstart: Path, stand
     result = run_cli("import", standard, str(source), "--out", str(quickstart))
     assert result.code == 2 and said in result.err and len(result.err.strip().splitlines()) == 1, result.err
     assert_no_traceback(result)
+
+
+def test_odps_and_backstage_show_a_read_while_an_agreement_lets_it(tmp_path: Path):
+    from tests.testing import EXAMPLES, copy_mesh
+
+    mesh = copy_mesh(EXAMPLES / "postgres-shop", tmp_path / "mesh-examples" / "postgres-shop")
+
+    def exported() -> tuple[list[str], list[str]]:
+        assert run_cli("export", "odps", "--out", str(tmp_path / "odps"), cwd=mesh, env=TODAY).code == 0
+        inputs = yaml.safe_load((tmp_path / "odps/marketing/customer-value.odps.yaml").read_text())["inputPorts"]
+        assert run_cli("export", "backstage", "--out", str(tmp_path / "catalog-info.yaml"), cwd=mesh, env=TODAY).code == 0
+        entities = list(yaml.safe_load_all((tmp_path / "catalog-info.yaml").read_text()))
+        consumed = next(e for e in entities if e["kind"] == "Component"
+                        and e["spec"]["system"] == "marketing-customer-value")["spec"]["consumesApis"]
+        return [i["name"] for i in inputs], consumed
+
+    assert exported() == (["orders", "customers"], ["api:sales-customers-customers", "api:sales-orders-orders"])
+    (mesh / "domains/sales/customers/agreements/marketing-customer-value.yaml").unlink()
+    assert exported() == (["orders"], ["api:sales-orders-orders"])  # no agreement: no read of customers claimed
