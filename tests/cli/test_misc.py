@@ -73,8 +73,9 @@ def test_pre_commit_hook_checks_the_whole_repo():
 def test_the_top_level_help_lists_the_commands_in_pipeline_order():
     out = run_cli("--help").out
     listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.startswith("  ")]
-    assert listed == ["init", "new", "validate", "graph", "usage", "contracts", "compile", "plan", "apply", "destroy",
-                      "drift", "test", "docs", "import", "export", "rules", "components", "schema"]
+    assert listed == ["init", "new", "validate", "graph", "usage", "contracts", "access", "codeowners", "compile",
+                      "plan", "apply", "destroy", "drift", "test", "docs", "import", "export", "rules", "components",
+                      "schema"]
 
 
 def _leaves(path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
