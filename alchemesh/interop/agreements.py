@@ -57,9 +57,9 @@ def import_into(out: Path, documents: list[Path], standard: Standard, check: boo
                 analysis: Callable[[], Analysis]) -> Outcome:
     """Each document as an AccessAgreement in the provider product's `agreements/` folder: written where no file is,
     a different file already there kept (and said). Nothing is written unless every document reads."""
+    from alchemesh.interop.generated import write_new
     from alchemesh.load.yamlfile import parse
-    from alchemesh.repofiles import RefusedFile, read_repo_file, writable_path
-    from alchemesh.workspace import write_atomic
+    from alchemesh.repofiles import read_repo_file
 
     if not (out / "alchemesh.yaml").is_file():
         raise UsageError(f"{out} is not a mesh (no alchemesh.yaml): agreements are imported into one")
@@ -83,25 +83,7 @@ def import_into(out: Path, documents: list[Path], standard: Standard, check: boo
         provider = mesh.index.products[agreement["spec"]["provider"]["outputPort"].rsplit("/", 1)[0]]
         rel = f"{Path(provider.file).parent.as_posix()}/agreements/{agreement['metadata']['name']}.yaml"
         files[rel] = yaml.safe_dump(agreement, sort_keys=False, allow_unicode=True, width=120).encode()
-    outcome = Outcome()
-    targets = {}
-    for rel in sorted(files):
-        try:
-            targets[rel] = writable_path(out, rel)
-        except RefusedFile as refused:
-            raise UsageError(f"import {standard.name} would write {rel}: {refused.reason}; nothing written") from None
-    for rel, path in targets.items():
-        if not path.exists():
-            outcome.created.append(rel)
-        elif read_repo_file(out, rel) == files[rel]:
-            outcome.same += 1
-        else:
-            outcome.kept.append((rel, "exists and differs from the document: kept as it is"))
-    if not check:
-        for rel in outcome.created:
-            targets[rel].parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(targets[rel], files[rel])
-    return outcome
+    return write_new(out, standard.name, files, check)
 
 
 @cache

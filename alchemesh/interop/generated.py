@@ -132,3 +132,30 @@ def apply(root: Path, outcome: Outcome, wanted: dict[str, bytes], once: dict[str
         write_atomic(path, wanted[rel] if rel in wanted else once[rel])
     for rel in outcome.removed:
         (root / rel).unlink(missing_ok=True)
+
+
+def write_new(out: Path, tool: str, files: dict[str, bytes], check: bool) -> Outcome:
+    """Files an import makes once and never takes back (`import odps`, `import oaas`): each written where no file
+    is; one already there with other bytes kept as it is, and said. Nothing is written unless every file may be
+    (`check`: nothing at all)."""
+    from alchemesh.workspace import write_atomic
+
+    targets = {}
+    for rel in sorted(files):
+        try:
+            targets[rel] = writable_path(out, rel)
+        except RefusedFile as refused:
+            raise UsageError(f"import {tool} would write {rel}: {refused.reason}; nothing written") from None
+    outcome = Outcome()
+    for rel, path in targets.items():
+        if not path.exists():
+            outcome.created.append(rel)
+        elif read_repo_file(out, rel) == files[rel]:
+            outcome.same += 1
+        else:
+            outcome.kept.append((rel, "exists and differs from the document: kept as it is"))
+    if not check:
+        for rel in outcome.created:
+            targets[rel].parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(targets[rel], files[rel])
+    return outcome

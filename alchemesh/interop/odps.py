@@ -218,33 +218,14 @@ def import_into(out: Path, documents: list[Path], options: ImportOptions | None,
                 analysis: Callable[[], Analysis]) -> Outcome:
     """The product files of the documents, written where no file is; a different file already there is kept (and
     said), never written over. Nothing is written unless every file may be."""
-    from alchemesh.repofiles import RefusedFile, read_repo_file, writable_path
-    from alchemesh.workspace import write_atomic
+    from alchemesh.interop.generated import write_new
 
     placement = None
     output_component = options.output_component if options else None
     if options and output_component and (out / "alchemesh.yaml").is_file():
         placement = Placement(analysis(), output_component, options.input_component or output_component)
     files = import_documents(documents, placement)
-    targets = {}
-    for rel in sorted(files):
-        try:
-            targets[rel] = writable_path(out, rel)
-        except RefusedFile as refused:
-            raise UsageError(f"import odps would write {rel}: {refused.reason}; nothing written") from None
-    outcome = Outcome()
-    for rel, path in targets.items():
-        if not path.exists():
-            outcome.created.append(rel)
-        elif read_repo_file(out, rel) == files[rel]:
-            outcome.same += 1
-        else:
-            outcome.kept.append((rel, "exists and differs from the document: kept as it is"))
-    if not check:
-        for rel in outcome.created:
-            targets[rel].parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(targets[rel], files[rel])
-    return outcome
+    return write_new(out, "odps", files, check)
 
 
 def _product_file_problem(file: str, source: str) -> str | None:

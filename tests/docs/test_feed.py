@@ -76,14 +76,7 @@ def test_pages_hold_at_most_a_page_oldest_first():
 
 
 def _sunset_events(mesh: Path, today: str) -> list[dict]:
-    built = run_cli("docs", "build", cwd=mesh, env={"ALCHEMESH_TODAY": today})
-    assert built.code == 0, built.out + built.err
-    folder = mesh / ".alchemesh/site/api/v1/events"
-    index = json.loads((folder / "index.json").read_text())
-    events = [e for page in index["pages"] for e in json.loads((folder / page).read_text())]
-    for event in events:
-        _valid(event)
-    return [e for e in events if e["type"].startswith("io.alchemesh.port.sunset-")]
+    return [e for e in _events(mesh, today) if e["type"].startswith("io.alchemesh.port.sunset-")]
 
 
 def test_sunsets_reach_the_feed_on_the_days_they_became_true(git_quickstart: Path):
