@@ -15,10 +15,11 @@ from alchemesh.cli.app import command, schema_app
 def export(
     directory: Annotated[Path, typer.Argument(help="Where to write the schemas.")] = Path("schemas"),
 ) -> int:
-    """Write one JSON Schema per kind (for `# yaml-language-server: $schema=…`), and one per event type
-    (`events/`, for the receivers of `--events`)."""
+    """Write one JSON Schema per kind (for `# yaml-language-server: $schema=…`), one per event type (`events/`, for
+    the receivers of `--events`), and those of the access agreement standards (`standards/`: OAAS, DUA)."""
     from alchemesh.errors import UsageError
     from alchemesh.model.schema_export import export_schemas, render_schema
+    from alchemesh.pipeline.tools import standard_schemas
     from alchemesh.report.events import event_schemas
     from alchemesh.workspace import write_atomic
 
@@ -30,4 +31,8 @@ def export(
     for name, schema in event_schemas().items():
         write_atomic(directory / "events" / name, render_schema(schema))
         typer.echo(str(directory / "events" / name))
+    (directory / "standards").mkdir(exist_ok=True)
+    for name, content in standard_schemas().items():
+        write_atomic(directory / "standards" / name, content)
+        typer.echo(str(directory / "standards" / name))
     return 0

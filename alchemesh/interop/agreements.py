@@ -86,6 +86,14 @@ def import_into(out: Path, documents: list[Path], standard: Standard, check: boo
     return write_new(out, standard.name, files, check)
 
 
+def standard_schemas() -> dict[str, bytes]:
+    """File name → the JSON Schema of each standard agreements are exported to, as shipped, with the README naming
+    their sources and the licence of the one that is not ours."""
+    folder = resources.files("alchemesh.interop") / "agreement_schemas"
+    names = sorted({s.schema for s in STANDARDS.values()} | {"README.md", "LICENSE"})
+    return {name: (folder / name).read_bytes() for name in names}
+
+
 @cache
 def _validator(schema: str):
     import jsonschema_rs

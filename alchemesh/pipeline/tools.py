@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alchemesh.validate.rules.base import Rule
 
 __all__ = ["EXPORTERS", "IMPORTERS", "Format", "Mode", "check_components", "create_mesh", "diff_contracts",
-           "import_options", "rules"]
+           "import_options", "rules", "standard_schemas"]
 
 
 def check_components(directories: list[Path], kind: str | None) -> Report:
@@ -37,6 +37,13 @@ def create_mesh(directory: Path, name: str | None = None) -> list[Path]:
     from alchemesh.scaffold.create import init_repo, mesh_name_for
 
     return init_repo(directory, name or mesh_name_for(directory))
+
+
+def standard_schemas() -> dict[str, bytes]:
+    """File name → the JSON Schema of each access agreement standard alchemesh writes (OAAS, DUA)."""
+    from alchemesh.interop.agreements import standard_schemas as schemas
+
+    return schemas()
 
 
 def rules() -> dict[str, Rule]:

@@ -24,9 +24,15 @@ def test_schema_export_writes_every_kind(tmp_path):
     assert result.code == 0
     from alchemesh.report.events import event_schemas
 
+    from alchemesh.interop.agreements import standard_schemas
+
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == sorted([*kind_schemas(), "events"])
+    assert names == sorted([*kind_schemas(), "events", "standards"])
     assert sorted(p.name for p in (tmp_path / "out" / "events").iterdir()) == sorted(event_schemas())
+    standards = {p.name: p.read_bytes() for p in (tmp_path / "out" / "standards").iterdir()}
+    assert standards == standard_schemas() and len([n for n in standards if n.endswith('.json')]) == 2
+    # the repository publishes the same files
+    assert {p.name: p.read_bytes() for p in (REPO / "schemas" / "standards").iterdir()} == standards
 
 
 @pytest.mark.parametrize("rel", ["domains/sales/orders/product.yaml", "alchemesh.yaml", "teams.yaml"])
