@@ -43,7 +43,7 @@ def test_apply_plan_change_destroy(checkout: Path, terraform_env: dict):
 
     again = run_cli("plan", "--format", "json", cwd=mesh, env=terraform_env)
     assert again.code == 0, again.err
-    assert statuses(again) == dict.fromkeys(STACKS, "no-changes")
+    assert statuses(again) == dict.fromkeys(STACKS, "no-changes") and again.json()["guard"] == []
 
     # One contract changes: the plan covers that product and whoever reads it, nothing else.
     edit(mesh, "domains/sales/customers/contract.odcs.yaml",
@@ -54,6 +54,7 @@ def test_apply_plan_change_destroy(checkout: Path, terraform_env: dict):
                       "--summary", "plan.md", cwd=mesh, env=terraform_env)
     assert changed.code == 0, changed.out + changed.err
     report = changed.json()
+    assert report["guard"] == []  # its tables migrate: no port's data goes
     # The dependents are unchanged and read sales/customers' state, which has yet to change: not planned now.
     assert statuses(changed) == {"sales/customers": "changes", "marketing/customer-value": "deferred",
                                  "marketing/segments": "deferred"}
@@ -88,6 +89,8 @@ def test_apply_plan_change_destroy(checkout: Path, terraform_env: dict):
     assert drift.code == 1, drift.err
     assert statuses(drift) == {"sales/customers": "drifted"}
 
+    plan_guard(mesh, terraform_env)
+
     destroyed = run_cli("destroy", "--auto-approve", "--parallelism", "1", cwd=mesh, env=terraform_env)
     assert destroyed.code == 0, destroyed.out + destroyed.err
     finished = [line.split(":")[0] for line in destroyed.err.splitlines() if ": destroyed" in line]
@@ -97,14 +100,45 @@ def test_apply_plan_change_destroy(checkout: Path, terraform_env: dict):
     assert (mesh / "data" / "shop" / "orders.csv").is_file()  # the landed data is not the product's to delete
 
 
+def plan_guard(mesh: Path, env: dict) -> None:
+    """A moved database (a new `state_dir`): `plan` stops on `port-data-destroyed` naming the port's readers and the
+    forcing attributes; `apply` with the port allowed and a reason applies, saying it in its JSON and events."""
+    edit(mesh, "domains/sales/orders/product.yaml", ("      visibility: public\n", "      visibility: public\n"
+                                                     "      config: {state_dir: ../../../.alchemesh/moved}\n"))
+    planned = run_cli("plan", "--format", "json", "--product", "sales/orders", cwd=mesh, env=env)
+    assert planned.code == 1, planned.out + planned.err
+    (finding,) = planned.json()["guard"]
+    assert (finding["rule"], finding["severity"], finding["port"]) == ("port-data-destroyed", "error",
+                                                                        "sales/orders/orders")
+    assert finding["consumers"] == {"direct": ["marketing/customer-value"], "transitive": ["marketing/segments"]}
+    assert finding["address"] == "module.output_orders.null_resource.database" and finding["replaced"]
+    assert "triggers.state_dir" in finding["cause"]
+    assert (finding["file"], finding["line"]) == ("domains/sales/orders/product.yaml", 22)  # the value that did it
+    events = mesh / "events.jsonl"
+    allowed = run_cli("apply", "--auto-approve", "--format", "json", "--product", "sales/orders", "--allow-data-loss",
+                      "sales/orders/orders", "--reason", "moving the data to the new disk", "--events", str(events),
+                      cwd=mesh, env=env)
+    assert allowed.code == 0, allowed.out + allowed.err
+    summary = allowed.json()
+    assert summary["reason"] == "moving the data to the new disk"
+    assert {s["stack"]: s["status"] for s in summary["stacks"]}["sales/orders"] == "applied"
+    (let_through,) = summary["guard"]
+    assert let_through["severity"] == "warning" and let_through["allowed"] == "moving the data to the new disk"
+    (event,) = [e for e in map(json.loads, events.read_text().splitlines()) if e["subject"] == "sales/orders"]
+    assert event["type"] == "io.alchemesh.stack.applied"
+    assert event["data"]["allowedDataLoss"] == "moving the data to the new disk"
+    assert event["data"]["dataLoss"][0]["port"] == "sales/orders/orders" and event["data"]["dataLoss"][0]["allowed"]
+    assert (mesh / ".alchemesh/moved/dev/sales/orders/orders.duckdb").is_file()
+
+
 def commit_id(root: Path, rev: str) -> str:
     return git(root, "rev-parse", rev).strip()
 
 
-def test_json_report_is_deterministic(checkout: Path, terraform_env: dict):
-    first = run_cli("plan", "--format", "json", "--domain", "sales", cwd=checkout, env=terraform_env)
+def test_json_report_is_deterministic(checkout: Path, one_terraform_env: dict):
+    first = run_cli("plan", "--format", "json", "--domain", "sales", cwd=checkout, env=one_terraform_env)
     second = run_cli("plan", "--format", "json", "--domain", "sales", "--summary", "out/plan.json", cwd=checkout,
-                     env=terraform_env)
+                     env=one_terraform_env)
     assert first.code == 0, first.err
     assert first.out == second.out
     assert (checkout / "out/plan.json").read_text() == second.out  # a .json summary is the JSON report

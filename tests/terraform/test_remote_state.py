@@ -37,10 +37,10 @@ def statuses(result) -> dict[str, str]:
     return {s["stack"]: s["status"] for s in result.json()["stacks"]}
 
 
-def test_consumers_plan_before_their_producers_were_ever_applied_then_apply(checkout: Path, terraform_env: dict,
+def test_consumers_plan_before_their_producers_were_ever_applied_then_apply(checkout: Path, one_terraform_env: dict,
                                                                             pg_url: str):
     on_pg(checkout, pg_url)
-    env = terraform_env
+    env = one_terraform_env
     plan = run_cli("plan", "--format", "json", cwd=checkout, env=env)  # one level's stacks wait for pg's lock
     assert plan.code == 0, plan.out + plan.err
     assert set(statuses(plan).values()) == {"changes"}
@@ -102,7 +102,7 @@ def test_a_backend_change_is_said_and_migrate_state_moves_every_state(checkout: 
     assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
 
 
-def test_two_checkouts_applying_at_once_on_one_backend_both_finish_and_agree(checkout: Path, terraform_env: dict,
+def test_two_checkouts_applying_at_once_on_one_backend_both_finish_and_agree(checkout: Path, one_terraform_env: dict,
                                                                             pg_url: str, tmp_path: Path):
     """The same commit in two folders (two CI runners) on one pg backend and one platform (the local family's
     databases in one shared folder), applying at the same moment: each stack is applied by one of them, and the
@@ -117,7 +117,7 @@ def test_two_checkouts_applying_at_once_on_one_backend_both_finish_and_agree(che
             edit(product.parent, "product.yaml", ("      component: local-duckdb\n", "      component: local-duckdb\n"
                                                   f"      config: {{state_dir: {tmp_path / 'platform'}}}\n"))
     runs = [subprocess.Popen([sys.executable, "-m", "alchemesh", "apply", "--auto-approve", "--format", "json"],
-                             cwd=mesh, env={**os.environ, **terraform_env}, stdout=subprocess.PIPE,
+                             cwd=mesh, env={**os.environ, **one_terraform_env}, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for mesh in (checkout, other)]
     results = [run.communicate(timeout=600) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], [(s["stack"], s["error"]) for out, _ in results
@@ -126,24 +126,24 @@ def test_two_checkouts_applying_at_once_on_one_backend_both_finish_and_agree(che
     assert set(first) == set(second) and len(first) == 4
     assert all(sorted([first[s], second[s]]) == ["applied", "no-changes"] for s in first), (first, second)
     for mesh in (checkout, other):
-        again = run_cli("plan", "--format", "json", cwd=mesh, env=terraform_env)
+        again = run_cli("plan", "--format", "json", cwd=mesh, env=one_terraform_env)
         assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
 
 
-def test_ctrl_c_on_the_pg_backend_leaves_a_state_to_go_on_from(checkout: Path, terraform_env: dict, pg_url: str):
+def test_ctrl_c_on_the_pg_backend_leaves_a_state_to_go_on_from(checkout: Path, one_terraform_env: dict, pg_url: str):
     """pg's locks are the session's advisory locks: gone with the process. What must hold is the state."""
     on_pg(checkout, pg_url)
-    process = start_slow_apply(checkout, terraform_env)
+    process = start_slow_apply(checkout, one_terraform_env)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130, out + err
     assert json.loads(out)["interrupted"] is True and "Traceback" not in err
     sql = checkout / "domains/sales/customers/transform/customers.sql"
     sql.write_text(sql.read_text().replace(SLOW_SQL, ""))
-    again = run_cli("apply", "--auto-approve", "--format", "json", cwd=checkout, env=terraform_env)
+    again = run_cli("apply", "--auto-approve", "--format", "json", cwd=checkout, env=one_terraform_env)
     assert again.code == 0, again.out + again.err
     assert statuses(again)["sales/customers"] == "applied"
-    settled = run_cli("plan", "--format", "json", cwd=checkout, env=terraform_env)
+    settled = run_cli("plan", "--format", "json", cwd=checkout, env=one_terraform_env)
     assert settled.code == 0 and set(statuses(settled).values()) == {"no-changes"}, settled.out + settled.err
 
 
