@@ -168,7 +168,8 @@ def _spec(analysis: Analysis, *, ident: str, version: Any, provider: dict, consu
         who["user"] = str(consumer["userId"])
     else:
         raise UsageError("the document names no consumer (dataProductId, teamId or userId)")
-    name = own.get(f"{_CUSTOM}name") if isinstance(own.get(f"{_CUSTOM}name"), str) else to_name(ident)
+    given = own.get(f"{_CUSTOM}name")
+    name = to_name(given if isinstance(given, str) else ident)  # a resource name, whatever the document says
     spec: dict[str, Any] = {}
     if name != ident:
         spec["id"] = ident

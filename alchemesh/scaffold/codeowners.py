@@ -45,15 +45,16 @@ def owners(index: MeshIndex, prefix: str) -> Owners:
         team = handle(entry.resource.spec.owner)
         folder = posixpath.dirname(entry.file)
         alone = folders[folder] == [entry.file] and folder != ""
-        pattern = f"/{prefix}{folder}/" if alone else f"/{prefix}{entry.file}"
+        pattern = _pattern(f"/{prefix}{folder}/" if alone else f"/{prefix}{entry.file}")
         if alone:
             covered[folder] = pid
-        if team:
+        if team and pattern:
             owned[pattern] = team
     for domain in sorted(index.domains.values(), key=lambda e: e.file):
         team = handle(domain.resource.spec.owner)
-        if team:
-            owned[f"/{prefix}{domain.file}"] = team
+        pattern = _pattern(f"/{prefix}{domain.file}")
+        if team and pattern:
+            owned[pattern] = team
     late: dict[str, str] = {}  # files outside their port's folder: after the folders, so that they win
     for agreement in sorted(index.agreements.values(), key=lambda e: e.file):
         provider = agreement.resource.spec.provider.outputPort.rsplit("/", 1)[0]
@@ -77,8 +78,17 @@ def _outside(out: dict[str, str], index: MeshIndex, file: str, product: str, cov
     if folder is not None and covered[folder] == product_id(entry):
         return  # its product's folder line says it already
     team = handle(entry.resource.spec.owner)
-    if team:
-        out[f"/{prefix}{file}"] = team
+    pattern = _pattern(f"/{prefix}{file}")
+    if team and pattern:
+        out[pattern] = team
+
+
+def _pattern(path: str) -> str | None:
+    """A path as CODEOWNERS reads it: spaces escaped (a space would end the pattern and make what follows an
+    owner); None for a path it cannot say (a control character, a backslash), which then has no line."""
+    if any(ord(c) < 32 or c in "\\\x7f" for c in path):
+        return None
+    return path.replace(" ", "\\ ")
 
 
 def _covering(file: str, covered: dict[str, str]) -> str | None:

@@ -115,3 +115,16 @@ def test_odps_and_backstage_show_a_read_while_an_agreement_lets_it(tmp_path: Pat
     assert exported() == (["orders", "customers"], ["api:sales-customers-customers", "api:sales-orders-orders"])
     (mesh / "domains/sales/customers/agreements/marketing-customer-value.yaml").unlink()
     assert exported() == (["orders"], ["api:sales-orders-orders"])  # no agreement: no read of customers claimed
+
+
+def test_a_documents_names_never_leave_the_providers_folder(quickstart: Path):
+    document = _oaas(_ids(quickstart))
+    document["id"] = "../../../../outside"
+    document["customProperties"].append({"property": "alchemesh:name", "value": "../../teams/x\n: y"})
+    source = quickstart.parent / "in.oaas.yaml"
+    source.write_text(yaml.safe_dump(document, sort_keys=False))
+    imported = run_cli("import", "oaas", str(source), "--out", str(quickstart), env=TODAY)
+    assert imported.code == 0, imported.out + imported.err
+    (written,) = (quickstart / "domains/sales/orders/agreements").iterdir()
+    assert written.name == "teams-x-y.yaml" and not (quickstart.parent / "outside").exists()
+    assert yaml.safe_load(written.read_text())["spec"]["id"] == "../../../../outside"  # kept as data, not a path

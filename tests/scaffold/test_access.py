@@ -98,3 +98,15 @@ def test_a_request_that_cannot_be_is_one_line_and_exit_2(quickstart: Path, args:
     assert result.code == 2 and said in result.err, result.err
     assert_no_traceback(result)
     assert not (quickstart / "domains/sales/orders/agreements").exists()
+
+
+def test_a_file_name_cannot_make_itself_an_owner(quickstart: Path):
+    """A product file named `x @evil.yaml` must not give `@evil.yaml` a say: the space is escaped."""
+    mesh = quickstart
+    folder = mesh / "domains/sales/orders"
+    (folder / "product.yaml").rename(folder / "x @evil.yaml")
+    (mesh / "domains/sales/customers/product.yaml").rename(mesh / "domains/sales/orders/customers.yaml")
+    assert run_cli("codeowners", cwd=mesh).code == 0
+    lines = [line for line in (mesh / ".github/CODEOWNERS").read_text().splitlines() if line.startswith("/")]
+    assert "/domains/sales/orders/x\\ @evil.yaml @acme/web-shop" in lines
+    assert all(len(line.replace("\\ ", "_").split()) == 2 for line in lines)
