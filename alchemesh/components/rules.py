@@ -75,7 +75,9 @@ Example:
 
 Fix:
     Name the module's resources as `TYPE.NAME` (every instance of it), `*` for any run of characters, or
-    `module.CALL.TYPE.NAME` for a resource of a module it calls; the value must be a literal map of lists.
+    `module.CALL.TYPE.NAME` for a resource of a module it calls, under `data` (they hold the port's data),
+    `grants` (one instance per reader) or `schema` (they make the port's tables); the value must be a literal map
+    of lists.
 """)
 
 RULES = (LAYOUT, HCL, INTERFACE, UNDOCUMENTED, GUARD)

@@ -42,7 +42,7 @@ class Module:
 
 
 GUARD_OUTPUT = "alchemesh_guard"  # what a component declares for the plan guard (see docs: the plan guard)
-GUARD_ROLES = ("data", "grants")
+GUARD_ROLES = ("data", "grants", "schema")
 _READS = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
 _FORMAT = b"module-3"  # of a cached reading: a new field makes older entries misses
 
@@ -132,7 +132,7 @@ _INSTANCE = re.compile(r"\[[^\]]*\]")
 def _guard(value: Any) -> tuple[dict[str, tuple[str, ...]] | None, str | None]:
     """The declaration in `alchemesh_guard`'s value: `{data = ["TYPE.NAME", …], grants = […]}`, literal only."""
     if not isinstance(value, dict) or any(not isinstance(k, str) or k.startswith("__") for k in value):
-        return None, f"`{GUARD_OUTPUT}` must be a literal map: {{data = [\"TYPE.NAME\", …], grants = […]}}"
+        return None, f"`{GUARD_OUTPUT}` must be a literal map: {{data = [\"TYPE.NAME\", …], grants = […], schema = […]}}"
     out = {}
     for role, patterns in value.items():
         role = _unquote(role)

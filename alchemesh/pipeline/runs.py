@@ -113,7 +113,7 @@ def run(pipeline: Pipeline, request: RunRequest, *, watch: Watch | None = None,
                               listener=listener, preview=True, defer=True, guard=guard)
         changing = [o for o in preview.outcomes if o.status is Status.changes and o.changes.total]
         if preview.failed or preview.interrupted or preview.data_lost or not changing:
-            return RunResult(prepared, preview=preview, guard=_guard_findings(pipeline, preview))
+            return RunResult(prepared, preview=preview, guard=_guard_findings(pipeline, preview, prepared.base))
         order = [key for level in selection.levels for key in level]
         if not approve(action, prepared.environment, changing, order):
             return RunResult(prepared, preview=preview, declined=True)
@@ -127,15 +127,16 @@ def run(pipeline: Pipeline, request: RunRequest, *, watch: Watch | None = None,
         store(pipeline.root, result, prepared.directory)
     tests = _keep_tests(pipeline.root, result, tester, prepared) if tester is not None else None
     undelivered = publish(pipeline, result, request.events, prepared.base)
-    return RunResult(prepared, result, preview, tests, undelivered=undelivered, guard=_guard_findings(pipeline, result))
+    return RunResult(prepared, result, preview, tests, undelivered=undelivered,
+                     guard=_guard_findings(pipeline, result, prepared.base))
 
 
-def _guard_findings(pipeline: Pipeline, result: Run) -> tuple[Finding, ...]:
-    if not any(o.guarded.losses or o.guarded.revoked for o in result.outcomes):
+def _guard_findings(pipeline: Pipeline, result: Run, base: str | None) -> tuple[Finding, ...]:
+    if not any(o.guarded.losses or o.guarded.revoked or o.guarded.schema for o in result.outcomes):
         return ()
     from alchemesh.terraform.guard import guard_findings
 
-    return guard_findings(result, pipeline.analysis)
+    return guard_findings(result, pipeline.analysis, base)
 
 
 def _guard(pipeline: Pipeline, request: RunRequest, environment: str) -> Policy:

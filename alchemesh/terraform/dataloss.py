@@ -1,6 +1,7 @@
 """What a stack's plan (`terraform show -json`) does to the resources its port components declare (their
 `alchemesh_guard` output, as the plan's own configuration holds it): a delete or replace of one that holds a port's
-data, a removal of one that grants a reader access; and what a run lets through (`Policy`). The findings about them
+data, a removal of one that grants a reader access, a change to one that makes its tables; and what a run lets
+through (`Policy`). The findings about them
 are `guard`'s."""
 
 from __future__ import annotations
@@ -32,9 +33,19 @@ class Revoked:
 
 
 @dataclass(frozen=True)
+class SchemaChange:
+    """A resource making a port's tables that the plan changes or makes again: the tables' schema changes, their
+    data kept."""
+
+    port: str
+    address: str
+
+
+@dataclass(frozen=True)
 class Guarded:
     losses: tuple[DataLoss, ...] = ()
     revoked: tuple[Revoked, ...] = ()
+    schema: tuple[SchemaChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,23 +74,29 @@ def read_guard(plan: dict[str, Any], stack_key: str) -> Guarded:
         if port is not None and isinstance(value, dict):
             declared[name] = {role: [p for p in patterns if isinstance(p, str)]
                               for role, patterns in value.items() if isinstance(patterns, list)}
-    losses, revoked = [], []
+    losses, revoked, schema = [], [], []
     for change in plan.get("resource_changes") or ():
         module = str(change.get("module_address") or "")
         call = module.removeprefix("module.").split(".", 1)[0] if module.startswith("module.") else ""
         detail = change.get("change") or {}
         actions = tuple(detail.get("actions") or ())
-        if "delete" not in actions or call not in declared:
+        if call not in declared or not set(actions) & {"delete", "update"}:
             continue
         address = str(change.get("address", ""))
         inner = address.removeprefix(f"module.{call}.")
         port = f"{stack_key}/{port_of_module(call)}"
-        if any(names(p, inner) for p in declared[call].get("data", ())):
+        holds_data = any(names(p, inner) for p in declared[call].get("data", ()))
+        makes_schema = any(names(p, inner) for p in declared[call].get("schema", ()))
+        if actions == ("update",) and (holds_data or makes_schema) or "create" in actions and makes_schema:
+            schema.append(SchemaChange(port, address))  # made again, or changed in place: the data stays
+        if "delete" not in actions:
+            continue
+        if holds_data:
             losses.append(DataLoss(port, address, "create" in actions, _forcing(detail)))
         elif actions == ("delete",) and any(names(p, inner) for p in declared[call].get("grants", ())):
             reader = change.get("index")
             revoked.append(Revoked(port, str(reader) if reader is not None else inner, address))
-    return Guarded(tuple(losses), tuple(revoked))
+    return Guarded(tuple(losses), tuple(revoked), tuple(schema))
 
 
 def _forcing(detail: dict[str, Any]) -> tuple[str, ...]:

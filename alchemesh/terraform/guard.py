@@ -50,14 +50,32 @@ Fix:
     Nothing, when the consumer meant to stop reading; otherwise look at why the component drops the grant.
 """)
 
-RULES = (DATA_DESTROYED, ACCESS_REVOKED)
+SCHEMA_CHANGED = Rule("port-schema-changed", Severity.WARNING, """A plan changes a port's tables while its contract says nothing changed.
+
+Why:
+    A port's tables follow its contract: the component migrates them when the contract changes. A plan that changes
+    them (a resource the component declares under `schema` in its `alchemesh_guard` output, or a data-holding one
+    changed in place) while the contract is the same as at the base revision (`--changed-since`, else HEAD) is a
+    component change or drift that no contract check saw: its consumers were told nothing. When the contract did
+    change, the plan's migration is said as a notice with the contract's changes, breaking ones counted.
+
+Example:
+    # components/local/output-port-duckdb changed how it makes the tables; no contract changed
+    ~ module.output_orders.null_resource.tables
+
+Fix:
+    Make the change a contract change (a new version, checked by `contracts check`), or undo the component change.
+""")
+
+RULES = (DATA_DESTROYED, ACCESS_REVOKED, SCHEMA_CHANGED)
 
 
-def guard_findings(run: Run, analysis: Analysis) -> tuple[Finding, ...]:
+def guard_findings(run: Run, analysis: Analysis, base: str | None = None) -> tuple[Finding, ...]:
     """The run's guard findings, each at the port's spec line (at its `config` key when the forcing attribute is
-    named after one), with the port's readers from the graph being planned: data losses first."""
+    named after one), with the port's readers from the graph being planned: data losses first. `base`: the revision
+    a port's table changes are held to its contract's changes since (default HEAD)."""
     graph = analysis.graph
-    out: list[Finding] = []
+    out: list[Finding] = _schema_findings(run, analysis, base)
     for outcome in run.outcomes:
         guarded = outcome.guarded
         for loss in guarded.losses:
@@ -88,6 +106,51 @@ def guard_findings(run: Run, analysis: Analysis) -> tuple[Finding, ...]:
                                          guard=GuardImpact(outcome.key, revoked.port, revoked.address, False, (),
                                                            direct, downstream, revoked.reader, None)))
     return tuple(sorted(out, key=lambda f: (f.rule != DATA_DESTROYED.name, f.sort_key)))
+
+
+def _schema_findings(run: Run, analysis: Analysis, base: str | None) -> list[Finding]:
+    """Each port whose tables the plan changes (its data kept), held to its contract's changes since `base`."""
+    changes: dict[str, tuple[str, str]] = {}  # port → (stack, the first resource making its tables that changes)
+    for outcome in run.outcomes:
+        lost = {loss.port for loss in outcome.guarded.losses}
+        for change in outcome.guarded.schema:
+            if change.port not in lost:  # a port whose data goes says so already
+                changes.setdefault(change.port, (outcome.key, change.address))
+    if not changes:
+        return []
+    from alchemesh.contracts.check import check
+    from alchemesh.errors import AlchemeshError
+
+    try:
+        report = check(analysis, base or "HEAD")
+    except AlchemeshError:
+        return []  # not in git (or no such revision): nothing to hold the change to
+    shown = report.base[:10]
+    out = []
+    for port, (stack, address) in sorted(changes.items()):
+        product, _, name = port.rpartition("/")
+        entry = analysis.index.products.get(product)
+        spec = next((p for p in entry.resource.spec.outputPorts if p.name == name), None) if entry else None
+        contract = spec.contract if spec is not None else None
+        status = next((c for c in report.contracts if c.id == contract), None)
+        direct, downstream = _readers(analysis.graph, port)
+        impact = GuardImpact(stack, port, address, False, (), direct, downstream)
+        where = _where(analysis, port, ())
+        if status is None:
+            message = (f"the plan changes the tables of `{port}` ({address}), but its contract "
+                       + (f"`{contract}` is as at {shown}" if contract else "is none")
+                       + ": a component change or drift no contract check saw")
+            out.append(SCHEMA_CHANGED.at(message, *where, hint="make it a contract change, or undo the component "
+                                         "change", guard=impact))
+            continue
+        kinds = [f.contract.change for f in report.report.findings
+                 if f.contract is not None and f.contract.contract == contract]
+        counted = ", ".join(f"{kinds.count(k)} {k}" for k in ("breaking", "compatible") if kinds.count(k)) \
+            or "no compatibility change"
+        message = (f"the plan migrates the tables of `{port}` ({address}) for its contract's changes since {shown} "
+                   f"({status.old_version or 'new'} → {status.new_version or 'removed'}: {counted})")
+        out.append(SCHEMA_CHANGED.at(message, *where, severity=Severity.INFO, guard=impact))
+    return out
 
 
 def _agreement_ended(analysis: Analysis, revoked: Revoked) -> str | None:

@@ -56,7 +56,7 @@ def test_rules_json_and_unknown_rule():
                   "component-guard"]
     data = ["data-unreachable", "data-object-missing", "data-property-missing", "data-type-mismatch", "data-required",
             "data-unique", "data-quality", "data-freshness"]
-    guard = ["port-data-destroyed", "access-revoked"]
+    guard = ["port-data-destroyed", "access-revoked", "port-schema-changed"]
     assert [r["name"] for r in body] == [*registry(), *contract_rules(), *components, *data, *guard]
     unknown = run_cli("rules", "unresolved-refrence")
     assert unknown.code == 2 and "did you mean `unresolved-reference`?" in unknown.err

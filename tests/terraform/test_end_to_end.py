@@ -45,6 +45,17 @@ def test_apply_plan_change_destroy(checkout: Path, terraform_env: dict):
     assert again.code == 0, again.err
     assert statuses(again) == dict.fromkeys(STACKS, "no-changes") and again.json()["guard"] == []
 
+    # A component that makes its tables anew while no contract changed: said, for every port it serves.
+    module = mesh.parents[1] / "components/local/output-port-duckdb/main.tf"
+    module.write_text(module.read_text().replace("    path     = null_resource.database.triggers.path\n",
+                                                 "    path     = null_resource.database.triggers.path\n"
+                                                 "    layout   = \"2\"\n"))
+    drifted = run_cli("plan", "--format", "json", cwd=mesh, env=terraform_env)
+    assert drifted.code == 0, drifted.out + drifted.err  # a warning: the run goes on
+    assert {(f["rule"], f["severity"], f["port"]) for f in drifted.json()["guard"]} == {
+        ("port-schema-changed", "warning", f"{stack}/{stack.split('/')[1]}") for stack in STACKS}
+    git(mesh.parents[1], "checkout", "--", "components/local/output-port-duckdb/main.tf")
+
     # One contract changes: the plan covers that product and whoever reads it, nothing else.
     edit(mesh, "domains/sales/customers/contract.odcs.yaml",
          ("      - name: email\n", "      - name: loyalty_tier\n        logicalType: string\n"
@@ -54,7 +65,10 @@ def test_apply_plan_change_destroy(checkout: Path, terraform_env: dict):
                       "--summary", "plan.md", cwd=mesh, env=terraform_env)
     assert changed.code == 0, changed.out + changed.err
     report = changed.json()
-    assert report["guard"] == []  # its tables migrate: no port's data goes
+    (migrated,) = report["guard"]  # its tables migrate: no port's data goes, and the contract says why
+    assert (migrated["rule"], migrated["severity"], migrated["port"]) == (
+        "port-schema-changed", "info", "sales/customers/customers")
+    assert "1 compatible" in migrated["message"]
     # The dependents are unchanged and read sales/customers' state, which has yet to change: not planned now.
     assert statuses(changed) == {"sales/customers": "changes", "marketing/customer-value": "deferred",
                                  "marketing/segments": "deferred"}

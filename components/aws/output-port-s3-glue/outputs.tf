@@ -43,5 +43,6 @@ output "alchemesh_guard" {
   value = {
     data   = ["aws_s3_bucket.this", "aws_glue_catalog_database.this", "aws_glue_catalog_table.this"]
     grants = ["aws_lakeformation_permissions.*"]
+    schema = ["aws_glue_catalog_table.this"]
   }
 }

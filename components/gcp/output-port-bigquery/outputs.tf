@@ -38,5 +38,6 @@ output "alchemesh_guard" {
   value = {
     data   = ["google_bigquery_dataset.this", "google_bigquery_table.this"]
     grants = ["google_bigquery_dataset_access.this"]
+    schema = ["google_bigquery_table.this"]
   }
 }

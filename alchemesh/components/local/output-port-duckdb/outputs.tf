@@ -8,6 +8,7 @@ output "location" {
 output "alchemesh_guard" {
   description = "For alchemesh's plan guard: the resource that holds the port's data (a plan deleting or replacing it stops unless allowed)."
   value = {
-    data = ["null_resource.database"]
+    data   = ["null_resource.database"]
+    schema = ["null_resource.tables"]
   }
 }

@@ -29,5 +29,6 @@ output "alchemesh_guard" {
   value = {
     data   = ["null_resource.data"]
     grants = ["null_resource.access"]
+    schema = ["null_resource.port"]
   }
 }
