@@ -52,6 +52,13 @@ def test_consumers_plan_before_their_producers_were_ever_applied_then_apply(chec
     assert set(statuses(applied).values()) == {"applied"}
     again = run_cli("plan", "--format", "json", cwd=checkout, env=env)
     assert again.code == 0 and set(statuses(again).values()) == {"no-changes"}, again.out + again.err
+    assert again.json()["guard"] == []
+    # the plan guard reads plans on pg as on the local backend
+    edit(checkout, "domains/sales/orders/product.yaml", ("      visibility: public\n", "      visibility: public\n"
+                                                         "      config: {state_dir: ../../../.alchemesh/moved}\n"))
+    moved = run_cli("plan", "--format", "json", "--product", "sales/orders", cwd=checkout, env=env)
+    assert moved.code == 1 and [f["rule"] for f in moved.json()["guard"]] == ["port-data-destroyed"], moved.out
+    git(checkout, "checkout", "--", "domains/sales/orders/product.yaml")
     # the ports' locations are read from the states on pg (pulled), the data from the DuckDB files
     tested = run_cli("test", "--format", "json", cwd=checkout, env=env)
     assert tested.code == 0, tested.out + tested.err
