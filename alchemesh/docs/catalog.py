@@ -108,8 +108,7 @@ def _agreements(graph: MeshGraph, ref: PortRef) -> tuple[AgreementView, ...]:
     for entry in agreements_of(graph.index, ref):
         spec = entry.resource.spec
         who = spec.consumer
-        consumer = (f"{who.product}" + (f" ({who.inputPort})" if who.inputPort else "") if who.product else
-                    f"team {who.team}" if who.team else f"user {who.user}")
+        consumer = who.label + (f" ({who.inputPort})" if who.inputPort else "")
         out.append(AgreementView(entry.resource.name, consumer, product_link(who.product) if who.product else None,
                                  spec.purpose, spec.status, spec.start.isoformat() if spec.start else None,
                                  spec.end.isoformat() if spec.end else None, tuple(spec.approvedBy), entry.file))

@@ -20,9 +20,10 @@ from typing import Any
 import orjson
 
 from alchemesh.report.events import DUE, due_data
-from alchemesh.resolve.access import Expiry
+from alchemesh.resolve.access import EXPIRED_HINT, EXPIRING_HINT, Expiry
 from alchemesh.resolve.sunsets import Notice
 from alchemesh.validate.rules import access_expired, access_expiring, sunset_approaching, sunset_passed
+from alchemesh.validate.rules.base import Rule
 
 PAGE = 100
 _NAMESPACE = uuid.UUID("9d2b7f4e-1c3a-5e6f-8a0b-2c4d6e8f0a1b")
@@ -102,15 +103,11 @@ def feed(mesh: str, products: list[StatusChange], contracts: dict[str, tuple], s
 def _sunset_events(source: str, sunsets: Sunsets) -> list[tuple[str, dict[str, Any]]]:
     out = []
     for notice in sunsets.notices:
+        key = f"{notice.input_port}\n{notice.what}\n{notice.date}"
         for rule, day in ((sunset_approaching.RULE, notice.date - datetime.timedelta(days=sunsets.warning_days)),
                           (sunset_passed.RULE, notice.date + datetime.timedelta(days=1))):
-            if day > sunsets.today:
-                continue
-            at = f"{day.isoformat()}T00:00:00Z"
-            data = due_data(rule.name, rule.severity.value, notice.message(day), notice.file, notice.line,
-                            notice.column, notice.consumer, notice.hint)
-            key = f"{notice.input_port}\n{notice.what}\n{notice.date}"
-            out.append((at, _event(DUE[rule.name], source, notice.consumer, key, at, data)))
+            if day <= sunsets.today:
+                out.append(_due(source, rule, day, notice.message(day), notice.hint, notice, key))
     return out
 
 
@@ -131,19 +128,22 @@ def _access_events(source: str, access: Access) -> list[tuple[str, dict[str, Any
         out.append((change.date, _event(f"io.alchemesh.access.{kind}", source, change.key, change.commit,
                                         change.date, data)))
     for expiry in access.expiries:
-        hints = {access_expiring.RULE.name: "renew the agreement in review, or plan the move",
-                 access_expired.RULE.name: "renew the agreement in review, or remove the input port"}
-        for rule, day in ((access_expiring.RULE, expiry.end - datetime.timedelta(days=access.warning_days)),
-                          (access_expired.RULE, expiry.end + datetime.timedelta(days=1))):
-            if day > access.today:
-                continue
-            at = f"{day.isoformat()}T00:00:00Z"
-            message = expiry.expiring(day) if rule is access_expiring.RULE else expiry.expired()
-            data = due_data(rule.name, rule.severity.value, message, expiry.file, expiry.line, expiry.column,
-                            expiry.consumer, hints[rule.name])
-            key = f"{expiry.input_port}\n{expiry.agreement}\n{expiry.end}"
-            out.append((at, _event(DUE[rule.name], source, expiry.consumer, key, at, data)))
+        key = f"{expiry.input_port}\n{expiry.agreement}\n{expiry.end}"
+        day = expiry.end - datetime.timedelta(days=access.warning_days)
+        if day <= access.today:
+            out.append(_due(source, access_expiring.RULE, day, expiry.expiring(day), EXPIRING_HINT, expiry, key))
+        day = expiry.end + datetime.timedelta(days=1)
+        if day <= access.today:
+            out.append(_due(source, access_expired.RULE, day, expiry.expired(), EXPIRED_HINT, expiry, key))
     return out
+
+
+def _due(source: str, rule: Rule, day: datetime.date, message: str, hint: str | None, told: Notice | Expiry,
+         key: str) -> tuple[str, dict[str, Any]]:
+    """A consumer told of what is due, on the day it became true: the event `validate --events` writes that day."""
+    at = f"{day.isoformat()}T00:00:00Z"
+    data = due_data(rule.name, rule.severity.value, message, told.file, told.line, told.column, told.consumer, hint)
+    return at, _event(DUE[rule.name], source, told.consumer, key, at, data)
 
 
 def _commit(change: StatusChange) -> dict[str, str]:

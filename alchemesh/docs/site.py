@@ -44,10 +44,9 @@ def build(analysis: Analysis) -> Built:
     from alchemesh.load.discovery import YAML_SUFFIXES
     from alchemesh.docs.pages import render_site
     from alchemesh.errors import GitError
-
-    root = analysis.repo.root
     from alchemesh.validate import stops_runs
 
+    root = analysis.repo.root
     if stops_runs(analysis.report):  # an access finding does not: the catalog shows the agreements as they are
         return Built(analysis.report, None)
     try:
@@ -68,8 +67,7 @@ def build(analysis: Analysis) -> Built:
     now, index = today(), analysis.index
     products = gather.product_history(root, analysis, commits)
     sunsets = Sunsets(notices(index, analysis.graph, analysis.usage), warning_days(index), now)
-    names = {name: (e.resource.spec.provider.outputPort, e.resource.spec.consumer.product
-                    or e.resource.spec.consumer.team or e.resource.spec.consumer.user or "")
+    names = {name: (e.resource.spec.provider.outputPort, e.resource.spec.consumer.label)
              for name, e in index.agreements.items()}
     access = Access(gather.agreement_history(root, analysis, commits) if in_git else [], names,
                     [expiry for expiry, _ in agreements.expiries(index, analysis.graph, now)],

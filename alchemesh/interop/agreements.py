@@ -57,8 +57,11 @@ def import_into(out: Path, documents: list[Path], standard: Standard, check: boo
                 analysis: Callable[[], Analysis]) -> Outcome:
     """Each document as an AccessAgreement in the provider product's `agreements/` folder: written where no file is,
     a different file already there kept (and said). Nothing is written unless every document reads."""
+    from pydantic import ValidationError
+
     from alchemesh.interop.generated import write_new
     from alchemesh.load.yamlfile import parse
+    from alchemesh.model.resources import AccessAgreement
     from alchemesh.repofiles import read_repo_file
 
     if not (out / "alchemesh.yaml").is_file():
@@ -80,6 +83,12 @@ def import_into(out: Path, documents: list[Path], standard: Standard, check: boo
         if errors:
             raise UsageError(f"{path} is not valid {standard.name.upper()}: {printable(errors[0])[:200]}")
         agreement = standard.read(document, mesh)
+        try:
+            AccessAgreement.model_validate(agreement)
+        except ValidationError as error:
+            detail = error.errors()[0]
+            where = ".".join(str(step) for step in detail["loc"])
+            raise UsageError(f"{path} makes no valid AccessAgreement: {where}: {printable(detail['msg'])}") from None
         provider = mesh.index.products[agreement["spec"]["provider"]["outputPort"].rsplit("/", 1)[0]]
         rel = f"{Path(provider.file).parent.as_posix()}/agreements/{agreement['metadata']['name']}.yaml"
         files[rel] = yaml.safe_dump(agreement, sort_keys=False, allow_unicode=True, width=120).encode()

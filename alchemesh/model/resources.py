@@ -332,6 +332,11 @@ class AgreementConsumer(Model):
             raise ValueError("`inputPort` belongs to a `product` consumer")
         return self
 
+    @property
+    def label(self) -> str:
+        """Who it is, as people say it: `marketing/churn`, `team growth`, `user ann@acme.example`."""
+        return self.product or (f"team {self.team}" if self.team else f"user {self.user}")
+
 
 class Link(Model):
     type: str

@@ -14,6 +14,8 @@ from alchemesh.resolve.graph import Edge, MeshGraph, PortRef
 from alchemesh.resolve.index import MeshIndex
 
 DEFAULT_WARNING_DAYS = 30
+EXPIRING_HINT = "renew the agreement in review, or plan the move"
+EXPIRED_HINT = "renew the agreement in review, or remove the input port"
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,8 @@ def expiries(index: MeshIndex, graph: MeshGraph, on: datetime.date) -> list[tupl
         if agreement is None or end is None:
             continue
         edge = standing.edge
-        if standing.granted is not None and _standing(index, edge, standing.port,
-                                                      end + datetime.timedelta(days=1)).granted is not None:
+        if standing.granted is not None and standing_of(index, edge, standing.port,
+                                                        end + datetime.timedelta(days=1)).granted is not None:
             continue  # renewed: another agreement takes over the day after
         line, column = index.repo.locate(edge.consumer.doc, edge.path, False)
         out.append((Expiry(edge.consumer_id, edge.input_port, str(edge.ref), agreement.resource.name, end,
@@ -80,8 +82,7 @@ def warning_days(index: MeshIndex) -> int:
 
 def agreements_of(index: MeshIndex, ref: PortRef | str) -> list[Entry[AccessAgreement]]:
     """The agreements naming an output port as their provider, by name."""
-    return sorted((a for a in index.agreements.values() if a.resource.spec.provider.outputPort == str(ref)),
-                  key=lambda a: a.resource.name)
+    return index.agreements_by_port.get(str(ref), [])
 
 
 def covers(agreement: AccessAgreement, edge: Edge) -> bool:
@@ -99,11 +100,12 @@ def standings(index: MeshIndex, graph: MeshGraph, on: datetime.date) -> list[Sta
     for edge in graph.resolved:
         port = graph.output_port(edge.ref)
         if port is not None and needs_agreement(port):
-            out.append(_standing(index, edge, port, on))
+            out.append(standing_of(index, edge, port, on))
     return out
 
 
-def _standing(index: MeshIndex, edge: Edge, port: OutputPort, on: datetime.date) -> Standing:
+def standing_of(index: MeshIndex, edge: Edge, port: OutputPort, on: datetime.date) -> Standing:
+    """Where one input port stands with the port it reads, which needs an agreement, on a day."""
     mine = [a for a in agreements_of(index, edge.ref) if covers(a.resource, edge)]
     approved = [a for a in mine if a.resource.spec.status == "approved" and approved_by_approver(a.resource, port)]
     granted = next((a for a in approved if a.resource.spec.runs_on(on)), None)
@@ -125,22 +127,18 @@ def _why(mine: list[Entry[AccessAgreement]], approved: list[Entry[AccessAgreemen
     return f"its agreement is {' or '.join(statuses)}"
 
 
+def may_read(index: MeshIndex, graph: MeshGraph, edge: Edge, on: datetime.date) -> bool:
+    """Whether an input port may read its port on a day: always an `open` one; another, while an approved agreement
+    in its window covers it."""
+    port = graph.output_port(edge.ref)
+    return port is None or not needs_agreement(port) or standing_of(index, edge, port, on).granted is not None
+
+
 def granted_consumers(index: MeshIndex, graph: MeshGraph, ref: PortRef, on: datetime.date) -> list[str]:
-    """The products a port grants read access to on a day: every consumer of an `open` port; of another, those an
-    approved agreement in its window covers."""
-    port = graph.output_port(ref)
-    edges = graph.consumers(ref)
-    if port is None or not needs_agreement(port):
-        return sorted({e.consumer_id for e in edges})
-    return sorted({e.consumer_id for e in edges if _standing(index, e, port, on).granted is not None})
+    """The products a port grants read access to on a day (its `consumers`)."""
+    return sorted({e.consumer_id for e in graph.consumers(ref) if may_read(index, graph, e, on)})
 
 
 def reads(index: MeshIndex, graph: MeshGraph, on: datetime.date) -> list[Edge]:
-    """The input ports that may read their port on a day: every one of an `open` port; of another, those an
-    approved agreement in its window covers."""
-    out = []
-    for edge in graph.resolved:
-        port = graph.output_port(edge.ref)
-        if port is None or not needs_agreement(port) or _standing(index, edge, port, on).granted is not None:
-            out.append(edge)
-    return out
+    """The input ports that may read their port on a day."""
+    return [edge for edge in graph.resolved if may_read(index, graph, edge, on)]

@@ -48,6 +48,14 @@ class MeshIndex:
     def component_uses(self) -> list[ComponentUse]:
         return _component_uses(self)
 
+    @cached_property
+    def agreements_by_port(self) -> dict[str, list[Entry[AccessAgreement]]]:
+        """domain/product/port → the agreements naming it as their provider, by name."""
+        out: dict[str, list[Entry[AccessAgreement]]] = {}
+        for _, entry in sorted(self.agreements.items()):
+            out.setdefault(entry.resource.spec.provider.outputPort, []).append(entry)
+        return out
+
 
 def product_id(entry: Entry[DataProduct]) -> str:
     return f"{entry.resource.spec.domain}/{entry.resource.name}"

@@ -5,15 +5,19 @@ reads the port, added to its file as text (its comments and layout kept)."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from alchemesh.errors import UsageError
 from alchemesh.hints import did_you_mean
 from alchemesh.load.modules import read_module, source_kinds
 from alchemesh.load.yamlfile import compose
 from alchemesh.model.interface import is_local_source
-from alchemesh.model.resources import to_name
+from alchemesh.model.resources import API_VERSION, SEMVER_PATTERN, to_name
+from alchemesh.scaffold.create import check_name
 from alchemesh.repofiles import read_repo_file
 from alchemesh.resolve.graph import parse_port_ref
 from alchemesh.resolve.index import MeshIndex
@@ -48,6 +52,7 @@ def request_access(index: MeshIndex, port: str, consumer: str, purpose: str, unt
                and str(parse_port_ref(p.source.outputPort, spec.domain)) == str(ref)]
     if input_port is None:
         input_port = reading[0].name if reading else ref.port
+    check_name(input_port, "input port")
     named = next((p for p in spec.inputPorts if p.name == input_port), None)
     if named is not None and named not in reading:
         raise UsageError(f"{consumer} already has an input port `{input_port}` reading something else: "
@@ -59,31 +64,29 @@ def request_access(index: MeshIndex, port: str, consumer: str, purpose: str, unt
     if (root / path).exists() or name in index.agreements:
         raise UsageError(f"an agreement is already there: {path}")
     port_spec = next(p for p in provider.resource.spec.outputPorts if p.name == ref.port)
-    version = index.contracts[port_spec.contract].resource.version if port_spec.contract in index.contracts else None
-    lines = ["# Requested with `alchemesh access request`: the owning team of the port approves it in review",
-             "# (status: approved, approvedBy), or rejects it.",
-             "apiVersion: alchemesh.io/v1alpha1", "kind: AccessAgreement", "metadata:", f"  name: {name}", "spec:",
-             f"  provider: {{outputPort: {ref}" + (f", contractVersion: {version}" if version else "") + "}",
-             f"  consumer: {{product: {consumer}, inputPort: {input_port}}}",
-             f"  purpose: {_quoted(purpose)}", "  status: requested", f"  start: {today.isoformat()}"]
-    if until is not None:
-        lines.append(f"  end: {until.isoformat()}")
-    (root / folder).mkdir(parents=True, exist_ok=True)
-    added = None
+    contract = index.contracts.get(port_spec.contract) if port_spec.contract else None
+    version = contract.resource.version if contract is not None else None
+    body = {"provider": {"outputPort": str(ref), **({"contractVersion": version} if version
+                                                    and re.fullmatch(SEMVER_PATTERN, version) else {})},
+            "consumer": {"product": consumer, "inputPort": input_port}, "purpose": " ".join(purpose.split()),
+            "status": "requested", "start": today.isoformat(), **({"end": until.isoformat()} if until else {})}
+    document = {"apiVersion": API_VERSION, "kind": "AccessAgreement", "metadata": {"name": name}, "spec": body}
+    text = None
     if named is None:
-        added = root / reader.file
         text = _with_input_port(read_repo_file(root, reader.file).decode("utf-8"), reader.file, input_port,
                                 _component(index, root), str(ref))
-    write_atomic(root / path, ("\n".join(lines) + "\n").encode())
-    if added is not None:
+    (root / folder).mkdir(parents=True, exist_ok=True)
+    write_atomic(root / path, (_HEADER + yaml.safe_dump(document, sort_keys=False, allow_unicode=True,
+                                                        width=120)).encode())
+    added = None
+    if text is not None:
+        added = root / reader.file
         write_atomic(added, text.encode())
     return Requested(root / path, input_port, added)
 
 
-def _quoted(text: str) -> str:
-    import json
-
-    return json.dumps(" ".join(text.split()), ensure_ascii=False)
+_HEADER = ("# Requested with `alchemesh access request`: the owning team of the port approves it in review\n"
+           "# (status: approved, approvedBy), or rejects it.\n")
 
 
 def _component(index: MeshIndex, root: Path) -> str:

@@ -9,10 +9,10 @@ sections (one repository, several meshes) and lines of its own, which are kept a
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from alchemesh.resolve.index import MeshIndex, product_id
+from alchemesh.resolve.index import MeshIndex
 
 PATH = ".github/CODEOWNERS"
 
@@ -70,12 +70,10 @@ def owners(index: MeshIndex, prefix: str) -> Owners:
 
 
 def _outside(out: dict[str, str], index: MeshIndex, file: str, product: str, covered: dict[str, str], prefix: str,
-             handle) -> None:
+             handle: Callable[[str], str | None]) -> None:
     entry = index.products.get(product)
-    if entry is None:
-        return
     folder = _covering(file, covered)
-    if folder is not None and covered[folder] == product_id(entry):
+    if entry is None or folder is not None and covered[folder] == product:
         return  # its product's folder line says it already
     team = handle(entry.resource.spec.owner)
     pattern = _pattern(f"/{prefix}{file}")

@@ -1,8 +1,7 @@
 """What a stack's plan (`terraform show -json`) does to the resources its port components declare (their
 `alchemesh_guard` output, as the plan's own configuration holds it): a delete or replace of one that holds a port's
 data, a removal of one that grants a reader access, a change to one that makes its tables; and what a run lets
-through (`Policy`). The findings about them
-are `guard`'s."""
+through (`Policy`). The findings about them are `guard`'s."""
 
 from __future__ import annotations
 
@@ -11,6 +10,7 @@ from typing import Any
 
 from alchemesh.compile.manifest import port_of_module
 from alchemesh.load.modules import GUARD_OUTPUT, names
+from alchemesh.terraform.plans import attribute_changes
 
 
 @dataclass(frozen=True)
@@ -102,30 +102,10 @@ def read_guard(plan: dict[str, Any], stack_key: str) -> Guarded:
 def _forcing(detail: dict[str, Any]) -> tuple[str, ...]:
     """The attributes that force a replacement, as deep as before and after tell (`triggers.path`, not just
     `triggers`)."""
+    changed = [name for name, _, _ in attribute_changes(detail)]
     out: list[str] = []
     for path in detail.get("replace_paths") or ():
-        if not isinstance(path, list) or not path:
-            continue
-        was, now = _at(detail.get("before"), path), _at(detail.get("after"), path)
-        prefix = ".".join(map(str, path))
-        out += _differing(prefix, was, now, _at(detail.get("after_unknown"), path)) or [prefix]
+        if isinstance(path, list) and path:
+            prefix = ".".join(map(str, path))
+            out += [n for n in changed if n == prefix or n.startswith(f"{prefix}.")] or [prefix]
     return tuple(dict.fromkeys(out))
-
-
-def _at(value: Any, path: list[Any]) -> Any:
-    for step in path:
-        if isinstance(value, dict) and isinstance(step, str):
-            value = value.get(step)
-        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
-            value = value[step]
-        else:
-            return None
-    return value
-
-
-def _differing(prefix: str, was: Any, now: Any, unknown: Any) -> list[str]:
-    if isinstance(was, dict) and isinstance(now, dict):
-        unknown = unknown if isinstance(unknown, dict) else {}
-        return [name for key in sorted(set(was) | set(now) | set(unknown))
-                for name in _differing(f"{prefix}.{key}", was.get(key), now.get(key), unknown.get(key))]
-    return [prefix] if was != now or unknown is True else []

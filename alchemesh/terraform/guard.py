@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from alchemesh.findings import Finding, GuardImpact, Severity
+from alchemesh.resolve.graph import MeshGraph, PortRef
 from alchemesh.validate.rules.base import Rule
 
 if TYPE_CHECKING:
-    from alchemesh.resolve.graph import MeshGraph
     from alchemesh.terraform.dataloss import Revoked
     from alchemesh.terraform.outcome import Run
     from alchemesh.validate import Analysis
@@ -128,9 +128,7 @@ def _schema_findings(run: Run, analysis: Analysis, base: str | None) -> list[Fin
     shown = report.base[:10]
     out = []
     for port, (stack, address) in sorted(changes.items()):
-        product, _, name = port.rpartition("/")
-        entry = analysis.index.products.get(product)
-        spec = next((p for p in entry.resource.spec.outputPorts if p.name == name), None) if entry else None
+        spec = analysis.graph.output_port(PortRef(*port.split("/")))
         contract = spec.contract if spec is not None else None
         status = next((c for c in report.contracts if c.id == contract), None)
         direct, downstream = _readers(analysis.graph, port)
@@ -156,11 +154,15 @@ def _schema_findings(run: Run, analysis: Analysis, base: str | None) -> list[Fin
 def _agreement_ended(analysis: Analysis, revoked: Revoked) -> str | None:
     """Why the agreements take a reader's access away, when they do: "agreement `x` ended on 2027-06-30"."""
     from alchemesh.clock import today
-    from alchemesh.resolve.access import standings
+    from alchemesh.resolve.access import needs_agreement, standing_of
 
-    for standing in standings(analysis.index, analysis.graph, today()):
-        if str(standing.edge.ref) == revoked.port and standing.edge.consumer_id == revoked.reader \
-                and standing.granted is None:
+    ref = PortRef(*revoked.port.split("/"))
+    port = analysis.graph.output_port(ref)
+    if port is None or not needs_agreement(port):
+        return None
+    for edge in analysis.graph.consumers(ref):
+        standing = standing_of(analysis.index, edge, port, today())
+        if edge.consumer_id == revoked.reader and standing.granted is None:
             ended = standing.ended
             return (f"agreement `{ended.resource.name}` ended on {ended.resource.spec.end}" if ended is not None
                     else f"no agreement lets it read: {standing.why}")
@@ -169,12 +171,7 @@ def _agreement_ended(analysis: Analysis, revoked: Revoked) -> str | None:
 
 def _readers(graph: MeshGraph, port: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The products reading a port, and those downstream of them."""
-    from alchemesh.resolve.graph import PortRef
-
-    parts = port.split("/")
-    if len(parts) != 3:
-        return (), ()
-    direct = sorted({edge.consumer_id for edge in graph.consumers(PortRef(*parts))})
+    direct = sorted({edge.consumer_id for edge in graph.consumers(PortRef(*port.split("/")))})
     downstream = sorted(set().union(*(graph.downstream(p) for p in direct)) - set(direct)) if direct else []
     return tuple(direct), tuple(downstream)
 

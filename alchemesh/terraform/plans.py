@@ -25,7 +25,7 @@ def plan_text(plan: dict[str, Any]) -> str:
         head = f"{sign} {change.get('address', '?')}"
         lines.append(head + (f" (replaced: {', '.join(forced)} cannot change in place)" if forced else ""))
         if sign != "-":
-            lines += [f"    {name}: {was} → {now}" for name, was, now in _attribute_changes(detail)]
+            lines += [f"    {name}: {was} → {now}" for name, was, now in attribute_changes(detail)]
     outputs = [f"{_VERBS.get(tuple(c.get('actions') or ()), '~')} {name}"
                for name, c in sorted((plan.get("output_changes") or {}).items())
                if isinstance(c, dict) and tuple(c.get("actions") or ()) not in ((), ("no-op",))]
@@ -34,7 +34,9 @@ def plan_text(plan: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _attribute_changes(change: dict[str, Any]) -> list[tuple[str, str, str]]:
+def attribute_changes(change: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(attribute, before, after) of each leaf a resource change changes (`triggers.path`), as a person reads them:
+    unknown and sensitive values said as such."""
     before, after = change.get("before"), change.get("after")
     unknown, hidden = change.get("after_unknown"), (change.get("before_sensitive"), change.get("after_sensitive"))
     changed: list[tuple[str, str, str]] = []

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 from alchemesh.compile.manifest import StackFacts
 from alchemesh.compile.output import PLAN_FILE
 from alchemesh.terraform.environment import Terraform
-from alchemesh.terraform.dataloss import Guarded, read_guard
+from alchemesh.terraform.dataloss import DataLoss, Guarded, read_guard
 from alchemesh.terraform.locks import STACK_LOCK
 from alchemesh.terraform.plans import plan_text
 from alchemesh.terraform.outcome import Action, Changes, Outcome, Status
@@ -44,6 +44,7 @@ class StackJob(StateSteps):
         self.tests: tuple = ()
         self.ports: tuple[tuple[str, str], ...] = ()  # (port, location) once applied: where consumers read it
         self.guarded = Guarded()  # what its plan does to its ports' data and grants
+        self.refused: tuple[DataLoss, ...] = ()  # the data losses of its plan the run does not let through
 
     def run(self) -> Outcome:
         start = time.perf_counter()
@@ -96,11 +97,8 @@ class StackJob(StateSteps):
             reason = f"removed from the specs: would destroy {changes.destroy}"
         elif self.stack.removed and status is Status.destroyed:
             reason = "removed from the specs: destroyed"
-        policy = self.runner.guard
-        # a product removed from the specs goes by a reviewed change that no consumer reads it any more
-        refused = policy.refused(self.guarded.losses) \
-            if status in (Status.changes, Status.guarded) and not self.stack.removed else ()
-        allowed = policy.reason if self.guarded.losses and len(refused) < len(self.guarded.losses) else None
+        refused = self.refused
+        allowed = self.runner.guard.reason if len(refused) < len(self.guarded.losses) else None
         if status is Status.guarded:
             reason = "; ".join(filter(None, [reason, "not applied: it destroys the data of "
                                              + ", ".join(sorted({loss.port for loss in refused}))]))
@@ -153,12 +151,13 @@ class StackJob(StateSteps):
             (directory / PLAN_FILE).unlink(missing_ok=True)
             return Status.drifted, changes, text
         self.guarded = read_guard(plan, self.stack.key)
+        # a product removed from the specs goes by a reviewed change that no consumer reads it any more
+        self.refused = () if self.stack.removed else self.runner.guard.refused(self.guarded.losses)
         if destroying:  # the data goes by intent (`destroy`, a product removed): only protection is said
-            protected = () if self.stack.removed else self.runner.guard.refused(self.guarded.losses)
-            self.guarded = Guarded(protected)
+            self.guarded = Guarded(self.refused)
         if action is Action.plan:
             return Status.changes, changes, text
-        if not self.stack.removed and self.runner.guard.refused(self.guarded.losses):
+        if self.refused:
             (directory / PLAN_FILE).unlink(missing_ok=True)
             return Status.guarded, changes, text  # not applied: the run did not let the data go
         if self.runner.preview:

@@ -128,3 +128,13 @@ def test_a_documents_names_never_leave_the_providers_folder(quickstart: Path):
     (written,) = (quickstart / "domains/sales/orders/agreements").iterdir()
     assert written.name == "teams-x-y.yaml" and not (quickstart.parent / "outside").exists()
     assert yaml.safe_load(written.read_text())["spec"]["id"] == "../../../../outside"  # kept as data, not a path
+
+
+def test_a_document_that_makes_no_valid_agreement_writes_nothing(quickstart: Path):
+    document = _oaas(_ids(quickstart))
+    document["customProperties"][-1]["value"] = "Not A Name: [x]"  # alchemesh:inputPort
+    source = quickstart.parent / "in.oaas.yaml"
+    source.write_text(yaml.safe_dump(document, sort_keys=False))
+    result = run_cli("import", "oaas", str(source), "--out", str(quickstart))
+    assert result.code == 2 and "makes no valid AccessAgreement: spec.consumer.inputPort" in result.err, result.err
+    assert len(result.err.strip().splitlines()) == 1 and not (quickstart / "domains/sales/orders/agreements").exists()

@@ -92,6 +92,8 @@ def test_access_request_writes_the_agreement_and_the_input_port(quickstart: Path
     (["sales/orders/orders", "--for", "marketing/segment"], "did you mean `marketing/segments`?"),
     (["sales/orders/orders", "--for", "marketing/segments", "--until", "2020-01-01"], "--until 2020-01-01 is in the past"),
     (["sales/orders/orders", "--for", "marketing/segments", "--until", "soon"], "is not a date"),
+    (["sales/orders/orders", "--for", "marketing/segments", "--input-port", "x}\n  status: approved"],
+     "is not a valid input port name"),
 ])
 def test_a_request_that_cannot_be_is_one_line_and_exit_2(quickstart: Path, args: list[str], said: str):
     result = run_cli("access", "request", *args, "--purpose", "x", cwd=quickstart)

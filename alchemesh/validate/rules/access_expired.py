@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from alchemesh.clock import today
 from alchemesh.findings import Finding, Severity
-from alchemesh.resolve.access import expiries
+from alchemesh.resolve.access import EXPIRED_HINT, expiries
 from alchemesh.validate.rules.base import Context, Rule
 
 
@@ -27,7 +27,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for expiry, ended in expiries(ctx.index, ctx.graph, today()):
         if ended:
             yield RULE.at(expiry.expired(), expiry.file, expiry.line, expiry.column, expiry.path,
-                          "renew the agreement in review, or remove the input port", products=(expiry.consumer,))
+                          EXPIRED_HINT, products=(expiry.consumer,))
 
 
 RULE = Rule("access-expired", Severity.ERROR, __doc__, check, settled_by_runs=True)

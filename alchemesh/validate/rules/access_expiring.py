@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from alchemesh.clock import today
 from alchemesh.findings import Finding, Severity
-from alchemesh.resolve.access import expiries, warning_days
+from alchemesh.resolve.access import EXPIRING_HINT, expiries, warning_days
 from alchemesh.validate.rules.base import Context, Rule
 
 
@@ -28,7 +28,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     for expiry, ended in expiries(ctx.index, ctx.graph, now):
         if not ended and (expiry.end - now).days <= warn:
             yield RULE.at(expiry.expiring(now), expiry.file, expiry.line, expiry.column, expiry.path,
-                          "renew the agreement in review, or plan the move", products=(expiry.consumer,))
+                          EXPIRING_HINT, products=(expiry.consumer,))
 
 
 RULE = Rule("access-expiring", Severity.WARNING, __doc__, check)
